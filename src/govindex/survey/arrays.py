@@ -1,0 +1,70 @@
+"""Array types and small array helpers shared by the survey modules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+from scipy import sparse
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+__all__ = ["BoolArray", "FloatArray", "IntArray", "encode", "frozen", "group_sum", "indicator"]
+
+
+def frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Return ``array`` marked read-only, so frozen designs stay frozen.
+
+    Examples
+    --------
+    >>> frozen(np.zeros(2)).flags.writeable
+    False
+    """
+    result = np.array(array, copy=True)
+    result.setflags(write=False)
+    return result
+
+
+def encode(series: pl.Series) -> IntArray:
+    """Integer codes 0..k-1 for the distinct values of ``series``, in sorted order.
+
+    Examples
+    --------
+    >>> encode(pl.Series(["b", "a", "b"])).tolist()
+    [1, 0, 1]
+    """
+    values = series.to_numpy()
+    if values.dtype == object:
+        values = values.astype(str)
+    _, codes = np.unique(values, return_inverse=True)
+    return np.asarray(codes.reshape(-1), dtype=np.int64)
+
+
+def indicator(groups: IntArray, n_groups: int) -> sparse.csr_matrix:
+    """Sparse (groups × rows) 0/1 matrix: row g selects the rows whose code is g.
+
+    Examples
+    --------
+    >>> indicator(np.array([0, 1, 0]), 2).toarray().tolist()
+    [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
+    """
+    n = groups.shape[0]
+    return sparse.csr_matrix(
+        (np.ones(n), (groups, np.arange(n))), shape=(n_groups, n), dtype=np.float64
+    )
+
+
+def group_sum(values: FloatArray, groups: IntArray, n_groups: int) -> FloatArray:
+    """Column sums of ``values`` (rows × columns) within each group.
+
+    Examples
+    --------
+    >>> group_sum(np.array([[1.0], [2.0], [3.0]]), np.array([0, 1, 0]), 2).tolist()
+    [[4.0], [2.0]]
+    """
+    result = indicator(groups, n_groups) @ values
+    return np.asarray(result, dtype=np.float64)

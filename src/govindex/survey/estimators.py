@@ -1,0 +1,375 @@
+"""Design-based estimators: mean, total, ratio and proportion, for many variables × domains.
+
+Each returns an :class:`EstimateTable`. Domains keep the whole design (rows outside a domain
+count with zero weight, never dropped), missing values are handled as R's ``na.rm=TRUE``
+per variable, and variance comes from the design: Taylor linearisation or its replicate
+weights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from govindex.errors import EstimationError, SpecError
+from govindex.survey.arrays import FloatArray, IntArray, group_sum
+from govindex.survey.design import SurveyDesign
+from govindex.survey.prepare import Domains, Variables, prepare_domains, prepare_variables
+from govindex.survey.results import DegreesOfFreedomRule, EstimateTable
+from govindex.survey.variance import taylor_variance
+
+__all__ = ["EmptyDomainRule", "mean", "proportion", "ratio", "total"]
+
+EmptyDomainRule = Literal["error", "missing"]
+_DF_RULES = ("design", "domain", "normal")
+
+
+@dataclass(frozen=True, eq=False)
+class _Linear:
+    """Sums behind a ratio of weighted totals, per (domain, variable)."""
+
+    estimate: FloatArray  # domains × variables
+    variance: FloatArray
+    denominator: FloatArray  # weight (or denominator) sums; 0 for an empty cell
+    respondents: FloatArray  # rows with non-zero weight and a value
+    deff: FloatArray
+
+
+def mean(
+    design: SurveyDesign,
+    variables: str | Sequence[str],
+    *,
+    by: str | None = None,
+    na_rm: bool = False,
+    level: float = 0.95,
+    df_rule: DegreesOfFreedomRule = "design",
+    empty_domain: EmptyDomainRule = "error",
+) -> EstimateTable:
+    """Weighted means with design-based standard errors (R ``svymean`` / ``svyby``).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"h": [1, 1, 2, 2], "psu": [1, 2, 3, 4], "w": [1.0, 1, 2, 2],
+    ...                       "y": [1.0, 3, 2, 4]})
+    >>> design = SurveyDesign.from_frame(frame, weights="w", strata="h", psu="psu")
+    >>> table = mean(design, "y")
+    >>> round(float(table.estimate[0]), 6), round(float(table.se[0]), 6)
+    (2.666667, 0.745356)
+    """
+    values, domains = _inputs(design, variables, by, na_rm)
+    linear = _linear(design, values, domains, values.present.astype(np.float64), na_rm=na_rm)
+    return _table(
+        "mean", design, values.names, domains, linear, level, df_rule, empty_domain, na_rm
+    )
+
+
+def total(
+    design: SurveyDesign,
+    variables: str | Sequence[str],
+    *,
+    by: str | None = None,
+    na_rm: bool = False,
+    level: float = 0.95,
+    df_rule: DegreesOfFreedomRule = "design",
+    empty_domain: EmptyDomainRule = "error",
+) -> EstimateTable:
+    """Weighted population totals (R ``svytotal``).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"psu": [1, 2, 3], "w": [10.0, 10, 10], "y": [1.0, 0, 1]})
+    >>> design = SurveyDesign.from_frame(frame, weights="w", psu="psu")
+    >>> float(total(design, "y").estimate[0])
+    20.0
+    """
+    values, domains = _inputs(design, variables, by, na_rm)
+    linear = _linear(design, values, domains, None, na_rm=na_rm)
+    return _table(
+        "total", design, values.names, domains, linear, level, df_rule, empty_domain, na_rm
+    )
+
+
+def proportion(
+    design: SurveyDesign,
+    variables: str | Sequence[str],
+    *,
+    by: str | None = None,
+    na_rm: bool = False,
+    level: float = 0.95,
+    df_rule: DegreesOfFreedomRule = "domain",
+    empty_domain: EmptyDomainRule = "error",
+) -> EstimateTable:
+    """Proportions of 0/1 variables with logit intervals (R ``svyciprop(method="logit")``).
+
+    Text columns give one proportion per level. The default ``df_rule="domain"`` is R's:
+    ``svyciprop`` uses the degrees of freedom of the (domain) design.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"psu": [1, 2, 3, 4], "w": [1.0, 1, 1, 1], "y": [1, 0, 1, 1]})
+    >>> design = SurveyDesign.from_frame(frame, weights="w", psu="psu")
+    >>> float(proportion(design, "y").estimate[0])
+    0.75
+    """
+    values, domains = _inputs(design, variables, by, na_rm)
+    outside = (values.values != 0) & (values.values != 1) & values.present
+    if outside.any():
+        row, column = (int(index) for index in np.argwhere(outside)[0])
+        msg = (
+            f"variable `{values.names[column]}` must be 0/1 for a proportion; row {row + 1} "
+            f"holds {values.values[row, column]:g}."
+        )
+        raise EstimationError(
+            msg, where=values.names[column], found=values.values[row, column], expected="0 or 1"
+        )
+    linear = _linear(design, values, domains, values.present.astype(np.float64), na_rm=na_rm)
+    return _table(
+        "proportion",
+        design,
+        values.names,
+        domains,
+        linear,
+        level,
+        df_rule,
+        empty_domain,
+        na_rm,
+        interval_kind="logit",
+    )
+
+
+def ratio(
+    design: SurveyDesign,
+    numerator: str | Sequence[str],
+    denominator: str,
+    *,
+    by: str | None = None,
+    na_rm: bool = False,
+    level: float = 0.95,
+    df_rule: DegreesOfFreedomRule = "design",
+    empty_domain: EmptyDomainRule = "error",
+) -> EstimateTable:
+    """Ratios of totals, ``total(numerator) / total(denominator)`` (R ``svyratio``).
+
+    Rows missing either variable are left out of that ratio when ``na_rm`` is true.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"psu": [1, 2, 3], "w": [1.0, 1, 1], "y": [1.0, 2, 3], "x": [2.0, 2, 2]})
+    >>> design = SurveyDesign.from_frame(frame, weights="w", psu="psu")
+    >>> float(ratio(design, "y", "x").estimate[0])
+    1.0
+    """
+    values, domains = _inputs(design, numerator, by, na_rm)
+    below = prepare_variables(design, [denominator], na_rm=na_rm)
+    if below.values.shape[1] != 1:
+        msg = f"the ratio denominator `{denominator}` must be a numeric column."
+        raise EstimationError(msg, where=denominator, expected="a numeric column")
+    present = values.present & below.present
+    paired = Variables(
+        names=tuple(f"{name}/{denominator}" for name in values.names),
+        values=np.where(present, values.values, 0.0),
+        present=present,
+        source_columns=values.source_columns,
+    )
+    base = np.where(present, below.values, 0.0)
+    linear = _linear(design, paired, domains, base, na_rm=na_rm)
+    return _table(
+        "ratio", design, paired.names, domains, linear, level, df_rule, empty_domain, na_rm
+    )
+
+
+# ---------------------------------------------------------------------- internals
+def _inputs(
+    design: SurveyDesign, variables: str | Sequence[str], by: str | None, na_rm: bool
+) -> tuple[Variables, Domains]:
+    return prepare_variables(design, variables, na_rm=na_rm), prepare_domains(design, by)
+
+
+def _linear(
+    design: SurveyDesign,
+    values: Variables,
+    domains: Domains,
+    base: FloatArray | None,
+    *,
+    na_rm: bool,
+) -> _Linear:
+    """Estimate and variance of Σw·y / Σw·base (a total when ``base`` is None)."""
+    weights = design.weights
+    codes = domains.codes
+    in_domain = codes >= 0
+    safe_codes = np.where(in_domain, codes, 0)
+    n_domains = domains.count
+    weighted = np.where(in_domain[:, None], weights[:, None], 0.0)
+    numerator = group_sum(weighted * values.values, safe_codes, n_domains)
+    counted = (weighted != 0) & values.present
+    respondents = group_sum(counted.astype(np.float64), safe_codes, n_domains)
+    weight_sums = group_sum(weighted * values.present, safe_codes, n_domains)
+    if base is None:
+        estimate = numerator
+        denominator = weight_sums
+        scores = weighted * values.values
+    else:
+        denominator = group_sum(weighted * base, safe_codes, n_domains)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            estimate = numerator / denominator
+            row_estimate = estimate[safe_codes]
+            scores = weighted * (values.values - row_estimate * base) / denominator[safe_codes]
+        scores = np.where(values.present & in_domain[:, None], scores, 0.0)
+    scores = np.nan_to_num(scores, nan=0.0, posinf=0.0, neginf=0.0)
+    active = values.present & in_domain[:, None]
+    if design.replicates is None:
+        variance = taylor_variance(design, scores, codes, n_domains, active)
+    else:
+        variance = _replicate_variance(design, values, codes, n_domains, base, estimate)
+    deff = _design_effect(
+        values, weighted, safe_codes, n_domains, estimate, variance, base, denominator
+    )
+    return _Linear(
+        estimate=estimate,
+        variance=variance,
+        denominator=weight_sums if base is None else denominator,
+        respondents=respondents,
+        deff=deff,
+    )
+
+
+def _replicate_variance(
+    design: SurveyDesign,
+    values: Variables,
+    codes: IntArray,
+    n_domains: int,
+    base: FloatArray | None,
+    estimate: FloatArray,
+) -> FloatArray:
+    """Replicate estimates domain by domain: (replicates × rows_d) @ (rows_d × variables)."""
+    replicates = design.replicates
+    assert replicates is not None
+    count = replicates.count
+    thetas = np.empty((count, n_domains, values.values.shape[1]))
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(n_domains + 1))
+    for domain in range(n_domains):
+        rows = order[bounds[domain] : bounds[domain + 1]]
+        replicate_weights = replicates.weights[rows].T
+        numerator = replicate_weights @ values.values[rows]
+        if base is None:
+            thetas[:, domain, :] = numerator
+        else:
+            below = replicate_weights @ base[rows]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                thetas[:, domain, :] = numerator / below
+    return replicates.variance(thetas, estimate)
+
+
+def _design_effect(
+    values: Variables,
+    weighted: FloatArray,
+    codes: IntArray,
+    n_domains: int,
+    estimate: FloatArray,
+    variance: FloatArray,
+    base: FloatArray | None,
+    denominator: FloatArray,
+) -> FloatArray:
+    """Design effect against simple random sampling without replacement (R ``deff=TRUE``).
+
+    Totals compare with N²·s²(N−n)/(Nn); ratios, and means as the ratio of y to 1, with the
+    same formula applied to their linearised values (y − R·x)/X, as R does.
+    """
+    weight = weighted * values.present
+    observed = group_sum((weight != 0).astype(np.float64), codes, n_domains)
+    population = group_sum(weight, codes, n_domains)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if base is None:
+            deviations = values.values
+        else:
+            deviations = (values.values - estimate[codes] * base) / denominator[codes]
+        centre = group_sum(weight * deviations, codes, n_domains) / population
+        deviations = deviations - centre[codes]
+        spread = group_sum(weight * deviations * deviations, codes, n_domains) / population
+        spread = spread * observed / (observed - 1.0)
+        srs = spread * (population - observed) * population / observed
+        result = variance / srs
+    return np.asarray(result, dtype=np.float64)
+
+
+def _table(
+    statistic: str,
+    design: SurveyDesign,
+    names: tuple[str, ...],
+    domains: Domains,
+    linear: _Linear,
+    level: float,
+    df_rule: DegreesOfFreedomRule,
+    empty_domain: EmptyDomainRule,
+    na_rm: bool,
+    *,
+    interval_kind: Literal["t", "logit"] = "t",
+) -> EstimateTable:
+    if df_rule not in _DF_RULES:
+        msg = f"`df_rule` must be one of 'design', 'domain', 'normal'; got {df_rule!r}."
+        raise SpecError(msg, where="df_rule", found=df_rule, expected=_DF_RULES)
+    empty = linear.denominator == 0
+    if empty.any() and empty_domain == "error":
+        domain_index, variable_index = (int(index) for index in np.argwhere(empty)[0])
+        where = (
+            f"domain `{domains.column}`=`{domains.labels[domain_index]}`"
+            if domains.column is not None
+            else "the whole sample"
+        )
+        msg = (
+            f"{where} has no respondents with a value of `{names[variable_index]}` "
+            "(weight sum 0); nothing can be estimated there."
+        )
+        raise EstimationError(
+            msg, where=domains.column or names[variable_index], found=domains.labels[domain_index]
+        )
+    estimate = np.where(empty, np.nan, linear.estimate)
+    se = np.where(empty, np.nan, np.sqrt(np.maximum(linear.variance, 0.0)))
+    if statistic == "total":
+        estimate = np.where(empty, np.nan, linear.estimate)
+    df = _degrees_of_freedom(design, domains, df_rule)
+    n_domains = domains.count
+    variables = [name for name in names for _ in range(n_domains)]
+    labels = [label for _ in names for label in domains.labels]
+    return EstimateTable.from_arrays(
+        statistic=statistic,
+        variables=variables,
+        domains=labels,
+        estimate=_flat(estimate),
+        se=_flat(se),
+        df=np.tile(df, len(names)),
+        n=_flat(linear.respondents),
+        deff=_flat(np.where(empty, np.nan, linear.deff)),
+        level=level,
+        variance_method=design.variance_method,
+        df_rule=df_rule,
+        lonely_psu=design.lonely_psu,
+        interval_kind=interval_kind,
+        domain_column=domains.column,
+        parameters={"na_rm": na_rm},
+    )
+
+
+def _flat(array: FloatArray) -> FloatArray:
+    """Domains × variables → one row per (variable, domain), variable-major."""
+    return np.asarray(np.asarray(array).T.reshape(-1), dtype=np.float64)
+
+
+def _degrees_of_freedom(
+    design: SurveyDesign, domains: Domains, df_rule: DegreesOfFreedomRule
+) -> FloatArray:
+    if df_rule == "normal":
+        return np.full(domains.count, np.inf)
+    if df_rule == "design" or domains.column is None:
+        return np.full(domains.count, float(design.degrees_of_freedom()))
+    return np.array(
+        [float(design.degrees_of_freedom(domains.mask(index))) for index in range(domains.count)]
+    )

@@ -1,0 +1,129 @@
+"""Replicate weights and the replicate variance formula (R ``svrVar``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+
+from govindex.errors import DesignError
+from govindex.survey.arrays import BoolArray, FloatArray, frozen
+
+__all__ = ["ReplicateMethod", "ReplicateWeights"]
+
+ReplicateMethod = Literal["jk1", "jkn", "brr", "fay", "bootstrap", "other"]
+
+# Matches R's tolerance in ``degf.svyrep.design`` (qr(..., tol = 1e-05)).
+_RANK_TOLERANCE = 1e-5
+
+
+@dataclass(frozen=True, eq=False)
+class ReplicateWeights:
+    """A matrix of full replicate weights (rows × replicates) and how to combine them.
+
+    The variance of a statistic with full-sample value ``θ`` and replicate values ``θ_r`` is
+    ``scale · Σ_r rscales_r · (θ_r − c)²`` where ``c`` is the mean of the replicates, or ``θ``
+    itself when ``mse`` is true.
+
+    Examples
+    --------
+    >>> reps = ReplicateWeights.build("jk1", np.array([[0.0, 2.0], [2.0, 0.0]]), scale=0.5)
+    >>> reps.variance(np.array([[1.0], [3.0]]), np.array([2.0])).tolist()
+    [1.0]
+    """
+
+    method: ReplicateMethod
+    weights: FloatArray
+    scale: float
+    rscales: FloatArray
+    mse: bool
+    rho: float | None = None
+    seed: int | None = None
+    fixed_degrees_of_freedom: int | None = None
+
+    @classmethod
+    def build(
+        cls,
+        method: ReplicateMethod,
+        weights: FloatArray,
+        *,
+        scale: float,
+        rscales: FloatArray | None = None,
+        mse: bool = False,
+        rho: float | None = None,
+        seed: int | None = None,
+        degrees_of_freedom: int | None = None,
+    ) -> ReplicateWeights:
+        """Validate and freeze a replicate-weight specification."""
+        matrix = np.asarray(weights, dtype=np.float64)
+        if matrix.ndim != 2 or matrix.shape[1] < 2:
+            msg = f"replicate weights must be a rows × replicates matrix with at least 2 replicates; got shape {matrix.shape}."
+            raise DesignError(msg, where="replicate weights", found=matrix.shape)
+        if not np.isfinite(matrix).all() or (matrix < 0).any():
+            msg = "replicate weights must be finite and >= 0."
+            raise DesignError(msg, where="replicate weights", expected="finite numbers >= 0")
+        count = matrix.shape[1]
+        scales = np.ones(count) if rscales is None else np.asarray(rscales, dtype=np.float64)
+        if scales.shape != (count,):
+            msg = f"`rscales` must have one value per replicate ({count}); got {scales.shape[0]}."
+            raise DesignError(msg, where="rscales", found=scales.shape[0], expected=count)
+        return cls(
+            method=method,
+            weights=frozen(matrix),
+            scale=float(scale),
+            rscales=frozen(scales),
+            mse=mse,
+            rho=rho,
+            seed=seed,
+            fixed_degrees_of_freedom=degrees_of_freedom,
+        )
+
+    @property
+    def count(self) -> int:
+        """Number of replicates."""
+        return int(self.weights.shape[1])
+
+    def variance(self, replicate_estimates: FloatArray, estimate: FloatArray) -> FloatArray:
+        """Variance of each statistic from its replicate values (replicates × ...)."""
+        thetas = np.asarray(replicate_estimates, dtype=np.float64)
+        if self.mse:
+            centre = np.asarray(estimate, dtype=np.float64)
+        else:
+            centre = thetas[self.rscales > 0].mean(axis=0)
+        deviations = thetas - centre
+        shape = (-1,) + (1,) * (thetas.ndim - 1)
+        weighted = deviations * deviations * self.rscales.reshape(shape)
+        return np.asarray(self.scale * weighted.sum(axis=0), dtype=np.float64)
+
+    def subset(self, mask: BoolArray) -> ReplicateWeights:
+        """Replicate weights with rows outside ``mask`` set to zero."""
+        return replace(self, weights=frozen(np.where(mask[:, None], self.weights, 0.0)))
+
+    def with_weights(self, weights: FloatArray) -> ReplicateWeights:
+        """Same specification with a new weight matrix (e.g. after recalibration)."""
+        return replace(self, weights=frozen(np.asarray(weights, dtype=np.float64)))
+
+    def degrees_of_freedom(self, active: BoolArray | None = None) -> int:
+        """Rank of the replicate weights (rows in ``active``) minus one, as R ``degf``.
+
+        A design built with a known number (R's ``degf`` argument) keeps it for the whole
+        sample; domains always use the rank.
+        """
+        if self.fixed_degrees_of_freedom is not None and (active is None or active.all()):
+            return self.fixed_degrees_of_freedom
+        matrix = self.weights if active is None else self.weights[active]
+        if matrix.shape[0] == 0:
+            return 0
+        return _qr_rank(matrix) - 1
+
+
+def _qr_rank(matrix: FloatArray) -> int:
+    """Rank as R's LINPACK ``qr`` reports it: pivoted columns with norm ratio above tol."""
+    from scipy import linalg
+
+    _, r_factor, _ = linalg.qr(matrix, mode="economic", pivoting=True)
+    diagonal = np.abs(np.diag(r_factor))
+    if diagonal.size == 0 or diagonal[0] == 0:
+        return 0
+    return int((diagonal > _RANK_TOLERANCE * diagonal[0]).sum())
