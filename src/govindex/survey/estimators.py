@@ -62,9 +62,7 @@ def mean(
     """
     values, domains = _inputs(design, variables, by, na_rm)
     linear = _linear(design, values, domains, values.present.astype(np.float64), na_rm=na_rm)
-    return _table(
-        "mean", design, values.names, domains, linear, level, df_rule, empty_domain, na_rm
-    )
+    return _table("mean", design, values, domains, linear, level, df_rule, empty_domain, na_rm)
 
 
 def total(
@@ -89,9 +87,7 @@ def total(
     """
     values, domains = _inputs(design, variables, by, na_rm)
     linear = _linear(design, values, domains, None, na_rm=na_rm)
-    return _table(
-        "total", design, values.names, domains, linear, level, df_rule, empty_domain, na_rm
-    )
+    return _table("total", design, values, domains, linear, level, df_rule, empty_domain, na_rm)
 
 
 def proportion(
@@ -132,7 +128,7 @@ def proportion(
     return _table(
         "proportion",
         design,
-        values.names,
+        values,
         domains,
         linear,
         level,
@@ -180,9 +176,7 @@ def ratio(
     )
     base = np.where(present, below.values, 0.0)
     linear = _linear(design, paired, domains, base, na_rm=na_rm)
-    return _table(
-        "ratio", design, paired.names, domains, linear, level, df_rule, empty_domain, na_rm
-    )
+    return _table("ratio", design, paired, domains, linear, level, df_rule, empty_domain, na_rm)
 
 
 # ---------------------------------------------------------------------- internals
@@ -303,7 +297,7 @@ def _design_effect(
 def _table(
     statistic: str,
     design: SurveyDesign,
-    names: tuple[str, ...],
+    values: Variables,
     domains: Domains,
     linear: _Linear,
     level: float,
@@ -313,6 +307,7 @@ def _table(
     *,
     interval_kind: Literal["t", "logit"] = "t",
 ) -> EstimateTable:
+    names = values.names
     if df_rule not in _DF_RULES:
         msg = f"`df_rule` must be one of 'design', 'domain', 'normal'; got {df_rule!r}."
         raise SpecError(msg, where="df_rule", found=df_rule, expected=_DF_RULES)
@@ -335,7 +330,7 @@ def _table(
     se = np.where(empty, np.nan, np.sqrt(np.maximum(linear.variance, 0.0)))
     if statistic == "total":
         estimate = np.where(empty, np.nan, linear.estimate)
-    df = _degrees_of_freedom(design, domains, df_rule)
+    df = _degrees_of_freedom(design, domains, values, df_rule)
     n_domains = domains.count
     variables = [name for name in names for _ in range(n_domains)]
     labels = [label for _ in names for label in domains.labels]
@@ -345,7 +340,7 @@ def _table(
         domains=labels,
         estimate=_flat(estimate),
         se=_flat(se),
-        df=np.tile(df, len(names)),
+        df=_flat(df),
         n=_flat(linear.respondents),
         deff=_flat(np.where(empty, np.nan, linear.deff)),
         level=level,
@@ -364,12 +359,26 @@ def _flat(array: FloatArray) -> FloatArray:
 
 
 def _degrees_of_freedom(
-    design: SurveyDesign, domains: Domains, df_rule: DegreesOfFreedomRule
+    design: SurveyDesign, domains: Domains, values: Variables, df_rule: DegreesOfFreedomRule
 ) -> FloatArray:
+    """Degrees of freedom per (domain, variable).
+
+    ``design``: the whole design's df. ``domain``: the df of the domain design restricted to
+    the rows that contribute (non-zero weight, value present), as R's ``degf(subset(...))``.
+    ``normal``: infinite.
+    """
+    shape = (domains.count, values.values.shape[1])
     if df_rule == "normal":
-        return np.full(domains.count, np.inf)
-    if df_rule == "design" or domains.column is None:
-        return np.full(domains.count, float(design.degrees_of_freedom()))
-    return np.array(
-        [float(design.degrees_of_freedom(domains.mask(index))) for index in range(domains.count)]
-    )
+        return np.full(shape, np.inf)
+    if df_rule == "design" or (domains.column is None and values.present.all()):
+        return np.full(shape, float(design.degrees_of_freedom()))
+    result = np.empty(shape)
+    if values.present.all():
+        per_domain = [design.degrees_of_freedom(domains.mask(d)) for d in range(domains.count)]
+        result[:] = np.asarray(per_domain, dtype=np.float64)[:, None]
+        return result
+    for column in range(shape[1]):
+        present = values.present[:, column]
+        for domain in range(domains.count):
+            result[domain, column] = design.degrees_of_freedom(domains.mask(domain) & present)
+    return result

@@ -416,6 +416,19 @@ fmt <- function(x) {
   x <- as.numeric(x)
   ifelse(is.na(x) & !is.nan(x), "", sprintf("%.17g", x))
 }
+## Replicate/calibrated weight matrices are large: write each value with the
+## shortest of 15/16/17 significant digits that reads back to the identical
+## double (still exact, but roughly halves rnhanes_jkn.csv).
+fmt_short <- function(x) {
+  x <- as.numeric(x)
+  out <- sprintf("%.15g", x)
+  for (d in 16:17) {
+    bad <- !is.na(x) & as.numeric(out) != x
+    out[bad] <- sprintf(paste0("%.", d, "g"), x[bad])
+  }
+  out[is.na(x) & !is.nan(x)] <- ""
+  out
+}
 write_table <- function(df, path, text_cols) {
   write.csv(df, path, row.names = FALSE, na = "",
             quote = which(names(df) %in% text_cols))
@@ -441,7 +454,7 @@ write_table(dfo, file.path(script_dir, "degrees_of_freedom.csv"),
 cw <- do.call(rbind, lapply(Filter(function(s) s$calibrated, built), function(s) {
   d <- get(s$id, envir = E)
   w <- if (s$kind == "rep") weights(d, "sampling") else weights(d)
-  data.frame(design_id = s$id, row = seq_along(w), weight = fmt(w), stringsAsFactors = FALSE)
+  data.frame(design_id = s$id, row = seq_along(w), weight = fmt_short(w), stringsAsFactors = FALSE)
 }))
 write_table(cw, file.path(script_dir, "calibrated_weights.csv"), "design_id")
 
@@ -450,7 +463,7 @@ write_table(cw, file.path(script_dir, "calibrated_weights.csv"), "design_id")
 for (s in Filter(function(s) s$kind == "rep", built)) {
   d <- get(s$id, envir = E)
   W <- weights(d, "analysis")
-  Wc <- as.data.frame(apply(W, 2, fmt), stringsAsFactors = FALSE)
+  Wc <- as.data.frame(apply(W, 2, fmt_short), stringsAsFactors = FALSE)
   names(Wc) <- paste0("rep", seq_len(ncol(W)))
   write.csv(Wc, file.path(rep_dir, paste0(s$id, ".csv")), row.names = FALSE, quote = FALSE)
   meta <- data.frame(type = d$type, scale = fmt(d$scale),
