@@ -19,7 +19,7 @@ from govindex.survey.arrays import FloatArray, IntArray, group_sum
 from govindex.survey.design import SurveyDesign
 from govindex.survey.prepare import Domains, Variables, prepare_domains, prepare_variables
 from govindex.survey.results import DegreesOfFreedomRule, EstimateTable
-from govindex.survey.variance import taylor_variance
+from govindex.survey.variance import LinearScores, taylor_variance
 
 __all__ = ["EmptyDomainRule", "mean", "proportion", "ratio", "total"]
 
@@ -194,36 +194,65 @@ def _linear(
     *,
     na_rm: bool,
 ) -> _Linear:
-    """Estimate and variance of Σw·y / Σw·base (a total when ``base`` is None)."""
-    weights = design.weights
+    """Estimate and variance of Σw·y / Σw·base per domain (a total when ``base`` is None).
+
+    For a mean, ``base`` is the 0/1 mask of rows with a value. Works from weighted sums and
+    their unit totals (see :class:`LinearScores`), so the hot path makes a handful of passes
+    over the (rows × variables) data whatever the number of domains.
+    """
     codes = domains.codes
     in_domain = codes >= 0
-    safe_codes = np.where(in_domain, codes, 0)
+    everywhere = bool(in_domain.all())
+    safe_codes = codes if everywhere else np.where(in_domain, codes, 0)
     n_domains = domains.count
-    weighted = np.where(in_domain[:, None], weights[:, None], 0.0)
-    numerator = group_sum(weighted * values.values, safe_codes, n_domains)
-    counted = (weighted != 0) & values.present
-    respondents = group_sum(counted.astype(np.float64), safe_codes, n_domains)
-    weight_sums = group_sum(weighted * values.present, safe_codes, n_domains)
+    weights = design.weights if everywhere else np.where(in_domain, design.weights, 0.0)
+    complete = bool(values.present.all())
+    weighted_values = values.values * weights[:, None]
+    numerator = group_sum(weighted_values, safe_codes, n_domains)
+    counted = (weights != 0)[:, None] & values.present
+    if complete:
+        counts = group_sum((weights != 0).astype(np.float64)[:, None], safe_codes, n_domains)
+        respondents = np.repeat(counts, values.values.shape[1], axis=1)
+        weight_sums = np.repeat(
+            group_sum(weights[:, None], safe_codes, n_domains), values.values.shape[1], axis=1
+        )
+    else:
+        respondents = group_sum(counted.astype(np.float64), safe_codes, n_domains)
+        weight_sums = group_sum(weights[:, None] * values.present, safe_codes, n_domains)
+    weighted_base: FloatArray | None
     if base is None:
         estimate = numerator
         denominator = weight_sums
-        scores = weighted * values.values
+        weighted_base = None
+        scale = np.ones_like(numerator)
     else:
-        denominator = group_sum(weighted * base, safe_codes, n_domains)
+        if complete and base is values.present:
+            weighted_base = weights[:, None]
+            denominator = weight_sums
+        else:
+            weighted_base = base * weights[:, None]
+            denominator = group_sum(weighted_base, safe_codes, n_domains)
         with np.errstate(divide="ignore", invalid="ignore"):
             estimate = numerator / denominator
-            row_estimate = estimate[safe_codes]
-            scores = weighted * (values.values - row_estimate * base) / denominator[safe_codes]
-        scores = np.where(values.present & in_domain[:, None], scores, 0.0)
-    scores = np.nan_to_num(scores, nan=0.0, posinf=0.0, neginf=0.0)
-    active = values.present & in_domain[:, None]
+            scale = 1.0 / denominator
+    active = None if complete and everywhere else values.present & in_domain[:, None]
     if design.replicates is None:
+        scores = LinearScores.build(weighted_values, weighted_base, estimate, scale)
         variance = taylor_variance(design, scores, codes, n_domains, active)
     else:
         variance = _replicate_variance(design, values, codes, n_domains, base, estimate)
     deff = _design_effect(
-        values, weighted, safe_codes, n_domains, estimate, variance, base, denominator
+        values,
+        weights,
+        weighted_values,
+        safe_codes,
+        n_domains,
+        estimate,
+        variance,
+        base,
+        denominator,
+        weight_sums,
+        respondents,
     )
     return _Linear(
         estimate=estimate,
@@ -249,46 +278,59 @@ def _replicate_variance(
     thetas = np.empty((count, n_domains, values.values.shape[1]))
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(n_domains + 1))
+    ones_base = base is values.present and bool(values.present.all())
     for domain in range(n_domains):
         rows = order[bounds[domain] : bounds[domain + 1]]
         replicate_weights = replicates.weights[rows].T
         numerator = replicate_weights @ values.values[rows]
         if base is None:
             thetas[:, domain, :] = numerator
+            continue
+        if ones_base:
+            below = replicate_weights.sum(axis=1)[:, None]
         else:
             below = replicate_weights @ base[rows]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                thetas[:, domain, :] = numerator / below
+        with np.errstate(divide="ignore", invalid="ignore"):
+            thetas[:, domain, :] = numerator / below
     return replicates.variance(thetas, estimate)
 
 
 def _design_effect(
     values: Variables,
-    weighted: FloatArray,
+    weights: FloatArray,
+    weighted_values: FloatArray,
     codes: IntArray,
     n_domains: int,
     estimate: FloatArray,
     variance: FloatArray,
     base: FloatArray | None,
     denominator: FloatArray,
+    weight_sums: FloatArray,
+    respondents: FloatArray,
 ) -> FloatArray:
     """Design effect against simple random sampling without replacement (R ``deff=TRUE``).
 
-    Totals compare with N²·s²(N−n)/(Nn); ratios, and means as the ratio of y to 1, with the
-    same formula applied to their linearised values (y − R·x)/X, as R does.
+    Totals compare with N²·s²(N−n)/(Nn); ratios, and means as the ratio of y to its 0/1
+    mask, with the same formula applied to their linearised values (y − R·x)/X, as R does.
+    The sums of squares come from weighted sums, not from a rows × variables residual matrix.
     """
-    weight = weighted * values.present
-    observed = group_sum((weight != 0).astype(np.float64), codes, n_domains)
-    population = group_sum(weight, codes, n_domains)
+    squares = group_sum(weighted_values * values.values, codes, n_domains)
     with np.errstate(divide="ignore", invalid="ignore"):
         if base is None:
-            deviations = values.values
+            centre = estimate / weight_sums
+            spread = squares - weight_sums * centre * centre
+        elif base is values.present:
+            spread = (squares - weight_sums * estimate * estimate) / (denominator * denominator)
         else:
-            deviations = (values.values - estimate[codes] * base) / denominator[codes]
-        centre = group_sum(weight * deviations, codes, n_domains) / population
-        deviations = deviations - centre[codes]
-        spread = group_sum(weight * deviations * deviations, codes, n_domains) / population
-        spread = spread * observed / (observed - 1.0)
+            weighted_base = base * weights[:, None]
+            cross = group_sum(weighted_base * values.values, codes, n_domains)
+            base_squares = group_sum(weighted_base * base, codes, n_domains)
+            spread = (squares - 2 * estimate * cross + estimate * estimate * base_squares) / (
+                denominator * denominator
+            )
+        population = weight_sums
+        observed = respondents
+        spread = spread / population * observed / (observed - 1.0)
         srs = spread * (population - observed) * population / observed
         result = variance / srs
     return np.asarray(result, dtype=np.float64)

@@ -10,13 +10,15 @@ the lonely-PSU rules.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from govindex.errors import DesignError
 from govindex.survey.arrays import BoolArray, FloatArray, IntArray, group_sum
 from govindex.survey.design import Stage, SurveyDesign
 
-__all__ = ["taylor_variance"]
+__all__ = ["LinearScores", "taylor_variance"]
 
 # Below this many cells a dense (rows × statistics) block is built for calibrated designs.
 _DENSE_BLOCK_CELLS = 4_000_000
@@ -24,9 +26,63 @@ _DENSE_BLOCK_CELLS = 4_000_000
 _CENSUS_TOLERANCE = 1e-7
 
 
+@dataclass(frozen=True, eq=False)
+class LinearScores:
+    """Influence scores of ratios of weighted sums, kept factored for speed.
+
+    The score of row ``i`` for (domain ``d``, variable ``v``) is
+    ``(weighted_values[i, v] − estimate[d, v] · weighted_base[i, v]) · scale[d, v]`` for rows
+    of ``d``. Unit totals of scores then need only unit totals of the two weighted columns,
+    so the rows × variables score matrix is never built on the common path.
+    """
+
+    weighted_values: FloatArray
+    weighted_base: FloatArray | None
+    estimate: FloatArray
+    scale: FloatArray
+
+    @classmethod
+    def build(
+        cls,
+        weighted_values: FloatArray,
+        weighted_base: FloatArray | None,
+        estimate: FloatArray,
+        scale: FloatArray,
+    ) -> LinearScores:
+        """Scores with non-finite coefficients (empty domains) set to contribute nothing."""
+        finite = np.isfinite(estimate) & np.isfinite(scale)
+        return cls(
+            weighted_values=weighted_values,
+            weighted_base=weighted_base,
+            estimate=np.where(finite, estimate, 0.0),
+            scale=np.where(finite, scale, 0.0),
+        )
+
+    def cell_totals(
+        self, rows: IntArray | None, cell_of_row: IntArray, n_cells: int, cell_domain: IntArray
+    ) -> FloatArray:
+        """Totals of the scores over cells (unit × domain), from the factored form."""
+        values = self.weighted_values if rows is None else self.weighted_values[rows]
+        totals = group_sum(values, cell_of_row, n_cells)
+        if self.weighted_base is not None:
+            base = self.weighted_base if rows is None else self.weighted_base[rows]
+            totals = totals - self.estimate[cell_domain] * group_sum(base, cell_of_row, n_cells)
+        return np.asarray(totals * self.scale[cell_domain], dtype=np.float64)
+
+    def row_scores(self, domains: IntArray) -> FloatArray:
+        """The full rows × variables score matrix (zero outside every domain)."""
+        inside = domains >= 0
+        codes = np.where(inside, domains, 0)
+        scores = self.weighted_values.copy()
+        if self.weighted_base is not None:
+            scores = scores - self.estimate[codes] * self.weighted_base
+        scores = scores * self.scale[codes]
+        return np.asarray(np.where(inside[:, None], scores, 0.0), dtype=np.float64)
+
+
 def taylor_variance(
     design: SurveyDesign,
-    scores: FloatArray,
+    scores: FloatArray | LinearScores,
     domains: IntArray,
     n_domains: int,
     active: BoolArray | None = None,
@@ -61,11 +117,14 @@ def taylor_variance(
     >>> taylor_variance(design, scores, np.zeros(4, np.int64), 1).tolist()
     [[5.333333333333333]]
     """
-    scores = np.asarray(scores, dtype=np.float64)
-    if scores.ndim == 1:
-        scores = scores[:, None]
+    if not isinstance(scores, LinearScores):
+        scores = np.asarray(scores, dtype=np.float64)
+        if scores.ndim == 1:
+            scores = scores[:, None]
     if not design.calibration:
         return _variance_by_cells(design, scores, domains, n_domains, active)
+    if isinstance(scores, LinearScores):
+        scores = scores.row_scores(domains)
     return _variance_calibrated(design, scores, domains, n_domains)
 
 
@@ -90,17 +149,20 @@ def _variance_calibrated(
 
 def _variance_by_cells(
     design: SurveyDesign,
-    scores: FloatArray,
+    scores: FloatArray | LinearScores,
     domains: IntArray,
     n_domains: int,
     active: BoolArray | None,
 ) -> FloatArray:
-    rows = np.flatnonzero(domains >= 0)
-    values = scores[rows]
-    row_domains = domains[rows]
-    row_active = None if active is None else active[rows]
+    inside = domains >= 0
+    rows: IntArray | None = None if inside.all() else np.flatnonzero(inside)
+    row_domains = domains if rows is None else domains[rows]
+    row_active = None if active is None or rows is None else active[rows]
+    if rows is None:
+        row_active = active
+    n_variables = scores.estimate.shape[1] if isinstance(scores, LinearScores) else scores.shape[1]
     stages = design.stages if design.multistage else design.stages[:1]
-    result = np.zeros((n_domains, scores.shape[1]))
+    result = np.zeros((n_domains, n_variables))
     multiplier = np.ones(stages[0].n_strata)
     for number, stage in enumerate(stages, start=1):
         if number > 1:
@@ -110,7 +172,7 @@ def _variance_by_cells(
             parent_stratum = previous.unit_stratum
             multiplier = multiplier[parent_stratum] * previous.sampling_fraction()[parent_stratum]
         result += _stage_variance(
-            design, stage, number, multiplier, values, rows, row_domains, n_domains, row_active
+            design, stage, number, multiplier, scores, rows, row_domains, n_domains, row_active
         )
     return result
 
@@ -120,18 +182,22 @@ def _stage_variance(
     stage: Stage,
     number: int,
     multiplier: FloatArray,
-    values: FloatArray,
-    rows: IntArray,
+    scores: FloatArray | LinearScores,
+    rows: IntArray | None,
     row_domains: IntArray,
     n_domains: int,
     row_active: BoolArray | None,
 ) -> FloatArray:
-    units = stage.units[rows]
+    units = stage.units if rows is None else stage.units[rows]
     cell_keys, cell_of_row = np.unique(units * n_domains + row_domains, return_inverse=True)
     cell_of_row = cell_of_row.reshape(-1)
-    cell_totals = group_sum(values, cell_of_row, cell_keys.shape[0])
+    n_cells = cell_keys.shape[0]
     cell_stratum = stage.unit_stratum[cell_keys // n_domains]
     cell_domain = cell_keys % n_domains
+    if isinstance(scores, LinearScores):
+        cell_totals = scores.cell_totals(rows, cell_of_row, n_cells, cell_domain)
+    else:
+        cell_totals = group_sum(scores if rows is None else scores[rows], cell_of_row, n_cells)
     group_keys, group_of_cell = np.unique(
         cell_stratum * n_domains + cell_domain, return_inverse=True
     )
@@ -177,7 +243,13 @@ def _stage_variance(
                 "'remove' or 'certainty')."
             )
             raise DesignError(msg, where="lonely_psu", found="average")
-        present = _present(values, row_active, cell_of_row, group_of_cell, n_groups)
+        present = _present(
+            (row_domains.shape[0], sum_totals.shape[1]),
+            row_active,
+            cell_of_row,
+            group_of_cell,
+            n_groups,
+        )
         strata_present = group_sum(present, group_domain, n_domains)
         lonely_present = group_sum(present * lonely[:, None], group_domain, n_domains)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -186,13 +258,13 @@ def _stage_variance(
 
 
 def _present(
-    values: FloatArray,
+    shape: tuple[int, int],
     row_active: BoolArray | None,
     cell_of_row: IntArray,
     group_of_cell: IntArray,
     n_groups: int,
 ) -> FloatArray:
     if row_active is None:
-        row_active = np.ones(values.shape, dtype=bool)
+        row_active = np.ones(shape, dtype=bool)
     counts = group_sum(row_active.astype(np.float64), group_of_cell[cell_of_row], n_groups)
     return (counts > 0).astype(np.float64)

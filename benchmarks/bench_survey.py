@@ -1,0 +1,148 @@
+"""Benchmark: the PAPI workload (120 indicators × 63 provinces) under Taylor and JKn.
+
+Run ``python benchmarks/bench_survey.py`` (add ``--no-r`` to skip timing R). It reports, in
+one run and on the same synthetic data:
+
+* govindex: design + all 120 indicator means by province, Taylor and JKn (189 replicates);
+* a numpy lower bound: the bare matrix products any such computation needs
+  (Taylor: domain sums and PSU sums of w·y; JKn: replicate-weight × w·y products);
+* R survey (``Rscript``): ``svyby(~b001+…+o060, ~province, design, svymean)`` on the same
+  data, timed inside R with ``system.time`` (data loading excluded), for both designs.
+
+Targets (issue): ≥ 10× faster than R, ≤ 3× the numpy lower bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).parent))
+from papi_workload import indicator_names, papi_shaped_survey  # noqa: E402
+
+from govindex.survey import SurveyDesign, mean  # noqa: E402
+from govindex.survey.arrays import indicator  # noqa: E402
+
+R_SCRIPT = r"""
+suppressPackageStartupMessages(library(survey))
+args <- commandArgs(trailingOnly = TRUE)
+data <- read.csv(args[1])
+vars <- grep("^[bo][0-9]+$", names(data), value = TRUE)
+formula <- as.formula(paste("~", paste(vars, collapse = "+")))
+taylor <- system.time({
+  design <- svydesign(id = ~district, strata = ~province, weights = ~weight, data = data, nest = TRUE)
+  result <- svyby(formula, ~province, design, svymean)
+})[["elapsed"]]
+jackknife <- system.time({
+  design <- svydesign(id = ~district, strata = ~province, weights = ~weight, data = data, nest = TRUE)
+  replicated <- as.svrepdesign(design, type = "JKn")
+  result_jk <- svyby(formula, ~province, replicated, svymean)
+})[["elapsed"]]
+check <- c(coef(result)[1], SE(result)[1], SE(result_jk)[1])
+cat(sprintf("%.17g", c(taylor, jackknife, check)), "\n")
+"""
+
+
+def best_of(repeats: int, task: Callable[[], object]) -> float:
+    """Fastest wall time of ``repeats`` runs, in seconds."""
+    timings = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        task()
+        timings.append(time.perf_counter() - start)
+    return min(timings)
+
+
+def run(repeats: int, with_r: bool, scale: int) -> dict[str, float]:
+    frame = papi_shaped_survey(scale=scale)
+    names = indicator_names(frame)
+    from govindex.survey.replication import replicate_design
+
+    def taylor() -> object:
+        design = SurveyDesign.from_frame(
+            frame, weights="weight", strata="province", psu="district", nest=True
+        )
+        return mean(design, names, by="province")
+
+    def jackknife() -> object:
+        design = SurveyDesign.from_frame(
+            frame, weights="weight", strata="province", psu="district", nest=True
+        )
+        return mean(replicate_design(design, "jkn"), names, by="province")
+
+    values = frame.select(names).to_numpy()
+    weights = frame["weight"].to_numpy()
+    province = frame["province"].to_numpy() - 1
+    district = (province * 3 + frame["district"].to_numpy() - 1).astype(np.int64)
+    by_province = indicator(province.astype(np.int64), 63)
+    by_district = indicator(district, 189)
+    replicate_weights = replicate_design(
+        SurveyDesign.from_frame(frame, weights="weight", strata="province", psu="district", nest=True),
+        "jkn",
+    ).replicates
+    assert replicate_weights is not None
+    replicate_matrix = np.ascontiguousarray(replicate_weights.weights.T)
+
+    def taylor_bound() -> object:
+        weighted = values * weights[:, None]
+        return by_province @ weighted, by_district @ weighted, by_province @ weights
+
+    def jackknife_bound() -> object:
+        return replicate_matrix @ values, replicate_matrix.sum(axis=1)
+
+    results = {
+        "rows": float(frame.height),
+        "taylor_seconds": best_of(repeats, taylor),
+        "taylor_lower_bound_seconds": best_of(repeats, taylor_bound),
+        "jkn_seconds": best_of(repeats, jackknife),
+        "jkn_lower_bound_seconds": best_of(repeats, jackknife_bound),
+    }
+    results["taylor_ratio_to_bound"] = results["taylor_seconds"] / results["taylor_lower_bound_seconds"]
+    results["jkn_ratio_to_bound"] = results["jkn_seconds"] / results["jkn_lower_bound_seconds"]
+    if with_r and shutil.which("Rscript"):
+        with tempfile.TemporaryDirectory() as folder:
+            data_path = Path(folder) / "papi.csv"
+            script_path = Path(folder) / "bench.R"
+            frame.write_csv(data_path)
+            script_path.write_text(R_SCRIPT)
+            output = subprocess.run(
+                ["Rscript", str(script_path), str(data_path)],
+                check=True, capture_output=True, text=True,
+            ).stdout.split()
+        r_taylor, r_jackknife, r_estimate, r_se, r_se_jk = (float(value) for value in output)
+        ours = taylor()
+        ours_jk = jackknife()
+        results["r_taylor_seconds"] = r_taylor
+        results["r_jkn_seconds"] = r_jackknife
+        results["speedup_taylor_vs_r"] = r_taylor / results["taylor_seconds"]
+        results["speedup_jkn_vs_r"] = r_jackknife / results["jkn_seconds"]
+        results["check_relative_difference"] = max(
+            abs(ours.estimate[0] / r_estimate - 1),  # type: ignore[attr-defined]
+            abs(ours.se[0] / r_se - 1),  # type: ignore[attr-defined]
+            abs(ours_jk.se[0] / r_se_jk - 1),  # type: ignore[attr-defined]
+        )
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--no-r", action="store_true", help="skip timing R survey")
+    parser.add_argument("--scale", type=int, default=1, help="respondents per village × 25")
+    arguments = parser.parse_args()
+    results = run(arguments.repeats, not arguments.no_r, arguments.scale)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
