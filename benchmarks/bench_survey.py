@@ -1,6 +1,6 @@
 """Benchmark: the PAPI workload (120 indicators × 63 provinces) under Taylor and JKn.
 
-Run ``python benchmarks/bench_survey.py`` (add ``--no-r`` to skip timing R). It reports, in
+Run ``python -m benchmarks.bench_survey`` (add ``--no-r`` to skip timing R). It reports, in
 one run and on the same synthetic data:
 
 * govindex: design + all 120 indicator means by province, Taylor and JKn (189 replicates);
@@ -18,20 +18,16 @@ import argparse
 import json
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import polars as pl
 
-sys.path.insert(0, str(Path(__file__).parent))
-from papi_workload import indicator_names, papi_shaped_survey  # noqa: E402
-
-from govindex.survey import SurveyDesign, mean  # noqa: E402
-from govindex.survey.arrays import indicator  # noqa: E402
+from benchmarks.papi_workload import indicator_names, papi_shaped_survey
+from govindex.survey import SurveyDesign, mean
+from govindex.survey.arrays import indicator
 
 R_SCRIPT = r"""
 suppressPackageStartupMessages(library(survey))

@@ -6,9 +6,9 @@ import numpy as np
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.property.strategies import stratified_samples
 
 from govindex.survey import SurveyDesign, mean, total
-from tests.property.strategies import stratified_samples
 
 SETTINGS = settings(max_examples=60, deadline=None)
 
