@@ -59,7 +59,9 @@ def read_table(path: str | Path, *, text_columns: Sequence[str] = ()) -> TableFi
     except DataValidationError:
         raise
     except Exception as error:  # every reader failure becomes one clear message
-        msg = f"{file}: could not be read as {suffix[1:].upper()} ({type(error).__name__}: {error})."
+        msg = (
+            f"{file}: could not be read as {suffix[1:].upper()} ({type(error).__name__}: {error})."
+        )
         raise DataValidationError(msg, where=str(file), found=type(error).__name__) from error
 
 

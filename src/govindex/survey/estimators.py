@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from scipy import special
 
 from govindex.errors import EstimationError, SpecError
-from govindex.survey.arrays import FloatArray, IntArray, group_sum
+from govindex.survey.arrays import BoolArray, FloatArray, IntArray, group_sum
 from govindex.survey.design import SurveyDesign
+from govindex.survey.intervals import critical_value
 from govindex.survey.prepare import Domains, Variables, prepare_domains, prepare_variables
 from govindex.survey.results import DegreesOfFreedomRule, EstimateTable
 from govindex.survey.variance import LinearScores, taylor_variance
@@ -36,6 +38,7 @@ class _Linear:
     denominator: FloatArray  # weight (or denominator) sums; 0 for an empty cell
     respondents: FloatArray  # rows with non-zero weight and a value
     deff: FloatArray
+    replicate_estimates: FloatArray | None = None  # replicates × domains × variables
 
 
 def mean(
@@ -61,7 +64,7 @@ def mean(
     (2.666667, 0.745356)
     """
     values, domains = _inputs(design, variables, by, na_rm)
-    linear = _linear(design, values, domains, values.present.astype(np.float64), na_rm=na_rm)
+    linear = _linear(design, values, domains, values.present, na_rm=na_rm)
     return _table("mean", design, values, domains, linear, level, df_rule, empty_domain, na_rm)
 
 
@@ -124,7 +127,7 @@ def proportion(
         raise EstimationError(
             msg, where=values.names[column], found=values.values[row, column], expected="0 or 1"
         )
-    linear = _linear(design, values, domains, values.present.astype(np.float64), na_rm=na_rm)
+    linear = _linear(design, values, domains, values.present, na_rm=na_rm)
     return _table(
         "proportion",
         design,
@@ -136,7 +139,22 @@ def proportion(
         empty_domain,
         na_rm,
         interval_kind="logit",
+        logit_variance=_logit_replicate_variance(design, linear),
     )
+
+
+def _logit_replicate_variance(design: SurveyDesign, linear: _Linear) -> FloatArray | None:
+    """Replicate variance of logit(p), as R's svyciprop gets it from svyglm on replicates.
+
+    Under linearisation the logit interval uses the delta method (se/(p(1−p))); on a
+    replicate design R refits the logistic model in every replicate, i.e. takes the
+    replicate variance of logit(p_r) directly.
+    """
+    if design.replicates is None or linear.replicate_estimates is None:
+        return None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logits = special.logit(linear.replicate_estimates)
+        return design.replicates.variance(logits, special.logit(linear.estimate))
 
 
 def ratio(
@@ -190,7 +208,7 @@ def _linear(
     design: SurveyDesign,
     values: Variables,
     domains: Domains,
-    base: FloatArray | None,
+    base: FloatArray | BoolArray | None,
     *,
     na_rm: bool,
 ) -> _Linear:
@@ -236,11 +254,13 @@ def _linear(
             estimate = numerator / denominator
             scale = 1.0 / denominator
     active = None if complete and everywhere else values.present & in_domain[:, None]
+    thetas: FloatArray | None = None
     if design.replicates is None:
         scores = LinearScores.build(weighted_values, weighted_base, estimate, scale)
         variance = taylor_variance(design, scores, codes, n_domains, active)
     else:
-        variance = _replicate_variance(design, values, codes, n_domains, base, estimate)
+        thetas = _replicate_estimates(design, values, codes, n_domains, base)
+        variance = design.replicates.variance(thetas, estimate)
     deff = _design_effect(
         values,
         weights,
@@ -260,16 +280,16 @@ def _linear(
         denominator=weight_sums if base is None else denominator,
         respondents=respondents,
         deff=deff,
+        replicate_estimates=thetas,
     )
 
 
-def _replicate_variance(
+def _replicate_estimates(
     design: SurveyDesign,
     values: Variables,
     codes: IntArray,
     n_domains: int,
-    base: FloatArray | None,
-    estimate: FloatArray,
+    base: FloatArray | BoolArray | None,
 ) -> FloatArray:
     """Replicate estimates domain by domain: (replicates × rows_d) @ (rows_d × variables)."""
     replicates = design.replicates
@@ -292,7 +312,7 @@ def _replicate_variance(
             below = replicate_weights @ base[rows]
         with np.errstate(divide="ignore", invalid="ignore"):
             thetas[:, domain, :] = numerator / below
-    return replicates.variance(thetas, estimate)
+    return thetas
 
 
 def _design_effect(
@@ -303,7 +323,7 @@ def _design_effect(
     n_domains: int,
     estimate: FloatArray,
     variance: FloatArray,
-    base: FloatArray | None,
+    base: FloatArray | BoolArray | None,
     denominator: FloatArray,
     weight_sums: FloatArray,
     respondents: FloatArray,
@@ -348,6 +368,7 @@ def _table(
     na_rm: bool,
     *,
     interval_kind: Literal["t", "logit"] = "t",
+    logit_variance: FloatArray | None = None,
 ) -> EstimateTable:
     names = values.names
     if df_rule not in _DF_RULES:
@@ -392,7 +413,24 @@ def _table(
         interval_kind=interval_kind,
         domain_column=domains.column,
         parameters={"na_rm": na_rm},
+        **_logit_bounds(estimate, df, level, logit_variance),
     )
+
+
+def _logit_bounds(
+    estimate: FloatArray, df: FloatArray, level: float, logit_variance: FloatArray | None
+) -> dict[str, FloatArray]:
+    """Explicit logit-interval bounds when the logit-scale variance is known directly."""
+    if logit_variance is None:
+        return {}
+    critical = critical_value(level, df)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        centre = special.logit(estimate)
+        half_width = critical * np.sqrt(logit_variance)
+        return {
+            "ci_low": _flat(special.expit(centre - half_width)),
+            "ci_high": _flat(special.expit(centre + half_width)),
+        }
 
 
 def _flat(array: FloatArray) -> FloatArray:

@@ -86,13 +86,23 @@ class EstimateTable:
         interval_kind: IntervalKind = "t",
         domain_column: str | None = None,
         parameters: dict[str, Any] | None = None,
+        ci_low: Any = None,
+        ci_high: Any = None,
     ) -> EstimateTable:
-        """Build a table, computing the intervals from estimate, SE, df and level."""
+        """Build a table, computing the intervals from estimate, SE, df and level.
+
+        ``ci_low`` and ``ci_high``, when given, are stored as they are instead: quantile
+        (Woodruff) intervals come from the data, not from the SE.
+        """
         _check_level(level)
         estimate_array = np.asarray(estimate, dtype=np.float64)
         se_array = np.asarray(se, dtype=np.float64)
         df_array = np.asarray(df, dtype=np.float64)
         low, high = interval(estimate_array, se_array, df_array, level, interval_kind)
+        if ci_low is not None:
+            low = np.asarray(ci_low, dtype=np.float64)
+        if ci_high is not None:
+            high = np.asarray(ci_high, dtype=np.float64)
         return cls(
             statistic=statistic,
             variable=tuple(variables),
