@@ -1,0 +1,22 @@
+"""The official PAPI record: the published workbook and CSVs, with provenance and checks."""
+
+from govindex.official.arithmetic import ArithmeticReport, verify_arithmetic
+from govindex.official.duplicates import RefusedSheet
+from govindex.official.provinces import ProvinceLookup, load_province_lookup, province_key
+from govindex.official.record import load_published_record
+from govindex.official.schema import RECORD_SCHEMA
+from govindex.official.workbook import OfficialWorkbook, SkippedRow, read_official_workbook
+
+__all__ = [
+    "RECORD_SCHEMA",
+    "ArithmeticReport",
+    "OfficialWorkbook",
+    "ProvinceLookup",
+    "RefusedSheet",
+    "SkippedRow",
+    "load_province_lookup",
+    "load_published_record",
+    "province_key",
+    "read_official_workbook",
+    "verify_arithmetic",
+]
