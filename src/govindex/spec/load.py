@@ -1,0 +1,217 @@
+"""Read an index spec from YAML, check it completely, and write it back.
+
+Every problem is collected (shape errors from every part, then cross-reference checks over
+the parts that parsed) and raised together as one :class:`~govindex.errors.SpecError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from govindex.errors import Issue, SpecError
+from govindex.spec._base import Bounds
+from govindex.spec.checks import DimensionPart, SpecParts, check_references
+from govindex.spec.codebook import Item
+from govindex.spec.indicators import Indicator
+from govindex.spec.issues import Location, issue, validation_issues
+from govindex.spec.models import IndexSpec
+from govindex.spec.structure import SubDimension, WeightedTotal
+
+__all__ = ["dump_spec", "load_spec", "spec_from_dict", "spec_to_dict"]
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """Safe YAML that records duplicate keys, which PyYAML would silently overwrite."""
+
+    duplicates: list[tuple[str, int]]
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if isinstance(key, str | int | float) and key in seen:
+            loader.duplicates.append((str(key), key_node.start_mark.line + 1))
+        if isinstance(key, str | int | float):
+            seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_spec(path: str | Path) -> IndexSpec:
+    """Read and check the index spec at ``path``.
+
+    Raises
+    ------
+    SpecError
+        With one :class:`~govindex.errors.Issue` per problem found, each located as
+        ``<file>: <path in the spec>``.
+
+    Examples
+    --------
+    >>> spec = load_spec("specs/papi-2024.yaml")  # doctest: +SKIP
+    >>> spec.index.year  # doctest: +SKIP
+    2024
+    """
+    path = Path(path)
+    source = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        msg = f"cannot read spec file `{path}`: {error}"
+        raise SpecError(msg, where=str(path)) from error
+    loader = _StrictLoader(text)
+    loader.duplicates = []
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as error:
+        msg = f"`{source}` is not valid YAML: {error}"
+        raise SpecError(msg, where=source, hint="check indentation and quoting near the mark shown") from error
+    finally:
+        loader.dispose()
+    duplicates = [
+        Issue(message=f"key `{key}` appears twice in one mapping; the first value would be lost",
+              where=f"{source}: line {line}")
+        for key, line in loader.duplicates
+    ]
+    return spec_from_dict(data, source=source, extra_issues=duplicates)
+
+
+def spec_from_dict(data: object, *, source: str = "<spec>", extra_issues: list[Issue] | None = None) -> IndexSpec:
+    """Check a spec given as plain data (as YAML or JSON would load it) and build it.
+
+    Examples
+    --------
+    >>> spec_from_dict({"spec_version": "1"}, source="mini.yaml")
+    Traceback (most recent call last):
+    ...
+    govindex.errors.SpecError: `mini.yaml` is not a valid index spec: 6 problems found
+    """
+    issues = list(extra_issues or ())
+    if not isinstance(data, Mapping):
+        msg = f"`{source}` must hold a mapping of spec keys at the top level (found {type(data).__name__})"
+        raise SpecError(msg, where=source, found=type(data).__name__)
+    spec: IndexSpec | None = None
+    try:
+        spec = IndexSpec.model_validate(data)
+    except ValidationError as error:
+        issues.extend(validation_issues(error, data, source))
+    except (RecursionError, ValueError, TypeError) as error:  # self-referencing YAML anchors
+        issues.append(issue(source, (), f"the spec cannot be read as data: {error}"))
+
+    def report(location: Location, message: str) -> None:
+        issues.append(issue(source, location, message))
+
+    check_references(_parts_of(spec) if spec is not None else _salvage(data), report)
+    if issues or spec is None:
+        count = len(issues)
+        msg = f"`{source}` is not a valid index spec: {count} problem{'s' if count != 1 else ''} found"
+        raise SpecError(msg, where=source, issues=issues)
+    return spec
+
+
+def spec_to_dict(spec: IndexSpec) -> dict[str, Any]:
+    """The spec as plain data, keyed as in YAML; :func:`spec_from_dict` reads it back equal.
+
+    Examples
+    --------
+    >>> spec_to_dict(load_spec("specs/papi-2024.yaml"))["index"]["year"]  # doctest: +SKIP
+    2024
+    """
+    return spec.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def dump_spec(spec: IndexSpec) -> str:
+    """The spec as YAML text (comments of the original file are not kept)."""
+    return yaml.safe_dump(spec_to_dict(spec), allow_unicode=True, sort_keys=False, width=100)
+
+
+# ---------------------------------------------------------------------------- parts
+def _parts_of(spec: IndexSpec) -> SpecParts:
+    dimensions = tuple(
+        DimensionPart(
+            location=("dimensions", index),
+            code=dimension.code,
+            scale=dimension.scale,
+            sub_dimension_count=len(dimension.sub_dimensions),
+            sub_dimensions=tuple(
+                (("dimensions", index, "sub_dimensions", position), sub)
+                for position, sub in enumerate(dimension.sub_dimensions)
+            ),
+        )
+        for index, dimension in enumerate(spec.dimensions)
+    )
+    return SpecParts(
+        items=tuple((("codebook", "items", i), item) for i, item in enumerate(spec.codebook.items)),
+        item_ids=frozenset(item.id for item in spec.codebook.items),
+        indicators=tuple((("indicators", i), indicator) for i, indicator in enumerate(spec.indicators)),
+        indicator_codes=frozenset(indicator.code for indicator in spec.indicators),
+        dimensions=dimensions,
+        dimension_codes=frozenset(dimension.code for dimension in spec.dimensions),
+        weighted_totals=tuple(
+            (("weighted_totals", i), total) for i, total in enumerate(spec.weighted_totals)
+        ),
+    )
+
+
+def _entries(data: object, *keys: str) -> list[tuple[int, Any]]:
+    node = data
+    for key in keys:
+        node = node.get(key) if isinstance(node, Mapping) else None
+    return list(enumerate(node)) if isinstance(node, list) else []
+
+
+def _parse(model: type[Model], raw: object) -> Model | None:
+    try:
+        return model.model_validate(raw)
+    except (ValidationError, RecursionError, ValueError, TypeError):
+        return None
+
+
+def _name(raw: object, key: str) -> str | None:
+    value = raw.get(key) if isinstance(raw, Mapping) else None
+    return value if isinstance(value, str) else None
+
+
+def _located(model: type[Model], data: object, *keys: str) -> tuple[tuple[Location, Model], ...]:
+    located: list[tuple[Location, Model]] = []
+    for index, raw in _entries(data, *keys):
+        part = _parse(model, raw)
+        if part is not None:
+            located.append(((*keys, index), part))
+    return tuple(located)
+
+
+def _salvage(data: object) -> SpecParts:
+    """The parts of a spec that parse on their own, when the whole does not."""
+    dimensions = []
+    for index, raw in _entries(data, "dimensions"):
+        scale_raw = raw.get("scale", {"min": 1, "max": 10}) if isinstance(raw, Mapping) else None
+        dimensions.append(DimensionPart(
+            location=("dimensions", index),
+            code=_name(raw, "code"),
+            scale=_parse(Bounds, scale_raw),
+            sub_dimension_count=len(_entries(raw, "sub_dimensions")),
+            sub_dimensions=tuple(
+                (("dimensions", index, *location), sub)
+                for location, sub in _located(SubDimension, raw, "sub_dimensions")
+            ),
+        ))
+    return SpecParts(
+        items=_located(Item, data, "codebook", "items"),
+        item_ids=frozenset(filter(None, (_name(raw, "id") for _, raw in _entries(data, "codebook", "items")))),
+        indicators=_located(Indicator, data, "indicators"),
+        indicator_codes=frozenset(filter(None, (_name(raw, "code") for _, raw in _entries(data, "indicators")))),
+        dimensions=tuple(dimensions),
+        dimension_codes=frozenset(part.code for part in dimensions if part.code is not None),
+        weighted_totals=_located(WeightedTotal, data, "weighted_totals"),
+    )
