@@ -1,0 +1,49 @@
+"""Re-run the R reference scripts and check that the stored oracle is exactly what R gives.
+
+The stored CSVs in ``survey/`` are what every other reference test compares with; this test
+keeps them honest by regenerating them with R survey (Debian's ``r-cran-survey``, installed
+by ``scripts/test``) and comparing byte for byte.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.reference, pytest.mark.live_r]
+
+FOLDER = Path(__file__).parent / "survey"
+GENERATED = (
+    "reference_values.csv",
+    "degrees_of_freedom.csv",
+    "calibrated_weights.csv",
+    "refusals.txt",
+)
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if shutil.which("Rscript") is None:
+        pytest.skip("Rscript is not installed (scripts/test installs r-cran-survey)")
+    work = tmp_path_factory.mktemp("oracle") / "survey"
+    shutil.copytree(FOLDER, work)
+    for script in ("export_data.R", "reference_values.R"):
+        subprocess.run(
+            ["Rscript", str(work / script)], check=True, capture_output=True, timeout=300
+        )
+    return work
+
+
+@pytest.mark.parametrize("name", GENERATED)
+def test_stored_reference_file_is_what_r_produces(regenerated: Path, name: str) -> None:
+    assert (regenerated / name).read_bytes() == (FOLDER / name).read_bytes()
+
+
+def test_stored_data_and_replicates_are_what_r_produces(regenerated: Path) -> None:
+    stored = sorted(path.relative_to(FOLDER) for path in FOLDER.rglob("*.csv"))
+    assert stored
+    for relative in stored:
+        assert (regenerated / relative).read_bytes() == (FOLDER / relative).read_bytes(), relative
