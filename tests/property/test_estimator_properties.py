@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.property.strategies import stratified_samples
 
-from govindex.survey import SurveyDesign, mean, total
+from govindex.survey import SurveyDesign, mean, replicate_design, total
 
 SETTINGS = settings(max_examples=60, deadline=None)
 
@@ -71,3 +71,24 @@ def test_domain_totals_add_up_to_the_whole_sample_total(frame: pl.DataFrame) -> 
     whole = total(design, "y")
     parts = total(design, "y", by="group", empty_domain="missing")
     assert np.isclose(np.nansum(parts.estimate), whole.estimate[0], rtol=1e-9, atol=1e-9)
+
+
+@SETTINGS
+@given(stratified_samples(with_fpc=True))
+def test_jackknife_and_taylor_agree_for_a_stratified_element_sample_mean(
+    frame: pl.DataFrame,
+) -> None:
+    # Stratified simple random sampling (one respondent per PSU, weight N_h/n_h) with an
+    # fpc: deleting a unit and reweighting its stratum by n_h/(n_h-1) keeps the stratum's
+    # weight total, so the mean is linear in the replicates and the stratified jackknife
+    # (JKn, with R's fpc-folded scales) reproduces the Taylor SE exactly (R: J5 = S1).
+    population = frame.group_by("stratum").agg(pl.len().alias("drawn"))
+    elements = frame.join(population, on="stratum").with_columns(
+        (pl.col("drawn") + pl.col("population")).alias("population_size")
+    ).with_columns((pl.col("population_size") / pl.col("drawn")).alias("weight"))
+    design = SurveyDesign.from_frame(
+        elements, weights="weight", strata="stratum", fpc="population_size"
+    )
+    taylor = mean(design, "y")
+    jackknife = mean(replicate_design(design, "jkn"), "y")
+    np.testing.assert_allclose(jackknife.se, taylor.se, rtol=1e-9)

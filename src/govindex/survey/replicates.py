@@ -87,14 +87,21 @@ class ReplicateWeights:
     def variance(self, replicate_estimates: FloatArray, estimate: FloatArray) -> FloatArray:
         """Variance of each statistic from its replicate values (replicates × ...)."""
         thetas = np.asarray(replicate_estimates, dtype=np.float64)
+        shape = (-1,) + (1,) * (thetas.ndim - 1)
+        rscales = self.rscales.reshape(shape)
+        # R's svrVar discards replicates whose estimate is NA/NaN (na.omit), e.g. a domain
+        # whose only PSU a replicate drops; Inf is kept, as in R.
+        usable = ~np.isnan(thetas)
         if self.mse:
             centre = np.asarray(estimate, dtype=np.float64)
         else:
-            centre = thetas[self.rscales > 0].mean(axis=0)
-        deviations = thetas - centre
-        shape = (-1,) + (1,) * (thetas.ndim - 1)
-        weighted = deviations * deviations * self.rscales.reshape(shape)
-        return np.asarray(self.scale * weighted.sum(axis=0), dtype=np.float64)
+            counted = usable & (rscales > 0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                centre = np.where(counted, thetas, 0.0).sum(axis=0) / counted.sum(axis=0)
+        deviations = np.where(usable, thetas - centre, 0.0)
+        weighted = deviations * deviations * rscales
+        variance = self.scale * weighted.sum(axis=0)
+        return np.asarray(np.where(usable.any(axis=0), variance, np.nan), dtype=np.float64)
 
     def subset(self, mask: BoolArray) -> ReplicateWeights:
         """Replicate weights with rows outside ``mask`` set to zero."""

@@ -1,0 +1,402 @@
+"""``govindex estimate``: design-based estimates from a survey data file.
+
+The command reads a data file, describes its sample design, optionally builds replicate
+weights and calibrates, estimates one statistic for each variable (and domain), and prints
+the estimates with their uncertainty. Every statistical choice is an option with a named
+value, and every choice is echoed in the output.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import typer
+
+from govindex.cli.rendering import OutputFormat, estimates_frame, progress, render_estimates
+from govindex.errors import ColumnNotFound
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from govindex.survey.design import SurveyDesign
+    from govindex.survey.results import DegreesOfFreedomRule, EstimateTable
+
+__all__ = ["Margin", "estimate", "parse_margin"]
+
+Statistic = Literal["mean", "total", "proportion", "ratio", "quantile"]
+ReplicationMethod = Literal["jk1", "jkn", "brr", "fay", "bootstrap"]
+VarianceMethod = Literal["taylor", ReplicationMethod]
+LonelyPSUOption = Literal["fail", "remove", "adjust", "average", "certainty"]
+DegreesOfFreedomOption = Literal["design", "domain", "normal"]
+
+_DESIGN = "Design"
+_ESTIMATE = "Estimate"
+_VARIANCE = "Variance"
+_CALIBRATION = "Calibration"
+_OUTPUT = "Output"
+
+
+@dataclass(frozen=True)
+class Margin:
+    """A calibration margin named on the command line as ``VAR=FILE``."""
+
+    variable: str
+    path: Path
+
+    def read(self) -> pl.DataFrame:
+        """Read the margin file: a column named after the variable and a ``Freq`` column.
+
+        This is the layout R's ``rake`` and ``postStratify`` take (``data.frame(VAR, Freq)``).
+        """
+        from govindex.ingest import read_table
+
+        frame = read_table(self.path, text_columns=[self.variable]).frame
+        for column in (self.variable, "Freq"):
+            if column not in frame.columns:
+                msg = (
+                    f"margin file {self.path} has no column `{column}` (columns: "
+                    f"{', '.join(frame.columns)}); expected columns `{self.variable}` and `Freq`."
+                )
+                raise ColumnNotFound(
+                    msg, where=str(self.path), found=frame.columns, expected=column
+                )
+        return frame.select(self.variable, "Freq")
+
+
+def parse_margin(text: str, option: str) -> Margin:
+    """Parse ``VAR=FILE`` as given to ``--rake`` or ``--post-stratify``.
+
+    Examples
+    --------
+    >>> parse_margin("stype=margins/stype.csv", "--rake")
+    Margin(variable='stype', path=PosixPath('margins/stype.csv'))
+    """
+    variable, separator, path = text.partition("=")
+    if not separator or not variable.strip() or not path.strip():
+        msg = f"expected VAR=FILE (e.g. stype=stype_margins.csv); got {text!r}."
+        raise typer.BadParameter(msg, param_hint=f"'{option}'")
+    return Margin(variable=variable.strip(), path=Path(path.strip()))
+
+
+def estimate(
+    data: Annotated[
+        Path, typer.Argument(help="Survey data file (.csv, .parquet, .sav, .zsav, .dta, .xlsx).")
+    ],
+    var: Annotated[
+        str, typer.Option("--var", help="Variable(s) to estimate, comma-separated: V[,V...].")
+    ],
+    weights: Annotated[
+        str | None,
+        typer.Option("--weights", help="Sampling-weight column.", rich_help_panel=_DESIGN),
+    ] = None,
+    strata: Annotated[
+        str | None, typer.Option("--strata", help="Stratum column.", rich_help_panel=_DESIGN)
+    ] = None,
+    psu: Annotated[
+        str | None,
+        typer.Option(
+            "--psu", help="Cluster column per stage: PSU[,SSU...].", rich_help_panel=_DESIGN
+        ),
+    ] = None,
+    fpc: Annotated[
+        str | None,
+        typer.Option(
+            "--fpc",
+            help="Finite-population correction per stage (size or fraction): COL[,COL...].",
+            rich_help_panel=_DESIGN,
+        ),
+    ] = None,
+    nest: Annotated[
+        bool,
+        typer.Option("--nest", help="PSU codes restart within strata.", rich_help_panel=_DESIGN),
+    ] = False,
+    lonely_psu: Annotated[
+        LonelyPSUOption,
+        typer.Option(
+            "--lonely-psu",
+            help="Rule for a stratum with one PSU (R's survey.lonely.psu).",
+            rich_help_panel=_DESIGN,
+        ),
+    ] = "fail",
+    ultimate_cluster: Annotated[
+        bool,
+        typer.Option(
+            "--ultimate-cluster",
+            help="Use first-stage variance only, even with an fpc for every stage.",
+            rich_help_panel=_DESIGN,
+        ),
+    ] = False,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", help="Domain column: one estimate per value.", rich_help_panel=_ESTIMATE
+        ),
+    ] = None,
+    na_rm: Annotated[
+        bool,
+        typer.Option(
+            "--na-rm",
+            help="Estimate each variable from the rows that have a value.",
+            rich_help_panel=_ESTIMATE,
+        ),
+    ] = False,
+    statistic: Annotated[
+        Statistic, typer.Option("--statistic", help="What to estimate.", rich_help_panel=_ESTIMATE)
+    ] = "mean",
+    denominator: Annotated[
+        str | None,
+        typer.Option(
+            "--denominator",
+            help="Denominator column for --statistic ratio.",
+            rich_help_panel=_ESTIMATE,
+        ),
+    ] = None,
+    quantiles: Annotated[
+        str | None,
+        typer.Option(
+            "--quantiles",
+            metavar="P[,P...]",
+            help="Probabilities for --statistic quantile, e.g. 0.25,0.5,0.75.",
+            rich_help_panel=_ESTIMATE,
+        ),
+    ] = None,
+    level: Annotated[
+        float,
+        typer.Option(
+            "--level", help="Confidence level of the intervals.", rich_help_panel=_ESTIMATE
+        ),
+    ] = 0.95,
+    df_rule: Annotated[
+        DegreesOfFreedomOption | None,
+        typer.Option(
+            "--df-rule",
+            help="Degrees of freedom for intervals: design, domain or normal "
+            "(default: domain for proportion, design otherwise).",
+            show_default=False,
+            rich_help_panel=_ESTIMATE,
+        ),
+    ] = None,
+    variance: Annotated[
+        VarianceMethod,
+        typer.Option("--variance", help="Variance method.", rich_help_panel=_VARIANCE),
+    ] = "taylor",
+    replicates: Annotated[
+        int | None,
+        typer.Option(
+            "--replicates",
+            min=2,
+            help="Number of replicates (bootstrap; default: the method's).",
+            rich_help_panel=_VARIANCE,
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed", help="Random seed for random replicates.", rich_help_panel=_VARIANCE
+        ),
+    ] = None,
+    fay_rho: Annotated[
+        float | None,
+        typer.Option("--fay-rho", help="Fay's rho for --variance fay.", rich_help_panel=_VARIANCE),
+    ] = None,
+    rake: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rake",
+            metavar="VAR=FILE",
+            help="Rake to a margin (FILE: CSV with columns VAR and Freq); repeat per margin.",
+            rich_help_panel=_CALIBRATION,
+        ),
+    ] = None,
+    post_stratify: Annotated[
+        str | None,
+        typer.Option(
+            "--post-stratify",
+            metavar="VAR=FILE",
+            help="Post-stratify to population counts (FILE: CSV with columns VAR and Freq).",
+            rich_help_panel=_CALIBRATION,
+        ),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Output format.", rich_help_panel=_OUTPUT)
+    ] = "table",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", help="Write to FILE instead of stdout.", rich_help_panel=_OUTPUT),
+    ] = None,
+) -> None:
+    """Estimate means, totals, proportions, ratios or quantiles with design-based uncertainty.
+
+    Example: govindex estimate apiclus1.csv --weights pw --psu dnum --fpc fpc --var api00
+    """
+    variables = _split(var)
+    if not variables:
+        msg = "give at least one column name."
+        raise typer.BadParameter(msg, param_hint="'--var'")
+    _check_combinations(statistic, denominator, variance, replicates, seed, fay_rho)
+    probabilities = _probabilities(statistic, quantiles)
+    margins = [parse_margin(item, "--rake") for item in rake or []]
+    strata_margin = parse_margin(post_stratify, "--post-stratify") if post_stratify else None
+
+    from govindex.ingest import read_table
+    from govindex.survey import SurveyDesign
+
+    text_columns = [by] if by else []
+    frame = read_table(data, text_columns=text_columns).frame
+    design = SurveyDesign.from_frame(
+        frame,
+        weights=weights,
+        strata=strata,
+        psu=_split(psu) or None,
+        fpc=_split(fpc) or None,
+        nest=nest,
+        lonely_psu=lonely_psu,
+        ultimate_cluster=ultimate_cluster,
+    )
+    if variance != "taylor":
+        design = _replicate(design, variance, replicates, seed, fay_rho)
+    design, calibration = _calibrate(design, strata_margin, margins)
+
+    # Replicate variance repeats the estimate once per replicate; that can take a while.
+    slow = design.replicates is not None
+    with progress(f"estimating with {variance} replicates") if slow else nullcontext():
+        table = _estimate(
+            design, statistic, variables, denominator, probabilities, by, na_rm, level, df_rule
+        )
+    parameters: dict[str, Any] = {
+        **table.describe(),
+        "data": str(data),
+        "weights": weights,
+        "strata": strata,
+        "psu": list(design.cluster_columns),
+        "fpc": list(design.fpc_columns),
+        "nest": nest,
+        "ultimate_cluster": ultimate_cluster,
+        "replicates": None if design.replicates is None else design.replicates.count,
+        "seed": seed,
+        "fay_rho": None if design.replicates is None else design.replicates.rho,
+        "calibration": calibration,
+    }
+    render_estimates(estimates_frame(table), parameters, output_format, output)
+
+
+# ---------------------------------------------------------------------- helpers
+def _split(text: str | None) -> list[str]:
+    """``"a, b,,c"`` -> ``["a", "b", "c"]``."""
+    if text is None:
+        return []
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _probabilities(statistic: Statistic, text: str | None) -> list[float]:
+    """Parse --quantiles, which goes with --statistic quantile and nothing else."""
+    if statistic != "quantile":
+        if text is not None:
+            msg = f"only used with --statistic quantile, not --statistic {statistic}."
+            raise typer.BadParameter(msg, param_hint="'--quantiles'")
+        return []
+    parts = _split(text)
+    if not parts:
+        msg = "quantiles need their probabilities: add --quantiles P[,P...] (e.g. 0.25,0.5,0.75)."
+        raise typer.BadParameter(msg, param_hint="'--statistic quantile'")
+    try:
+        return [float(part) for part in parts]
+    except ValueError:
+        msg = f"expected probabilities such as 0.25,0.5,0.75; got {text!r}."
+        raise typer.BadParameter(msg, param_hint="'--quantiles'") from None
+
+
+def _check_combinations(
+    statistic: Statistic,
+    denominator: str | None,
+    variance: VarianceMethod,
+    replicates: int | None,
+    seed: int | None,
+    fay_rho: float | None,
+) -> None:
+    """Refuse, as usage errors, options that are missing or would be silently ignored."""
+    if statistic == "ratio" and denominator is None:
+        msg = "a ratio needs its denominator column: add --denominator COL."
+        raise typer.BadParameter(msg, param_hint="'--statistic ratio'")
+    if statistic != "ratio" and denominator is not None:
+        msg = f"only used with --statistic ratio, not --statistic {statistic}."
+        raise typer.BadParameter(msg, param_hint="'--denominator'")
+    if variance == "taylor":
+        for option, value in (
+            ("--replicates", replicates),
+            ("--seed", seed),
+            ("--fay-rho", fay_rho),
+        ):
+            if value is not None:
+                msg = "only applies to replicate variance (--variance jk1|jkn|brr|fay|bootstrap)."
+                raise typer.BadParameter(msg, param_hint=f"'{option}'")
+    if fay_rho is not None and variance != "fay":
+        msg = f"only applies to --variance fay, not --variance {variance}."
+        raise typer.BadParameter(msg, param_hint="'--fay-rho'")
+
+
+def _replicate(
+    design: SurveyDesign,
+    method: ReplicationMethod,
+    replicates: int | None,
+    seed: int | None,
+    fay_rho: float | None,
+) -> SurveyDesign:
+    from govindex.survey.replication import replicate_design
+
+    options: dict[str, Any] = {"replicates": replicates, "seed": seed}
+    if fay_rho is not None:
+        options["fay_rho"] = fay_rho
+    with progress(f"building {method} replicate weights"):
+        return replicate_design(design, method, **options)
+
+
+def _calibrate(
+    design: SurveyDesign, post_strata: Margin | None, margins: list[Margin]
+) -> tuple[SurveyDesign, list[str]]:
+    """Post-stratify, then rake; replicate weights (if any) are calibrated alongside."""
+    from govindex.survey.calibration import post_stratify, rake
+
+    steps: list[str] = []
+    if post_strata is not None:
+        design = post_stratify(design, post_strata.variable, post_strata.read())
+        steps.append(f"post-stratified on {post_strata.variable}")
+    if margins:
+        populations = [(margin.variable, margin.read()) for margin in margins]
+        with progress("raking"):
+            design = rake(design, populations)
+        steps.append("raked on " + ", ".join(margin.variable for margin in margins))
+    return design, steps
+
+
+def _estimate(
+    design: SurveyDesign,
+    statistic: Statistic,
+    variables: list[str],
+    denominator: str | None,
+    probabilities: list[float],
+    by: str | None,
+    na_rm: bool,
+    level: float,
+    df_rule: DegreesOfFreedomRule | None,
+) -> EstimateTable:
+    from govindex.survey import estimators
+    from govindex.survey.quantiles import quantile
+
+    options: dict[str, Any] = {"by": by, "na_rm": na_rm, "level": level}
+    if df_rule is not None:
+        options["df_rule"] = df_rule
+    if statistic == "ratio":
+        assert denominator is not None  # checked by _check_combinations
+        return estimators.ratio(design, variables, denominator, **options)
+    if statistic == "quantile":
+        return quantile(design, variables, probabilities, **options)
+    function = {
+        "mean": estimators.mean,
+        "total": estimators.total,
+        "proportion": estimators.proportion,
+    }[statistic]
+    return function(design, variables, **options)
