@@ -44,7 +44,7 @@ jackknife <- system.time({
   replicated <- as.svrepdesign(design, type = "JKn")
   result_jk <- svyby(formula, ~province, replicated, svymean)
 })[["elapsed"]]
-check <- c(coef(result)[1], SE(result)[1], SE(result_jk)[1])
+check <- c(coef(result)[[1]], as.matrix(SE(result))[1, 1], as.matrix(SE(result_jk))[1, 1])
 cat(sprintf("%.17g", c(taylor, jackknife, check)), "\n")
 """
 

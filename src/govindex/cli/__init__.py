@@ -26,7 +26,11 @@ import typer
 from typer.core import TyperGroup
 
 from govindex import __version__
+from govindex.cli import diagnose as _diagnose
 from govindex.cli import estimate as _estimate
+from govindex.cli import importing as _importing
+from govindex.cli import runs as _runs
+from govindex.cli import scores as _scores
 from govindex.cli.rendering import render_error, render_internal_error, render_usage_error
 from govindex.errors import GovIndexError
 
@@ -117,6 +121,10 @@ def _root(
 
 # One line per command module.
 app.command(name="estimate", no_args_is_help=True)(_estimate.estimate)
+app.command(name="scores")(_scores.scores)
+app.command(name="diagnose", no_args_is_help=True)(_diagnose.diagnose)
+app.add_typer(_runs.app, name="runs")
+app.add_typer(_importing.app, name="import")
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """The official PAPI record: the published workbook and CSVs, with provenance and checks."""
 
 from govindex.official.arithmetic import ArithmeticReport, verify_arithmetic
+from govindex.official.bundled import bundled_data_dir
 from govindex.official.duplicates import RefusedSheet
 from govindex.official.provinces import ProvinceLookup, load_province_lookup, province_key
 from govindex.official.record import load_published_record
@@ -14,6 +15,7 @@ __all__ = [
     "ProvinceLookup",
     "RefusedSheet",
     "SkippedRow",
+    "bundled_data_dir",
     "load_province_lookup",
     "load_published_record",
     "province_key",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -41,6 +41,7 @@ class ReplicateWeights:
     rho: float | None = None
     seed: int | None = None
     fixed_degrees_of_freedom: int | None = None
+    _rank_cache: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(
@@ -92,6 +93,16 @@ class ReplicateWeights:
         # R's svrVar discards replicates whose estimate is NA/NaN (na.omit), e.g. a domain
         # whose only PSU a replicate drops; Inf is kept, as in R.
         usable = ~np.isnan(thetas)
+        if usable.all():
+            centre = (
+                np.asarray(estimate, dtype=np.float64)
+                if self.mse
+                else thetas[self.rscales > 0].mean(axis=0)
+            )
+            deviations = thetas - centre
+            deviations *= deviations
+            deviations *= rscales
+            return np.asarray(self.scale * deviations.sum(axis=0), dtype=np.float64)
         if self.mse:
             centre = np.asarray(estimate, dtype=np.float64)
         else:
@@ -105,11 +116,15 @@ class ReplicateWeights:
 
     def subset(self, mask: BoolArray) -> ReplicateWeights:
         """Replicate weights with rows outside ``mask`` set to zero."""
-        return replace(self, weights=frozen(np.where(mask[:, None], self.weights, 0.0)))
+        return replace(
+            self, weights=frozen(np.where(mask[:, None], self.weights, 0.0)), _rank_cache={}
+        )
 
     def with_weights(self, weights: FloatArray) -> ReplicateWeights:
         """Same specification with a new weight matrix (e.g. after recalibration)."""
-        return replace(self, weights=frozen(np.asarray(weights, dtype=np.float64)))
+        return replace(
+            self, weights=frozen(np.asarray(weights, dtype=np.float64)), _rank_cache={}
+        )
 
     def degrees_of_freedom(self, active: BoolArray | None = None) -> int:
         """Rank of the replicate weights (rows in ``active``) minus one, as R ``degf``.
@@ -117,12 +132,36 @@ class ReplicateWeights:
         A design built with a known number (R's ``degf`` argument) keeps it for the whole
         sample; domains always use the rank.
         """
-        if self.fixed_degrees_of_freedom is not None and (active is None or active.all()):
+        whole = active is None or bool(active.all())
+        if self.fixed_degrees_of_freedom is not None and whole:
             return self.fixed_degrees_of_freedom
-        matrix = self.weights if active is None else self.weights[active]
+        if whole and "whole" in self._rank_cache:
+            return self._rank_cache["whole"]
+        matrix = self.weights if active is None or whole else self.weights[active]
         if matrix.shape[0] == 0:
             return 0
-        return _qr_rank(matrix) - 1
+        degrees = _qr_rank(_distinct_rows(matrix)) - 1
+        if whole:
+            # Frozen value, immutable weights: the whole-sample rank never changes.
+            self._rank_cache["whole"] = degrees
+        return degrees
+
+
+def _distinct_rows(matrix: FloatArray) -> FloatArray:
+    """One row of each set of rows that are positive multiples of each other.
+
+    Rows of one PSU differ only by the respondent's weight, so they span one direction;
+    dropping zero rows, rescaling rows and dropping repeats leaves the rank unchanged and
+    turns an 18,900-row QR into one the size of the number of PSUs.
+    """
+    largest = np.abs(matrix).max(axis=1)
+    nonzero = np.flatnonzero(largest > 0)
+    # Two fixed random projections of the normalised row identify it; rounding absorbs the
+    # last-bit noise of w·f / w.
+    probes = np.random.default_rng(0).standard_normal((matrix.shape[1], 2))
+    keys = np.round((matrix[nonzero] @ probes) / largest[nonzero, None], 9)
+    _, first = np.unique(keys, axis=0, return_index=True)
+    return np.asarray(matrix[nonzero[np.sort(first)]], dtype=np.float64)
 
 
 def _qr_rank(matrix: FloatArray) -> int:

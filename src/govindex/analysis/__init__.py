@@ -1,0 +1,44 @@
+"""Analysis of official and derived scores: groups, change over time, the 2025 units, diagnoses."""
+
+from govindex.analysis.comparability import (
+    ComparabilityBreak,
+    breaks_between,
+    load_comparability_breaks,
+)
+from govindex.analysis.diagnostics import Diagnosis, diagnose
+from govindex.analysis.geography import derive_units, population_check
+from govindex.analysis.groups import GROUP_LABELS, GroupRule, assign_groups, rank_and_group
+from govindex.analysis.responsibility import (
+    Agency,
+    ResponsibilityMap,
+    action_sheets,
+    load_responsibility,
+    parse_responsibility,
+    write_action_workbook,
+)
+from govindex.analysis.scores import score_table
+from govindex.analysis.trends import compare_years, critical_value, term_baseline
+
+__all__ = [
+    "GROUP_LABELS",
+    "Agency",
+    "ComparabilityBreak",
+    "Diagnosis",
+    "GroupRule",
+    "ResponsibilityMap",
+    "action_sheets",
+    "assign_groups",
+    "breaks_between",
+    "compare_years",
+    "critical_value",
+    "derive_units",
+    "diagnose",
+    "load_comparability_breaks",
+    "load_responsibility",
+    "parse_responsibility",
+    "population_check",
+    "rank_and_group",
+    "score_table",
+    "term_baseline",
+    "write_action_workbook",
+]

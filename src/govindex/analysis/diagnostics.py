@@ -1,0 +1,310 @@
+"""One province's PAPI diagnosis: scores, ranks, groups, changes and a priority list.
+
+The priority rule is the one Ha Noi applies to its departments (papi-methodology §10): every
+item that declined since the previous year (or the baseline) or sits in the lowest group
+(group 4) needs an analysis and a quantified fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from govindex.analysis.comparability import ComparabilityBreak
+from govindex.analysis.groups import GROUP_LABELS, GroupRule, rank_and_group
+from govindex.analysis.scores import score_table
+from govindex.analysis.trends import compare_years
+from govindex.errors import NotFound
+from govindex.official.provinces import province_key
+
+__all__ = ["Diagnosis", "diagnose"]
+
+_LEVEL_ORDER = {"total": 0, "dimension": 1, "subdimension": 2, "indicator": 3}
+_CHANGE_COLUMNS = ("baseline_value", "change", "z", "p_value", "status", "reason")
+_COMPARABLE = ("significant", "not_significant", "no_se")
+
+
+@dataclass(frozen=True, eq=False)
+class Diagnosis:
+    """The diagnosis of ``province`` in ``year``.
+
+    ``items`` has one row per item (total, dimensions, sub-dimensions, indicators):
+    ``value``, ``standard_error``, ``rank`` of ``ranked`` provinces, ``group`` and
+    ``group_label``, ``national_mean`` (simple mean of provincial scores, as PAPI quotes it),
+    ``gap_to_mean``, ``best_value``, ``best_provinces``, ``gap_to_best``, and for the
+    previous year and the baseline ``<prefix>_value``, ``<prefix>_change``, ``<prefix>_z``,
+    ``<prefix>_p_value``, ``<prefix>_status`` and ``<prefix>_reason`` (prefixes
+    ``previous`` and ``baseline``). ``priorities`` lists the items needing action, most
+    urgent first, with ``tier`` and ``reasons``.
+    """
+
+    province: str
+    year: int
+    previous_year: int
+    baseline_year: int | None
+    items: pl.DataFrame
+    priorities: pl.DataFrame
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _resolve_province(scores: pl.DataFrame, province: str) -> str:
+    known = scores["province"].unique().to_list()
+    by_key = {province_key(name): name for name in known}
+    found = by_key.get(province_key(province))
+    if found is None:
+        msg = f"`{province}` is not a province of the record."
+        raise NotFound(
+            msg, found=province, expected="a province name (old, with or without diacritics)"
+        )
+    return str(found)
+
+
+def _national(scores: pl.DataFrame, rule: GroupRule, directions: Mapping[str, int]) -> pl.DataFrame:
+    direction = (
+        pl.when(pl.col("level") == "indicator")
+        .then(pl.col("code").replace_strict(dict(directions), default=None, return_dtype=pl.Int8))
+        .otherwise(pl.lit(1, pl.Int8))
+        .alias("direction")
+    )
+    ranked = rank_and_group(
+        scores.with_columns(direction), by=("level", "code"), direction="direction", rule=rule
+    )
+    oriented = pl.col("value") * pl.col("direction")
+    best = oriented.max().over("level", "code")
+    return ranked.with_columns(
+        pl.col("value").mean().over("level", "code").alias("national_mean"),
+        pl.when(pl.col("direction").is_not_null())
+        .then(best * pl.col("direction"))
+        .alias("best_value"),
+    ).with_columns(
+        pl.col("province")
+        .filter(oriented == best)
+        .sort()
+        .implode()
+        .over("level", "code")
+        .alias("best_provinces"),
+    )
+
+
+def _changes(
+    record: pl.DataFrame,
+    province: str,
+    year: int,
+    other_year: int | None,
+    prefix: str,
+    confidence: float,
+    breaks: Sequence[ComparabilityBreak] | None,
+) -> pl.DataFrame:
+    schema = {
+        "level": pl.String,
+        "code": pl.String,
+        f"{prefix}_value": pl.Float64,
+        f"{prefix}_change": pl.Float64,
+        f"{prefix}_z": pl.Float64,
+        f"{prefix}_p_value": pl.Float64,
+        f"{prefix}_status": pl.String,
+        f"{prefix}_reason": pl.String,
+    }
+    if other_year is None:
+        return pl.DataFrame(schema=schema)
+    compared = compare_years(
+        record, year=year, baseline_year=other_year, confidence=confidence, breaks=breaks
+    ).filter(pl.col("province") == province)
+    return compared.select(
+        "level",
+        "code",
+        *(
+            pl.col(name).alias(f"{prefix}_{name.replace('baseline_', '')}")
+            for name in _CHANGE_COLUMNS
+        ),
+    )
+
+
+def diagnose(
+    record: pl.DataFrame,
+    province: str,
+    year: int,
+    baseline: int | None = None,
+    *,
+    previous_year: int | None = None,
+    confidence: float = 0.90,
+    rule: GroupRule | None = None,
+    breaks: Sequence[ComparabilityBreak] | None = None,
+    directions: Mapping[str, int] | None = None,
+) -> Diagnosis:
+    """Diagnose one province in one year against all scored provinces.
+
+    Parameters
+    ----------
+    record
+        The official record (long layout of :func:`govindex.official.load_published_record`,
+        optionally with the workbook's indicator rows concatenated).
+    province
+        Any spelling of a former province (diacritics, case and titles ignored).
+    year, baseline
+        The year diagnosed and an optional baseline year (e.g. 2021, the term baseline).
+    previous_year
+        Default ``year - 1``.
+    confidence
+        Two-sided level of the change tests (0.90 matches PAPI's ±1.645·SE intervals).
+    rule
+        Quartile rule of the performance groups.
+    breaks
+        Comparability breaks; default PAPI's.
+    directions
+        Indicator code → +1 (higher is better) or -1. Indicators without a direction get no
+        rank, group or gap to the best, and never enter the priority list, because "better"
+        is unknown for them (e.g. the share of bribe payers). Totals, dimensions and
+        sub-dimensions are always higher-is-better.
+
+    Examples
+    --------
+    >>> record = pl.DataFrame({
+    ...     "year": [2023, 2023, 2024, 2024], "province": ["A", "B", "A", "B"],
+    ...     "level": ["total"] * 4, "code": ["total"] * 4, "statistic": ["score"] * 4,
+    ...     "value": [42.0, 41.0, 41.5, 43.0]})
+    >>> diagnosis = diagnose(record, "a", 2024)
+    >>> diagnosis.items.select("rank", "previous_change", "previous_status").row(0)
+    (2, -0.5, 'no_se')
+    >>> diagnosis.priorities["code"].to_list()
+    ['total']
+    """
+    rule = rule or GroupRule()
+    scores = score_table(record).filter(pl.col("code") != "total_weighted")
+    name = _resolve_province(scores, province)
+    previous = year - 1 if previous_year is None else previous_year
+    current = scores.filter(pl.col("year") == year)
+    if current.filter(pl.col("province") == name).height == 0:
+        msg = f"the record holds no {year} scores for `{name}`."
+        raise NotFound(msg, found=year, expected=sorted(scores["year"].unique().to_list()))
+    national = _national(current, rule, directions or {})
+    items = national.filter(pl.col("province") == name)
+    for other, prefix in ((previous, "previous"), (baseline, "baseline")):
+        changes = _changes(scores, name, year, other, prefix, confidence, breaks)
+        items = items.join(changes, on=["level", "code"], how="left")
+    labels = {number: english for number, (english, _) in GROUP_LABELS.items()}
+    items = (
+        items.with_columns(
+            pl.col("group")
+            .replace_strict(labels, default=None, return_dtype=pl.String)
+            .alias("group_label"),
+            (pl.col("value") - pl.col("national_mean")).alias("gap_to_mean"),
+            (pl.col("value") - pl.col("best_value")).alias("gap_to_best"),
+            pl.col("level")
+            .replace_strict(_LEVEL_ORDER, default=9, return_dtype=pl.Int8)
+            .alias("_level_order"),
+        )
+        .sort("_level_order", "code")
+        .drop("_level_order", "province", "year")
+    )
+    return Diagnosis(
+        province=name,
+        year=year,
+        previous_year=previous,
+        baseline_year=baseline,
+        items=items,
+        priorities=_priorities(items, previous, baseline),
+        parameters={
+            "confidence": confidence,
+            "group_rule": {
+                "percentile_method": rule.percentile_method,
+                "inclusive": rule.inclusive,
+            },
+            "national_mean": "simple mean of the published provincial scores",
+            "priority_rule": "declined since the previous year or baseline, or in group 4",
+        },
+    )
+
+
+def _declined(prefix: str) -> pl.Expr:
+    return (
+        pl.col(f"{prefix}_status").is_in(_COMPARABLE)
+        & ((pl.col(f"{prefix}_change") * pl.col("direction")) < 0)
+    ).fill_null(value=False)
+
+
+def _priorities(items: pl.DataFrame, previous: int, baseline: int | None) -> pl.DataFrame:
+    """Items that declined or sit in group 4, most urgent first.
+
+    Tiers: 1 lowest group and a significant decline; 2 lowest group; 3 significant decline;
+    4 decline not tested (no SE published); 5 decline tested and not significant. Within a
+    tier, the larger fall comes first.
+    """
+    lowest = (pl.col("group") == 4).fill_null(value=False)
+    declined = _declined("previous") | (
+        _declined("baseline") if baseline is not None else pl.lit(value=False)
+    )
+    significant = (_declined("previous") & (pl.col("previous_status") == "significant")) | (
+        _declined("baseline") & (pl.col("baseline_status") == "significant")
+        if baseline is not None
+        else pl.lit(value=False)
+    )
+    untested = (_declined("previous") & (pl.col("previous_status") == "no_se")) | (
+        _declined("baseline") & (pl.col("baseline_status") == "no_se")
+        if baseline is not None
+        else pl.lit(value=False)
+    )
+    tier = (
+        pl.when(lowest & significant)
+        .then(1)
+        .when(lowest)
+        .then(2)
+        .when(significant)
+        .then(3)
+        .when(untested)
+        .then(4)
+        .otherwise(5)
+    )
+    reasons = [
+        pl.when(lowest).then(pl.lit("in the lowest group (4)")),
+        _change_reason("previous", previous),
+    ]
+    if baseline is not None:
+        reasons.append(_change_reason("baseline", baseline))
+    fall = pl.min_horizontal(
+        pl.col("previous_change") * pl.col("direction"),
+        pl.col("baseline_change") * pl.col("direction"),
+    )
+    return (
+        items.filter(lowest | declined)
+        .with_columns(
+            tier.cast(pl.Int8).alias("tier"),
+            pl.concat_list(reasons).list.drop_nulls().list.join("; ").alias("reasons"),
+            fall.alias("_fall"),
+        )
+        .sort("tier", "_fall", "code", nulls_last=True)
+        .drop("_fall")
+    )
+
+
+def _change_reason(prefix: str, other_year: int) -> pl.Expr:
+    change = pl.col(f"{prefix}_change")
+    status = pl.col(f"{prefix}_status")
+    text = (
+        pl.when(status == "significant")
+        .then(
+            pl.format(
+                "significant decline since {} ({}; z = {})",
+                pl.lit(other_year),
+                change.round(4),
+                pl.col(f"{prefix}_z").round(2),
+            )
+        )
+        .when(status == "no_se")
+        .then(
+            pl.format(
+                "declined since {} ({}; not tested: no SE published)",
+                pl.lit(other_year),
+                change.round(4),
+            )
+        )
+        .otherwise(
+            pl.format(
+                "declined since {} ({}; not significant)", pl.lit(other_year), change.round(4)
+            )
+        )
+    )
+    return pl.when(_declined(prefix)).then(text)

@@ -1,0 +1,192 @@
+"""National ranks and the four PAPI performance groups (quartiles of provincial scores).
+
+PAPI colours provinces in four groups per dimension and for the total: best performers
+(above the 75th percentile), high average, low average and poor performers (below the
+25th). How a province sitting exactly on a cut is placed is not documented, so the cut
+rule is a parameter (papi-methodology §5.2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import polars as pl
+
+from govindex.errors import SpecError
+
+__all__ = [
+    "GROUP_LABELS",
+    "GroupRule",
+    "assign_groups",
+    "group_cuts",
+    "rank_and_group",
+]
+
+PercentileMethod = Literal[
+    "linear", "hazen", "weibull", "median_unbiased", "normal_unbiased", "nearest", "lower", "higher"
+]
+InclusiveSide = Literal["upper", "lower"]
+
+#: Group number → (English, Vietnamese) label, as printed on PAPI maps.
+GROUP_LABELS: dict[int, tuple[str, str]] = {
+    1: ("best performers", "nhóm đạt điểm cao nhất"),
+    2: ("high average", "nhóm đạt điểm trung bình cao"),
+    3: ("low average", "nhóm đạt điểm trung bình thấp"),
+    4: ("poor performers", "nhóm đạt điểm thấp nhất"),
+}
+
+_METHODS: tuple[str, ...] = PercentileMethod.__args__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class GroupRule:
+    """How quartile cuts are computed and on which side a score equal to a cut falls.
+
+    Parameters
+    ----------
+    percentile_method
+        NumPy's percentile ``method``; ``"linear"`` is R/NumPy type 7.
+    inclusive
+        ``"upper"``: groups are ``> P75``, ``(P50, P75]``, ``(P25, P50]``, ``≤ P25``;
+        ``"lower"``: ``≥ P75``, ``[P50, P75)``, ``[P25, P50)``, ``< P25``.
+
+    The default (type 7, upper-inclusive) reproduces the published 2024 split of
+    15/15/15/16 over 61 provinces; the 63-province years 2017–2020 (16/16/15/16) need
+    ``inclusive="lower"``. No single rule reproduces every year (papi-methodology §5.2).
+
+    Examples
+    --------
+    >>> GroupRule().inclusive
+    'upper'
+    >>> GroupRule(inclusive="sideways")
+    Traceback (most recent call last):
+    ...
+    govindex.errors.SpecError: The `inclusive` parameter of GroupRule must be 'upper' or 'lower'. Got 'sideways' instead.
+    """
+
+    percentile_method: PercentileMethod = "linear"
+    inclusive: InclusiveSide = "upper"
+
+    def __post_init__(self) -> None:
+        if self.percentile_method not in _METHODS:
+            msg = (
+                f"The `percentile_method` parameter of GroupRule must be one of {list(_METHODS)}. "
+                f"Got {self.percentile_method!r} instead."
+            )
+            raise SpecError(msg, found=self.percentile_method, expected=list(_METHODS))
+        if self.inclusive not in ("upper", "lower"):
+            msg = (
+                "The `inclusive` parameter of GroupRule must be 'upper' or 'lower'. "
+                f"Got {self.inclusive!r} instead."
+            )
+            raise SpecError(msg, found=self.inclusive, expected=["upper", "lower"])
+
+
+def group_cuts(
+    values: Sequence[float], rule: GroupRule | None = None
+) -> tuple[float, float, float]:
+    """Return the 25th, 50th and 75th percentiles of ``values`` under ``rule``.
+
+    Examples
+    --------
+    >>> group_cuts([1.0, 2.0, 3.0, 4.0, 5.0])
+    (2.0, 3.0, 4.0)
+    """
+    rule = rule or GroupRule()
+    array = np.asarray(values, dtype=float)
+    low, middle, high = np.percentile(array, [25, 50, 75], method=rule.percentile_method)
+    return float(low), float(middle), float(high)
+
+
+def _group_of(values: np.ndarray, cuts: tuple[float, float, float], rule: GroupRule) -> np.ndarray:
+    low, middle, high = cuts
+    if rule.inclusive == "upper":
+        return np.where(
+            values > high, 1, np.where(values > middle, 2, np.where(values > low, 3, 4))
+        )
+    return np.where(values >= high, 1, np.where(values >= middle, 2, np.where(values >= low, 3, 4)))
+
+
+def assign_groups(
+    values: Sequence[float | None], rule: GroupRule | None = None
+) -> list[int | None]:
+    """Return the performance group (1 best … 4 poor) of each value; ``None`` stays ``None``.
+
+    Higher is better. Cuts are computed from the non-missing values only.
+
+    Examples
+    --------
+    >>> assign_groups([1.0, 2.0, 3.0, 4.0, 5.0, None])
+    [4, 4, 3, 2, 1, None]
+    >>> assign_groups([1.0, 2.0, 3.0, 4.0, 5.0], GroupRule(inclusive="lower"))
+    [4, 3, 2, 1, 1]
+    """
+    rule = rule or GroupRule()
+    present = [value for value in values if value is not None and not np.isnan(value)]
+    if not present:
+        return [None for _ in values]
+    cuts = group_cuts(present, rule)
+    groups = _group_of(np.asarray(present, dtype=float), cuts, rule).tolist()
+    iterator = iter(groups)
+    return [None if value is None or np.isnan(value) else int(next(iterator)) for value in values]
+
+
+def rank_and_group(
+    scores: pl.DataFrame,
+    *,
+    by: Sequence[str] = ("year", "level", "code"),
+    value: str = "value",
+    direction: str | None = None,
+    rule: GroupRule | None = None,
+) -> pl.DataFrame:
+    """Add national ``rank`` (1 = best, ties share the best rank), ``ranked`` and ``group``.
+
+    Parameters
+    ----------
+    scores
+        One row per province and item, e.g. from :func:`govindex.analysis.scores.score_table`.
+    by
+        Columns that define one comparison (each year's item is ranked on its own).
+    value
+        The score column; nulls (withheld) get no rank and no group.
+    direction
+        Optional column holding +1 (higher is better) or -1; rows whose direction is null
+        get no rank and no group, since "better" is unknown. Without it, higher is better.
+    rule
+        The quartile rule for groups.
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"year": [2024] * 4, "level": ["total"] * 4,
+    ...                       "code": ["total"] * 4, "value": [40.0, 42.0, None, 41.0]})
+    >>> rank_and_group(frame)["rank"].to_list()
+    [3, 1, None, 2]
+    """
+    rule = rule or GroupRule()
+    sign = pl.col(direction) if direction is not None else pl.lit(1)
+    oriented = (pl.col(value) * sign).alias("_oriented")
+    frame = scores.with_row_index("_row").with_columns(oriented)
+    parts = []
+    for _, part in frame.group_by(list(by), maintain_order=True):
+        oriented_values = part["_oriented"].to_list()
+        groups = assign_groups(oriented_values, rule)
+        parts.append(
+            part.with_columns(
+                pl.col("_oriented")
+                .rank(method="min", descending=True)
+                .cast(pl.Int32)
+                .alias("rank"),
+                pl.col("_oriented").count().cast(pl.Int32).alias("ranked"),
+                pl.Series("group", groups, dtype=pl.Int8),
+            )
+        )
+    if not parts:
+        return scores.with_columns(
+            pl.lit(None, pl.Int32).alias("rank"),
+            pl.lit(None, pl.Int32).alias("ranked"),
+            pl.lit(None, pl.Int8).alias("group"),
+        )
+    return pl.concat(parts).sort("_row").drop("_row", "_oriented")

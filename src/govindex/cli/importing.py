@@ -1,0 +1,51 @@
+"""``govindex import``: bring official files into the run store.
+
+``govindex import official WORKBOOK`` stores one published run per accepted year sheet of
+the official PAPI workbook; a refused sheet (e.g. one repeating another year) is named in
+a one-line note and not stored.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from govindex.cli.runs import StoreOption, note, open_store
+
+__all__ = ["app", "import_official"]
+
+app = typer.Typer(
+    name="import",
+    help="Import official files into the run store.",
+    no_args_is_help=True,
+)
+
+
+@app.command("official")
+def import_official(
+    workbook: Annotated[
+        Path, typer.Argument(help="The official PAPI provincial workbook (.xlsm or .xlsx).")
+    ],
+    store: StoreOption = None,
+) -> None:
+    """Store each accepted year sheet of the official workbook as a published run."""
+    from govindex.official import bundled_data_dir, load_province_lookup, read_official_workbook
+    from govindex.storage import store_official_workbook
+
+    read = read_official_workbook(workbook, provinces=load_province_lookup(bundled_data_dir()))
+    for refused in read.refused_sheets:
+        note(f"refused sheet `{refused.sheet}`: {refused.reason}")
+    with open_store(store) as opened:
+        already = {manifest.run_id for manifest in opened.list_runs(kind="published")}
+        manifests = store_official_workbook(opened, read)
+        for manifest in manifests:
+            status = "already stored" if manifest.run_id in already else "stored"
+            rows = opened.run_tables(manifest.run_id)["scores"]
+            typer.echo(f"{manifest.parameters['year']}\t{manifest.run_id}\t{rows} scores\t{status}")
+    typer.echo(
+        f"{len(manifests)} year sheet(s) of {read.path.name} in the store; "
+        f"{len(read.refused_sheets)} refused.",
+        err=True,
+    )

@@ -1,0 +1,97 @@
+"""Numbered SQL migrations for the run store, tracked in a ``schema_version`` table.
+
+Migrations are the files ``migrations/NNNN_name.sql`` shipped with the package. Each runs
+once, in number order, inside its own transaction together with its ``schema_version`` row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+from govindex.errors import StorageError
+
+__all__ = ["Migration", "apply_migrations", "load_migrations", "schema_version"]
+
+_FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered SQL script."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations() -> tuple[Migration, ...]:
+    """Return the packaged migrations in version order.
+
+    Examples
+    --------
+    >>> [(item.version, item.name) for item in load_migrations()][:1]
+    [(1, 'initial')]
+    """
+    folder = resources.files("govindex.storage").joinpath("migrations")
+    found = []
+    for entry in folder.iterdir():
+        match = _FILE.match(entry.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], entry.read_text("utf-8")))
+    found.sort(key=lambda item: item.version)
+    versions = [item.version for item in found]
+    if versions != list(range(1, len(found) + 1)):
+        msg = f"packaged migrations are numbered {versions}; expected 1, 2, 3 ... without gaps."
+        raise StorageError(msg, found=versions)
+    return tuple(found)
+
+
+def schema_version(connection: Any) -> int:
+    """Return the highest migration applied to the store behind ``connection`` (0 if none)."""
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at VARCHAR NOT NULL)"
+    )
+    # fetchall, not fetchone: DuckDB refuses new queries while a result is half read.
+    rows = connection.execute("SELECT max(version) FROM schema_version").fetchall()
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+
+def apply_migrations(connection: Any, where: str) -> int:
+    """Bring the store up to the newest packaged migration; return its version.
+
+    A store written by a newer govindex (a higher version than any packaged migration) is
+    refused rather than guessed at.
+    """
+    migrations = load_migrations()
+    current = schema_version(connection)
+    newest = migrations[-1].version if migrations else 0
+    if current > newest:
+        msg = (
+            f"store {where} has schema version {current}, newer than this govindex "
+            f"understands ({newest})."
+        )
+        raise StorageError(
+            msg, where=where, found=current, expected=newest, hint="upgrade govindex."
+        )
+    for migration in migrations[current:]:
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            connection.execute(migration.sql)
+            connection.execute(
+                "INSERT INTO schema_version VALUES (?, ?, ?)",
+                [
+                    migration.version,
+                    migration.name,
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                ],
+            )
+            connection.execute("COMMIT")
+        except Exception:
+            connection.execute("ROLLBACK")
+            raise
+    return max(current, newest)

@@ -1,0 +1,94 @@
+"""The 34 provincial units of July 2025, derived from the former provinces' published scores."""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+import pytest
+from tests.analysis.hand import published
+
+from govindex.analysis import derive_units, population_check
+from govindex.errors import DataValidationError
+
+
+# Former-province populations are not in the shared data (the mapping file only has the
+# new units' populations), so the test supplies its own weights: any positive numbers test
+# the weighting arithmetic.
+def _populations(mapping: pl.DataFrame) -> dict[str, int]:
+    return {name: 100_000 * (index + 1) for index, name in enumerate(mapping["old_province"])}
+
+
+def test_2024_derived_scores_exist_for_all_34_units_and_are_weighted_means(
+    record: pl.DataFrame, mapping: pl.DataFrame, published_rows: list[dict[str, str]]
+) -> None:
+    populations = _populations(mapping)
+    table = pl.DataFrame({"province": list(populations), "population": list(populations.values())})
+    derived = derive_units(record, mapping, table).filter(year=2024, code="total")
+    assert derived.height == 34
+    assert derived["unit"].n_unique() == 34
+    assert derived["derived"].all()
+    totals = published(published_rows, 2024, "total")
+    formers: dict[str, list[str]] = {}
+    for old, new in zip(mapping["old_province"], mapping["new_province"], strict=True):
+        formers.setdefault(new, []).append(old)
+    for row in derived.iter_rows(named=True):
+        names = formers[row["unit"]]
+        if all(name in totals for name in names):
+            weight_sum = sum(populations[name] for name in names)
+            hand = sum(populations[name] * totals[name] for name in names) / weight_sum
+            assert row["value"] == pytest.approx(hand, rel=1e-12), row["unit"]
+            assert not row["incomplete"]
+        else:
+            assert row["incomplete"]
+            assert row["value"] is None
+            assert row["missing_provinces"] == sorted(n for n in names if n not in totals)
+
+
+def test_withheld_former_province_flags_the_unit(
+    record: pl.DataFrame, mapping: pl.DataFrame
+) -> None:
+    populations = _populations(mapping)
+    table = pl.DataFrame({"province": list(populations), "population": list(populations.values())})
+    # Vinh Phuc was withheld in 2024 and joined Phu Tho (papi-methodology §4.5, §8).
+    withheld = derive_units(record, mapping, table).filter(year=2024, code="total", unit="Phu Tho")
+    assert withheld.row(0, named=True)["missing_provinces"] == ["Vinh Phuc"]
+    assert withheld["value"][0] is None
+    renormalised = derive_units(record, mapping, table, incomplete="renormalise").filter(
+        year=2024, code="total", unit="Phu Tho"
+    )
+    assert renormalised["incomplete"][0]
+    assert renormalised["value"][0] is not None
+
+
+def test_standard_error_is_propagated_assuming_independent_samples(
+    record: pl.DataFrame, mapping: pl.DataFrame
+) -> None:
+    populations = {name: 1 for name in mapping["old_province"]}
+    table = pl.DataFrame({"province": list(populations), "population": list(populations.values())})
+    row = (
+        derive_units(record, mapping, table)
+        .filter(year=2023, code="total", unit="Tuyen Quang")
+        .row(0, named=True)
+    )
+    errors = (
+        record.filter(year=2023, code="total", statistic="standard_error")
+        .filter(pl.col("province").is_in(["Ha Giang", "Tuyen Quang"]))["value"]
+        .to_list()
+    )
+    assert row["standard_error"] == pytest.approx(math.sqrt(sum(0.25 * se**2 for se in errors)))
+
+
+def test_missing_population_is_refused(record: pl.DataFrame, mapping: pl.DataFrame) -> None:
+    table = pl.DataFrame({"province": ["Ha Noi"], "population": [8_000_000]})
+    with pytest.raises(DataValidationError, match="no positive population"):
+        derive_units(record, mapping, table)
+
+
+def test_population_check_compares_with_the_new_units(mapping: pl.DataFrame) -> None:
+    table = pl.DataFrame(
+        {"province": mapping["old_province"], "population": mapping["new_unit_population"]}
+    )
+    checked = population_check(mapping, table)
+    assert checked.height == 34
+    assert checked.filter(unit="Ha Noi")["ratio"][0] == pytest.approx(1.0)
