@@ -436,6 +436,11 @@ def _table(
         interval_kind=interval_kind,
         domain_column=domains.column,
         parameters={"na_rm": na_rm},
+        replicate_estimates=None
+        if linear.replicate_estimates is None
+        else linear.replicate_estimates.transpose(0, 2, 1).reshape(
+            linear.replicate_estimates.shape[0], -1
+        ),
         **_logit_bounds(estimate, df, level, logit_variance),
     )
 

@@ -66,6 +66,12 @@ class EstimateTable:
     lonely_psu: str
     domain_column: str | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
+    replicate_estimates: FloatArray | None = None
+    """Replicates × rows: each row's estimate in every replicate (replicate designs only).
+
+    Kept so that quantities derived from several estimates (index scores, ranks) get their
+    uncertainty by recomputing them in every replicate, with the design's own formula
+    (``design.replicates.variance``)."""
 
     @classmethod
     def from_arrays(
@@ -88,6 +94,7 @@ class EstimateTable:
         parameters: dict[str, Any] | None = None,
         ci_low: Any = None,
         ci_high: Any = None,
+        replicate_estimates: Any = None,
     ) -> EstimateTable:
         """Build a table, computing the intervals from estimate, SE, df and level.
 
@@ -121,6 +128,9 @@ class EstimateTable:
             lonely_psu=lonely_psu,
             domain_column=domain_column,
             parameters=dict(parameters or {}),
+            replicate_estimates=None
+            if replicate_estimates is None
+            else frozen(np.asarray(replicate_estimates, dtype=np.float64)),
         )
 
     def __len__(self) -> int:
