@@ -26,6 +26,7 @@ import typer
 from typer.core import TyperGroup
 
 from govindex import __version__
+from govindex.cli import demo as _demo
 from govindex.cli import diagnose as _diagnose
 from govindex.cli import estimate as _estimate
 from govindex.cli import importing as _importing
@@ -121,6 +122,7 @@ def _root(
 
 
 # One line per command module.
+app.command(name="demo")(_demo.demo)
 app.command(name="estimate", no_args_is_help=True)(_estimate.estimate)
 app.command(name="synth", no_args_is_help=True)(_synth.synth)
 app.command(name="scores")(_scores.scores)

@@ -62,7 +62,8 @@ def resolve_province(name: str) -> tuple[str, ...]:
             raise error from None
 
 
-def _ensure_published(store: RunStore) -> None:
+def ensure_published(store: RunStore) -> None:
+    """Load the bundled official record into ``store`` unless it is already there."""
     from govindex.storage import has_bundled_record, store_published_record
 
     if has_bundled_record(store):
@@ -101,7 +102,7 @@ def scores(
     provinces = resolve_province(province) if province is not None else None
     with open_store(store) as opened:
         if source == "published":
-            _ensure_published(opened)
+            ensure_published(opened)
         frame = opened.query_scores(
             run_id=run, source=source, year=year, level=level, province=provinces
         )

@@ -66,6 +66,7 @@ def synth(
     import polars as pl
 
     from govindex.spec import load_spec
+    from govindex.spec.bundled import default_spec_path
     from govindex.synthetic import (
         load_size_classes,
         province_scores,
@@ -75,7 +76,7 @@ def synth(
     )
     from govindex.synthetic.output import write_survey
 
-    spec_path = spec or Path("specs") / f"papi-{year}.yaml"
+    spec_path = spec or default_spec_path(year)
     index_spec = load_spec(spec_path)
     folder = find_papi_data(papi_data, spec_path)
     published = pl.read_csv(
