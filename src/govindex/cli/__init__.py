@@ -33,6 +33,7 @@ from govindex.cli import importing as _importing
 from govindex.cli import runs as _runs
 from govindex.cli import scores as _scores
 from govindex.cli import synth as _synth
+from govindex.cli import validate as _validate
 from govindex.cli.rendering import render_error, render_internal_error, render_usage_error
 from govindex.errors import GovIndexError
 
@@ -125,6 +126,7 @@ def _root(
 app.command(name="demo")(_demo.demo)
 app.command(name="estimate", no_args_is_help=True)(_estimate.estimate)
 app.command(name="synth", no_args_is_help=True)(_synth.synth)
+app.command(name="validate", no_args_is_help=True)(_validate.validate)
 app.command(name="scores")(_scores.scores)
 app.command(name="diagnose", no_args_is_help=True)(_diagnose.diagnose)
 app.add_typer(_runs.app, name="runs")

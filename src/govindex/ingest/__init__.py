@@ -1,5 +1,19 @@
-"""Microdata in: read survey files into polars frames, keeping value labels."""
+"""Microdata in: read survey files into polars frames, keeping value labels; check them."""
 
 from govindex.ingest.readers import SUPPORTED_SUFFIXES, TableFile, read_table
+from govindex.ingest.validate import (
+    DesignColumns,
+    Finding,
+    ValidationReport,
+    validate_microdata,
+)
 
-__all__ = ["SUPPORTED_SUFFIXES", "TableFile", "read_table"]
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "DesignColumns",
+    "Finding",
+    "TableFile",
+    "ValidationReport",
+    "read_table",
+    "validate_microdata",
+]

@@ -20,6 +20,7 @@ from govindex.survey.arrays import BoolArray, FloatArray, IntArray, group_sum
 from govindex.survey.design import SurveyDesign
 from govindex.survey.intervals import critical_value
 from govindex.survey.prepare import Domains, Variables, prepare_domains, prepare_variables
+from govindex.survey.replicates import UnitFactors
 from govindex.survey.results import DegreesOfFreedomRule, EstimateTable
 from govindex.survey.variance import LinearScores, taylor_variance
 
@@ -227,7 +228,6 @@ def _linear(
     complete = bool(values.present.all())
     weighted_values = values.values * weights[:, None]
     numerator = group_sum(weighted_values, safe_codes, n_domains)
-    counted = (weights != 0)[:, None] & values.present
     if complete:
         counts = group_sum((weights != 0).astype(np.float64)[:, None], safe_codes, n_domains)
         respondents = np.repeat(counts, values.values.shape[1], axis=1)
@@ -235,6 +235,7 @@ def _linear(
             group_sum(weights[:, None], safe_codes, n_domains), values.values.shape[1], axis=1
         )
     else:
+        counted = (weights != 0)[:, None] & values.present
         respondents = group_sum(counted.astype(np.float64), safe_codes, n_domains)
         weight_sums = group_sum(weights[:, None] * values.present, safe_codes, n_domains)
     weighted_base: FloatArray | None
@@ -300,6 +301,11 @@ def _replicate_estimates(
     replicates = design.replicates
     assert replicates is not None
     full = design.weights
+    structure = replicates.structure
+    if structure is not None and (
+        structure.base_weights is full or np.array_equal(structure.base_weights, full)
+    ):
+        return _replicate_estimates_from_units(structure, full, values, codes, n_domains, base)
     n_variables = values.values.shape[1]
     thetas = np.empty((replicates.count, n_domains, n_variables))
     order = np.argsort(codes, kind="stable")
@@ -319,6 +325,56 @@ def _replicate_estimates(
             thetas[changed, domain, :] = _domain_estimate(
                 block[:, changed].T, domain_values, base, rows, ones_base
             )
+    return thetas
+
+
+def _replicate_estimates_from_units(
+    structure: UnitFactors,
+    weights: FloatArray,
+    values: Variables,
+    codes: IntArray,
+    n_domains: int,
+    base: FloatArray | BoolArray | None,
+) -> FloatArray:
+    """Replicate estimates from (unit, domain) totals: Σ_i w_i f_u(i),r y_i = Σ_u f_u,r T_u.
+
+    The cost is units × replicates × variables instead of respondents × replicates ×
+    variables, and no respondent-level replicate weights are touched.
+    """
+    inside = codes >= 0
+    rows = np.flatnonzero(inside)
+    cell_keys, cell_of_row = np.unique(
+        structure.row_units[rows] * n_domains + codes[rows], return_inverse=True
+    )
+    cell_of_row = cell_of_row.reshape(-1)
+    n_cells = cell_keys.shape[0]
+    weighted = values.values[rows] * weights[rows, None]
+    numerator_totals = group_sum(weighted, cell_of_row, n_cells)
+    ones_base = base is values.present and bool(values.present.all())
+    if base is None:
+        base_totals = None
+    elif ones_base:
+        base_totals = group_sum(weights[rows, None], cell_of_row, n_cells)
+    else:
+        base_totals = group_sum(base[rows] * weights[rows, None], cell_of_row, n_cells)
+    cell_unit = cell_keys // n_domains
+    cell_domain = cell_keys % n_domains
+    factors = structure.unit_factors
+    thetas = np.zeros((factors.shape[1], n_domains, values.values.shape[1]))
+    order = np.argsort(cell_domain, kind="stable")
+    bounds = np.searchsorted(cell_domain[order], np.arange(n_domains + 1))
+    for domain in range(n_domains):
+        cells = order[bounds[domain] : bounds[domain + 1]]
+        if cells.size == 0:
+            thetas[:, domain, :] = np.nan if base is not None else 0.0
+            continue
+        unit_factors = factors[cell_unit[cells]].T
+        numerator = unit_factors @ numerator_totals[cells]
+        if base_totals is None:
+            thetas[:, domain, :] = numerator
+            continue
+        with np.errstate(divide="ignore", invalid="ignore"):
+            thetas[:, domain, :] = numerator / (unit_factors @ base_totals[cells])
     return thetas
 
 

@@ -24,11 +24,16 @@ def critical_value(level: float, df: FloatArray) -> FloatArray:
     """
     df = np.asarray(df, dtype=np.float64)
     upper = 1.0 - (1.0 - level) / 2.0
+    # Tables have thousands of rows but a handful of distinct df: evaluate each once.
+    distinct, position = np.unique(df, return_inverse=True)
     with np.errstate(invalid="ignore"):
-        t_value = stats.t.ppf(upper, np.where(np.isfinite(df) & (df > 0), df, 1.0))
+        t_value = stats.t.ppf(
+            upper, np.where(np.isfinite(distinct) & (distinct > 0), distinct, 1.0)
+        )
     normal = stats.norm.ppf(upper)
-    result = np.where(np.isinf(df), normal, t_value)
-    return np.asarray(np.where(df > 0, result, np.nan), dtype=np.float64)
+    result = np.where(np.isinf(distinct), normal, t_value)
+    result = np.where(distinct > 0, result, np.nan)
+    return np.asarray(result[position.reshape(df.shape)], dtype=np.float64)
 
 
 def interval(

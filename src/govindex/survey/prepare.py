@@ -99,9 +99,13 @@ def prepare_variables(
 
 
 def _numeric_variables(frame: pl.DataFrame, columns: list[str], *, na_rm: bool) -> Variables:
-    """Fast path for numeric columns: one conversion of the whole block."""
+    """Fast path for numeric columns: one conversion of the whole block.
+
+    Row-major order: every later step multiplies this block by sparse group indicators,
+    which need C-contiguous data; converting once here is cheaper than once per product.
+    """
     matrix = np.asarray(
-        frame.select(pl.col(columns).cast(pl.Float64)).to_numpy(order="fortran"), dtype=np.float64
+        frame.select(pl.col(columns).cast(pl.Float64)).to_numpy(order="c"), dtype=np.float64
     )
     missing = np.isnan(matrix)
     if missing.any():

@@ -3,19 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Literal
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from govindex.errors import DesignError
-from govindex.survey.arrays import BoolArray, FloatArray, frozen
+from govindex.survey.arrays import BoolArray, FloatArray, IntArray, frozen
 
-__all__ = ["ReplicateMethod", "ReplicateWeights"]
+__all__ = ["ReplicateMethod", "ReplicateWeights", "UnitFactors"]
 
 ReplicateMethod = Literal["jk1", "jkn", "brr", "fay", "bootstrap", "other"]
 
 # Matches R's tolerance in ``degf.svyrep.design`` (qr(..., tol = 1e-05)).
 _RANK_TOLERANCE = 1e-5
+
+
+@dataclass(frozen=True, eq=False)
+class UnitFactors:
+    """How replicate weights built from a design arise: full-sample weight × unit factor.
+
+    ``weights[i, r] == base_weights[i] * unit_factors[row_units[i], r]``. Knowing it lets
+    replicate estimates be formed from unit totals (units × replicates products) instead of
+    respondent-level products, and the rank from the units' factors.
+    """
+
+    unit_factors: FloatArray
+    row_units: IntArray
+    base_weights: FloatArray
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,6 +57,7 @@ class ReplicateWeights:
     rho: float | None = None
     seed: int | None = None
     fixed_degrees_of_freedom: int | None = None
+    structure: UnitFactors | None = None
     _rank_cache: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -55,6 +72,7 @@ class ReplicateWeights:
         rho: float | None = None,
         seed: int | None = None,
         degrees_of_freedom: int | None = None,
+        structure: UnitFactors | None = None,
     ) -> ReplicateWeights:
         """Validate and freeze a replicate-weight specification."""
         matrix = np.asarray(weights, dtype=np.float64)
@@ -78,6 +96,7 @@ class ReplicateWeights:
             rho=rho,
             seed=seed,
             fixed_degrees_of_freedom=degrees_of_freedom,
+            structure=structure,
         )
 
     @property
@@ -117,13 +136,19 @@ class ReplicateWeights:
     def subset(self, mask: BoolArray) -> ReplicateWeights:
         """Replicate weights with rows outside ``mask`` set to zero."""
         return replace(
-            self, weights=frozen(np.where(mask[:, None], self.weights, 0.0)), _rank_cache={}
+            self,
+            weights=frozen(np.where(mask[:, None], self.weights, 0.0)),
+            structure=None,
+            _rank_cache={},
         )
 
     def with_weights(self, weights: FloatArray) -> ReplicateWeights:
         """Same specification with a new weight matrix (e.g. after recalibration)."""
         return replace(
-            self, weights=frozen(np.asarray(weights, dtype=np.float64)), _rank_cache={}
+            self,
+            weights=frozen(np.asarray(weights, dtype=np.float64)),
+            structure=None,
+            _rank_cache={},
         )
 
     def degrees_of_freedom(self, active: BoolArray | None = None) -> int:
@@ -137,10 +162,18 @@ class ReplicateWeights:
             return self.fixed_degrees_of_freedom
         if whole and "whole" in self._rank_cache:
             return self._rank_cache["whole"]
-        matrix = self.weights if active is None or whole else self.weights[active]
-        if matrix.shape[0] == 0:
-            return 0
-        degrees = _qr_rank(_distinct_rows(matrix)) - 1
+        if self.structure is not None:
+            # Rows are full-sample weight × their unit's factors: the rank is the rank of
+            # the factors of the units with a contributing row.
+            units = self.structure.row_units if whole else self.structure.row_units[active]
+            if units.shape[0] == 0:
+                return 0
+            degrees = _qr_rank(self.structure.unit_factors[np.unique(units)]) - 1
+        else:
+            matrix = self.weights if active is None or whole else self.weights[active]
+            if matrix.shape[0] == 0:
+                return 0
+            degrees = _qr_rank(_distinct_rows(matrix)) - 1
         if whole:
             # Frozen value, immutable weights: the whole-sample rank never changes.
             self._rank_cache["whole"] = degrees
@@ -164,11 +197,19 @@ def _distinct_rows(matrix: FloatArray) -> FloatArray:
     return np.asarray(matrix[nonzero[np.sort(first)]], dtype=np.float64)
 
 
+@cache
+def _blas_controller() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
 def _qr_rank(matrix: FloatArray) -> int:
     """Rank as R's LINPACK ``qr`` reports it: pivoted columns with norm ratio above tol."""
     from scipy import linalg
 
-    _, r_factor, _ = linalg.qr(matrix, mode="economic", pivoting=True)
+    # The matrices are small (units × replicates); BLAS threads only add synchronisation,
+    # which on a busy 2-core machine costs hundreds of milliseconds.
+    with _blas_controller().limit(limits=1, user_api="blas"):
+        _, r_factor, _ = linalg.qr(np.asfortranarray(matrix), mode="economic", pivoting=True)
     diagonal = np.abs(np.diag(r_factor))
     if diagonal.size == 0 or diagonal[0] == 0:
         return 0

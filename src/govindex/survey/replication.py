@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 from govindex.errors import DesignError, LonelyPSUError, SpecError
-from govindex.survey.arrays import FloatArray, IntArray
+from govindex.survey.arrays import FloatArray, IntArray, frozen
 from govindex.survey.design import Stage, SurveyDesign
 from govindex.survey.hadamard import hadamard
-from govindex.survey.replicates import ReplicateMethod, ReplicateWeights
+from govindex.survey.replicates import ReplicateMethod, ReplicateWeights, UnitFactors
 from govindex.survey.supplied_replicates import replicate_design_from_columns
 
 __all__ = ["replicate_design", "replicate_design_from_columns"]
@@ -110,6 +110,9 @@ def replicate_design(
         mse=mse,
         rho=rho,
         seed=seed if method == "bootstrap" and resample_counts is None else None,
+        structure=UnitFactors(
+            unit_factors=frozen(factors), row_units=stage.units, base_weights=design.weights
+        ),
     )
     return design.with_replicates(built)
 
