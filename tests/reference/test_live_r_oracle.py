@@ -42,6 +42,34 @@ def test_stored_reference_file_is_what_r_produces(regenerated: Path, name: str) 
     assert (regenerated / name).read_bytes() == (FOLDER / name).read_bytes()
 
 
+OWN_SCRIPTS = ("replication_reference.R", "subbootstrap_reference.R")
+
+
+@pytest.fixture(scope="module")
+def regenerated_replication(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if shutil.which("Rscript") is None:
+        pytest.skip("Rscript is not installed (scripts/test installs r-cran-survey)")
+    root = tmp_path_factory.mktemp("replication")
+    shutil.copytree(FOLDER, root / "survey")
+    shutil.copytree(FOLDER.parent / "replication", root / "replication")
+    for script in OWN_SCRIPTS:
+        subprocess.run(
+            ["Rscript", str(root / "replication" / script)],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    return root / "replication"
+
+
+def test_replication_reference_files_are_what_r_produces(regenerated_replication: Path) -> None:
+    stored = FOLDER.parent / "replication"
+    names = sorted(path.name for path in stored.glob("*.csv"))
+    assert len(names) >= 8
+    for name in names:
+        assert (regenerated_replication / name).read_bytes() == (stored / name).read_bytes(), name
+
+
 def test_stored_data_and_replicates_are_what_r_produces(regenerated: Path) -> None:
     stored = sorted(path.relative_to(FOLDER) for path in FOLDER.rglob("*.csv"))
     assert stored

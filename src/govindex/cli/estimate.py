@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["Margin", "estimate", "parse_margin"]
 
 Statistic = Literal["mean", "total", "proportion", "ratio", "quantile"]
-ReplicationMethod = Literal["jk1", "jkn", "brr", "fay", "bootstrap"]
+ReplicationMethod = Literal["jk1", "jkn", "brr", "fay", "bootstrap", "subbootstrap"]
 VarianceMethod = Literal["taylor", ReplicationMethod]
 LonelyPSUOption = Literal["fail", "remove", "adjust", "average", "certainty"]
 DegreesOfFreedomOption = Literal["design", "domain", "normal"]
@@ -331,7 +331,7 @@ def _check_combinations(
             ("--fay-rho", fay_rho),
         ):
             if value is not None:
-                msg = "only applies to replicate variance (--variance jk1|jkn|brr|fay|bootstrap)."
+                msg = "only applies to replicate variance (--variance jk1|jkn|brr|fay|bootstrap|subbootstrap)."
                 raise typer.BadParameter(msg, param_hint=f"'{option}'")
     if fay_rho is not None and variance != "fay":
         msg = f"only applies to --variance fay, not --variance {variance}."

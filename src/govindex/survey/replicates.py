@@ -14,7 +14,7 @@ from govindex.survey.arrays import BoolArray, FloatArray, IntArray, frozen
 
 __all__ = ["ReplicateMethod", "ReplicateWeights", "UnitFactors"]
 
-ReplicateMethod = Literal["jk1", "jkn", "brr", "fay", "bootstrap", "other"]
+ReplicateMethod = Literal["jk1", "jkn", "brr", "fay", "bootstrap", "subbootstrap", "other"]
 
 # Matches R's tolerance in ``degf.svyrep.design`` (qr(..., tol = 1e-05)).
 _RANK_TOLERANCE = 1e-5

@@ -20,7 +20,7 @@ from govindex.survey.supplied_replicates import replicate_design_from_columns
 
 __all__ = ["replicate_design", "replicate_design_from_columns"]
 
-_BUILT_METHODS = ("jk1", "jkn", "brr", "fay", "bootstrap")
+_BUILT_METHODS = ("jk1", "jkn", "brr", "fay", "bootstrap", "subbootstrap")
 _DEFAULT_BOOTSTRAP_REPLICATES = 50  # R ``bootweights(replicates = 50)``
 
 
@@ -47,7 +47,9 @@ def replicate_design(
         R's Hadamard matrix, no fpc), or ``bootstrap`` (R ``bootweights``: each stratum's
         n_h PSUs resampled n_h times with replacement, or without replacement from a
         pseudo-population of N_h when the design has an fpc; replicate weight = weight ×
-        count, scale h/((h−1)(R−1)) with h the harmonic mean of PSUs per stratum).
+        count, scale h/((h−1)(R−1)) with h the harmonic mean of PSUs per stratum), or
+        ``subbootstrap`` (Rao–Wu, R ``subbootweights``: n_h − 1 PSUs drawn with replacement
+        in each stratum, weight × count · n_h/(n_h − 1), scale 1/(R − 1)).
     replicates
         Number of bootstrap replicates (default 50, as R).
     seed
@@ -77,7 +79,8 @@ def replicate_design(
     if design.replicates is not None:
         msg = f"the design already has {design.replicates.method} replicate weights."
         raise DesignError(msg, where="design", found=design.replicates.method)
-    if method != "bootstrap" and (replicates is not None or resample_counts is not None):
+    bootstraps = ("bootstrap", "subbootstrap")
+    if method not in bootstraps and (replicates is not None or resample_counts is not None):
         msg = (
             f"`replicates` and `resample_counts` apply to the bootstrap only; method is {method!r}."
         )
@@ -98,9 +101,12 @@ def replicate_design(
     elif method in ("brr", "fay"):
         rho = _check_rho(fay_rho) if method == "fay" else 0.0
         factors, scale, rscales = _balanced(design, stage, rho)
-    else:
+    elif method == "bootstrap":
         counts = _resample_counts(stage, replicates, seed, resample_counts)
         factors, scale, rscales = _bootstrap(stage, counts)
+    else:
+        counts = _resample_counts(stage, replicates, seed, resample_counts, rao_wu=True)
+        factors, scale, rscales = _rao_wu(stage, counts)
     full = design.weights[:, None] * factors[stage.units]
     built = ReplicateWeights.build(
         method,
@@ -109,7 +115,7 @@ def replicate_design(
         rscales=rscales,
         mse=mse,
         rho=rho,
-        seed=seed if method == "bootstrap" and resample_counts is None else None,
+        seed=seed if method in bootstraps and resample_counts is None else None,
         structure=UnitFactors(
             unit_factors=frozen(factors), row_units=stage.units, base_weights=design.weights
         ),
@@ -224,7 +230,12 @@ def _check_rho(rho: float) -> float:
 
 # ---------------------------------------------------------------------- bootstrap
 def _resample_counts(
-    stage: Stage, replicates: int | None, seed: int | None, given: IntArray | None
+    stage: Stage,
+    replicates: int | None,
+    seed: int | None,
+    given: IntArray | None,
+    *,
+    rao_wu: bool = False,
 ) -> FloatArray:
     if given is not None:
         counts = np.asarray(given, dtype=np.float64)
@@ -249,7 +260,10 @@ def _resample_counts(
     if count < 2:
         msg = f"`replicates` must be at least 2; got {count}."
         raise SpecError(msg, where="replicates", found=count, expected=">= 2")
-    return _draw_counts(stage, count, np.random.default_rng(seed))
+    generator = np.random.default_rng(seed)
+    if rao_wu:
+        return _draw_rao_wu_counts(stage, count, generator)
+    return _draw_counts(stage, count, generator)
 
 
 def _draw_counts(stage: Stage, count: int, generator: np.random.Generator) -> FloatArray:
@@ -270,6 +284,31 @@ def _draw_counts(stage: Stage, count: int, generator: np.random.Generator) -> Fl
             draws = generator.multivariate_hypergeometric(copies, size, size=count)
         counts[units] = draws.T
     return counts
+
+
+def _draw_rao_wu_counts(stage: Stage, count: int, generator: np.random.Generator) -> FloatArray:
+    """Rao–Wu: n_h − 1 draws with replacement from each stratum's n_h PSUs."""
+    counts = np.zeros((stage.n_units, count))
+    for stratum in range(stage.n_strata):
+        units = np.flatnonzero(stage.unit_stratum == stratum)
+        size = units.shape[0]
+        draws = generator.multinomial(size - 1, np.full(size, 1.0 / size), size=count)
+        counts[units] = draws.T
+    return counts
+
+
+def _rao_wu(stage: Stage, counts: FloatArray) -> tuple[FloatArray, float, FloatArray]:
+    """R ``subbootweights``: factor count · n_h/(n_h − 1); scale 1/(R − 1)."""
+    sizes = stage.stratum_sizes[stage.unit_stratum].astype(np.float64)
+    if (sizes < 2).any():
+        stratum = int(stage.unit_stratum[int(np.flatnonzero(sizes < 2)[0])])
+        msg = (
+            f"the Rao–Wu bootstrap needs at least 2 PSUs per stratum; stratum {stratum + 1} has 1."
+        )
+        raise DesignError(msg, where="strata", found=1, expected="at least 2 PSUs per stratum")
+    replicates = counts.shape[1]
+    factors = counts * (sizes / (sizes - 1.0))[:, None]
+    return factors, 1.0 / (replicates - 1), np.ones(replicates)
 
 
 def _bootstrap(stage: Stage, counts: FloatArray) -> tuple[FloatArray, float, FloatArray]:
