@@ -26,3 +26,10 @@ def test_demo_loads_the_official_record_and_writes_a_labelled_synthetic_survey(
     listing = CliRunner().invoke(app, ["runs", "list", "--store", str(store), "--format", "csv"])
     assert listing.exit_code == 0
     assert listing.output.count("published") >= 14
+    assert "microdata" in listing.output
+    assert "SYNTHETIC run" in result.output
+    scores = pl.read_csv(out / "run" / "scores.csv")
+    assert scores["synthetic"].all()
+    assert set(scores["level"].unique()) >= {"indicator", "subdimension", "dimension", "total"}
+    again = CliRunner().invoke(app, ["demo", "--store", str(store), "--out", str(out)])
+    assert again.exit_code == 0, again.output

@@ -30,6 +30,7 @@ from govindex.cli import demo as _demo
 from govindex.cli import diagnose as _diagnose
 from govindex.cli import estimate as _estimate
 from govindex.cli import importing as _importing
+from govindex.cli import run as _run
 from govindex.cli import runs as _runs
 from govindex.cli import scores as _scores
 from govindex.cli import synth as _synth
@@ -129,6 +130,8 @@ app.command(name="synth", no_args_is_help=True)(_synth.synth)
 app.command(name="validate", no_args_is_help=True)(_validate.validate)
 app.command(name="scores")(_scores.scores)
 app.command(name="diagnose", no_args_is_help=True)(_diagnose.diagnose)
+app.command(name="run", no_args_is_help=True)(_run.run)
+app.command(name="rerun", no_args_is_help=True)(_run.rerun)
 app.add_typer(_runs.app, name="runs")
 app.add_typer(_importing.app, name="import")
 

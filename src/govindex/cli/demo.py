@@ -1,7 +1,9 @@
 """``govindex demo``: the main job on a fresh machine, end to end.
 
 It loads the official PAPI record bundled with govindex into the run store (the embedded
-DuckDB file), writes a SYNTHETIC PAPI 2024 survey, and shows where to go next.
+DuckDB file), writes a SYNTHETIC PAPI 2024 survey, computes the index from it (JKn
+replicates, every level, ranks, rank intervals and groups) into the same store, and shows
+where to go next.
 """
 
 from __future__ import annotations
@@ -24,11 +26,14 @@ def demo(
     ),
     seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic survey.")] = 2024,
 ) -> None:
-    """Load the official PAPI record and build a SYNTHETIC 2024 survey, then show them."""
+    """Load the official PAPI record, then build and score a SYNTHETIC 2024 survey."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from govindex.cli.run import compute_run, staged_folder, write_outputs
     from govindex.cli.scores import ensure_published
+    from govindex.errors import RunNotFound
+    from govindex.index import IndexParameters
     from govindex.official.bundled import bundled_data_dir
     from govindex.spec import load_spec
     from govindex.spec.bundled import default_spec_path
@@ -56,6 +61,19 @@ def demo(
         survey = synthesise_papi(spec, seed=seed, year=2024, targets=published, provinces=provinces)
         written = write_survey(survey, out / "papi-2024-synthetic.parquet")
 
+        progress.add_task("computing the index from the SYNTHETIC survey (JKn)", total=None)
+        finished = compute_run(default_spec_path(2024), written[0], IndexParameters())
+        run_folder = out / "run"
+        with staged_folder(run_folder) as staging:
+            write_outputs(finished, staging)
+            with open_store(store) as run_store:
+                try:
+                    run_store.get_run(finished.manifest.run_id)
+                except RunNotFound:
+                    run_store.save_run(
+                        finished.manifest, finished.stored_scores(), finished.extra_tables()
+                    )
+
     leaders = (
         totals.filter(pl.col("estimate").is_not_null())
         .sort("estimate", descending=True)
@@ -71,7 +89,20 @@ def demo(
         f"SYNTHETIC survey: {survey.microdata.height} respondents in "
         f"{survey.metadata['provinces']} provinces, written to {written[0]}."
     )
+    synthetic_totals = (
+        finished.scores.filter(pl.col("level") == "total")
+        .sort("rank")
+        .head(5)
+        .select("province", "estimate", "ci_low", "ci_high", "rank", "rank_low", "rank_high")
+    )
+    render_frame(
+        synthetic_totals,
+        "table",
+        title=f"SYNTHETIC run {finished.manifest.run_id}: the five highest totals",
+    )
+    typer.echo(f"SYNTHETIC run {finished.manifest.run_id} stored; its files are in {run_folder}.")
     typer.echo("Next:")
+    typer.echo(f"  govindex scores --run {finished.manifest.run_id} --level dimension")
     typer.echo(
         f"  govindex estimate {written[0]} --weights weight --strata province "
         "--psu district --nest --var voted_last_commune_people --by province --na-rm "

@@ -1,0 +1,129 @@
+"""Benchmark: the whole index pipeline on a full SYNTHETIC PAPI 2024 survey.
+
+Run ``python -m benchmarks.bench_pipeline``. In one run, on the same data, it reports:
+
+* govindex: ``IndexBuilder(spec, variance="jkn").run(microdata)`` — respondent scoring,
+  120 indicator means × 63 provinces with their JKn replicates, 28 sub-dimensions,
+  8 dimensions and the total recomputed in every replicate, national figures, ranks and
+  rank intervals (1,000 simulated draws);
+* a numpy lower bound for the same weighted sums: per province, the weighted sums and
+  weighted counts of the 120 respondent scores under the full-sample weights and under
+  the province's own replicate weights (the only ones that differ there), from arrays
+  already in memory;
+* the same pipeline on 10× the respondents (the survey stacked ten times, same PSUs);
+* peak memory of the pipeline (``tracemalloc``: numpy allocations; polars' Rust heap is
+  not seen).
+
+Targets (issue): ≤ 2 s, ≤ 3× the bound, 10× data in ≤ 12× the time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from govindex.index import IndexBuilder, indicator_scores
+from govindex.spec import load_spec
+from govindex.survey import SurveyDesign, replicate_design
+from govindex.synthetic import load_size_classes, province_table, synthesise_papi
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "specs" / "papi-2024.yaml"
+PAPI_DATA = ROOT.parent / "shared" / "data" / "papi"
+
+
+def best_of(repeats: int, task: Callable[[], object]) -> float:
+    """Best wall time of ``repeats`` calls, in seconds."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        task()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def numpy_bound(scores: np.ndarray, weights: np.ndarray, replicates: np.ndarray,
+                provinces: np.ndarray) -> Callable[[], object]:  # fmt: skip
+    """The bare weighted sums (full sample and the province's replicates), per province."""
+    present = ~np.isnan(scores)
+    values = np.where(present, scores, 0.0)
+    mask = present.astype(np.float64)
+    order = np.argsort(provinces, kind="stable")
+    bounds = np.searchsorted(provinces[order], np.arange(provinces.max() + 2))
+    blocks = []
+    for province in range(provinces.max() + 1):
+        rows = order[bounds[province] : bounds[province + 1]]
+        block = replicates[rows]
+        changed = np.flatnonzero((block != weights[rows, None]).any(axis=0))
+        blocks.append((rows, np.column_stack([weights[rows], block[:, changed]])))
+
+    def task() -> object:
+        return [(w.T @ values[rows], w.T @ mask[rows]) for rows, w in blocks]
+
+    return task
+
+
+def run(repeats: int) -> dict[str, float]:
+    """Time everything; return the figures."""
+    spec = load_spec(SPEC)
+    published = pl.read_csv(PAPI_DATA / "published_scores.csv")
+    provinces = province_table(published["province"].unique(), load_size_classes())
+    survey = synthesise_papi(spec, seed=20240101, targets=published, provinces=provinces)
+    data = survey.microdata
+    builder = IndexBuilder(spec, variance="jkn")
+    pipeline = best_of(repeats, lambda: builder.run(data))
+
+    scores = indicator_scores(spec, data)
+    design = replicate_design(
+        SurveyDesign.from_frame(
+            data.select("province", "district", "weight"),
+            weights="weight",
+            strata="province",
+            psu="district",
+            nest=True,
+        ),
+        "jkn",
+    )
+    assert design.replicates is not None
+    codes = data["province"].cast(pl.Categorical).to_physical().to_numpy().astype(np.int64)
+    bound_task = numpy_bound(scores.to_numpy(), design.weights, design.replicates.weights, codes)
+    bound = best_of(max(repeats, 5), bound_task)
+
+    stacked = pl.concat([data] * 10)
+    large = best_of(1, lambda: builder.run(stacked))
+
+    tracemalloc.start()
+    builder.run(data)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "respondents": float(data.height),
+        "indicators": float(len(spec.indicators)),
+        "provinces": float(data["province"].n_unique()),
+        "replicates": float(design.replicates.count),
+        "pipeline_seconds": pipeline,
+        "numpy_bound_seconds": bound,
+        "ratio_to_bound": pipeline / bound,
+        "ten_times_seconds": large,
+        "ten_times_ratio": large / pipeline,
+        "peak_memory_mb": peak / 2**20,
+    }
+
+
+def main() -> None:
+    """Command-line entry point: print the figures as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3, help="best of N runs")
+    arguments = parser.parse_args()
+    print(json.dumps(run(arguments.repeats), indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,394 @@
+"""``IndexBuilder``: survey microdata in, every stage of the index with its uncertainty out.
+
+Stages (each kept in the frozen :class:`~govindex.index.result.IndexResult`):
+
+1. respondent scores in [0, 1] (:mod:`govindex.index.scoring`);
+2. provincial indicator estimates from the survey engine, with the publication rule
+   (fewer than ``minimum_respondents`` → suppressed) and quality flags;
+3. sub-dimensions, dimensions, the total (and optional weighted totals) from the
+   indicator estimates — recomputed in every replicate for replicate designs, or by the
+   delta method under Taylor (:mod:`govindex.index.uncertainty`);
+4. national figures: the simple mean of provincial scores (PAPI's "national average")
+   and the pooled national estimate;
+5. ranks and rank intervals (:mod:`govindex.index.ranking`).
+
+Performance groups need :mod:`govindex.analysis` and are added by
+:func:`govindex.pipeline.run` (the index layer sits below analysis).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from govindex.errors import ColumnNotFound
+from govindex.index.aggregate import AggregationPlan
+from govindex.index.parameters import IndexParameters
+from govindex.index.ranking import competition_ranks, rank_intervals, resolve_rank_rule, simulate
+from govindex.index.result import IndexResult, StageArrays, national_frame, stage_frame
+from govindex.index.scoring import indicator_scores
+from govindex.index.uncertainty import delta_method_variance
+from govindex.spec import IndexSpec
+from govindex.survey import SurveyDesign, mean, replicate_design
+from govindex.survey.prepare import prepare_domains
+
+__all__ = ["IndexBuilder"]
+
+FloatArray = np.ndarray
+Progress = Callable[[str], None]
+_RANK_CHUNK = 16  # codes ranked per block of simulated draws: bounds memory at ~10 MB
+
+
+class IndexBuilder:
+    """Configure once, then :meth:`run` on microdata (sklearn style: no state is kept).
+
+    Parameters are those of :class:`~govindex.index.parameters.IndexParameters`.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from govindex.spec import load_spec
+    >>> builder = IndexBuilder(load_spec(Path("specs/papi-2024.yaml")), variance="jkn")  # doctest: +SKIP
+    >>> result = builder.run(microdata)  # doctest: +SKIP
+    >>> result.totals.select("province", "estimate", "se", "rank").head(2)  # doctest: +SKIP
+    """
+
+    def __init__(self, spec: IndexSpec, **parameters: Any) -> None:
+        self.spec = spec
+        self.parameters = IndexParameters(**parameters)
+        self.plan = AggregationPlan.from_spec(spec, self.parameters.weighted_totals)
+
+    def get_params(self) -> dict[str, Any]:
+        """The parameters as plain values (with the resolved seed)."""
+        return self.parameters.to_dict()
+
+    def run(self, frame: pl.DataFrame, progress: Progress | None = None) -> IndexResult:
+        """Compute every stage for ``frame`` (one row per respondent); return a new result."""
+        say = progress or (lambda _: None)
+        parameters = self.parameters
+        columns = parameters.design
+        say("scoring respondents")
+        scores = indicator_scores(self.spec, frame)
+        design = self._design(frame, scores)
+        say("estimating indicators")
+        codes = list(self.plan.indicators)
+        # The engine's "domain" rule takes a QR rank per (province, indicator): far too slow
+        # for 7,560 cells. The province's own df (its PSUs − 1) is used for all its cells.
+        level = parameters.level
+        df_rule = "design" if parameters.df_rule == "domain" else parameters.df_rule
+        table = mean(
+            design, codes, by=columns.province, na_rm=True, level=level, df_rule=df_rule,
+            empty_domain="missing",
+        )  # fmt: skip
+        pooled = mean(
+            design, codes, na_rm=True, level=level, df_rule=df_rule, empty_domain="missing"
+        )
+        domains = prepare_domains(design, columns.province)
+        provinces = domains.labels
+        n_provinces, n_codes = len(provinces), len(codes)
+
+        def grid(values: FloatArray) -> FloatArray:
+            return np.asarray(values, dtype=np.float64).reshape(n_codes, n_provinces).T
+
+        aggregate_df = self._aggregate_df(design, domains.codes, n_provinces)
+        indicator = StageArrays(
+            estimate=grid(table.estimate),
+            se=grid(table.se),
+            df=np.repeat(aggregate_df[:, None], n_codes, axis=1),
+            n=grid(table.n),
+            deff=grid(table.deff),
+        )
+        suppressed = indicator.n < self.spec.publication.minimum_respondents
+        excluded = suppressed if parameters.suppressed_indicators == "exclude" else None
+        entering = _without(indicator.estimate, excluded)
+
+        say("aggregating and propagating uncertainty")
+        aggregate = self.plan.apply(entering)
+        replicate_indicators: FloatArray | None = None
+        replicate_aggregates: FloatArray | None = None
+        values = scores.to_numpy().astype(np.float64)
+        if design.replicates is not None and table.replicate_estimates is not None:
+            count = design.replicates.count
+            replicate_indicators = table.replicate_estimates.reshape(
+                count, n_codes, n_provinces
+            ).transpose(0, 2, 1)
+            replicate_aggregates = self.plan.apply(_without(replicate_indicators, excluded))
+            aggregate_variance = design.replicates.variance(replicate_aggregates, aggregate)
+        else:
+            jacobian = self.plan.jacobian(~np.isnan(entering))
+            aggregate_variance = delta_method_variance(
+                design,
+                _without_rows(values, excluded, domains.codes),
+                domains.codes,
+                entering,
+                jacobian,
+            )
+        respondents = np.bincount(
+            domains.codes[(domains.codes >= 0) & (design.weights != 0)], minlength=n_provinces
+        ).astype(np.float64)
+        aggregate_stage = StageArrays(
+            estimate=aggregate,
+            se=np.sqrt(np.maximum(aggregate_variance, 0.0)),
+            df=np.repeat(aggregate_df[:, None], len(self.plan.codes), axis=1),
+            n=np.repeat(respondents[:, None], len(self.plan.codes), axis=1),
+            deff=np.full(aggregate.shape, np.nan),
+        )
+
+        say("ranking")
+        published = np.concatenate([_without(indicator.estimate, suppressed), aggregate], axis=1)
+        spread = np.concatenate([indicator.se, aggregate_stage.se], axis=1)
+        ranks = competition_ranks(published.T).T
+        replicate_published = None
+        if replicate_indicators is not None and replicate_aggregates is not None:
+            replicate_published = np.concatenate(
+                [_without(replicate_indicators, suppressed), replicate_aggregates], axis=2
+            )
+        low, high = self._rank_intervals(published, spread, replicate_published)
+
+        say("national figures")
+        national = self._national(
+            design,
+            values,
+            domains.codes,
+            indicator,
+            entering,
+            aggregate,
+            pooled,
+            replicate_indicators,
+            replicate_aggregates,
+            excluded,
+        )
+        return self._result(
+            provinces,
+            indicator,
+            suppressed,
+            aggregate_stage,
+            excluded,
+            (ranks, low, high),
+            national,
+            replicate_indicators,
+            replicate_aggregates,
+        )
+
+    # ------------------------------------------------------------------ stages
+    def _design(self, frame: pl.DataFrame, scores: pl.DataFrame) -> SurveyDesign:
+        columns = self.parameters.design
+        needed = [columns.province, columns.weights, columns.strata, columns.psu]
+        wanted = list(dict.fromkeys(name for name in needed if name is not None))
+        absent = [name for name in wanted if name not in frame.columns]
+        if absent:
+            msg = f"the data lack the design column(s) {absent} (columns: {frame.columns[:12]}...)."
+            raise ColumnNotFound(msg, where="design", found=absent, expected=wanted)
+        design = SurveyDesign.from_frame(
+            frame.select(wanted).hstack(scores),
+            weights=columns.weights,
+            strata=columns.strata,
+            psu=columns.psu,
+            nest=columns.nest,
+            lonely_psu=columns.lonely_psu,
+        )
+        parameters = self.parameters
+        if parameters.variance == "taylor":
+            return design
+        seed = parameters.resolved_seed if parameters.variance == "bootstrap" else None
+        return replicate_design(
+            design, parameters.variance, replicates=parameters.replicates, seed=seed
+        )
+
+    def _aggregate_df(self, design: SurveyDesign, codes: np.ndarray, count: int) -> FloatArray:
+        rule = self.parameters.df_rule
+        if rule == "normal":
+            return np.full(count, np.inf)
+        if rule == "design":
+            return np.full(count, float(design.degrees_of_freedom()))
+        return np.array([float(design.degrees_of_freedom(codes == d)) for d in range(count)])
+
+    def _rank_intervals(
+        self, values: FloatArray, se: FloatArray, replicates: FloatArray | None
+    ) -> tuple[FloatArray, FloatArray]:
+        parameters = self.parameters
+        level = parameters.interval_level
+        rule = resolve_rank_rule(parameters.rank_rule, parameters.variance)
+        if rule == "replicates" and replicates is not None:
+            low, high = rank_intervals(replicates.transpose(0, 2, 1), level)
+            return low.T, high.T
+        rng = np.random.default_rng(np.random.SeedSequence([parameters.resolved_seed, 2]))
+        low = np.full(values.T.shape, np.nan)
+        high = np.full(values.T.shape, np.nan)
+        for start in range(0, values.shape[1], _RANK_CHUNK):
+            block = slice(start, start + _RANK_CHUNK)
+            draws = simulate(values.T[block], se.T[block], parameters.rank_draws, rng)
+            low[block], high[block] = rank_intervals(draws, level)
+        return low.T, high.T
+
+    def _national(
+        self,
+        design: SurveyDesign,
+        values: FloatArray,
+        codes: np.ndarray,
+        indicator: StageArrays,
+        entering: FloatArray,
+        aggregate: FloatArray,
+        pooled: Any,
+        replicate_indicators: FloatArray | None,
+        replicate_aggregates: FloatArray | None,
+        excluded: FloatArray | None,
+    ) -> dict[str, StageArrays]:
+        """Mean of provincial scores and pooled national estimates, indicators then aggregates."""
+        provincial = np.concatenate([indicator.estimate, aggregate], axis=1)
+        with np.errstate(invalid="ignore"):
+            average = _nanmean(provincial)
+        pooled_indicators = np.asarray(pooled.estimate, dtype=np.float64)
+        pooled_all = np.concatenate([pooled_indicators, self.plan.apply(pooled_indicators)])
+        n_indicators = indicator.estimate.shape[1]
+        if replicate_indicators is not None and replicate_aggregates is not None:
+            assert design.replicates is not None
+            replicate_all = np.concatenate([replicate_indicators, replicate_aggregates], axis=2)
+            counted = np.where(np.isnan(provincial)[None], np.nan, replicate_all)
+            average_variance = design.replicates.variance(_nanmean(counted, axis=1), average)
+            pooled_reps = np.asarray(pooled.replicate_estimates, dtype=np.float64)
+            pooled_variance = design.replicates.variance(
+                np.concatenate([pooled_reps, self.plan.apply(pooled_reps)], axis=1), pooled_all
+            )
+        else:
+            available = ~np.isnan(entering)
+            identity = np.where(
+                ~np.isnan(indicator.estimate)[:, :, None], np.eye(n_indicators)[None], np.nan
+            )
+            jacobian = np.concatenate([identity, self.plan.jacobian(available)], axis=1)
+            rows = _without_rows(values, excluded, codes)
+            average_variance = delta_method_variance(
+                design, rows, codes, entering, jacobian, average_domains=True
+            )[0]
+            # Identity rows use every respondent even when ``exclude`` hides a cell from
+            # the aggregates, matching the indicator means they describe.
+            if excluded is not None:
+                plain = delta_method_variance(
+                    design, values, codes, indicator.estimate, identity, average_domains=True
+                )[0]
+                average_variance[:n_indicators] = plain
+            everyone = np.where(codes >= 0, 0, -1)
+            pooled_jacobian = np.concatenate(
+                [
+                    np.eye(n_indicators)[None],
+                    self.plan.jacobian(~np.isnan(pooled_indicators)[None]),
+                ],
+                axis=1,
+            )
+            pooled_variance = delta_method_variance(
+                design, values, everyone, pooled_indicators[None], pooled_jacobian
+            )[0]
+        df = float(design.degrees_of_freedom()) if self.parameters.df_rule != "normal" else np.inf
+        respondents = float(np.count_nonzero(design.weights))
+        result = {}
+        for name, estimate, variance in (
+            ("mean_of_provinces", average, average_variance),
+            ("pooled", pooled_all, pooled_variance),
+        ):
+            result[name] = StageArrays(
+                estimate=estimate[None],
+                se=np.sqrt(np.maximum(variance, 0.0))[None],
+                df=np.full((1, estimate.size), df),
+                n=np.full((1, estimate.size), respondents),
+                deff=np.full((1, estimate.size), np.nan),
+            )
+        return result
+
+    def _result(
+        self,
+        provinces: tuple[str, ...],
+        indicator: StageArrays,
+        suppressed: FloatArray,
+        aggregate: StageArrays,
+        excluded: FloatArray | None,
+        ranking: tuple[FloatArray, FloatArray, FloatArray],
+        national: dict[str, StageArrays],
+        replicate_indicators: FloatArray | None,
+        replicate_aggregates: FloatArray | None,
+    ) -> IndexResult:
+        parameters = self.parameters
+        rules = self.spec.publication
+        plan = self.plan
+        ranks, low, high = ranking
+        n_indicators = len(plan.indicators)
+        names = {item.code: item.name.en for item in self.spec.indicators}
+        interval = {"level": parameters.level, "rule": parameters.interval}
+        indicator_frame = stage_frame(
+            "indicator",
+            plan.indicators,
+            tuple(names[c] for c in plan.indicators),
+            provinces,
+            indicator,
+            interval,
+            (ranks[:, :n_indicators], low[:, :n_indicators], high[:, :n_indicators]),
+            suppressed=suppressed,
+            rules=rules,
+        )
+        members = plan.jacobian(np.ones((1, n_indicators), dtype=bool))[0] != 0
+        incomplete = (
+            np.isnan(_without(indicator.estimate, excluded))[:, None, :] & members[None]
+        ).any(axis=2)
+        uses_suppressed = (suppressed[:, None, :] & members[None]).any(axis=2)
+        aggregate_frame = stage_frame(
+            "aggregate",
+            plan.codes,
+            plan.names,
+            provinces,
+            aggregate,
+            interval,
+            (ranks[:, n_indicators:], low[:, n_indicators:], high[:, n_indicators:]),
+            suppressed=np.zeros(aggregate.estimate.shape, dtype=bool),
+            rules=rules,
+            levels=plan.levels,
+            incomplete=incomplete,
+            uses_suppressed=uses_suppressed if excluded is None else None,
+        )
+        all_codes = (*plan.indicators, *plan.codes)
+        all_levels = (*("indicator",) * n_indicators, *plan.levels)
+        all_names = (*(names[c] for c in plan.indicators), *plan.names)
+        national_table = pl.concat(
+            [
+                national_frame(figure, all_levels, all_codes, all_names, arrays, interval)
+                for figure, arrays in national.items()
+            ]
+        )
+        return IndexResult(
+            spec_code=self.spec.index.code,
+            year=self.spec.index.year,
+            parameters=parameters,
+            provinces=provinces,
+            indicators=indicator_frame,
+            aggregates=aggregate_frame,
+            national=national_table,
+            aggregate_codes=plan.codes,
+            indicator_codes=plan.indicators,
+            replicate_indicators=replicate_indicators,
+            replicate_aggregates=replicate_aggregates,
+        )
+
+
+def _without(values: FloatArray, mask: FloatArray | None) -> FloatArray:
+    """``values`` (… × provinces × indicators) with the masked cells set to NaN."""
+    if mask is None:
+        return values
+    return np.asarray(np.where(mask, np.nan, values), dtype=np.float64)
+
+
+def _without_rows(values: FloatArray, mask: FloatArray | None, codes: np.ndarray) -> FloatArray:
+    """Respondent scores with the cells of excluded (province, indicator) pairs removed."""
+    if mask is None:
+        return values
+    inside = codes >= 0
+    hidden = np.where(inside[:, None], mask[np.where(inside, codes, 0)], False)
+    return np.asarray(np.where(hidden, np.nan, values), dtype=np.float64)
+
+
+def _nanmean(values: FloatArray, axis: int = 0) -> FloatArray:
+    present = ~np.isnan(values)
+    count = present.sum(axis=axis)
+    total = np.where(present, values, 0.0).sum(axis=axis)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(np.where(count > 0, total / count, np.nan), dtype=np.float64)

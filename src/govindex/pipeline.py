@@ -1,0 +1,194 @@
+"""``run(spec, data, parameters)``: an index run with its manifest, ready to publish or store.
+
+The pipeline joins the index layer (scores, uncertainty, ranks) with the analysis layer
+(performance groups) and records everything that made the numbers in a
+:class:`~govindex.manifest.RunManifest`. It does no I/O: the CLI reads files, hashes them
+and writes the outputs and the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+from govindex.analysis.groups import GroupRule, assign_groups
+from govindex.index import IndexBuilder, IndexParameters, IndexResult
+from govindex.manifest import RunManifest
+from govindex.spec import IndexSpec
+
+__all__ = [
+    "GROUPED_LEVELS",
+    "SCORE_COLUMNS",
+    "Run",
+    "compare_tables",
+    "parameters_from_manifest",
+    "run",
+]
+
+GROUPED_LEVELS = ("total", "dimension")
+"""Levels that get the four PAPI performance groups (papi-methodology §5.2)."""
+
+SCORE_COLUMNS = (
+    "province", "level", "code", "name", "estimate", "se", "ci_low", "ci_high", "ci_level",
+    "df", "n", "rank", "rank_low", "rank_high", "group", "suppressed", "flags",
+)  # fmt: skip
+"""Columns of the published ``scores.csv``."""
+
+_STORED_COLUMNS = (
+    "year", "province", "level", "code", "name", "estimate", "se", "ci_low", "ci_high", "n",
+    "rank", "rank_low", "rank_high", "group", "suppressed",
+)  # fmt: skip
+_STORED_LEVELS = ("total", "dimension", "subdimension", "indicator")
+
+
+@dataclass(frozen=True, eq=False)
+class Run:
+    """A finished run: manifest, the index result and the publishable tables.
+
+    ``scores`` has :data:`SCORE_COLUMNS` (province rows only; suppressed indicator cells
+    carry no value); ``tables`` holds ``national`` (mean of provinces and pooled) and, when
+    asked for, ``weighted_totals``.
+    """
+
+    manifest: RunManifest
+    result: IndexResult
+    scores: pl.DataFrame
+    tables: Mapping[str, pl.DataFrame]
+
+    def stored_scores(self) -> pl.DataFrame:
+        """The scores in the run store's layout (``year`` added, group as text)."""
+        return (
+            self.scores.filter(pl.col("level").is_in(_STORED_LEVELS))
+            .with_columns(
+                pl.lit(self.result.year, pl.Int32).alias("year"),
+                pl.col("group").cast(pl.String),
+            )
+            .select(_STORED_COLUMNS)
+        )
+
+    def extra_tables(self) -> dict[str, pl.DataFrame]:
+        """The tables stored beside the scores: every extra table plus the full details."""
+        return {**self.tables, "details": self.scores}
+
+
+def run(
+    spec: IndexSpec,
+    data: pl.DataFrame,
+    parameters: IndexParameters,
+    *,
+    spec_hash: str,
+    data_hash: str,
+    source: str,
+    inputs: Mapping[str, Any] | None = None,
+    group_rule: GroupRule | None = None,
+    synthetic: bool = False,
+    progress: Callable[[str], None] | None = None,
+    created_at: datetime | None = None,
+) -> Run:
+    """Compute the index for ``data`` and describe the run in a manifest.
+
+    Parameters
+    ----------
+    spec, data, parameters
+        The index spec, the respondent microdata and every statistical choice.
+    spec_hash, data_hash
+        Content hashes of the spec and data files (the CLI computes them).
+    source
+        A human description of the input (e.g. the data file name).
+    inputs
+        Where the inputs live (paths), recorded so that ``govindex rerun`` can find them.
+    group_rule
+        The cut rule of the performance groups (default: 2024's, see ``GroupRule``).
+    synthetic
+        Whether the data are synthetic (shown wherever the run is listed).
+
+    Examples
+    --------
+    >>> finished = run(spec, microdata, IndexParameters(), spec_hash="s", data_hash="d",
+    ...                source="survey.csv")  # doctest: +SKIP
+    >>> finished.scores.filter(pl.col("level") == "total").height  # doctest: +SKIP
+    63
+    """
+    rule = group_rule or GroupRule()
+    builder = IndexBuilder(spec, **_builder_arguments(parameters))
+    result = builder.run(data, progress=progress)
+    scores = _with_groups(result.scores(), rule)
+    published = scores.filter(pl.col("level") != "weighted_total").select(SCORE_COLUMNS)
+    tables = {"national": result.national}
+    weighted = scores.filter(pl.col("level") == "weighted_total")
+    if weighted.height:
+        tables["weighted_totals"] = weighted.select(SCORE_COLUMNS)
+    recorded = {
+        "index": parameters.to_dict(),
+        "group_rule": asdict(rule),
+        "spec": {"code": spec.index.code, "year": spec.index.year},
+        "inputs": dict(inputs or {}),
+    }
+    manifest = RunManifest.create(
+        kind="microdata",
+        spec_hash=spec_hash,
+        data_hash=data_hash,
+        parameters=recorded,
+        source=source,
+        seed=parameters.resolved_seed,
+        synthetic=synthetic,
+        created_at=created_at,
+    )
+    return Run(manifest=manifest, result=result, scores=published, tables=tables)
+
+
+def parameters_from_manifest(manifest: RunManifest) -> tuple[IndexParameters, GroupRule]:
+    """The index parameters and group rule a stored run was made with.
+
+    Examples
+    --------
+    >>> index, rule = parameters_from_manifest(manifest)  # doctest: +SKIP
+    """
+    recorded = dict(manifest.parameters)
+    index = IndexParameters.from_dict(dict(recorded["index"]))
+    rule = GroupRule(**dict(recorded.get("group_rule") or {}))
+    return index, rule
+
+
+def compare_tables(name: str, stored: pl.DataFrame, recomputed: pl.DataFrame) -> list[str]:
+    """Differences between a stored and a recomputed table, exact to the bit; [] if none.
+
+    Examples
+    --------
+    >>> one = pl.DataFrame({"x": [1.0, None]})
+    >>> compare_tables("t", one, one)
+    []
+    >>> compare_tables("t", one, pl.DataFrame({"x": [1.0 + 1e-15, None]}))
+    ['t: column `x` differs in 1 row(s)']
+    """
+    if stored.columns != recomputed.columns:
+        return [f"{name}: columns {stored.columns} were stored, {recomputed.columns} recomputed"]
+    if stored.height != recomputed.height:
+        return [f"{name}: {stored.height} rows were stored, {recomputed.height} recomputed"]
+    differences = []
+    for column in stored.columns:
+        left, right = stored[column], recomputed[column].cast(stored[column].dtype)
+        same = (left == right) | (left.is_null() & right.is_null())
+        changed = same.fill_null(False).not_().sum()
+        if changed:
+            differences.append(f"{name}: column `{column}` differs in {changed} row(s)")
+    return differences
+
+
+def _builder_arguments(parameters: IndexParameters) -> dict[str, Any]:
+    return {name: getattr(parameters, name) for name in IndexParameters.__dataclass_fields__}
+
+
+def _with_groups(scores: pl.DataFrame, rule: GroupRule) -> pl.DataFrame:
+    """Add the performance group (1 best … 4 poor) for the total and each dimension."""
+    groups: list[int | None] = [None] * scores.height
+    indexed = scores.with_row_index("_row").filter(pl.col("level").is_in(GROUPED_LEVELS))
+    for _, part in indexed.group_by("code", maintain_order=True):
+        assigned = assign_groups(part["estimate"].to_list(), rule)
+        for row, group in zip(part["_row"].to_list(), assigned, strict=True):
+            groups[row] = group
+    return scores.with_columns(pl.Series("group", groups, dtype=pl.Int8))
