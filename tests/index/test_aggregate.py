@@ -87,7 +87,6 @@ def test_jacobian_matches_finite_differences(spec: IndexSpec) -> None:
         assert np.allclose(numeric[finite], jacobian[finite, k], atol=1e-6)
 
 
-@pytest.mark.skipif(not WORKBOOK.exists(), reason="official workbook not available")
 @pytest.mark.parametrize("year", [2023])
 def test_linear_formulas_reproduce_official_sub_dimensions(spec: IndexSpec, year: int) -> None:
     """Official indicator values (display scale → [0, 1] score) through ``aggregate.py``."""

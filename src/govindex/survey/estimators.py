@@ -456,22 +456,11 @@ def _table(
     empty = linear.denominator == 0
     if empty.any() and empty_domain == "error":
         domain_index, variable_index = (int(index) for index in np.argwhere(empty)[0])
-        where = (
-            f"domain `{domains.column}`=`{domains.labels[domain_index]}`"
-            if domains.column is not None
-            else "the whole sample"
-        )
-        msg = (
-            f"{where} has no respondents with a value of `{names[variable_index]}` "
-            "(weight sum 0); nothing can be estimated there."
-        )
-        raise EstimationError(
-            msg, where=domains.column or names[variable_index], found=domains.labels[domain_index]
+        raise domains.empty_error(
+            domain_index, names[variable_index], "nothing can be estimated there"
         )
     estimate = np.where(empty, np.nan, linear.estimate)
     se = np.where(empty, np.nan, np.sqrt(np.maximum(linear.variance, 0.0)))
-    if statistic == "total":
-        estimate = np.where(empty, np.nan, linear.estimate)
     df = _degrees_of_freedom(design, domains, values, df_rule)
     n_domains = domains.count
     variables = [name for name in names for _ in range(n_domains)]

@@ -42,6 +42,16 @@ class Domains:
         """Rows belonging to domain ``index``."""
         return np.asarray(self.codes == index)
 
+    def empty_error(self, index: int, variable: str, consequence: str) -> EstimationError:
+        """The error for a domain with no respondents who have a value of ``variable``."""
+        where = (
+            f"domain `{self.column}`=`{self.labels[index]}`"
+            if self.column is not None
+            else "the whole sample"
+        )
+        msg = f"{where} has no respondents with a value of `{variable}` (weight sum 0); {consequence}."
+        return EstimationError(msg, where=self.column or variable, found=self.labels[index])
+
 
 def prepare_variables(
     design: SurveyDesign, variables: str | Sequence[str], *, na_rm: bool

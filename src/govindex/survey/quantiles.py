@@ -359,15 +359,6 @@ def _check_empty(
     for variable, row in enumerate(cells):
         for domain, cell in enumerate(row):
             if cell.total == 0:
-                where = (
-                    f"domain `{domains.column}`=`{domains.labels[domain]}`"
-                    if domains.column is not None
-                    else "the whole sample"
-                )
-                msg = (
-                    f"{where} has no respondents with a value of `{names[variable]}` "
-                    "(weight sum 0); no quantile can be estimated there."
-                )
-                raise EstimationError(
-                    msg, where=domains.column or names[variable], found=domains.labels[domain]
+                raise domains.empty_error(
+                    domain, names[variable], "no quantile can be estimated there"
                 )
