@@ -72,7 +72,7 @@ def draw_ranks(draws: FloatArray) -> FloatArray:
     """
     missing = np.isnan(draws)
     keys = np.where(missing, -np.inf, draws)
-    order = np.argsort(-keys, axis=-1, kind="stable")
+    order = np.argsort(-keys, axis=-1)
     ranks = np.empty_like(order)
     np.put_along_axis(ranks, order, np.arange(1, draws.shape[-1] + 1), axis=-1)
     return np.where(missing, np.nan, ranks.astype(np.float64))
