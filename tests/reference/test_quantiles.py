@@ -12,11 +12,11 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import polars as pl
 import pytest
+from tests.reference.reference_cases import TAYLOR_DESIGNS
 
 from govindex.survey import (
     ReplicateWeights,
@@ -35,29 +35,8 @@ REFERENCE = Path(__file__).parent / "survey"
 PROBABILITIES = (0.25, 0.5, 0.75)
 LONELY_RULES = ("remove", "adjust", "average", "certainty")
 
-# design id -> (data set, SurveyDesign.from_frame keyword arguments)
-TAYLOR: dict[str, tuple[str, dict[str, Any]]] = {
-    "dstrat": ("apistrat", {"weights": "pw", "strata": "stype", "fpc": "fpc"}),
-    "dclus1": ("apiclus1", {"weights": "pw", "psu": "dnum", "fpc": "fpc"}),
-    "dclus1_nofpc": ("apiclus1", {"weights": "pw", "psu": "dnum"}),
-    "dclus2": ("apiclus2", {"psu": ["dnum", "snum"], "fpc": ["fpc1", "fpc2"]}),
-    "dclus2_ultimate": (
-        "apiclus2",
-        {"psu": ["dnum", "snum"], "fpc": ["fpc1", "fpc2"], "ultimate_cluster": True},
-    ),
-    "dclus2w": ("apiclus2", {"weights": "pw", "psu": ["dnum", "snum"]}),
-    **{
-        f"lone_{rule}": ("lone", {"weights": "pw", "strata": "stype", "lonely_psu": rule})
-        for rule in LONELY_RULES
-    },
-    **{
-        f"lone2_{rule}": (
-            "lone2",
-            {"weights": "pw", "strata": "stype", "fpc": "fpc", "lonely_psu": rule},
-        )
-        for rule in LONELY_RULES
-    },
-}
+# The linearisation designs of the oracle, as the other reference tests build them.
+TAYLOR = TAYLOR_DESIGNS
 
 # The population figures of reference_values.R (pop.types, pop.schwide, pop.totals).
 TYPES = pl.DataFrame({"stype": ["E", "H", "M"], "Freq": [4421, 755, 1018]})
