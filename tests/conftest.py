@@ -20,3 +20,16 @@ def reference_data() -> dict[str, pl.DataFrame]:
         path.stem: pl.read_csv(path, null_values="", infer_schema_length=None)
         for path in sorted(folder.glob("*.csv"))
     }
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A run store built exactly as `govindex demo --no-serve` builds it (once per session).
+
+    It holds the official record 2011–2024 and one SYNTHETIC microdata run for 2024.
+    Tests must treat it as read-only.
+    """
+    from govindex.cli.demo import build_demo
+
+    folder = tmp_path_factory.mktemp("demo")
+    return build_demo(folder / "store.duckdb", folder / "files").store_path

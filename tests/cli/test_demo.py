@@ -15,7 +15,9 @@ def test_demo_loads_the_official_record_and_writes_a_labelled_synthetic_survey(
 ) -> None:
     store = tmp_path / "store.duckdb"
     out = tmp_path / "demo"
-    result = CliRunner().invoke(app, ["demo", "--store", str(store), "--out", str(out)])
+    result = CliRunner().invoke(
+        app, ["demo", "--store", str(store), "--out", str(out), "--no-serve"]
+    )
     assert result.exit_code == 0, result.output
     assert "Quang Ninh" in result.output  # the highest official 2024 total
     assert "SYNTHETIC survey" in result.output
@@ -31,5 +33,7 @@ def test_demo_loads_the_official_record_and_writes_a_labelled_synthetic_survey(
     scores = pl.read_csv(out / "run" / "scores.csv")
     assert scores["synthetic"].all()
     assert set(scores["level"].unique()) >= {"indicator", "subdimension", "dimension", "total"}
-    again = CliRunner().invoke(app, ["demo", "--store", str(store), "--out", str(out)])
+    again = CliRunner().invoke(
+        app, ["demo", "--store", str(store), "--out", str(out), "--no-serve"]
+    )
     assert again.exit_code == 0, again.output

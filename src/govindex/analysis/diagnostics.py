@@ -182,8 +182,16 @@ def diagnose(
         raise NotFound(msg, found=year, expected=sorted(scores["year"].unique().to_list()))
     national = _national(current, rule, directions or {})
     items = national.filter(pl.col("province") == name)
+    # Indicator codes are row positions, so a row is compared across years only under the
+    # same label; the 2018 and 2019 sheets have no English labels, every sheet Vietnamese.
+    labelled = scores.with_columns(
+        pl.when((pl.col("level") == "indicator") & pl.col("label_vi").is_not_null())
+        .then(pl.col("label_vi"))
+        .otherwise(pl.col("label_en"))
+        .alias("label_en")
+    )
     for other, prefix in ((previous, "previous"), (baseline, "baseline")):
-        changes = _changes(scores, name, year, other, prefix, confidence, breaks)
+        changes = _changes(labelled, name, year, other, prefix, confidence, breaks)
         items = items.join(changes, on=["level", "code"], how="left")
     labels = {number: english for number, (english, _) in GROUP_LABELS.items()}
     items = (

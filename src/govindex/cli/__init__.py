@@ -29,10 +29,13 @@ from govindex import __version__
 from govindex.cli import demo as _demo
 from govindex.cli import diagnose as _diagnose
 from govindex.cli import estimate as _estimate
+from govindex.cli import export_site as _export_site
 from govindex.cli import importing as _importing
+from govindex.cli import report as _report
 from govindex.cli import run as _run
 from govindex.cli import runs as _runs
 from govindex.cli import scores as _scores
+from govindex.cli import serve as _serve
 from govindex.cli import synth as _synth
 from govindex.cli import validate as _validate
 from govindex.cli.rendering import render_error, render_internal_error, render_usage_error
@@ -132,6 +135,9 @@ app.command(name="scores")(_scores.scores)
 app.command(name="diagnose", no_args_is_help=True)(_diagnose.diagnose)
 app.command(name="run", no_args_is_help=True)(_run.run)
 app.command(name="rerun", no_args_is_help=True)(_run.rerun)
+app.command(name="report", no_args_is_help=True)(_report.report)
+app.command(name="serve")(_serve.serve)
+app.command(name="export-site", no_args_is_help=True)(_export_site.export_site)
 app.add_typer(_runs.app, name="runs")
 app.add_typer(_importing.app, name="import")
 

@@ -3,11 +3,12 @@
 It loads the official PAPI record bundled with govindex into the run store (the embedded
 DuckDB file), writes a SYNTHETIC PAPI 2024 survey, computes the index from it (JKn
 replicates, every level, ranks, rank intervals and groups) into the same store, and shows
-where to go next.
+where to go next; then it serves the dashboard (``--no-serve`` only builds the store).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -16,17 +17,34 @@ import typer
 
 from govindex.cli.runs import StoreOption, open_store, render_frame
 
-__all__ = ["demo"]
+__all__ = ["DemoResult", "build_demo", "demo"]
 
 
-def demo(
-    store: StoreOption = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the demo's files.")] = Path(
-        "govindex-demo"
-    ),
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic survey.")] = 2024,
-) -> None:
-    """Load the official PAPI record, then build and score a SYNTHETIC 2024 survey."""
+@dataclass(frozen=True)
+class DemoResult:
+    """What :func:`build_demo` stored and wrote."""
+
+    store_path: Path
+    published_totals: pl.DataFrame
+    survey_file: Path
+    respondents: int
+    provinces: int
+    run_id: str
+    run_scores: pl.DataFrame
+    run_folder: Path
+
+
+def build_demo(store: Path | None, out: Path, seed: int = 2024) -> DemoResult:
+    """Load the official record and score a SYNTHETIC 2024 survey into the run store.
+
+    Idempotent: the official record is loaded once, and a run already stored is not
+    stored again (run ids come from the inputs).
+
+    Examples
+    --------
+    >>> build_demo(Path("demo.duckdb"), Path("demo-files")).run_id  # doctest: +SKIP
+    'f286bce405a4fa15'
+    """
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -73,24 +91,50 @@ def demo(
                     run_store.save_run(
                         finished.manifest, finished.stored_scores(), finished.extra_tables()
                     )
+    return DemoResult(
+        store_path=store_path,
+        published_totals=totals,
+        survey_file=written[0],
+        respondents=survey.microdata.height,
+        provinces=int(survey.metadata["provinces"]),
+        run_id=finished.manifest.run_id,
+        run_scores=finished.scores,
+        run_folder=run_folder,
+    )
 
+
+def demo(
+    store: StoreOption = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the demo's files.")] = Path(
+        "govindex-demo"
+    ),
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic survey.")] = 2024,
+    serve: Annotated[
+        bool,
+        typer.Option("--serve/--no-serve", help="Serve the dashboard when the store is built."),
+    ] = True,
+    host: Annotated[str, typer.Option("--host", help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8000,
+) -> None:
+    """Load the official PAPI record, score a SYNTHETIC 2024 survey, then serve the dashboard."""
+    result = build_demo(store, out, seed)
     leaders = (
-        totals.filter(pl.col("estimate").is_not_null())
+        result.published_totals.filter(pl.col("estimate").is_not_null())
         .sort("estimate", descending=True)
         .head(5)
         .select("province", "estimate", "rank")
     )
     render_frame(leaders, "table", title="Official PAPI 2024: the five highest totals")
     typer.echo(
-        f"\nThe run store {store_path} holds the official record 2011–2024 "
+        f"\nThe run store {result.store_path} holds the official record 2011–2024 "
         "(govindex scores --source published --year 2024)."
     )
     typer.echo(
-        f"SYNTHETIC survey: {survey.microdata.height} respondents in "
-        f"{survey.metadata['provinces']} provinces, written to {written[0]}."
+        f"SYNTHETIC survey: {result.respondents} respondents in "
+        f"{result.provinces} provinces, written to {result.survey_file}."
     )
     synthetic_totals = (
-        finished.scores.filter(pl.col("level") == "total")
+        result.run_scores.filter(pl.col("level") == "total")
         .sort("rank")
         .head(5)
         .select("province", "estimate", "ci_low", "ci_high", "rank", "rank_low", "rank_high")
@@ -98,14 +142,23 @@ def demo(
     render_frame(
         synthetic_totals,
         "table",
-        title=f"SYNTHETIC run {finished.manifest.run_id}: the five highest totals",
+        title=f"SYNTHETIC run {result.run_id}: the five highest totals",
     )
-    typer.echo(f"SYNTHETIC run {finished.manifest.run_id} stored; its files are in {run_folder}.")
+    typer.echo(f"SYNTHETIC run {result.run_id} stored; its files are in {result.run_folder}.")
     typer.echo("Next:")
-    typer.echo(f"  govindex scores --run {finished.manifest.run_id} --level dimension")
+    typer.echo(f"  govindex scores --run {result.run_id} --level dimension")
     typer.echo(
-        f"  govindex estimate {written[0]} --weights weight --strata province "
+        f"  govindex estimate {result.survey_file} --weights weight --strata province "
         "--psu district --nest --var voted_last_commune_people --by province --na-rm "
         "--variance jkn"
     )
     typer.echo('  govindex diagnose "Ha Noi" --year 2024')
+    typer.echo(
+        f'  govindex report "Ha Noi" --year 2024 --pdf ha-noi-2024.pdf --store {result.store_path}'
+    )
+    if serve:
+        from govindex.cli.serve import serve_store
+
+        serve_store(result.store_path, host=host, port=port)
+    else:
+        typer.echo(f"  govindex serve --store {result.store_path}")

@@ -1,8 +1,9 @@
 """``govindex diagnose``: one province's PAPI diagnosis, priority list and agency action sheets.
 
 The official record comes from the CSVs bundled with govindex, or from ``--data-dir`` (a
-folder such as ``shared/data/papi``). Output is Markdown, JSON, or an XLSX workbook with
-one action sheet per responsible agency.
+folder such as ``shared/data/papi``); ``--workbook`` adds the indicator rows of the official
+workbook. Output is Markdown, JSON, or an XLSX workbook with one action sheet per responsible
+agency.
 """
 
 from __future__ import annotations
@@ -20,15 +21,26 @@ if TYPE_CHECKING:
     import polars as pl
 
     from govindex.analysis import Diagnosis, ResponsibilityMap
+    from govindex.official import OfficialWorkbook
+    from govindex.spec import IndexSpec
 
 __all__ = ["diagnose", "diagnosis_document", "diagnosis_markdown"]
 
 DiagnoseFormat = Literal["md", "xlsx", "json"]
 
+# The only shipped spec; its indicator tree is PAPI's since 2021, and its directions are
+# matched to workbook rows by label, so it serves the earlier workbook years too.
+_DIRECTION_SPEC_YEAR = 2024
+_BETTER = {1: "higher", -1: "lower"}
+_UNKNOWN_DIRECTION = "direction unknown"
+# Notes name this many disagreeing values; the JSON `disagreements` list has them all.
+_LISTED_DISAGREEMENTS = 10
+
 _MARKDOWN_COLUMNS = (
     ("code", "Item"),
     ("label_en", "Name"),
     ("value", "Score"),
+    ("better", "Better"),
     ("rank", "Rank"),
     ("group", "Group"),
     ("gap_to_mean", "Gap to mean"),
@@ -61,10 +73,33 @@ def _markdown_table(frame: pl.DataFrame, columns: tuple[tuple[str, str], ...]) -
     return lines
 
 
+def _has_indicators(diagnosis: Diagnosis) -> bool:
+    return "indicator" in diagnosis.items["level"].to_list()
+
+
+def _with_better(frame: pl.DataFrame, *, indicators: bool) -> pl.DataFrame:
+    """Add ``better`` ("higher", "lower" or "direction unknown") when indicators are listed."""
+    import polars as pl
+
+    if not indicators or "direction" not in frame.columns:
+        return frame
+    return frame.with_columns(
+        pl.col("direction")
+        .replace_strict(_BETTER, default=_UNKNOWN_DIRECTION, return_dtype=pl.String)
+        .alias("better")
+    )
+
+
 def diagnosis_markdown(
-    diagnosis: Diagnosis, responsibility: ResponsibilityMap | None = None
+    diagnosis: Diagnosis,
+    responsibility: ResponsibilityMap | None = None,
+    workbook: dict[str, Any] | None = None,
 ) -> str:
-    """Render a diagnosis as a Markdown report (items, then priorities, then agencies)."""
+    """Render a diagnosis as a Markdown report (items, then priorities, then agencies).
+
+    ``workbook`` is the summary of the indicator rows taken from the official workbook
+    (as ``govindex diagnose --workbook`` builds it); its notes close the report.
+    """
     from govindex.analysis import action_sheets
 
     baseline = f", baseline {diagnosis.baseline_year}" if diagnosis.baseline_year else ""
@@ -79,7 +114,10 @@ def diagnosis_markdown(
         "",
         "## Scores",
         "",
-        *_markdown_table(diagnosis.items, _MARKDOWN_COLUMNS),
+        *_markdown_table(
+            _with_better(diagnosis.items, indicators=_has_indicators(diagnosis)),
+            _MARKDOWN_COLUMNS,
+        ),
         "",
         "## Priorities (declined or in the lowest group)",
         "",
@@ -111,6 +149,15 @@ def diagnosis_markdown(
     if notes:
         lines.extend(["", "## Not comparable", ""])
         lines.extend(f"- `{code}`: {reason}" for code, reason in notes.items())
+    if workbook is not None:
+        lines.extend(["", "## Indicators from the official workbook", ""])
+        lines.append(
+            f"`{Path(workbook['file']).name}`: {workbook['indicators']} indicators for "
+            f"{diagnosis.year}; sheets read: {', '.join(map(str, workbook['sheets_read']))}. "
+            "Where the CSVs and the workbook both publish a value, the CSV value is used."
+        )
+        lines.append("")
+        lines.extend(f"- {note}" for note in workbook["notes"])
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -125,20 +172,30 @@ def _jsonable(value: Any) -> Any:
 
 
 def diagnosis_document(
-    diagnosis: Diagnosis, responsibility: ResponsibilityMap | None = None
+    diagnosis: Diagnosis,
+    responsibility: ResponsibilityMap | None = None,
+    workbook: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Return the diagnosis as a JSON-ready dict."""
+    """Return the diagnosis as a JSON-ready dict.
+
+    With indicators, every item and priority says which way is ``better``: "higher",
+    "lower" or "direction unknown" (no rank, group or priority then). ``workbook``, the
+    summary of the rows taken from the official workbook, is kept under the key ``workbook``.
+    """
     from govindex.analysis import action_sheets
 
+    indicators = _has_indicators(diagnosis)
     document: dict[str, Any] = {
         "province": diagnosis.province,
         "year": diagnosis.year,
         "previous_year": diagnosis.previous_year,
         "baseline_year": diagnosis.baseline_year,
         "parameters": dict(diagnosis.parameters),
-        "items": diagnosis.items.to_dicts(),
-        "priorities": diagnosis.priorities.to_dicts(),
+        "items": _with_better(diagnosis.items, indicators=indicators).to_dicts(),
+        "priorities": _with_better(diagnosis.priorities, indicators=indicators).to_dicts(),
     }
+    if workbook is not None:
+        document["workbook"] = workbook
     if responsibility is not None:
         document["action_sheets"] = {
             agency: sheet.to_dicts()
@@ -173,6 +230,22 @@ def diagnose(
         Path | None,
         typer.Option("--data-dir", help="Folder of the official PAPI CSVs (default: bundled)."),
     ] = None,
+    workbook: Annotated[
+        Path | None,
+        typer.Option(
+            "--workbook",
+            help="Official PAPI workbook (.xlsm): adds its indicator rows, and any "
+            "sub-dimension the CSVs lack, for the years whose sheet it accepts.",
+        ),
+    ] = None,
+    spec: Annotated[
+        Path | None,
+        typer.Option(
+            "--spec",
+            help="Index spec whose indicator directions apply to the workbook rows "
+            "(default: the shipped PAPI spec).",
+        ),
+    ] = None,
 ) -> None:
     """Diagnose a province: scores, ranks, groups, changes and the items needing action."""
     from govindex.analysis import (
@@ -188,11 +261,34 @@ def diagnose(
     if output_format not in ("md", "xlsx", "json"):
         msg = f"`--format` must be one of md, xlsx, json. Got {output_format!r} instead."
         raise typer.BadParameter(msg, param_hint="'--format'")
+    if spec is not None and workbook is None:
+        msg = "`--spec` gives the directions of the workbook's indicators; add `--workbook FILE`."
+        raise typer.BadParameter(msg, param_hint="'--spec'")
     folder = data_dir if data_dir is not None else _bundled()
     record = load_published_record(folder)
     mapping = load_responsibility(responsibility) if responsibility is not None else None
+    directions: dict[str, int] = {}
+    summary: dict[str, Any] | None = None
+    if workbook is not None:
+        from govindex.official import combine_record
+
+        book = _read_workbook(workbook, folder)
+        combined = combine_record(record, book.values)
+        compared = [year - 1 if previous_year is None else previous_year, baseline]
+        directions, summary = _workbook_summary(
+            record, combined, book, year, [other for other in compared if other is not None], spec
+        )
+        record = combined
+        for note in summary["notes"]:
+            typer.echo(f"note: {note}", err=True)
     result = run_diagnosis(
-        record, province, year, baseline, previous_year=previous_year, confidence=confidence
+        record,
+        province,
+        year,
+        baseline,
+        previous_year=previous_year,
+        confidence=confidence,
+        directions=directions,
     )
     if output_format == "xlsx":
         from govindex.analysis import parse_responsibility
@@ -209,9 +305,10 @@ def diagnose(
         typer.echo(f"wrote {len(sheets)} action sheet(s) to {out}", err=True)
         return
     if output_format == "json":
-        text = json.dumps(diagnosis_document(result, mapping), indent=2, ensure_ascii=False) + "\n"
+        document = diagnosis_document(result, mapping, summary)
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     else:
-        text = diagnosis_markdown(result, mapping)
+        text = diagnosis_markdown(result, mapping, summary)
     if out is None:
         typer.echo(text, nl=False)
     else:
@@ -223,3 +320,106 @@ def _bundled() -> Path:
     from govindex.official.bundled import bundled_data_dir
 
     return bundled_data_dir()
+
+
+def _read_workbook(path: Path, folder: Path) -> OfficialWorkbook:
+    from govindex.official import load_province_lookup, read_official_workbook
+
+    # The record's own province lookup, so that workbook headers get the record's spellings.
+    return read_official_workbook(path, provinces=load_province_lookup(folder))
+
+
+def _direction_spec(path: Path | None, year: int) -> tuple[IndexSpec | None, str]:
+    """The spec giving indicator directions and a note on where it came from."""
+    from govindex.errors import SpecError
+    from govindex.spec import load_spec
+    from govindex.spec.bundled import default_spec_path
+
+    if path is not None:
+        return load_spec(path), str(path)
+    for candidate in (year, _DIRECTION_SPEC_YEAR):
+        try:
+            found = default_spec_path(candidate)
+        except SpecError:
+            continue
+        return load_spec(found), found.name
+    return None, "no shipped spec found (pass --spec FILE)"
+
+
+def _source_value(value: float | None, marker: str | None) -> str:
+    return f"{value:g}" if value is not None else f"withheld ({marker or 'blank'})"
+
+
+def _workbook_summary(
+    record: pl.DataFrame,
+    combined: pl.DataFrame,
+    book: OfficialWorkbook,
+    year: int,
+    compared: list[int],
+    spec_path: Path | None,
+) -> tuple[dict[str, int], dict[str, Any]]:
+    """Return the directions of ``year``'s workbook indicators and what the workbook adds."""
+    import polars as pl
+
+    from govindex.official import indicator_directions, source_disagreements
+
+    values = book.values
+    # combine_record appends the workbook rows after the record's own.
+    added = combined.slice(record.height)
+    codes = sorted(set(values.filter(year=year, level="indicator")["code"].to_list()))
+    spec, spec_source = _direction_spec(spec_path, year)
+    found = indicator_directions(values, spec, year=year) if spec is not None else {}
+    directions = {code: found[code] for code in codes if code in found}
+    unknown = [code for code in codes if code not in directions]
+    disagreements = source_disagreements(record, values)
+    notes = [f"{item.reason} The sheet was refused." for item in book.refused_sheets]
+    if year not in book.years:
+        notes.append(f"the workbook has no accepted {year} sheet, so no indicator is diagnosed.")
+    else:
+        notes.extend(
+            f"the workbook has no accepted {other} sheet, so indicator changes since {other} "
+            "are `not_published`."
+            for other in compared
+            if other not in book.years
+        )
+    if unknown:
+        notes.append(
+            f"direction unknown for {len(unknown)} indicator(s) ({', '.join(unknown)}): "
+            f"no match in {spec_source}, so no rank, group, gap to the best or priority."
+        )
+    if disagreements.height:
+        notes.append(
+            f"{disagreements.height} value(s) differ between the CSVs and the workbook; the "
+            "CSV value is used: "
+            + "; ".join(
+                f"{row['year']} {row['province']} {row['code']} {row['statistic']}: CSV "
+                f"{_source_value(row['record_value'], row['record_marker'])}, workbook "
+                f"{_source_value(row['workbook_value'], row['workbook_marker'])} (sheet "
+                f"{row['sheet']}, cell {row['source_column']}{row['source_row']})"
+                for row in disagreements.head(_LISTED_DISAGREEMENTS).iter_rows(named=True)
+            )
+            + ("; …" if disagreements.height > _LISTED_DISAGREEMENTS else "")
+            + "."
+        )
+    summary: dict[str, Any] = {
+        "file": str(book.path),
+        "sheets_read": list(book.years),
+        "refused_sheets": [
+            {"sheet": item.sheet, "duplicate_of": item.duplicate_of, "reason": item.reason}
+            for item in book.refused_sheets
+        ],
+        "rows_added": added.group_by("year", "level")
+        .agg(pl.len().alias("rows"))
+        .sort("year", "level")
+        .to_dicts(),
+        "indicators": len(codes),
+        "directions": {
+            "spec": spec_source,
+            "higher_is_better": sum(1 for sign in directions.values() if sign > 0),
+            "lower_is_better": [code for code, sign in directions.items() if sign < 0],
+            "unknown": unknown,
+        },
+        "disagreements": disagreements.to_dicts(),
+        "notes": notes,
+    }
+    return directions, summary

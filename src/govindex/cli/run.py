@@ -29,10 +29,19 @@ if TYPE_CHECKING:
 
     from govindex.pipeline import Run
 
-__all__ = ["compute_run", "detect_synthetic", "rerun", "run", "staged_folder", "write_outputs"]
+__all__ = [
+    "compute_run",
+    "detect_synthetic",
+    "refuse_file_as_folder",
+    "rerun",
+    "run",
+    "staged_folder",
+    "write_outputs",
+]
 
 VarianceOption = Literal["jkn", "bootstrap", "taylor"]
 DegreesOfFreedomOption = Literal["design", "domain", "normal"]
+LonelyPSUOption = Literal["fail", "remove", "adjust", "average", "certainty"]
 _DESIGN = "Design"
 
 
@@ -81,10 +90,28 @@ def run(
     psu: Annotated[
         str, typer.Option("--psu", help="PSU column (nested).", rich_help_panel=_DESIGN)
     ] = "district",
+    respondent_id: Annotated[
+        str,
+        typer.Option("--respondent-id", help="Respondent id column.", rich_help_panel=_DESIGN),
+    ] = "respondent_id",
+    lonely_psu: Annotated[
+        LonelyPSUOption,
+        typer.Option(
+            "--lonely-psu",
+            help="A stratum with one PSU: fail, remove, adjust, average or certainty.",
+            rich_help_panel=_DESIGN,
+        ),
+    ] = "fail",
     store: StoreOption = None,
 ) -> None:
-    """Compute the index from survey microdata, write DIR and store the run."""
+    """Compute the index from survey microdata, write DIR and store the run.
+
+    The data are first checked against the spec's codebook (as `govindex validate` does):
+    any invalid answer, undeclared code or design problem refuses the run.
+    """
     from govindex.index import DesignColumns, IndexParameters
+
+    refuse_file_as_folder(out)
 
     parameters = IndexParameters(
         variance=variance,
@@ -95,9 +122,11 @@ def run(
         df_rule=df_rule,
         suppressed_indicators="exclude" if exclude_suppressed else "keep",
         weighted_totals=tuple(weighted_total or ()),
-        design=DesignColumns(province=province, weights=weights, strata=strata, psu=psu),
+        design=DesignColumns(
+            province=province, weights=weights, strata=strata, psu=psu, lonely_psu=lonely_psu
+        ),
     )
-    finished = compute_run(spec, data, parameters)
+    finished = compute_run(spec, data, parameters, respondent_id=respondent_id)
     manifest = finished.manifest
     with staged_folder(out) as staging:
         write_outputs(finished, staging)
@@ -158,9 +187,12 @@ def compute_run(
     *,
     rule: Any = None,
     expected: Any = None,
+    respondent_id: str = "respondent_id",
 ) -> Run:
-    """Read the spec and data, check their hashes against ``expected`` and run the pipeline."""
-    from govindex.ingest import read_table
+    """Read the spec and data, check their hashes against ``expected``, validate the data
+    against the codebook and run the pipeline."""
+    from govindex.ingest import DesignColumns as ValidatedColumns
+    from govindex.ingest import read_table, validate_microdata
     from govindex.manifest import hash_bytes
     from govindex.pipeline import run as run_pipeline
     from govindex.spec import load_spec
@@ -181,7 +213,17 @@ def compute_run(
                 raise DataValidationError(msg, where=what, found=found, expected=recorded)
     with _status("reading the spec and data") as say:
         index_spec = load_spec(spec_path)
-        frame = read_table(data_path).frame
+        table = read_table(data_path)
+        frame = table.frame
+        say("checking the data against the codebook")
+        design = parameters.design
+        columns = ValidatedColumns(
+            respondent_id=respondent_id,
+            strata=design.strata or design.province,
+            psu=design.psu or design.province,
+            weights=design.weights,
+        )
+        validate_microdata(index_spec, table, design_columns=columns).raise_if_errors()
         say("computing the index")
         return run_pipeline(
             index_spec,
@@ -207,8 +249,13 @@ def detect_synthetic(path: Path, frame: pl.DataFrame) -> bool:
     >>> detect_synthetic(Path("x.csv"), pl.DataFrame({"synthetic": [True, True]}))
     True
     """
-    if "synthetic" in frame.columns and bool(frame["synthetic"].cast(bool).all()):
-        return True
+    import polars as pl
+
+    if "synthetic" in frame.columns:
+        # Only a column that really says true counts (a text "yes" is not a boolean).
+        flags = frame["synthetic"].cast(pl.String).str.to_lowercase()
+        if flags.len() and bool(flags.is_in(["true", "1"]).all()):
+            return True
     sidecar = path.with_name(path.name + ".meta.json")
     if sidecar.exists():
         try:
@@ -244,10 +291,23 @@ def write_outputs(finished: Run, folder: Path) -> None:
     (folder / "manifest.json").write_text(finished.manifest.to_json() + "\n", encoding="utf-8")
 
 
+def refuse_file_as_folder(target: Path) -> None:
+    """Raise :class:`DataValidationError` if ``target`` exists and is not a folder.
+
+    Examples
+    --------
+    >>> refuse_file_as_folder(Path("no-such-folder"))
+    """
+    if target.exists() and not target.is_dir():
+        msg = f"{target}: is a file; the output must be a folder (it is replaced atomically)."
+        raise DataValidationError(msg, where=str(target), found="a file", expected="a folder")
+
+
 @contextmanager
 def staged_folder(target: Path) -> Iterator[Path]:
     """A temporary folder beside ``target``, renamed onto it only if the block succeeds."""
     target = target.resolve()
+    refuse_file_as_folder(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the published folder should not be

@@ -38,8 +38,9 @@ def render_report(report: ValidationReport, output_format: ReportFormat) -> str:
     'd.csv: 3 rows, 2 columns: no problems found.'
     """
     if output_format == "json":
-        return json.dumps([finding.to_dict() for finding in report.findings], indent=2,
-                          ensure_ascii=False)
+        return json.dumps(
+            [finding.to_dict() for finding in report.findings], indent=2, ensure_ascii=False
+        )
     from govindex.ingest.validate import PROBLEM_KINDS
 
     lines: list[str] = []
@@ -98,8 +99,9 @@ def validate(
     index_spec = load_spec(spec)
     design = DesignColumns(respondent_id=respondent_id, strata=strata, psu=psu, weights=weights)
     table = read_table(data, text_columns=[respondent_id, strata, psu])
-    report = validate_microdata(index_spec, table, design_columns=design,
-                                blank_answers=blank_answers)
+    report = validate_microdata(
+        index_spec, table, design_columns=design, blank_answers=blank_answers
+    )
     typer.echo(render_report(report, output_format))
     if not report.ok:
         msg = f"{report.summary()} (see above)"

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from govindex.errors import ColumnNotFound
+from govindex.errors import ColumnNotFound, EstimationError
 from govindex.index.aggregate import AggregationPlan
 from govindex.index.parameters import IndexParameters
 from govindex.index.ranking import competition_ranks, rank_intervals, resolve_rank_rule, simulate
@@ -72,6 +72,7 @@ class IndexBuilder:
         columns = parameters.design
         say("scoring respondents")
         scores = indicator_scores(self.spec, frame)
+        self._check_answered(scores)
         design = self._design(frame, scores)
         say("estimating indicators")
         codes = list(self.plan.indicators)
@@ -174,6 +175,27 @@ class IndexBuilder:
         )
 
     # ------------------------------------------------------------------ stages
+    def _check_answered(self, scores: pl.DataFrame) -> None:
+        """Refuse an indicator that no respondent answered, naming the items it reads."""
+        empty = [
+            code
+            for code in self.plan.indicators
+            if code in scores.columns
+            and scores[code].cast(pl.Float64).fill_nan(None).is_null().all()
+        ]
+        if empty:
+            described = "; ".join(
+                f"{code} (items {', '.join(self.spec.indicator(code).items)})" for code in empty
+            )
+            msg = (
+                f"no respondent has a score for indicator(s) {described}: every answer is "
+                "missing or outside the population the indicator applies to."
+            )
+            items = [item for code in empty for item in self.spec.indicator(code).items]
+            raise EstimationError(
+                msg, where=", ".join(items), found="all missing", expected="some answers"
+            )
+
     def _design(self, frame: pl.DataFrame, scores: pl.DataFrame) -> SurveyDesign:
         columns = self.parameters.design
         needed = [columns.province, columns.weights, columns.strata, columns.psu]

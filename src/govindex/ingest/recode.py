@@ -189,8 +189,10 @@ def describe_condition(condition: Condition) -> str:
     if condition.operator == "not":
         return f"not ({parts[0]})"
     joiner = " and " if condition.operator == "all" else " or "
-    return joiner.join(f"({part})" if child.item is None else part
-                       for part, child in zip(parts, condition.children, strict=True))
+    return joiner.join(
+        f"({part})" if child.item is None else part
+        for part, child in zip(parts, condition.children, strict=True)
+    )
 
 
 def recode_missing(spec: IndexSpec, frame: pl.DataFrame) -> pl.DataFrame:

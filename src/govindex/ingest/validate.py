@@ -114,8 +114,12 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: kind, severity, count and the issue's fields."""
-        return {"kind": self.kind, "severity": self.severity, "count": self.count,
-                **self.issue.to_dict()}
+        return {
+            "kind": self.kind,
+            "severity": self.severity,
+            "count": self.count,
+            **self.issue.to_dict(),
+        }
 
 
 @dataclass(frozen=True)
@@ -167,8 +171,9 @@ class ValidationReport:
     def raise_if_errors(self) -> None:
         """Raise :class:`~govindex.errors.DataValidationError` carrying every error issue."""
         if not self.ok:
-            raise DataValidationError(self.summary(), where=self.source, found=self.error_count,
-                                      issues=self.issues)
+            raise DataValidationError(
+                self.summary(), where=self.source, found=self.error_count, issues=self.issues
+            )
 
 
 @dataclass(frozen=True)
@@ -226,32 +231,63 @@ def validate_microdata(
     items = spec.codebook.by_id()
     findings: list[Finding] = []
 
-    def column_issue(kind: ProblemKind, column: str, message: str, expected: str,
-                     severity: Severity = "error") -> None:
-        findings.append(Finding(kind, severity, Issue(
-            message=f"{message}; expected {expected}", where=source, column=column,
-            found="absent" if kind != "unknown_column" else column, expected=expected)))
+    def column_issue(
+        kind: ProblemKind, column: str, message: str, expected: str, severity: Severity = "error"
+    ) -> None:
+        findings.append(
+            Finding(
+                kind,
+                severity,
+                Issue(
+                    message=f"{message}; expected {expected}",
+                    where=source,
+                    column=column,
+                    found="absent" if kind != "unknown_column" else column,
+                    expected=expected,
+                ),
+            )
+        )
 
     if frame.height == 0:
-        findings.append(Finding("empty_file", "error", Issue(
-            message="the file has no data rows; expected at least one respondent",
-            where=source, found="0 rows", expected="at least one respondent")))
+        findings.append(
+            Finding(
+                "empty_file",
+                "error",
+                Issue(
+                    message="the file has no data rows; expected at least one respondent",
+                    where=source,
+                    found="0 rows",
+                    expected="at least one respondent",
+                ),
+            )
+        )
     roles = ("respondent id", "strata", "PSU", "weight")
     for role, column in zip(roles, design.names(), strict=True):
         if column not in schema:
-            column_issue("missing_design_column", column,
-                         f"the {role} column is absent{_similar(column, frame.columns)}",
-                         f"a column named `{column}`")
+            column_issue(
+                "missing_design_column",
+                column,
+                f"the {role} column is absent{_similar(column, frame.columns)}",
+                f"a column named `{column}`",
+            )
     for item in spec.codebook.items:
         if item.id not in schema:
-            column_issue("missing_item", item.id,
-                         f"codebook item is absent from the file{_similar(item.id, frame.columns)}",
-                         f"a column named `{item.id}`")
+            column_issue(
+                "missing_item",
+                item.id,
+                f"codebook item is absent from the file{_similar(item.id, frame.columns)}",
+                f"a column named `{item.id}`",
+            )
     known = {*items, *design.names()}
     for column in frame.columns:
         if column not in known:
-            column_issue("unknown_column", column, "column is not in the codebook (not checked)",
-                         "a codebook item or design column", severity="warning")
+            column_issue(
+                "unknown_column",
+                column,
+                "column is not in the codebook (not checked)",
+                "a codebook item or design column",
+                severity="warning",
+            )
 
     present = [item for item in spec.codebook.items if item.id in schema]
     prepared = frame.with_columns(
@@ -260,15 +296,19 @@ def validate_microdata(
     )
     values = {item.id: pl.col(_VALUE + item.id) for item in present}
     checks = [
-        *(check for item in present for check in _item_checks(item, schema[item.id], values, items,
-                                                              blank_answers)),
+        *(
+            check
+            for item in present
+            for check in _item_checks(item, schema[item.id], values, items, blank_answers)
+        ),
         *_design_checks(design, schema),
     ]
     findings.extend(_evaluate(prepared, checks, source, listed_rows))
     order = list(PROBLEM_KINDS)
     findings.sort(key=lambda finding: order.index(finding.kind))  # stable: column order kept
-    return ValidationReport(source=source, rows=frame.height, columns=frame.width,
-                            findings=tuple(findings))
+    return ValidationReport(
+        source=source, rows=frame.height, columns=frame.width, findings=tuple(findings)
+    )
 
 
 # ------------------------------------------------------------------------------ item checks
@@ -285,9 +325,16 @@ def _item_checks(
     answered = present_expression(item.id, dtype)
     declared = value.is_not_null() & ~matches_any(value, codes_for(item, item.missing_codes))
     missing_text = _missing_text(item)
-    checks = [_RowCheck("type_mismatch", item.id, unreadable_expression(item, dtype), found,
-                        f"{item.type} item holds a value of the wrong type",
-                        "text" if is_text_coded(item) else "a number")]
+    checks = [
+        _RowCheck(
+            "type_mismatch",
+            item.id,
+            unreadable_expression(item, dtype),
+            found,
+            f"{item.type} item holds a value of the wrong type",
+            "text" if is_text_coded(item) else "a number",
+        )
+    ]
     valid_values = item.valid_values
     if valid_values is not None:
         codes = codes_for(item, valid_values)
@@ -296,18 +343,40 @@ def _item_checks(
         bounds = item.theoretical_range if item.type == "ordinal" else None
         if bounds is not None:
             outside = (value < bounds.min) | (value > bounds.max)
-            checks.append(_RowCheck("out_of_range", item.id, unknown & outside, found,
-                                    "value is out of range",
-                                    f"{_show(bounds.min)} to {_show(bounds.max)}{missing_text}"))
+            checks.append(
+                _RowCheck(
+                    "out_of_range",
+                    item.id,
+                    unknown & outside,
+                    found,
+                    "value is out of range",
+                    f"{_show(bounds.min)} to {_show(bounds.max)}{missing_text}",
+                )
+            )
             unknown = unknown & ~outside
-        checks.append(_RowCheck("undeclared_code", item.id, unknown, found,
-                                "code is not declared in the codebook",
-                                f"one of {listed}{missing_text}"))
+        checks.append(
+            _RowCheck(
+                "undeclared_code",
+                item.id,
+                unknown,
+                found,
+                "code is not declared in the codebook",
+                f"one of {listed}{missing_text}",
+            )
+        )
     elif item.range is not None:
         low, high = _show(item.range.min), _show(item.range.max)
         outside = declared & ((value < item.range.min) | (value > item.range.max))
-        checks.append(_RowCheck("out_of_range", item.id, outside, found, "value is out of range",
-                                f"{low} to {high}{missing_text}"))
+        checks.append(
+            _RowCheck(
+                "out_of_range",
+                item.id,
+                outside,
+                found,
+                "value is out of range",
+                f"{low} to {high}{missing_text}",
+            )
+        )
     condition = item.applies_to
     gates = () if condition is None else condition.referenced_items()
     if all(gate in values for gate in gates):
@@ -315,13 +384,27 @@ def _item_checks(
         shown = "" if condition is None else describe_condition(condition)
         rule = f" (it applies only when {shown})" if shown else ""
         if condition is not None:
-            checks.append(_RowCheck("answered_not_asked", item.id, ~asked & answered, found,
-                                    f"answered although the skip logic says it was not asked{rule}",
-                                    "blank (not asked)"))
+            checks.append(
+                _RowCheck(
+                    "answered_not_asked",
+                    item.id,
+                    ~asked & answered,
+                    found,
+                    f"answered although the skip logic says it was not asked{rule}",
+                    "blank (not asked)",
+                )
+            )
         if blank_answers == "error":
-            checks.append(_RowCheck("unanswered", item.id, asked & ~answered, None,
-                                    f"blank although the item applies to this respondent{rule}",
-                                    f"an answer{missing_text}"))
+            checks.append(
+                _RowCheck(
+                    "unanswered",
+                    item.id,
+                    asked & ~answered,
+                    None,
+                    f"blank although the item applies to this respondent{rule}",
+                    f"an answer{missing_text}",
+                )
+            )
     return checks
 
 
@@ -334,34 +417,71 @@ def _missing_text(item: Item) -> str:
 # ---------------------------------------------------------------------------- design checks
 def _design_checks(design: DesignColumns, schema: pl.Schema) -> list[_RowCheck]:
     checks: list[_RowCheck] = []
-    roles = (("respondent id", design.respondent_id), ("stratum", design.strata),
-             ("PSU", design.psu))
+    roles = (
+        ("respondent id", design.respondent_id),
+        ("stratum", design.strata),
+        ("PSU", design.psu),
+    )
     for role, column in roles:
         if column in schema:
-            checks.append(_RowCheck("missing_design_value", column,
-                                    ~present_expression(column, schema[column]), None,
-                                    f"the {role} is blank", f"a {role}"))
+            checks.append(
+                _RowCheck(
+                    "missing_design_value",
+                    column,
+                    ~present_expression(column, schema[column]),
+                    None,
+                    f"the {role} is blank",
+                    f"a {role}",
+                )
+            )
     identifier = design.respondent_id
     if identifier in schema and not schema[identifier].is_nested():
         given = present_expression(identifier, schema[identifier])
         repeated = given & pl.col(identifier).is_duplicated()
-        checks.append(_RowCheck("duplicate_id", identifier, repeated, pl.col(identifier),
-                                "respondent id appears on more than one row", "a unique id"))
+        checks.append(
+            _RowCheck(
+                "duplicate_id",
+                identifier,
+                repeated,
+                pl.col(identifier),
+                "respondent id appears on more than one row",
+                "a unique id",
+            )
+        )
     weights = design.weights
     if weights in schema:
         dtype = schema[weights]
         given = present_expression(weights, dtype)
         number = number_expression(weights, dtype)
         found = None if dtype.is_nested() else pl.col(weights)
-        checks.extend([
-            _RowCheck("missing_design_value", weights, ~given, None, "the weight is blank",
-                      "a positive weight"),
-            _RowCheck("invalid_weight", weights, given & number.is_null(), found,
-                      "the weight is not a number", "a positive number"),
-            _RowCheck("invalid_weight", weights,
-                      ((number <= 0) | number.is_infinite()).fill_null(False), found,
-                      "the weight is not positive and finite", "a positive finite number"),
-        ])
+        checks.extend(
+            [
+                _RowCheck(
+                    "missing_design_value",
+                    weights,
+                    ~given,
+                    None,
+                    "the weight is blank",
+                    "a positive weight",
+                ),
+                _RowCheck(
+                    "invalid_weight",
+                    weights,
+                    given & number.is_null(),
+                    found,
+                    "the weight is not a number",
+                    "a positive number",
+                ),
+                _RowCheck(
+                    "invalid_weight",
+                    weights,
+                    ((number <= 0) | number.is_infinite()).fill_null(False),
+                    found,
+                    "the weight is not positive and finite",
+                    "a positive finite number",
+                ),
+            ]
+        )
     return checks
 
 
@@ -372,9 +492,9 @@ def _evaluate(
     """Count every check's rows in one pass, then list the first rows of the failing ones."""
     if not checks or prepared.height == 0:
         return []
-    counts = prepared.select([
-        check.mask.fill_null(False).sum().alias(str(index)) for index, check in enumerate(checks)
-    ]).row(0)
+    counts = prepared.select(
+        [check.mask.fill_null(False).sum().alias(str(index)) for index, check in enumerate(checks)]
+    ).row(0)
     failing = [(check, int(count)) for check, count in zip(checks, counts, strict=True) if count]
     if not failing:
         return []
@@ -388,20 +508,43 @@ def _evaluate(
     findings: list[Finding] = []
     for index, (check, count) in enumerate(failing):
         rows, shown = listing[2 * index], listing[2 * index + 1]
-        for row, value in zip(rows, shown if check.found is not None else [None] * len(rows),
-                              strict=True):
+        for row, value in zip(
+            rows, shown if check.found is not None else [None] * len(rows), strict=True
+        ):
             text = _show(value) if check.found is not None else "blank"
             message = f"{check.message}: found {text}, expected {check.expected}"
-            findings.append(Finding(check.kind, check.severity, Issue(
-                message=message, where=source, row=row, column=check.column, found=text,
-                expected=check.expected)))
+            findings.append(
+                Finding(
+                    check.kind,
+                    check.severity,
+                    Issue(
+                        message=message,
+                        where=source,
+                        row=row,
+                        column=check.column,
+                        found=text,
+                        expected=check.expected,
+                    ),
+                )
+            )
         rest = count - len(rows)
         if rest > 0:
             noun = "row" if rest == 1 else "rows"
             message = f"{check.message}: {rest} more {noun} not listed"
-            findings.append(Finding(check.kind, check.severity, Issue(
-                message=message, where=source, column=check.column, found=f"{rest} more {noun}",
-                expected=check.expected), count=rest))
+            findings.append(
+                Finding(
+                    check.kind,
+                    check.severity,
+                    Issue(
+                        message=message,
+                        where=source,
+                        column=check.column,
+                        found=f"{rest} more {noun}",
+                        expected=check.expected,
+                    ),
+                    count=rest,
+                )
+            )
     return findings
 
 

@@ -2,7 +2,9 @@
 
 from govindex.official.arithmetic import ArithmeticReport, verify_arithmetic
 from govindex.official.bundled import bundled_data_dir
+from govindex.official.combined import combine_record, indicator_directions, source_disagreements
 from govindex.official.duplicates import RefusedSheet
+from govindex.official.names import province_names, vietnamese_name
 from govindex.official.provinces import ProvinceLookup, load_province_lookup, province_key
 from govindex.official.record import load_published_record
 from govindex.official.schema import RECORD_SCHEMA
@@ -16,9 +18,14 @@ __all__ = [
     "RefusedSheet",
     "SkippedRow",
     "bundled_data_dir",
+    "combine_record",
+    "indicator_directions",
     "load_province_lookup",
     "load_published_record",
     "province_key",
+    "province_names",
     "read_official_workbook",
+    "source_disagreements",
     "verify_arithmetic",
+    "vietnamese_name",
 ]

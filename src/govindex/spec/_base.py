@@ -43,7 +43,9 @@ def _code(value: Any) -> str:
 
 def _identifier(value: Any) -> str:
     if not isinstance(value, str) or not _IDENTIFIER.match(value):
-        msg = f"item id {value!r} must be lower-case letters, digits and '_', starting with a letter"
+        msg = (
+            f"item id {value!r} must be lower-case letters, digits and '_', starting with a letter"
+        )
         raise ValueError(msg)
     return value
 

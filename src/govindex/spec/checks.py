@@ -70,18 +70,26 @@ def _duplicates(entries: Sequence[tuple[Location, str]], what: str, report: Repo
 
 
 def _check_condition(
-    condition: Condition, location: Location, items: Mapping[str, Item], parts: SpecParts,
+    condition: Condition,
+    location: Location,
+    items: Mapping[str, Item],
+    parts: SpecParts,
     report: Report,
 ) -> None:
     if condition.item is not None:
         if condition.item not in parts.item_ids:
-            report((*location, "item"), f"unknown item {condition.item!r} {suggest(condition.item, parts.item_ids)}")
+            report(
+                (*location, "item"),
+                f"unknown item {condition.item!r} {suggest(condition.item, parts.item_ids)}",
+            )
         elif condition.item in items:
             item = items[condition.item]
             for value in condition.compared_values:
                 if not item.is_valid_value(value) and value not in item.missing_codes:
-                    report((*location, condition.operator),
-                           f"{value!r} is not a valid value of item {item.id!r}")
+                    report(
+                        (*location, condition.operator),
+                        f"{value!r} is not a valid value of item {item.id!r}",
+                    )
         return
     if condition.negated is not None:
         _check_condition(condition.negated, (*location, "not"), items, parts, report)
@@ -97,7 +105,10 @@ def _check_items(parts: SpecParts, items: Mapping[str, Item], report: Report) ->
             continue
         _check_condition(item.applies_to, (*location, "applies_to"), items, parts, report)
         if _filter_cycle(item.id, items):
-            report((*location, "applies_to"), f"item {item.id!r} is filtered on itself, directly or through other items")
+            report(
+                (*location, "applies_to"),
+                f"item {item.id!r} is filtered on itself, directly or through other items",
+            )
 
 
 def _filter_cycle(start: str, items: Mapping[str, Item]) -> bool:
@@ -117,29 +128,44 @@ def _filter_cycle(start: str, items: Mapping[str, Item]) -> bool:
 
 def _check_indicators(parts: SpecParts, items: Mapping[str, Item], report: Report) -> None:
     located = parts.indicators
-    _duplicates([((*at, "code"), indicator.code) for at, indicator in located], "indicator code", report)
-    _duplicates([((*at, "comparability_key"), indicator.comparability_key) for at, indicator in located],
-                "indicator comparability key", report)
+    _duplicates(
+        [((*at, "code"), indicator.code) for at, indicator in located], "indicator code", report
+    )
+    _duplicates(
+        [((*at, "comparability_key"), indicator.comparability_key) for at, indicator in located],
+        "indicator comparability key",
+        report,
+    )
     for location, indicator in located:
         known = True
         for index, name in enumerate(indicator.items):
             if name not in parts.item_ids:
                 known = False
-                report((*location, "items", index), f"unknown item {name!r} {suggest(name, parts.item_ids)}")
+                report(
+                    (*location, "items", index),
+                    f"unknown item {name!r} {suggest(name, parts.item_ids)}",
+                )
         if indicator.applies_to is not None:
             _check_condition(indicator.applies_to, (*location, "applies_to"), items, parts, report)
         if known and all(name in items for name in indicator.items):
             _check_scoring(indicator, [items[name] for name in indicator.items], location, report)
 
 
-def _check_scoring(indicator: Indicator, items: Sequence[Item], location: Location, report: Report) -> None:
+def _check_scoring(
+    indicator: Indicator, items: Sequence[Item], location: Location, report: Report
+) -> None:
     scoring = indicator.scoring
     at = (*location, "scoring")
     if isinstance(scoring, ShareScoring | ScaledScoring) and len(items) != 1:
-        report((*location, "items"), f"`{scoring.kind}` scoring reads exactly one item (found {len(items)})")
+        report(
+            (*location, "items"),
+            f"`{scoring.kind}` scoring reads exactly one item (found {len(items)})",
+        )
         return
     if isinstance(scoring, MeanScoring) and len(items) < 2:
-        report((*location, "items"), "`mean` scoring averages two or more items; use `scaled` for one")
+        report(
+            (*location, "items"), "`mean` scoring averages two or more items; use `scaled` for one"
+        )
     values = scoring.values if isinstance(scoring, ShareScoring | MeanScoring) else None
     for item in items:
         if values is not None:
@@ -149,7 +175,9 @@ def _check_scoring(indicator: Indicator, items: Sequence[Item], location: Locati
             continue
         natural = item.theoretical_range
         if natural is None:
-            report(at, f"item {item.id!r} is {item.type} and has no range to scale by; use `values`")
+            report(
+                at, f"item {item.id!r} is {item.type} and has no range to scale by; use `values`"
+            )
             continue
         if isinstance(scoring, ScaledScoring):
             low = natural.min if scoring.min is None else scoring.min
@@ -157,16 +185,29 @@ def _check_scoring(indicator: Indicator, items: Sequence[Item], location: Locati
             if not low < high:
                 report(at, f"`min` ({low}) must be below `max` ({high})")
             elif natural.min < low or natural.max > high:
-                report(at, f"item {item.id!r} spans {natural.min}–{natural.max}, outside {low}–{high}; scores would leave [0, 1]")
+                report(
+                    at,
+                    f"item {item.id!r} spans {natural.min}–{natural.max}, outside {low}–{high}; scores would leave [0, 1]",
+                )
 
 
 def _check_tree(parts: SpecParts, report: Report) -> None:
-    _duplicates([((*part.location, "code"), part.code) for part in parts.dimensions if part.code is not None],
-                "dimension code", report)
+    _duplicates(
+        [
+            ((*part.location, "code"), part.code)
+            for part in parts.dimensions
+            if part.code is not None
+        ],
+        "dimension code",
+        report,
+    )
     subs = [(location, sub) for part in parts.dimensions for location, sub in part.sub_dimensions]
     _duplicates([((*at, "code"), sub.code) for at, sub in subs], "sub-dimension code", report)
-    _duplicates([((*at, "comparability_key"), sub.comparability_key) for at, sub in subs],
-                "sub-dimension comparability key", report)
+    _duplicates(
+        [((*at, "comparability_key"), sub.comparability_key) for at, sub in subs],
+        "sub-dimension comparability key",
+        report,
+    )
     shared = {indicator.code for _, indicator in parts.indicators if indicator.shared}
     home: dict[str, str] = {}
     for location, sub in subs:
@@ -174,28 +215,47 @@ def _check_tree(parts: SpecParts, report: Report) -> None:
         for index, member in enumerate(sub.indicators):
             owner = home.setdefault(member.indicator, sub.code)
             if owner != sub.code and member.indicator not in shared:
-                report((*location, "indicators", index, "indicator"),
-                       f"indicator {member.indicator!r} is already in sub-dimension {owner!r}; declare it `shared: true` to allow this")
+                report(
+                    (*location, "indicators", index, "indicator"),
+                    f"indicator {member.indicator!r} is already in sub-dimension {owner!r}; declare it `shared: true` to allow this",
+                )
     for part in parts.dimensions:
         if part.scale is None:
             continue
-        expected = Bounds(min=part.scale.min / part.sub_dimension_count, max=part.scale.max / part.sub_dimension_count)
+        expected = Bounds(
+            min=part.scale.min / part.sub_dimension_count,
+            max=part.scale.max / part.sub_dimension_count,
+        )
         for location, sub in part.sub_dimensions:
-            if (abs(sub.scale.min - expected.min) > SCALE_TOLERANCE
-                    or abs(sub.scale.max - expected.max) > SCALE_TOLERANCE):
-                report((*location, "scale"),
-                       f"scale {sub.scale.min:g}–{sub.scale.max:g} does not fit a dimension of "
-                       f"{part.sub_dimension_count} sub-dimensions on {part.scale.min:g}–{part.scale.max:g} "
-                       f"(expected {expected.min:.4g}–{expected.max:.4g})")
+            if (
+                abs(sub.scale.min - expected.min) > SCALE_TOLERANCE
+                or abs(sub.scale.max - expected.max) > SCALE_TOLERANCE
+            ):
+                report(
+                    (*location, "scale"),
+                    f"scale {sub.scale.min:g}–{sub.scale.max:g} does not fit a dimension of "
+                    f"{part.sub_dimension_count} sub-dimensions on {part.scale.min:g}–{part.scale.max:g} "
+                    f"(expected {expected.min:.4g}–{expected.max:.4g})",
+                )
 
 
-def _check_sub_dimension(sub: SubDimension, location: Location, parts: SpecParts, report: Report) -> None:
-    _duplicates([((*location, "indicators", index, "indicator"), member.indicator)
-                 for index, member in enumerate(sub.indicators)], "member indicator", report)
+def _check_sub_dimension(
+    sub: SubDimension, location: Location, parts: SpecParts, report: Report
+) -> None:
+    _duplicates(
+        [
+            ((*location, "indicators", index, "indicator"), member.indicator)
+            for index, member in enumerate(sub.indicators)
+        ],
+        "member indicator",
+        report,
+    )
     for index, member in enumerate(sub.indicators):
         if member.indicator not in parts.indicator_codes:
-            report((*location, "indicators", index, "indicator"),
-                   f"unknown indicator {member.indicator!r} {suggest(member.indicator, parts.indicator_codes)}")
+            report(
+                (*location, "indicators", index, "indicator"),
+                f"unknown indicator {member.indicator!r} {suggest(member.indicator, parts.indicator_codes)}",
+            )
     scoring = set(sub.scoring_indicators())
     if not scoring:
         report((*location, "indicators"), "every member has weight 0; at least one must count")
@@ -203,21 +263,38 @@ def _check_sub_dimension(sub: SubDimension, location: Location, parts: SpecParts
         named = [term.indicator for term in sub.formula.coefficients]
         for index, name in enumerate(named):
             if name not in scoring:
-                report((*location, "formula", "coefficients", index, "indicator"),
-                       f"{name!r} is not a member of {sub.code!r} with a weight above 0")
+                report(
+                    (*location, "formula", "coefficients", index, "indicator"),
+                    f"{name!r} is not a member of {sub.code!r} with a weight above 0",
+                )
         for name in sorted(scoring - set(named)):
-            report((*location, "formula", "coefficients"), f"member {name!r} counts (weight above 0) but has no coefficient")
+            report(
+                (*location, "formula", "coefficients"),
+                f"member {name!r} counts (weight above 0) but has no coefficient",
+            )
 
 
 def _check_weighted_totals(parts: SpecParts, report: Report) -> None:
-    _duplicates([((*at, "code"), total.code) for at, total in parts.weighted_totals], "weighted total code", report)
+    _duplicates(
+        [((*at, "code"), total.code) for at, total in parts.weighted_totals],
+        "weighted total code",
+        report,
+    )
     for location, total in parts.weighted_totals:
         named = [weight.dimension for weight in total.weights]
-        _duplicates([((*location, "weights", index, "dimension"), name) for index, name in enumerate(named)],
-                    "dimension weight", report)
+        _duplicates(
+            [
+                ((*location, "weights", index, "dimension"), name)
+                for index, name in enumerate(named)
+            ],
+            "dimension weight",
+            report,
+        )
         for index, name in enumerate(named):
             if name not in parts.dimension_codes:
-                report((*location, "weights", index, "dimension"),
-                       f"unknown dimension {name!r} {suggest(name, parts.dimension_codes)}")
+                report(
+                    (*location, "weights", index, "dimension"),
+                    f"unknown dimension {name!r} {suggest(name, parts.dimension_codes)}",
+                )
         for name in sorted(parts.dimension_codes - set(named)):
             report((*location, "weights"), f"dimension {name!r} has no weight")

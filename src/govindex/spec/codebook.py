@@ -169,7 +169,9 @@ class Item(SpecModel):
         overlap = [code for code in self.missing_codes if self.is_valid_value(code)]
         if overlap:
             problems.append(f"missing codes {overlap} are also valid values")
-        unknown = [label.value for label in self.value_labels if not self.is_valid_value(label.value)]
+        unknown = [
+            label.value for label in self.value_labels if not self.is_valid_value(label.value)
+        ]
         if unknown:
             problems.append(f"value labels for {unknown}, which are not valid values")
         if problems:

@@ -69,7 +69,9 @@ def _resolve(data: Any, location: Location) -> tuple[list[int | str], Any]:
     for position, part in enumerate(location):
         last = position == len(location) - 1
         in_mapping = isinstance(node, Mapping) and part in node
-        in_sequence = isinstance(node, list | tuple) and isinstance(part, int) and 0 <= part < len(node)
+        in_sequence = (
+            isinstance(node, list | tuple) and isinstance(part, int) and 0 <= part < len(node)
+        )
         if in_mapping or in_sequence:
             node = node[part]
             path.append(part)
@@ -90,8 +92,12 @@ def _message(error: Mapping[str, Any], path: Sequence[int | str]) -> str:
     if kind == "extra_forbidden":
         return f"unknown key `{path[-1]}`" if path else "unknown key"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        symbol = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤",
-                  "less_than": "<"}[kind]
+        symbol = {
+            "greater_than_equal": "≥",
+            "greater_than": ">",
+            "less_than_equal": "≤",
+            "less_than": "<",
+        }[kind]
         bound = next(iter(context.values()), "?")
         shown = f"{bound:g}" if isinstance(bound, int | float) else bound
         return f"must be {symbol} {shown} (found {found!r})"
@@ -116,7 +122,9 @@ def validation_issues(
     errors = error.errors(include_url=False)
     # Pydantic checks a tuple's length on the entries that validated, so one bad entry
     # also yields "too short"; that is noise when the container holds a located error.
-    inner = {tuple(details["loc"][:depth]) for details in errors for depth in range(len(details["loc"]))}
+    inner = {
+        tuple(details["loc"][:depth]) for details in errors for depth in range(len(details["loc"]))
+    }
     for details in errors:
         if details["type"] == "too_short" and tuple(details["loc"]) in inner:
             continue

@@ -33,7 +33,9 @@ class _StrictLoader(yaml.SafeLoader):
     duplicates: list[tuple[str, int]]
 
 
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+def _construct_mapping(
+    loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False
+) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
@@ -75,18 +77,24 @@ def load_spec(path: str | Path) -> IndexSpec:
         data = loader.get_single_data()
     except yaml.YAMLError as error:
         msg = f"`{source}` is not valid YAML: {error}"
-        raise SpecError(msg, where=source, hint="check indentation and quoting near the mark shown") from error
+        raise SpecError(
+            msg, where=source, hint="check indentation and quoting near the mark shown"
+        ) from error
     finally:
         loader.dispose()
     duplicates = [
-        Issue(message=f"key `{key}` appears twice in one mapping; the first value would be lost",
-              where=f"{source}: line {line}")
+        Issue(
+            message=f"key `{key}` appears twice in one mapping; the first value would be lost",
+            where=f"{source}: line {line}",
+        )
         for key, line in loader.duplicates
     ]
     return spec_from_dict(data, source=source, extra_issues=duplicates)
 
 
-def spec_from_dict(data: object, *, source: str = "<spec>", extra_issues: list[Issue] | None = None) -> IndexSpec:
+def spec_from_dict(
+    data: object, *, source: str = "<spec>", extra_issues: list[Issue] | None = None
+) -> IndexSpec:
     """Check a spec given as plain data (as YAML or JSON would load it) and build it.
 
     Examples
@@ -153,7 +161,9 @@ def _parts_of(spec: IndexSpec) -> SpecParts:
     return SpecParts(
         items=tuple((("codebook", "items", i), item) for i, item in enumerate(spec.codebook.items)),
         item_ids=frozenset(item.id for item in spec.codebook.items),
-        indicators=tuple((("indicators", i), indicator) for i, indicator in enumerate(spec.indicators)),
+        indicators=tuple(
+            (("indicators", i), indicator) for i, indicator in enumerate(spec.indicators)
+        ),
         indicator_codes=frozenset(indicator.code for indicator in spec.indicators),
         dimensions=dimensions,
         dimension_codes=frozenset(dimension.code for dimension in spec.dimensions),
@@ -196,21 +206,27 @@ def _salvage(data: object) -> SpecParts:
     dimensions = []
     for index, raw in _entries(data, "dimensions"):
         scale_raw = raw.get("scale", {"min": 1, "max": 10}) if isinstance(raw, Mapping) else None
-        dimensions.append(DimensionPart(
-            location=("dimensions", index),
-            code=_name(raw, "code"),
-            scale=_parse(Bounds, scale_raw),
-            sub_dimension_count=len(_entries(raw, "sub_dimensions")),
-            sub_dimensions=tuple(
-                (("dimensions", index, *location), sub)
-                for location, sub in _located(SubDimension, raw, "sub_dimensions")
-            ),
-        ))
+        dimensions.append(
+            DimensionPart(
+                location=("dimensions", index),
+                code=_name(raw, "code"),
+                scale=_parse(Bounds, scale_raw),
+                sub_dimension_count=len(_entries(raw, "sub_dimensions")),
+                sub_dimensions=tuple(
+                    (("dimensions", index, *location), sub)
+                    for location, sub in _located(SubDimension, raw, "sub_dimensions")
+                ),
+            )
+        )
     return SpecParts(
         items=_located(Item, data, "codebook", "items"),
-        item_ids=frozenset(filter(None, (_name(raw, "id") for _, raw in _entries(data, "codebook", "items")))),
+        item_ids=frozenset(
+            filter(None, (_name(raw, "id") for _, raw in _entries(data, "codebook", "items")))
+        ),
         indicators=_located(Indicator, data, "indicators"),
-        indicator_codes=frozenset(filter(None, (_name(raw, "code") for _, raw in _entries(data, "indicators")))),
+        indicator_codes=frozenset(
+            filter(None, (_name(raw, "code") for _, raw in _entries(data, "indicators")))
+        ),
         dimensions=tuple(dimensions),
         dimension_codes=frozenset(part.code for part in dimensions if part.code is not None),
         weighted_totals=_located(WeightedTotal, data, "weighted_totals"),

@@ -223,4 +223,3 @@ def has_bundled_record(store: RunStore) -> bool:
         manifest.parameters.get("origin") == BUNDLED_ORIGIN
         for manifest in store.list_runs(kind="published")
     )
-

@@ -1,0 +1,178 @@
+"""Benchmark: latency of the province-profile JSON under 50 concurrent clients on loopback.
+
+Run ``python -m benchmarks.bench_web``. It builds the demo store (official record and a
+SYNTHETIC run) in a temporary folder, starts ``govindex serve`` on a free loopback port in
+its own process, and drives it from this process with 50 concurrent keep-alive HTTP/1.1
+clients, each asking in turn for the profile JSON of every province (published 2024).
+
+In the same run, under the same load, it measures a baseline: the smallest file the server
+serves (a static asset), which costs the framework and the network stack but no view.
+Reported: requests, throughput, p50/p95/p99 latency of both, and the ratio of the profile's
+p95 to the baseline's. Target (issue): profile p95 < 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+CLIENTS = 50
+PROFILE_PATH = "/province/{province}.json?year=2024"
+BASELINE_PATH = "/static/vendor/VERSIONS.txt"
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(store: Path, port: int) -> subprocess.Popen[bytes]:
+    """Start ``govindex serve`` and wait until it answers."""
+    command = [
+        sys.executable,
+        "-c",
+        "from govindex.cli import main; main()",
+        "serve",
+        "--store",
+        str(store),
+        "--port",
+        str(port),
+    ]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            error = server.stderr.read().decode() if server.stderr else ""
+            msg = f"govindex serve exited early: {error}"
+            raise RuntimeError(msg)
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{BASELINE_PATH}", timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    msg = "govindex serve did not answer within 60 s"
+    raise RuntimeError(msg)
+
+
+async def _client(port: int, paths: list[str], latencies: list[float], rounds: int) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        for index in range(rounds):
+            path = paths[index % len(paths)]
+            request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n"
+            start = time.perf_counter()
+            writer.write(request.encode())
+            await writer.drain()
+            header = await reader.readuntil(b"\r\n\r\n")
+            status = int(header.split(b" ", 2)[1])
+            length = next(
+                int(line.split(b":", 1)[1])
+                for line in header.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            )
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - start)
+            if status != 200:
+                msg = f"{path} answered {status}"
+                raise RuntimeError(msg)
+    finally:
+        writer.close()
+
+
+async def load(port: int, paths: list[str], clients: int, rounds: int) -> tuple[list[float], float]:
+    """Run ``clients`` concurrent clients for ``rounds`` requests each; latencies and wall time."""
+    latencies: list[float] = []
+    start = time.perf_counter()
+    await asyncio.gather(
+        *(
+            _client(port, paths[index:] + paths[:index], latencies, rounds)
+            for index in range(clients)
+        )
+    )
+    return latencies, time.perf_counter() - start
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile of ``values`` (share in [0, 1])."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def summary(latencies: list[float], seconds: float) -> dict[str, float]:
+    """Throughput and latency percentiles in milliseconds."""
+    return {
+        "requests": len(latencies),
+        "requests_per_second": len(latencies) / seconds,
+        "p50_ms": 1000 * percentile(latencies, 0.50),
+        "p95_ms": 1000 * percentile(latencies, 0.95),
+        "p99_ms": 1000 * percentile(latencies, 0.99),
+    }
+
+
+def run(rounds: int = 40, clients: int = CLIENTS, store: Path | None = None) -> dict[str, object]:
+    """Build (or reuse) a demo store, serve it and measure; return every figure."""
+    import polars as pl
+
+    from govindex.cli.demo import build_demo
+    from govindex.official import bundled_data_dir
+
+    with tempfile.TemporaryDirectory() as folder:
+        if store is None:
+            store = build_demo(Path(folder) / "store.duckdb", Path(folder) / "files").store_path
+        provinces = sorted(
+            pl.read_csv(bundled_data_dir() / "published_scores.csv")
+            .filter((pl.col("year") == 2024) & pl.col("score").is_not_null())["province"]
+            .unique()
+            .to_list()
+        )
+        paths = [PROFILE_PATH.format(province=urllib.parse.quote(name)) for name in provinces]
+        port = free_port()
+        server = start_server(store, port)
+        try:
+            # Warm every profile once (the first request of each builds and caches its view).
+            asyncio.run(load(port, paths, 1, len(paths)))
+            asyncio.run(load(port, [BASELINE_PATH], 1, 20))
+            profile, profile_seconds = asyncio.run(load(port, paths, clients, rounds))
+            baseline, baseline_seconds = asyncio.run(load(port, [BASELINE_PATH], clients, rounds))
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    results: dict[str, object] = {
+        "clients": clients,
+        "profile": summary(profile, profile_seconds),
+        "baseline_static_file": summary(baseline, baseline_seconds),
+        "cores": os.cpu_count(),
+    }
+    profile_p95 = results["profile"]["p95_ms"]  # type: ignore[index]
+    baseline_p95 = results["baseline_static_file"]["p95_ms"]  # type: ignore[index]
+    results["p95_ratio_to_baseline"] = profile_p95 / baseline_p95
+    results["target_p95_ms"] = 50.0
+    results["meets_target"] = profile_p95 < 50.0
+    return results
+
+
+def main() -> None:
+    """Command-line entry: print the figures as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=40, help="requests per client")
+    parser.add_argument("--clients", type=int, default=CLIENTS)
+    parser.add_argument("--store", type=Path, default=None, help="reuse an existing store")
+    arguments = parser.parse_args()
+    print(json.dumps(run(arguments.rounds, arguments.clients, arguments.store), indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""The overview map: every province (or 2025 unit) coloured by its performance group.
+
+On the web the outlines are fetched from the dashboard's static folder; in reports (and
+offline renderings) they are written into the specification itself.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import altair as alt
+
+from govindex.charts.style import finish, group_scale, heading, literal
+from govindex.charts.wording import Wording, score_records
+from govindex.errors import SpecError
+from govindex.views import View
+
+__all__ = ["MAP_FILES", "map_chart", "outlines"]
+
+MAP_FILES = {"63": "provinces-63.geojson", "34": "units-34.geojson"}
+"""The outline file of each geography, in ``govindex.web``'s ``static/maps`` folder."""
+
+_KEY_PROPERTY = {"63": "province", "34": "unit"}
+_WIDTH = 340
+_HEIGHT = 560
+
+
+@cache
+def _outline_text(geography: str) -> str:
+    folder = resources.files("govindex.web").joinpath("static", "maps")
+    return folder.joinpath(MAP_FILES[geography]).read_text("utf-8")
+
+
+def outlines(geography: str) -> list[dict[str, Any]]:
+    """The GeoJSON features of the 63 former provinces or the 34 units of July 2025.
+
+    Examples
+    --------
+    >>> len(outlines("63")), len(outlines("34"))
+    (63, 34)
+    """
+    if geography not in MAP_FILES:
+        msg = f"geography must be one of {sorted(MAP_FILES)}; got {geography!r}."
+        raise SpecError(msg, where="geography", found=geography, expected=sorted(MAP_FILES))
+    features: list[dict[str, Any]] = json.loads(_outline_text(geography))["features"]
+    return features
+
+
+def map_chart(
+    view: View, words: Wording, *, asset_base: str | None, highlight: str | None = None
+) -> dict[str, Any]:
+    """The choropleth of an overview view, coloured by performance group.
+
+    With ``asset_base`` (e.g. ``"/static"``) the outlines are loaded from
+    ``{asset_base}/maps/<file>``; without it they are inlined, for offline rendering.
+    ``highlight`` (a province or unit, govindex spelling) is outlined in black.
+
+    Examples
+    --------
+    >>> spec = map_chart(dashboard.overview(year=2024), Wording("vi"), asset_base=None)  # doctest: +SKIP
+    >>> spec["mark"]["type"]  # doctest: +SKIP
+    'geoshape'
+    """
+    geography = str(view.parameters.get("geography", "63"))
+    key = _KEY_PROPERTY.get(geography, "province")
+    outline: alt.UrlData | alt.InlineData
+    if asset_base is None:
+        outline = alt.InlineData(values=outlines(geography))
+    else:
+        outline = alt.UrlData(
+            url=f"{asset_base.rstrip('/')}/maps/{MAP_FILES[geography]}",
+            format=alt.JsonDataFormat(type="json", property="features"),
+        )
+    records = [
+        {
+            "key": record["province"],
+            "name": record["name"],
+            "group_label": record["group_label"],
+            "score_text": record["score_text"],
+            "interval_text": record["interval_text"],
+            "rank_text": record["rank_text"],
+        }
+        for record in score_records(view.table("ranking"), words)
+    ]
+    unranked = words.group(None)
+    item = view.meta["item"]
+    notes = [words("chart.map.derived")] if geography == "34" else []
+    title = heading(
+        words,
+        words("chart.map.title", item=words.item(item), year=view.parameters["year"]),
+        source=words.source(view.meta["run"], view.parameters["year"]),
+        synthetic=bool(view.meta.get("synthetic")),
+        notes=notes,
+    )
+    groups = (
+        alt.Chart(outline)
+        .mark_geoshape(stroke="white", strokeWidth=0.6)
+        .transform_lookup(
+            lookup=f"properties.{key}",
+            from_=alt.LookupData(
+                data=alt.InlineData(values=records),
+                key="key",
+                fields=["name", "group_label", "score_text", "interval_text", "rank_text"],
+            ),
+        )
+        .transform_calculate(
+            shown_group=f"isValid(datum.group_label) ? datum.group_label : {literal(unranked)}",
+            shown_name=f"isValid(datum.name) ? datum.name : datum.properties.{key}",
+        )
+        .encode(
+            color=alt.Color(
+                "shown_group:N",
+                scale=group_scale(words),
+                legend=alt.Legend(title=words("chart.legend.group"), orient="bottom", columns=2),
+            ),
+            tooltip=[
+                alt.Tooltip("shown_name:N", title=words("chart.field.name")),
+                alt.Tooltip("score_text:N", title=words("column.estimate")),
+                alt.Tooltip("interval_text:N", title=words("column.interval")),
+                alt.Tooltip("rank_text:N", title=words("column.rank")),
+                alt.Tooltip("shown_group:N", title=words("column.group")),
+            ],
+        )
+        .project(type="mercator")
+    )
+    layers = [groups]
+    if highlight is not None:
+        layers.append(
+            alt.Chart(outline)
+            .mark_geoshape(filled=False, stroke="#000000", strokeWidth=2.2)
+            .transform_filter(f"datum.properties.{key} === {literal(highlight)}")
+            .project(type="mercator")
+        )
+    chart = alt.layer(*layers, title=title).properties(width=_WIDTH, height=_HEIGHT)
+    return finish(chart, words)

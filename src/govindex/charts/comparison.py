@@ -1,0 +1,119 @@
+"""Provinces side by side: on each item, one point and interval per province.
+
+The total (8–80) and the dimensions (1–10) are on different scales, so the total gets
+its own strip above the items.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+
+from govindex.charts.style import NATIONAL_COLOUR, SERIES_COLOURS, finish, heading
+from govindex.charts.wording import Wording, ordered_names, score_records
+from govindex.views import View
+
+__all__ = ["compare_chart"]
+
+_WIDTH = 380
+_BAND = 14
+
+
+def compare_chart(view: View, words: Wording) -> dict[str, Any]:
+    """The compare view: grouped points with intervals, coloured by province.
+
+    Examples
+    --------
+    >>> spec = compare_chart(dashboard.compare(["Ha Noi", "Da Nang"], year=2024), Wording("vi"))  # doctest: +SKIP
+    >>> len(spec["vconcat"])  # doctest: +SKIP
+    2
+    """
+    records = []
+    for record in score_records(view.table("scores"), words):
+        record["label"] = words.item(record, numbered=True)
+        records.append(record)
+    provinces = [
+        words.province(entry["province"], entry["province_vi"]) for entry in view.meta["provinces"]
+    ]
+    colours = alt.Scale(domain=provinces, range=list(SERIES_COLOURS[: len(provinces)]))
+    year = view.parameters["year"]
+    title = heading(
+        words,
+        words("chart.compare.title", year=year),
+        source=words.source(view.meta["run"], year),
+        synthetic=bool(view.meta.get("synthetic")),
+        notes=[words("chart.compare.mean_note")],
+    )
+    panels = [
+        _panel(
+            [record for record in records if record.get("level") == "total"],
+            words,
+            colours,
+            provinces,
+        ),
+        _panel(
+            [record for record in records if record.get("level") != "total"],
+            words,
+            colours,
+            provinces,
+        ),
+    ]
+    chart = alt.vconcat(
+        *[panel for panel in panels if panel is not None], title=title
+    ).resolve_scale(x="independent")
+    return finish(chart, words)
+
+
+def _panel(
+    records: list[dict[str, Any]], words: Wording, colours: alt.Scale, provinces: list[str]
+) -> Any:
+    if not records:
+        return None
+    score = words("column.estimate")
+    labels = ordered_names(records, "label")
+    y = alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=280))
+    x_scale = alt.Scale(zero=False)
+    offset = alt.YOffset("name:N", sort=provinces)
+    colour = alt.Color(
+        "name:N", scale=colours, legend=alt.Legend(title=words("chart.field.name"), orient="top")
+    )
+    base = alt.Chart(alt.InlineData(values=records))
+    intervals = (
+        base.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)")
+        .mark_rule(strokeWidth=1.5)
+        .encode(
+            y=y,
+            yOffset=offset,
+            x=alt.X("ci_low:Q", title=score, scale=x_scale),
+            x2="ci_high:Q",
+            color=colour,
+        )
+    )
+    points = base.mark_point(filled=True, size=60, opacity=1).encode(
+        y=y,
+        yOffset=offset,
+        x=alt.X("estimate:Q", title=score, scale=x_scale),
+        color=colour,
+        tooltip=[
+            alt.Tooltip("name:N", title=words("chart.field.name")),
+            alt.Tooltip("label:N", title=words("chart.field.item")),
+            alt.Tooltip("score_text:N", title=score),
+            alt.Tooltip("interval_text:N", title=words("column.interval")),
+            alt.Tooltip("rank_text:N", title=words("column.rank")),
+            alt.Tooltip("group_label:N", title=words("column.group")),
+        ],
+    )
+    means = (
+        base.transform_filter("isValid(datum.national_mean)")
+        .transform_aggregate(national_mean="min(national_mean)", groupby=["label"])
+        .transform_calculate(mean_text="format(datum.national_mean, ',.2f')")
+        .mark_tick(color=NATIONAL_COLOUR, thickness=2)
+        .encode(
+            y=y,
+            x=alt.X("national_mean:Q", title=score, scale=x_scale),
+            tooltip=alt.Tooltip("mean_text:N", title=words("column.national_mean")),
+        )
+    )
+    height = _BAND * len(provinces) * len(labels)
+    return alt.layer(intervals, means, points).properties(width=_WIDTH, height=height)

@@ -1,0 +1,148 @@
+"""A province's eight dimensions: its score and interval against the national mean and
+the best province.
+
+The total (8–80) is on another scale than the dimensions (1–10), so it is named in the
+subtitle rather than drawn.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+
+from govindex.charts.style import NATIONAL_COLOUR, finish, group_scale, heading
+from govindex.charts.trends import wrapped
+from govindex.charts.wording import Wording, score_records
+from govindex.views import View
+
+__all__ = ["dimensions_chart"]
+
+_WIDTH = 340
+_ROW_HEIGHT = 34
+_WRAP = 32
+_BEST_COLOUR = "#1a9641"
+_TICK = "M0,-1L0,1"
+"""A vertical line, the symbol of the reference marks (Vega's own "stroke" lies flat)."""
+
+
+def dimensions_chart(view: View, words: Wording) -> dict[str, Any]:
+    """The dimensions of a profile view: point and interval, national mean, best province.
+
+    Examples
+    --------
+    >>> spec = dimensions_chart(dashboard.profile("Ha Noi", year=2024), Wording("vi"))  # doctest: +SKIP
+    >>> len(spec["layer"])  # doctest: +SKIP
+    3
+    """
+    table = view.table("dimensions")
+    records = []
+    for record in score_records(table, words):
+        record["label"] = wrapped(words.item(record, numbered=True), _WRAP)
+        records.append(record)
+    dimensions = [record for record in records if record.get("level") == "dimension"]
+    total = next((record for record in records if record.get("level") == "total"), None)
+    province = words.province(view.meta["province"], view.meta.get("province_vi"))
+    year = view.parameters["year"]
+    notes = []
+    if total is not None:
+        notes.append(
+            words(
+                "chart.dimensions.total",
+                score=total["score_text"],
+                rank=total["rank_text"],
+                group=total["group_label"],
+            )
+        )
+    title = heading(
+        words,
+        words("chart.dimensions.title", province=province, year=year),
+        source=words.source(view.meta["run"], year),
+        synthetic=bool(view.meta.get("synthetic")),
+        notes=notes,
+    )
+    mean_label = words("column.national_mean")
+    best_label = words("chart.reference.best")
+    references = []
+    for record in dimensions:
+        if record.get("national_mean") is not None:
+            references.append(
+                {
+                    "label": record["label"],
+                    "reference": mean_label,
+                    "value": record["national_mean"],
+                    "value_text": words.number(record["national_mean"]),
+                    "who": "",
+                }
+            )
+        if record.get("best_value") is not None:
+            references.append(
+                {
+                    "label": record["label"],
+                    "reference": best_label,
+                    "value": record["best_value"],
+                    "value_text": words.number(record["best_value"]),
+                    "who": words.province(record.get("best_province")),
+                }
+            )
+    order = [record["label"] for record in dimensions]
+    score = words("column.estimate")
+    y = alt.Y(
+        "label:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=300, labelPadding=6),
+    )
+    x_scale = alt.Scale(zero=False)
+    own = alt.Chart(alt.InlineData(values=dimensions)).encode(y=y)
+    intervals = (
+        own.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)")
+        .mark_rule(color="#555555", strokeWidth=2)
+        .encode(x=alt.X("ci_low:Q", title=score, scale=x_scale), x2="ci_high:Q")
+    )
+    points = own.mark_point(
+        filled=True, size=110, opacity=1, stroke="#333333", strokeWidth=0.5
+    ).encode(
+        x=alt.X("estimate:Q", title=score, scale=x_scale),
+        color=alt.Color(
+            "group_label:N",
+            scale=group_scale(words),
+            legend=alt.Legend(title=words("chart.legend.group"), orient="bottom", columns=2),
+        ),
+        tooltip=[
+            alt.Tooltip("label:N", title=words("chart.field.item")),
+            alt.Tooltip("score_text:N", title=score),
+            alt.Tooltip("interval_text:N", title=words("column.interval")),
+            alt.Tooltip("rank_text:N", title=words("column.rank")),
+            alt.Tooltip("group_label:N", title=words("column.group")),
+        ],
+    )
+    marks = (
+        alt.Chart(alt.InlineData(values=references))
+        .mark_point(size=260, strokeWidth=2.5, filled=False)
+        .encode(
+            y=y,
+            x=alt.X("value:Q", title=score, scale=x_scale),
+            shape=alt.Shape(
+                "reference:N",
+                scale=alt.Scale(domain=[mean_label, best_label], range=[_TICK, _TICK]),
+                legend=alt.Legend(title=words("chart.legend.reference"), orient="top"),
+            ),
+            stroke=alt.Stroke(
+                "reference:N",
+                scale=alt.Scale(
+                    domain=[mean_label, best_label], range=[NATIONAL_COLOUR, _BEST_COLOUR]
+                ),
+                legend=alt.Legend(title=words("chart.legend.reference"), orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("reference:N", title=words("chart.legend.reference")),
+                alt.Tooltip("value_text:N", title=score),
+                alt.Tooltip("who:N", title=words("chart.field.name")),
+            ],
+        )
+    )
+    chart = alt.layer(intervals, marks, points, title=title).properties(
+        width=_WIDTH, height=_ROW_HEIGHT * max(len(dimensions), 1)
+    )
+    return finish(chart, words)

@@ -1,0 +1,99 @@
+"""The overview ranking: each province's score with its interval, coloured by group.
+
+Provinces run best first down the chart; the national mean is a vertical rule. Provinces
+whose score was withheld have no point and are named under the title instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+
+from govindex.charts.style import NATIONAL_COLOUR, finish, group_scale, heading
+from govindex.charts.wording import Wording, ordered_names, score_records
+from govindex.views import View
+
+__all__ = ["ranking_chart"]
+
+_ROW_HEIGHT = 13
+_WIDTH = 420
+
+
+def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
+    """Scores of an overview view as points with interval rules and the national mean.
+
+    Examples
+    --------
+    >>> ranking_chart(dashboard.overview(year=2024), Wording("en"))["layer"][1]["mark"]  # doctest: +SKIP
+    {'type': 'point', 'filled': True, 'size': 45}
+    """
+    records = score_records(
+        view.table("ranking"), words, keep=("province", "estimate", "ci_low", "ci_high", "rank")
+    )
+    scored = [record for record in records if record.get("estimate") is not None]
+    withheld = [record["name"] for record in records if record.get("estimate") is None]
+    summary = view.table("summary")
+    mean = summary["national_mean"][0] if summary.height else None
+    year = view.parameters["year"]
+    notes = []
+    if withheld:
+        notes.append(words("chart.ranking.withheld", names=", ".join(withheld)))
+    if not any(record.get("ci_low") is not None for record in scored):
+        notes.append(words("chart.no_intervals"))
+    title = heading(
+        words,
+        words("chart.ranking.title", item=words.item(view.meta["item"]), year=year),
+        source=words.source(view.meta["run"], year),
+        synthetic=bool(view.meta.get("synthetic")),
+        notes=notes,
+    )
+    score = words("column.estimate")
+    y = alt.Y("name:N", sort=ordered_names(scored), title=None, axis=alt.Axis(labelLimit=160))
+    base = alt.Chart(alt.InlineData(values=scored)).encode(y=y)
+    intervals = (
+        base.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)")
+        .mark_rule(color="#777777")
+        .encode(x=alt.X("ci_low:Q", title=score, scale=alt.Scale(zero=False)), x2="ci_high:Q")
+    )
+    points = base.mark_point(filled=True, size=45, opacity=1).encode(
+        x=alt.X("estimate:Q", title=score, scale=alt.Scale(zero=False)),
+        color=alt.Color(
+            "group_label:N",
+            scale=group_scale(words),
+            legend=alt.Legend(title=words("chart.legend.group"), orient="top", columns=2),
+        ),
+        tooltip=[
+            alt.Tooltip("name:N", title=words("chart.field.name")),
+            alt.Tooltip("score_text:N", title=score),
+            alt.Tooltip("interval_text:N", title=words("column.interval")),
+            alt.Tooltip("rank_text:N", title=words("column.rank")),
+            alt.Tooltip("group_label:N", title=words("column.group")),
+        ],
+    )
+    layers: list[Any] = [intervals, points]
+    if mean is not None:
+        reference = alt.Chart(
+            alt.InlineData(
+                values=[
+                    {
+                        "mean": mean,
+                        "label": words("chart.national_mean_value", value=words.number(mean)),
+                    }
+                ]
+            )
+        )
+        layers.append(
+            reference.mark_rule(color=NATIONAL_COLOUR, strokeDash=[4, 3]).encode(
+                x="mean:Q", tooltip=alt.Tooltip("label:N", title=words("column.national_mean"))
+            )
+        )
+        layers.append(
+            reference.mark_text(align="left", dx=4, dy=-4, baseline="bottom", fontSize=10).encode(
+                x="mean:Q", y=alt.value(0), text="label:N"
+            )
+        )
+    chart = alt.layer(*layers, title=title).properties(
+        width=_WIDTH, height=max(_ROW_HEIGHT * len(scored), 60)
+    )
+    return finish(chart, words)

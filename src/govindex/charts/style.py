@@ -1,0 +1,105 @@
+"""How every chart looks: the group colours, the font, titles and number locale.
+
+One font with full Vietnamese coverage (DejaVu Sans) is named everywhere, so the web page,
+the SVG rendered for the PDF and the PDF's own text agree on the glyphs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+
+from govindex.charts.wording import Wording
+
+__all__ = [
+    "FONT",
+    "GROUP_COLOURS",
+    "NATIONAL_COLOUR",
+    "NOT_RANKED_COLOUR",
+    "SERIES_COLOURS",
+    "finish",
+    "group_scale",
+    "heading",
+    "literal",
+]
+
+FONT = "DejaVu Sans"
+"""The chart font: DejaVu Sans covers every Vietnamese letter and tone mark."""
+
+GROUP_COLOURS = ("#2c7bb6", "#abd9e9", "#fdae61", "#d7191c")
+"""Groups 1 (best) to 4 (poor): a blue–orange scale that colour-blind readers can separate."""
+
+NOT_RANKED_COLOUR = "#bdbdbd"
+NATIONAL_COLOUR = "#252525"
+SERIES_COLOURS = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+)
+"""Colours of provinces shown side by side (up to eight, the comparison's maximum)."""
+
+_SYNTHETIC_COLOUR = "#b2182b"
+_TEXT_COLOUR = "#333333"
+
+
+def literal(text: str) -> str:
+    """``text`` as a string literal inside a Vega expression.
+
+    Examples
+    --------
+    >>> literal("Không xếp hạng")
+    '"Không xếp hạng"'
+    """
+    return json.dumps(text, ensure_ascii=False)
+
+
+def group_scale(words: Wording) -> alt.Scale:
+    """The colour scale of the four performance groups plus "not ranked", in that order."""
+    return alt.Scale(domain=words.group_labels(), range=[*GROUP_COLOURS, NOT_RANKED_COLOUR])
+
+
+def heading(
+    words: Wording, title: str, *, source: str, synthetic: bool, notes: Sequence[str] = ()
+) -> alt.TitleParams:
+    """A chart title with the source line; SYNTHETIC runs say so first, in red.
+
+    Examples
+    --------
+    >>> heading(Wording("en"), "Scores", source="PAPI 2024", synthetic=True).subtitle[0]
+    'SYNTHETIC data — not PAPI results'
+    """
+    lines = [source, *notes]
+    if synthetic:
+        lines.insert(0, words("chart.synthetic"))
+    return alt.TitleParams(
+        text=title,
+        subtitle=lines,
+        anchor="start",
+        subtitleColor=_SYNTHETIC_COLOUR if synthetic else _TEXT_COLOUR,
+        subtitleFontStyle="normal",
+    )
+
+
+def finish(chart: Any, words: Wording) -> dict[str, Any]:
+    """Apply the shared look and return the validated Vega-Lite v6 specification."""
+    if words.vietnamese:
+        numbers = alt.NumberLocale(decimal=",", thousands=".", grouping=[3], currency=["", " ₫"])
+    else:
+        numbers = alt.NumberLocale(decimal=".", thousands=",", grouping=[3], currency=["$", ""])
+    configured = (
+        chart.configure(font=FONT, locale=alt.Locale(number=numbers))
+        .configure_title(fontSize=14, subtitleFontSize=11, offset=8)
+        .configure_axis(labelFontSize=10, titleFontSize=11, labelColor=_TEXT_COLOUR)
+        .configure_legend(labelFontSize=10, titleFontSize=11, labelLimit=260)
+        .configure_view(stroke=None)
+    )
+    spec: dict[str, Any] = configured.to_dict()
+    return spec

@@ -1,0 +1,115 @@
+"""``govindex report``: a province's profile as a PDF, or the national ranking as a workbook.
+
+``govindex report "Hà Nội" --year 2024 --pdf ha-noi.pdf`` writes the A4 profile;
+``govindex report national --year 2024 --xlsx papi-2024.xlsx`` writes the workbook. Both
+read the run store; the official record bundled with govindex is loaded into it the first
+time it is needed.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from govindex.cli.rendering import progress
+from govindex.cli.runs import StoreOption, open_store
+
+__all__ = ["NATIONAL", "report"]
+
+NATIONAL = "national"
+"""The PROVINCE argument that asks for the national workbook instead of a profile."""
+
+LanguageOption = Literal["vi", "en"]
+
+
+def report(
+    province: Annotated[
+        str,
+        typer.Argument(
+            help=(
+                "A province (old or 2025 name, diacritics optional) for its profile PDF, "
+                "or `national` for the national ranking workbook."
+            ),
+            show_default=False,
+        ),
+    ],
+    year: Annotated[
+        int | None,
+        typer.Option("--year", help="Survey year (default: the newest published year)."),
+    ] = None,
+    pdf: Annotated[
+        Path | None,
+        typer.Option(
+            "--pdf", help="Write a province's A4 profile to this PDF file.", dir_okay=False
+        ),
+    ] = None,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option(
+            "--xlsx",
+            help=(
+                "Write the national ranking to this XLSX workbook (PROVINCE `national` only; "
+                "a province's report is a PDF)."
+            ),
+            dir_okay=False,
+        ),
+    ] = None,
+    language: Annotated[
+        LanguageOption,
+        typer.Option("--lang", help="Language of the report: vi (Vietnamese) or en."),
+    ] = "vi",
+    run: Annotated[
+        str | None,
+        typer.Option(
+            "--run", help="Report this stored run (id or unique prefix) instead of the record."
+        ),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Write a province profile (PDF) or the national ranking (XLSX) from the run store."""
+    from govindex.cli.scores import ensure_published
+    from govindex.reports import national_workbook, profile_pdf
+    from govindex.views import Dashboard
+
+    national = province.strip().lower() == NATIONAL
+    target = _target(national, pdf, xlsx)
+    started = time.perf_counter()
+    with open_store(store) as opened:
+        if run is None:
+            ensure_published(opened)
+        store_path = opened.path
+    dashboard = Dashboard.open(store_path)
+    if national:
+        with progress("writing the national workbook"):
+            written = national_workbook(
+                dashboard, year=year, run_id=run, language=language, path=target
+            )
+    else:
+        with progress(f"rendering the profile of {province}"):
+            written = profile_pdf(
+                dashboard, province, year=year, run_id=run, language=language, path=target
+            )
+    seconds = time.perf_counter() - started
+    size = written.stat().st_size / 1024
+    typer.echo(f"wrote {written} ({size:,.0f} KiB, {seconds:.1f} s)", err=True)
+
+
+def _target(national: bool, pdf: Path | None, xlsx: Path | None) -> Path:
+    if national:
+        if pdf is not None:
+            msg = "the national report is a workbook: use --xlsx FILE (a PDF is per province)."
+            raise typer.BadParameter(msg, param_hint="--pdf")
+        if xlsx is None:
+            msg = "give the workbook to write with --xlsx FILE."
+            raise typer.BadParameter(msg, param_hint="--xlsx")
+        return xlsx
+    if xlsx is not None:
+        msg = "--xlsx is for `govindex report national`; a province's report is a PDF (--pdf FILE)."
+        raise typer.BadParameter(msg, param_hint="--xlsx")
+    if pdf is None:
+        msg = "give the PDF to write with --pdf FILE."
+        raise typer.BadParameter(msg, param_hint="--pdf")
+    return pdf

@@ -1,0 +1,77 @@
+"""The priority list of a province profile, with its reasons written in the report's language.
+
+The profile view lists the items that fell or sit in the lowest group, most urgent first,
+and keeps the year-on-year tests in its ``changes`` table; the reasons are rebuilt here
+from those tests so that they read in Vietnamese as well as English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from govindex.analysis.trends import term_baseline
+from govindex.charts import Wording
+from govindex.views import View
+
+__all__ = ["priority_rows", "priority_rule"]
+
+_TESTED = ("significant", "not_significant", "no_se")
+
+
+def priority_rule(view: View, words: Wording) -> str:
+    """The sentence saying how the list was made (or why there is nothing to compare)."""
+    if view.meta["run"].get("kind") != "published":
+        return words("report.priorities.single_run")
+    if view.table("changes").is_empty():
+        return words("report.priorities.no_previous", year=view.parameters["year"])
+    return words("report.priorities.rule")
+
+
+def priority_rows(view: View, words: Wording) -> list[dict[str, str]]:
+    """The priorities of a profile view as table rows: number, item, score, group, reasons.
+
+    Examples
+    --------
+    >>> rows = priority_rows(dashboard.profile("Ha Noi", year=2024), Wording("vi"))  # doctest: +SKIP
+    >>> rows[0]["reasons"]  # doctest: +SKIP
+    'thuộc nhóm thấp nhất (nhóm 4); giảm so với năm 2023 (-0,04; chưa kiểm định: ...)'
+    """
+    year = int(view.parameters["year"])
+    changes = {
+        (row["level"], row["code"]): row for row in view.table("changes").iter_rows(named=True)
+    }
+    baseline = term_baseline(year)
+    compared = {"previous": year - 1, "baseline": baseline if baseline != year else None}
+    rows = []
+    for number, row in enumerate(view.table("priorities").iter_rows(named=True), start=1):
+        reasons = []
+        if row.get("group") == 4:
+            reasons.append(words("report.reason.lowest"))
+        change = changes.get((row["level"], row["code"]))
+        if change is not None:
+            reasons.extend(_declines(change, compared, words))
+        rows.append(
+            {
+                "number": str(number),
+                "item": words.item(row, numbered=True),
+                "score": words.number(row.get("estimate")),
+                "group": words.group(row.get("group")),
+                "reasons": "; ".join(reasons) or str(row.get("reasons") or ""),
+            }
+        )
+    return rows
+
+
+def _declines(
+    change: Mapping[str, Any], compared: Mapping[str, int | None], words: Wording
+) -> list[str]:
+    reasons = []
+    for prefix, other_year in compared.items():
+        status = change.get(f"{prefix}_status")
+        difference = change.get(f"{prefix}_change")
+        if other_year is None or status not in _TESTED or difference is None or difference >= 0:
+            continue
+        shown = words.number(difference, 2)
+        reasons.append(words(f"report.reason.{status}", year=other_year, change=shown))
+    return reasons

@@ -1,0 +1,171 @@
+"""The dashboard's data service: one snapshot of the store, every view, cached.
+
+The web app, the static site export and the reports all ask this object for views, with
+the statistical choices (group cut rule, test level) fixed when it is built and recorded
+in every view's parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+import polars as pl
+
+from govindex.analysis import GroupRule
+from govindex.storage import RunStore
+from govindex.views.explore import compare, explore_item, runs_view
+from govindex.views.overview import overview
+from govindex.views.profile import profile
+from govindex.views.snapshot import Snapshot
+from govindex.views.view import View
+
+__all__ = ["Dashboard", "DashboardParameters"]
+
+_CACHE_SIZE = 2048
+
+
+@dataclass(frozen=True)
+class DashboardParameters:
+    """The statistical choices behind every page.
+
+    Parameters
+    ----------
+    group_rule
+        How the four performance groups are cut from the provincial scores (published runs;
+        microdata runs carry the groups they were computed with).
+    confidence
+        Level of the year-on-year tests and of derived 34-unit intervals (0.90 matches
+        PAPI's own ±1.645·SE intervals).
+    populations
+        ``province``, ``population`` of the 63 former provinces, to weight derived 34-unit
+        scores; ``None`` weights every former province equally (and says so).
+
+    Examples
+    --------
+    >>> DashboardParameters().confidence
+    0.9
+    """
+
+    group_rule: GroupRule = field(default_factory=GroupRule)
+    confidence: float = 0.90
+    populations: pl.DataFrame | None = field(default=None, compare=False)
+
+
+class Dashboard:
+    """Every view of a store's runs, answered from memory and cached.
+
+    Examples
+    --------
+    >>> dashboard = Dashboard.open("govindex.duckdb")  # doctest: +SKIP
+    >>> dashboard.overview(year=2024).table("ranking").height  # doctest: +SKIP
+    61
+    """
+
+    def __init__(self, snapshot: Snapshot, parameters: DashboardParameters | None = None) -> None:
+        self.snapshot = snapshot
+        self.parameters = parameters or DashboardParameters()
+        self._lock = Lock()
+        self._cached: dict[str, Callable[..., View]] = {}
+
+    @classmethod
+    def open(
+        cls, path: str | Path | None = None, parameters: DashboardParameters | None = None
+    ) -> Dashboard:
+        """Take a snapshot of the store at ``path`` (default store if ``None``) and close it."""
+        with RunStore(path) as store:
+            snapshot = Snapshot.load(store)
+        return cls(snapshot, parameters)
+
+    def _view(self, name: str, builder: Callable[..., View], **arguments: Any) -> View:
+        with self._lock:
+            cached = self._cached.get(name)
+            if cached is None:
+                cached = lru_cache(maxsize=_CACHE_SIZE)(builder)
+                self._cached[name] = cached
+        return cached(**arguments)
+
+    def overview(
+        self,
+        *,
+        year: int | None = None,
+        run_id: str | None = None,
+        level: str = "total",
+        code: str = "total",
+        geography: str = "63",
+    ) -> View:
+        """The national overview of one item (see :func:`govindex.views.overview.overview`)."""
+        return self._view(
+            "overview",
+            self._overview,
+            year=year,
+            run_id=run_id,
+            level=level,
+            code=code,
+            geography=geography,
+        )
+
+    def _overview(self, **arguments: Any) -> View:
+        return overview(
+            self.snapshot,
+            rule=self.parameters.group_rule,
+            confidence=self.parameters.confidence,
+            populations=self.parameters.populations,
+            **arguments,
+        )
+
+    def profile(self, province: str, *, year: int | None = None, run_id: str | None = None) -> View:
+        """One province's profile (see :func:`govindex.views.profile.profile`)."""
+        return self._view("profile", self._profile, province=province, year=year, run_id=run_id)
+
+    def _profile(self, **arguments: Any) -> View:
+        return profile(
+            self.snapshot,
+            rule=self.parameters.group_rule,
+            confidence=self.parameters.confidence,
+            **arguments,
+        )
+
+    def compare(
+        self,
+        provinces: Sequence[str],
+        *,
+        year: int | None = None,
+        run_id: str | None = None,
+        level: str = "dimension",
+    ) -> View:
+        """Provinces side by side (see :func:`govindex.views.explore.compare`)."""
+        return self._view(
+            "compare",
+            self._compare,
+            provinces=tuple(provinces),
+            year=year,
+            run_id=run_id,
+            level=level,
+        )
+
+    def _compare(self, **arguments: Any) -> View:
+        return compare(self.snapshot, rule=self.parameters.group_rule, **arguments)
+
+    def explore_item(self, *, level: str, code: str, run_id: str | None = None) -> View:
+        """One item across provinces and years (see :func:`govindex.views.explore.explore_item`)."""
+        return self._view("indicator", self._explore, level=level, code=code, run_id=run_id)
+
+    def _explore(self, **arguments: Any) -> View:
+        return explore_item(self.snapshot, rule=self.parameters.group_rule, **arguments)
+
+    def runs(self) -> View:
+        """The runs the dashboard can show."""
+        return runs_view(self.snapshot)
+
+    def provinces(self) -> list[dict[str, str]]:
+        """The provinces with scores in the newest published year, English and Vietnamese."""
+        from govindex.views.selection import with_province_names
+
+        ranking = self.overview().table("ranking")
+        names = with_province_names(ranking.select("province").sort("province"))
+        return names.to_dicts()

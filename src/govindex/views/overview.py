@@ -1,0 +1,254 @@
+"""The national overview: every province's score on one item, its interval, rank and group.
+
+On the 34 provincial units of July 2025 the scores are *derived* (population-weighted
+means of the former provinces, :func:`govindex.analysis.derive_units`), ranked and grouped
+among the units, and labelled as not published by PAPI.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import polars as pl
+
+from govindex.analysis import GroupRule, derive_units, rank_and_group
+from govindex.analysis.geography import DERIVATION_METHOD
+from govindex.analysis.trends import critical_value
+from govindex.errors import NotFound, SpecError
+from govindex.views.selection import (
+    GROUP_KEYS,
+    group_legend,
+    item_rows,
+    resolve_run,
+    with_province_names,
+)
+from govindex.views.snapshot import Snapshot
+from govindex.views.view import View
+
+__all__ = ["Geography", "overview", "unit_rows"]
+
+Geography = Literal["63", "34"]
+GEOGRAPHIES: tuple[str, ...] = ("63", "34")
+
+
+def overview(
+    snapshot: Snapshot,
+    *,
+    year: int | None = None,
+    run_id: str | None = None,
+    level: str = "total",
+    code: str = "total",
+    geography: str = "63",
+    rule: GroupRule,
+    confidence: float = 0.90,
+    populations: pl.DataFrame | None = None,
+) -> View:
+    """Return the overview of one item in one run-year.
+
+    Tables: ``ranking`` (one row per province or unit, best first: ``province``,
+    ``province_vi``, ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``, ``rank``,
+    ``rank_low``, ``rank_high``, ``group``, ``group_key``, ``suppressed``, ``withheld``,
+    ``derived``) and ``summary`` (national mean, provinces scored, best and lowest).
+
+    Examples
+    --------
+    >>> overview(snapshot, year=2024, rule=GroupRule()).table("ranking").height  # doctest: +SKIP
+    61
+    """
+    if geography not in GEOGRAPHIES:
+        msg = f"geography must be one of {list(GEOGRAPHIES)}; got {geography!r}."
+        raise SpecError(msg, where="geography", found=geography, expected=list(GEOGRAPHIES))
+    chosen_run, chosen_year = resolve_run(snapshot, year, run_id)
+    rows = item_rows(snapshot, chosen_run, chosen_year, level=level, code=code, rule=rule)
+    if rows.is_empty():
+        known = _items_of(snapshot, chosen_run, chosen_year)
+        msg = f"no `{level}` item `{code}` in {chosen_year} for run `{chosen_run}`."
+        raise NotFound(msg, where="code", found=f"{level}/{code}", expected=known[:12])
+    derived = geography == "34"
+    if derived:
+        rows = unit_rows(
+            snapshot, rows, chosen_year, rule=rule, confidence=confidence, populations=populations
+        )
+    else:
+        rows = rows.with_columns(pl.lit(value=False).alias("derived"))
+    ranking = (
+        with_province_names(rows)
+        .sort(pl.col("rank").fill_null(10_000), "province")
+        .select("province", "province_vi", pl.exclude("province", "province_vi"))
+    )
+    scored = ranking.filter(pl.col("estimate").is_not_null())
+    names = snapshot.names.filter((pl.col("level") == level) & (pl.col("code") == code))
+    summary = pl.DataFrame(
+        {
+            "national_mean": [scored["estimate"].mean() if scored.height else None],
+            "scored": [scored.height],
+            "best": [scored["province"][0] if scored.height else None],
+            "best_estimate": [scored["estimate"][0] if scored.height else None],
+            "lowest": [scored["province"][-1] if scored.height else None],
+            "lowest_estimate": [scored["estimate"][-1] if scored.height else None],
+        },
+        schema={
+            "national_mean": pl.Float64,
+            "scored": pl.Int64,
+            "best": pl.String,
+            "best_estimate": pl.Float64,
+            "lowest": pl.String,
+            "lowest_estimate": pl.Float64,
+        },
+    )
+    run = snapshot.describe_run(chosen_run)
+    meta: dict[str, Any] = {
+        "run": run,
+        "synthetic": run["synthetic"],
+        "item": {
+            "level": level,
+            "code": code,
+            "name_en": names["name_en"][0] if names.height else code,
+            "name_vi": names["name_vi"][0] if names.height else code,
+        },
+        "groups": group_legend(),
+        "national_mean_rule": "simple mean of the provincial scores shown (as PAPI quotes it)",
+        "interval_note": _interval_note(run["kind"], derived, confidence),
+        "derived_note": _derived_note(populations) if derived else None,
+        "items": _items_of(snapshot, chosen_run, chosen_year),
+        "years": sorted(set(snapshot.datasets["year"].to_list())),
+        "runs": _runs_for_year(snapshot, chosen_year),
+    }
+    parameters = {
+        "year": chosen_year,
+        "run_id": chosen_run,
+        "level": level,
+        "code": code,
+        "geography": geography,
+        "unit_weights": None
+        if geography == "63"
+        else ("equal" if populations is None else "population"),
+        "group_rule": {"percentile_method": rule.percentile_method, "inclusive": rule.inclusive},
+        "confidence": confidence,
+    }
+    return View("overview", parameters, meta, {"ranking": ranking, "summary": summary})
+
+
+def unit_rows(
+    snapshot: Snapshot,
+    rows: pl.DataFrame,
+    year: int,
+    *,
+    rule: GroupRule,
+    confidence: float,
+    populations: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Re-express province rows of one item on the 34 units of July 2025 (derived).
+
+    ``populations`` (``province``, ``population`` for all 63 former provinces) weights the
+    former provinces; without it each counts equally. Intervals are ±z·SE at
+    ``confidence`` where every former province has an SE; ranks and groups are among the
+    units.
+    """
+    from govindex.official import bundled_data_dir
+
+    mapping = pl.read_csv(bundled_data_dir() / "province_mapping_2025.csv")
+    if populations is None:
+        # Equal weights: every former province counts once (recorded in the view's notes).
+        populations = mapping.select(
+            pl.col("old_province").alias("province"), pl.lit(1).alias("population")
+        )
+    scores = rows.select(
+        pl.lit(year).alias("year"),
+        "province",
+        "level",
+        "code",
+        pl.lit(None, pl.String).alias("dimension"),
+        pl.lit(None, pl.String).alias("label_en"),
+        pl.lit(None, pl.String).alias("label_vi"),
+        pl.col("estimate").alias("value"),
+        pl.col("se").alias("standard_error"),
+    )
+    units = derive_units(scores, mapping, populations)
+    ranked = rank_and_group(units, by=("year", "level", "code"), value="value", rule=rule)
+    margin = critical_value(confidence) * pl.col("standard_error")
+    return ranked.select(
+        pl.col("unit").alias("province"),
+        "level",
+        "code",
+        pl.col("value").alias("estimate"),
+        pl.col("standard_error").alias("se"),
+        (pl.col("value") - margin).alias("ci_low"),
+        (pl.col("value") + margin).alias("ci_high"),
+        pl.lit(None, pl.Int64).alias("n"),
+        pl.col("rank").cast(pl.Int32),
+        pl.lit(None, pl.Int32).alias("rank_low"),
+        pl.lit(None, pl.Int32).alias("rank_high"),
+        pl.col("group").cast(pl.Int32),
+        pl.col("group")
+        .cast(pl.Int32)
+        .replace_strict(GROUP_KEYS, default=None, return_dtype=pl.String)
+        .alias("group_key"),
+        pl.lit(value=False).alias("suppressed"),
+        pl.col("value").is_null().alias("withheld"),
+        pl.lit(value=True).alias("derived"),
+        pl.col("former_provinces").list.join(", ").alias("former_provinces"),
+        pl.col("missing_provinces").list.join(", ").alias("missing_provinces"),
+    )
+
+
+def _derived_note(populations: pl.DataFrame | None) -> str:
+    if populations is not None:
+        return DERIVATION_METHOD
+    return (
+        "derived, not published by PAPI: equal-weight mean of the former provinces' scores "
+        "(former-province populations are not bundled; `govindex serve --populations FILE` "
+        "weights by population); SE = sqrt(sum of w^2 se^2), assuming independent provincial "
+        "samples"
+    )
+
+
+def _interval_note(kind: str, derived: bool, confidence: float) -> str:
+    if derived:
+        return (
+            f"derived units: ±{critical_value(confidence):.3f}·SE ({confidence:.0%} normal), "
+            "shown only where every former province published an SE"
+        )
+    if kind == "published":
+        return (
+            "intervals as published by PAPI (labelled 95%, equal to score ± 1.645·SE, i.e. 90% "
+            "normal); most published years give intervals for the total only"
+        )
+    return "design-based intervals of the microdata run (level and df rule in the run's parameters)"
+
+
+def _items_of(snapshot: Snapshot, run_id: str, year: int) -> list[dict[str, str]]:
+    items = (
+        snapshot.scores.filter((pl.col("run_id") == run_id) & (pl.col("year") == year))
+        .select("level", "code")
+        .unique()
+        .join(snapshot.names, on=["level", "code"], how="left")
+        .with_columns(
+            pl.col("level")
+            .replace_strict({"total": 0, "dimension": 1, "subdimension": 2, "indicator": 3})
+            .alias("_order")
+        )
+        .sort("_order", "code")
+        .drop("_order")
+    )
+    return [
+        {
+            "level": row["level"],
+            "code": row["code"],
+            "name_en": row["name_en"] or row["code"],
+            "name_vi": row["name_vi"] or row["name_en"] or row["code"],
+        }
+        for row in items.iter_rows(named=True)
+    ]
+
+
+def _runs_for_year(snapshot: Snapshot, year: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "run_id": row["run_id"],
+            "kind": row["kind"],
+            "synthetic": row["synthetic"],
+            "source": row["source"],
+        }
+        for row in snapshot.datasets.filter(pl.col("year") == year).iter_rows(named=True)
+    ]

@@ -1,0 +1,319 @@
+"""A province's profile: its items against the national mean and the best province, its
+trends over comparable years, and the diagnosis officials act on (what fell, what is worst).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import polars as pl
+
+from govindex.analysis import GroupRule, diagnose, load_comparability_breaks
+from govindex.analysis.trends import term_baseline
+from govindex.errors import GovIndexError, NotFound
+from govindex.official import ProvinceLookup, bundled_data_dir, load_province_lookup
+from govindex.views.selection import group_legend, item_rows, resolve_run, with_province_names
+from govindex.views.snapshot import Snapshot
+from govindex.views.view import View
+
+__all__ = ["national_figures", "profile", "province_lookup"]
+
+_LEVEL_ORDER = {"total": 0, "dimension": 1, "subdimension": 2, "indicator": 3}
+_PRIORITY_COLUMNS = ("tier", "level", "code", "name_en", "name_vi", "estimate", "group", "reasons")
+_CHANGE_COLUMNS = (
+    "level",
+    "code",
+    "previous_value",
+    "previous_change",
+    "previous_status",
+    "previous_reason",
+    "baseline_value",
+    "baseline_change",
+    "baseline_status",
+    "baseline_reason",
+)
+
+
+def province_lookup() -> ProvinceLookup:
+    """The lookup of former province names (any spelling) bundled with govindex."""
+    return load_province_lookup(bundled_data_dir())
+
+
+def national_figures(items: pl.DataFrame) -> pl.DataFrame:
+    """Per item: the simple mean of provincial scores, the best score and its province(s).
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"level": ["total"] * 2, "code": ["total"] * 2,
+    ...                       "province": ["A", "B"], "estimate": [40.0, 44.0]})
+    >>> national_figures(frame).row(0)
+    ('total', 'total', 42.0, 44.0, 'B')
+    """
+    scored = items.filter(pl.col("estimate").is_not_null())
+    return scored.group_by("level", "code", maintain_order=True).agg(
+        pl.col("estimate").mean().alias("national_mean"),
+        pl.col("estimate").max().alias("best_value"),
+        pl.col("province")
+        .filter(pl.col("estimate") == pl.col("estimate").max())
+        .sort()
+        .str.join(", ")
+        .alias("best_province"),
+    )
+
+
+def profile(
+    snapshot: Snapshot,
+    province: str,
+    *,
+    year: int | None = None,
+    run_id: str | None = None,
+    rule: GroupRule,
+    confidence: float = 0.90,
+) -> View:
+    """Return one province's profile in one run-year.
+
+    Tables: ``items`` (every level, with ``parent``, names, intervals, rank and rank
+    interval, group, ``national_mean``, ``best_value``, ``best_province``, ``gap_to_mean``),
+    ``dimensions`` (the eight dimensions and the total), ``trends`` (published years of the
+    total and dimensions, with the national mean and a ``segment`` that changes at each
+    comparability break), ``changes`` and ``priorities``.
+
+    Examples
+    --------
+    >>> profile(snapshot, "Hà Nội", year=2024, rule=GroupRule()).meta["province"]  # doctest: +SKIP
+    'Ha Noi'
+    """
+    name = province_lookup().canonical_name(province)
+    chosen_run, chosen_year = resolve_run(snapshot, year, run_id)
+    everyone = item_rows(snapshot, chosen_run, chosen_year, rule=rule)
+    own = everyone.filter(pl.col("province") == name)
+    if own.is_empty():
+        msg = f"{name} has no scores in {chosen_year} for run `{chosen_run}`."
+        raise NotFound(msg, where="province", found=name)
+    items = (
+        own.join(national_figures(everyone), on=["level", "code"], how="left")
+        .join(snapshot.names, on=["level", "code"], how="left")
+        .with_columns(
+            (pl.col("estimate") - pl.col("national_mean")).alias("gap_to_mean"),
+            (pl.col("estimate") - pl.col("best_value")).alias("gap_to_best"),
+            _parent().alias("parent"),
+            pl.col("level").replace_strict(_LEVEL_ORDER).alias("_order"),
+        )
+        .sort("_order", "code")
+        .drop("_order")
+    )
+    dimensions = items.filter(pl.col("level").is_in(["total", "dimension"]))
+    run = snapshot.describe_run(chosen_run)
+    changes, priorities, diagnosis_note = _diagnosis(
+        snapshot, run["kind"], name, chosen_year, items, rule=rule, confidence=confidence
+    )
+    compared = _compared_years(snapshot, run["kind"], chosen_year) if changes.height else {}
+    meta: dict[str, Any] = {
+        "province": name,
+        "province_vi": with_province_names(pl.DataFrame({"province": [name]}))["province_vi"][0],
+        "run": run,
+        "synthetic": run["synthetic"],
+        "groups": group_legend(),
+        "diagnosis_note": diagnosis_note,
+        "previous_year": compared.get("previous_year"),
+        "baseline_year": compared.get("baseline_year"),
+        "years": sorted(set(snapshot.datasets["year"].to_list())),
+        "breaks": [
+            {"year": item.year, "scope": list(item.scope), "reason": item.reason}
+            for item in load_comparability_breaks()
+        ],
+    }
+    parameters = {
+        "province": name,
+        "year": chosen_year,
+        "run_id": chosen_run,
+        "group_rule": {"percentile_method": rule.percentile_method, "inclusive": rule.inclusive},
+        "confidence": confidence,
+    }
+    tables = {
+        "items": items,
+        "dimensions": dimensions,
+        "trends": _trends(snapshot, name, chosen_run, run["kind"], rule=rule),
+        "changes": changes,
+        "priorities": priorities,
+    }
+    return View("profile", parameters, meta, tables)
+
+
+def _parent() -> pl.Expr:
+    code = pl.col("code")
+    return (
+        pl.when(pl.col("level") == "dimension")
+        .then(pl.lit("total"))
+        .when(pl.col("level").is_in(["subdimension", "indicator"]))
+        .then(code.str.replace(r"\.[^.]+$", ""))
+        .otherwise(None)
+    )
+
+
+def _trends(
+    snapshot: Snapshot, province: str, run_id: str, kind: str, *, rule: GroupRule
+) -> pl.DataFrame:
+    """Total and dimensions over the published years (or the run's own years)."""
+    everyone = _national_trends(snapshot, run_id if kind != "published" else None, rule)
+    if everyone.is_empty():
+        return everyone
+    return everyone.filter(pl.col("province") == province).drop("province")
+
+
+@lru_cache(maxsize=64)
+def _national_trends(snapshot: Snapshot, run_id: str | None, rule: GroupRule) -> pl.DataFrame:
+    """Every province's total and dimensions by year, with the national mean and segment.
+
+    Shared by every profile (cached per snapshot): only the province filter differs.
+    """
+    if run_id is None:
+        runs = snapshot.datasets.filter(pl.col("kind") == "published")
+    else:
+        runs = snapshot.datasets.filter(pl.col("run_id") == run_id)
+    frames = []
+    for row in runs.iter_rows(named=True):
+        rows = item_rows(snapshot, row["run_id"], row["year"], rule=rule).filter(
+            pl.col("level").is_in(["total", "dimension"])
+        )
+        national = national_figures(rows).select("level", "code", "national_mean")
+        frames.append(
+            rows.join(national, on=["level", "code"], how="left").with_columns(
+                pl.lit(row["year"], pl.Int32).alias("year")
+            )
+        )
+    if not frames:
+        return pl.DataFrame()
+    breaks = load_comparability_breaks()
+    trends = pl.concat(frames, how="vertical_relaxed")
+    pairs = trends.select("year", "code").unique()
+    segments = pairs.with_columns(
+        pl.Series(
+            "segment",
+            [
+                sum(1 for item in breaks if item.year <= year and item.covers(code))
+                for year, code in zip(pairs["year"].to_list(), pairs["code"].to_list(), strict=True)
+            ],
+            pl.Int32,
+        )
+    )
+    return (
+        trends.join(segments, on=["year", "code"], how="left")
+        .join(snapshot.names, on=["level", "code"], how="left")
+        .select(
+            "province",
+            "year",
+            "level",
+            "code",
+            "name_en",
+            "name_vi",
+            "estimate",
+            "se",
+            "ci_low",
+            "ci_high",
+            "rank",
+            "group",
+            "national_mean",
+            "segment",
+        )
+        .sort("code", "year")
+    )
+
+
+def _diagnosis(
+    snapshot: Snapshot,
+    kind: str,
+    province: str,
+    year: int,
+    items: pl.DataFrame,
+    *,
+    rule: GroupRule,
+    confidence: float,
+) -> tuple[pl.DataFrame, pl.DataFrame, str]:
+    if kind == "published" and snapshot.record.height:
+        years = set(snapshot.record["year"].to_list())
+        baseline = term_baseline(year)
+        baseline = baseline if baseline in years and baseline != year else None
+        if year - 1 in years:
+            try:
+                compared = {year, year - 1} | ({baseline} if baseline else set())
+                diagnosis = diagnose(
+                    _record_of_years(snapshot, tuple(sorted(compared))),
+                    province,
+                    year,
+                    baseline,
+                    confidence=confidence,
+                    rule=rule,
+                )
+            except GovIndexError as error:
+                return _empty_changes(), _empty_priorities(), f"no diagnosis: {error.message}"
+            changes = diagnosis.items.select(_CHANGE_COLUMNS)
+            priorities = (
+                diagnosis.priorities.select("tier", "level", "code", "value", "group", "reasons")
+                .rename({"value": "estimate"})
+                .join(snapshot.names, on=["level", "code"], how="left")
+                .select(_PRIORITY_COLUMNS)
+            )
+            note = (
+                f"compared with {diagnosis.previous_year}"
+                + (f" and the term baseline {baseline}" if baseline else "")
+                + f"; changes tested two-sided at {confidence:.0%} where both SEs are published. "
+                "Priority rule: declined since the previous year or baseline, or in group 4."
+            )
+            return changes, priorities, note
+        return (
+            _empty_changes(),
+            _empty_priorities(),
+            f"no published year before {year} to compare with",
+        )
+    lowest = items.filter(pl.col("group") == 4).select(
+        pl.lit(1, pl.Int8).alias("tier"),
+        "level",
+        "code",
+        "name_en",
+        "name_vi",
+        "estimate",
+        "group",
+        pl.lit("in the lowest group (4)").alias("reasons"),
+    )
+    note = "a single microdata run has no earlier year: priorities are the items in group 4"
+    return _empty_changes(), lowest, note
+
+
+@lru_cache(maxsize=64)
+def _record_of_years(snapshot: Snapshot, years: tuple[int, ...]) -> pl.DataFrame:
+    """The official record of only the years a diagnosis compares (shared across provinces)."""
+    return snapshot.record.filter(pl.col("year").is_in(list(years)))
+
+
+def _compared_years(snapshot: Snapshot, kind: str, year: int) -> dict[str, int | None]:
+    """The years a published diagnosis compares with (the same choice as :func:`_diagnosis`)."""
+    years = set(snapshot.record["year"].to_list()) if kind == "published" else set()
+    baseline = term_baseline(year)
+    return {
+        "previous_year": year - 1 if year - 1 in years else None,
+        "baseline_year": baseline if baseline in years and baseline != year else None,
+    }
+
+
+def _empty_changes() -> pl.DataFrame:
+    schema: dict[str, Any] = dict.fromkeys(_CHANGE_COLUMNS, pl.String)
+    for column in ("previous_value", "previous_change", "baseline_value", "baseline_change"):
+        schema[column] = pl.Float64
+    return pl.DataFrame(schema=schema)
+
+
+def _empty_priorities() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={
+            "tier": pl.Int8,
+            "level": pl.String,
+            "code": pl.String,
+            "name_en": pl.String,
+            "name_vi": pl.String,
+            "estimate": pl.Float64,
+            "group": pl.Int32,
+            "reasons": pl.String,
+        }
+    )

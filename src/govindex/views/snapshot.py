@@ -1,0 +1,238 @@
+"""An in-memory, read-only copy of what the dashboard shows, taken from a run store.
+
+Runs never change once stored, so the dashboard reads the store once and answers every
+request from memory: no database connection is shared between request threads, and a
+page costs a few table filters. :meth:`Snapshot.load` is the only place that reads the
+store; a new run becomes visible when the snapshot is taken again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+import polars as pl
+
+from govindex.manifest import RunManifest
+from govindex.storage import RunStore
+
+__all__ = ["DIMENSION_PREFIX", "Snapshot", "normalised_code"]
+
+DIMENSION_PREFIX = "D"
+"""Microdata runs code dimensions ``D1``…``D8``; the official record codes them ``1``…``8``."""
+
+_NAME_COLUMNS = ("level", "code", "name_en", "name_vi")
+
+
+def normalised_code(level: pl.Expr, code: pl.Expr) -> pl.Expr:
+    """Return dimension codes without the ``D`` prefix, so both sources share codes.
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"level": ["dimension", "indicator"], "code": ["D3", "3.1.1"]})
+    >>> frame.select(normalised_code(pl.col("level"), pl.col("code")))["code"].to_list()
+    ['3', '3.1.1']
+    """
+    return (
+        pl.when(level == "dimension")
+        .then(code.str.strip_prefix(DIMENSION_PREFIX))
+        .otherwise(code)
+        .alias("code")
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """The stored runs a dashboard shows, held in memory.
+
+    ``datasets`` has one row per run and year (``run_id``, ``kind``, ``year``,
+    ``synthetic``, ``source``, ``created_at``); ``scores`` the scores of every run that no
+    other run supersedes (codes normalised); ``record`` the official record (long layout)
+    of every published run; ``national`` the national figures of microdata runs; ``names``
+    the English and Vietnamese name of every item code.
+    """
+
+    store_path: str
+    manifests: tuple[RunManifest, ...]
+    datasets: pl.DataFrame
+    scores: pl.DataFrame
+    record: pl.DataFrame
+    national: pl.DataFrame
+    names: pl.DataFrame
+
+    @classmethod
+    def load(cls, store: RunStore) -> Snapshot:
+        """Read every current run of ``store`` into memory.
+
+        Examples
+        --------
+        >>> snapshot = Snapshot.load(RunStore("govindex.duckdb"))  # doctest: +SKIP
+        >>> snapshot.datasets.columns[:3]  # doctest: +SKIP
+        ['run_id', 'kind', 'year']
+        """
+        scores = store.query_scores().with_columns(normalised_code(pl.col("level"), pl.col("code")))
+        current = set(scores["run_id"].unique().to_list())
+        manifests = tuple(m for m in store.list_runs() if m.run_id in current)
+        datasets = _datasets(manifests, scores)
+        records: list[pl.DataFrame] = []
+        nationals: list[pl.DataFrame] = []
+        for manifest in manifests:
+            tables = store.run_tables(manifest.run_id)
+            if manifest.kind == "published" and "official_record" in tables:
+                records.append(store.read_table(manifest.run_id, "official_record"))
+            if manifest.kind == "microdata" and "national" in tables:
+                national = store.read_table(manifest.run_id, "national")
+                nationals.append(
+                    national.with_columns(
+                        pl.lit(manifest.run_id).alias("run_id"),
+                        normalised_code(pl.col("level"), pl.col("code")),
+                    )
+                )
+        record = pl.concat(records, how="diagonal_relaxed") if records else pl.DataFrame()
+        national = pl.concat(nationals, how="diagonal_relaxed") if nationals else pl.DataFrame()
+        return cls(
+            store_path=str(store.path),
+            manifests=manifests,
+            datasets=datasets,
+            scores=scores,
+            record=record,
+            national=national,
+            names=_names(record, scores),
+        )
+
+    def manifest(self, run_id: str) -> RunManifest:
+        """Return the manifest of a run in the snapshot (the caller checked it exists)."""
+        return next(m for m in self.manifests if m.run_id == run_id)
+
+    def describe_run(self, run_id: str) -> dict[str, Any]:
+        """Return what a page says about its source: id, kind, source, synthetic, created."""
+        manifest = self.manifest(run_id)
+        return {
+            "run_id": manifest.run_id,
+            "kind": manifest.kind,
+            "source": manifest.source,
+            "synthetic": manifest.synthetic,
+            "created_at": manifest.created_at,
+            "parameters": _file_names(dict(manifest.parameters)),
+        }
+
+
+def _file_names(value: Any) -> Any:
+    """``value`` with absolute paths cut to file names: a page never shows server folders."""
+    if isinstance(value, str) and value.startswith("/") and value.count("/") > 1:
+        return PurePosixPath(value).name
+    if isinstance(value, dict):
+        return {key: _file_names(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_file_names(item) for item in value]
+    return value
+
+
+def _datasets(manifests: tuple[RunManifest, ...], scores: pl.DataFrame) -> pl.DataFrame:
+    years = scores.group_by("run_id").agg(pl.col("year").unique().sort())
+    by_run = dict(zip(years["run_id"].to_list(), years["year"].to_list(), strict=True))
+    rows = [
+        {
+            "run_id": manifest.run_id,
+            "kind": manifest.kind,
+            "year": int(year),
+            "synthetic": manifest.synthetic,
+            "source": manifest.source,
+            "created_at": str(manifest.created_at),
+        }
+        for manifest in manifests
+        for year in by_run.get(manifest.run_id, [])
+    ]
+    schema = {
+        "run_id": pl.String,
+        "kind": pl.String,
+        "year": pl.Int32,
+        "synthetic": pl.Boolean,
+        "source": pl.String,
+        "created_at": pl.String,
+    }
+    return pl.DataFrame(rows, schema=schema).sort("year", "kind", "created_at")
+
+
+def _names(record: pl.DataFrame, scores: pl.DataFrame) -> pl.DataFrame:
+    """One English and one Vietnamese name per (level, code); the newest year's wording wins."""
+    frames: list[pl.DataFrame] = []
+    if record.height:
+        frames.append(
+            record.filter(pl.col("label_en").is_not_null())
+            .sort("year", descending=True)
+            .select(
+                "level",
+                "code",
+                pl.col("label_en").alias("name_en"),
+                pl.col("label_vi").alias("name_vi"),
+            )
+        )
+    microdata_names = _spec_names()
+    if microdata_names.height:
+        frames.append(microdata_names)
+    frames.append(
+        scores.filter(pl.col("name").is_not_null())
+        .sort("year", descending=True)
+        .select(
+            "level",
+            "code",
+            pl.col("name").alias("name_en"),
+            pl.lit(None, pl.String).alias("name_vi"),
+        )
+    )
+    names = pl.concat(frames, how="vertical_relaxed").unique(
+        subset=["level", "code"], keep="first", maintain_order=True
+    )
+    total = pl.DataFrame(
+        {
+            "level": ["total"],
+            "code": ["total"],
+            "name_en": ["PAPI total"],
+            "name_vi": ["Chỉ số PAPI tổng hợp"],
+        }
+    )
+    return (
+        pl.concat([total, names.filter(pl.col("level") != "total")], how="vertical_relaxed")
+        .with_columns(pl.col("name_vi").fill_null(pl.col("name_en")))
+        .select(_NAME_COLUMNS)
+    )
+
+
+def _spec_names() -> pl.DataFrame:
+    """Names of the bundled spec's items (the Vietnamese wording of microdata items)."""
+    from govindex.spec import load_spec
+    from govindex.spec.bundled import default_spec_path
+
+    spec = load_spec(default_spec_path(2024))
+    rows: list[dict[str, str]] = []
+    for dimension in spec.dimensions:
+        code = dimension.code.removeprefix(DIMENSION_PREFIX)
+        rows.append(
+            {
+                "level": "dimension",
+                "code": code,
+                "name_en": dimension.name.en,
+                "name_vi": dimension.name.vi,
+            }
+        )
+        for sub_dimension in dimension.sub_dimensions:
+            rows.append(
+                {
+                    "level": "subdimension",
+                    "code": sub_dimension.code,
+                    "name_en": sub_dimension.name.en,
+                    "name_vi": sub_dimension.name.vi,
+                }
+            )
+    for indicator in spec.indicators:
+        rows.append(
+            {
+                "level": "indicator",
+                "code": indicator.code,
+                "name_en": indicator.name.en,
+                "name_vi": indicator.name.vi,
+            }
+        )
+    return pl.DataFrame(rows, schema=dict.fromkeys(_NAME_COLUMNS, pl.String))

@@ -1,0 +1,95 @@
+"""The one shape every dashboard page, API answer, download and report is made from.
+
+A :class:`View` is a page's data: the parameters that made it, descriptive metadata and
+named tables. The HTML page, its JSON twin, the CSV/XLSX/JSON downloads and the PDF
+report all render the same view, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import MappingProxyType
+from typing import Any
+
+import polars as pl
+
+from govindex.errors import NotFound
+
+__all__ = ["View", "json_value"]
+
+
+def json_value(value: Any) -> Any:
+    """Return ``value`` as JSON can carry it: NaN and infinities become ``None``.
+
+    Examples
+    --------
+    >>> json_value(float("nan")), json_value(2.5), json_value((1, 2))
+    (None, 2.5, [1, 2])
+    """
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, Mapping):
+        return {str(key): json_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_value(item) for item in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True, eq=False)
+class View:
+    """A page's data: ``kind``, the ``parameters`` that made it, ``meta`` and ``tables``.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> view = View("overview", {"year": 2024}, {}, {"ranking": pl.DataFrame({"a": [1.0]})})
+    >>> view.to_dict()["tables"]["ranking"]["rows"]
+    [{'a': 1.0}]
+    """
+
+    kind: str
+    parameters: Mapping[str, Any]
+    meta: Mapping[str, Any]
+    tables: Mapping[str, pl.DataFrame] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
+        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        object.__setattr__(self, "tables", MappingProxyType(dict(self.tables)))
+
+    def table(self, name: str) -> pl.DataFrame:
+        """Return one table; raise :class:`NotFound` naming the tables there are.
+
+        Examples
+        --------
+        >>> View("x", {}, {}, {"a": pl.DataFrame()}).table("a").height
+        0
+        """
+        if name not in self.tables:
+            known = ", ".join(self.tables)
+            msg = f"the {self.kind} view has no table `{name}` (tables: {known})."
+            raise NotFound(msg, where="table", found=name, expected=known)
+        return self.tables[name]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the view as JSON-ready data (the page's JSON twin).
+
+        Tables are ``{"columns": [...], "rows": [{column: value}, ...]}``.
+        """
+        return {
+            "view": self.kind,
+            "parameters": json_value(dict(self.parameters)),
+            "meta": json_value(dict(self.meta)),
+            "tables": {
+                name: {
+                    "columns": list(frame.columns),
+                    "rows": [json_value(row) for row in frame.iter_rows(named=True)],
+                }
+                for name, frame in self.tables.items()
+            },
+        }

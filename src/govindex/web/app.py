@@ -1,0 +1,173 @@
+"""The web app: the dashboard's pages, their data twins and downloads, in one FastAPI app.
+
+``create_app(dashboard)`` builds it around a loaded :class:`~govindex.views.Dashboard`;
+there is no global app object. Answers are built in a worker thread (views and rendering
+are plain Python) and kept by URL, so each URL is computed once per process.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+from starlette.staticfiles import StaticFiles
+
+from govindex import __version__
+from govindex.views import Dashboard
+from govindex.web.addresses import (
+    Language,
+    PageAddress,
+    build_view,
+    canonical_address,
+    download_stem,
+)
+from govindex.web.downloads import csv_bytes, json_bytes, xlsx_bytes
+from govindex.web.errors import WebError, install_error_handlers
+from govindex.web.links import AppLinks
+from govindex.web.rendering import PageRenderer
+from govindex.web.response_cache import CachedAnswer, ResponseCache, ServeCached, cache_key
+from govindex.web.routes import Format, page_router
+
+__all__ = ["PageService", "create_app", "create_app_for_store", "static_folder"]
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_DESCRIPTION = """
+Open data of the govindex dashboard: PAPI provincial governance scores with their
+uncertainty, ranks, rank intervals and performance groups.
+
+Every page has a JSON twin at the same path plus `.json`, with the same query parameters,
+and downloads at `.csv?table=...` and `.xlsx`. Errors are
+`{"ok": false, "error": {"status", "type", "message", "where", "found", "expected", "hint"}}`.
+Runs computed from SYNTHETIC microdata say so (`meta.synthetic`, a `synthetic` column).
+"""
+
+
+def static_folder() -> Path:
+    """The folder of the dashboard's static assets (CSS, JS, vendored charts, maps)."""
+    return Path(str(resources.files("govindex.web").joinpath("static")))
+
+
+class PageService:
+    """Answers a page address in a format, from the cache or by rendering its view.
+
+    Examples
+    --------
+    >>> service = PageService(dashboard)  # doctest: +SKIP
+    >>> service.build(PageAddress("overview", year=2024), "json", None, "").media_type  # doctest: +SKIP
+    'application/json'
+    """
+
+    def __init__(self, dashboard: Dashboard, cache: ResponseCache | None = None) -> None:
+        self.dashboard = dashboard
+        self.renderer = PageRenderer(dashboard)
+        self.cache = cache or ResponseCache()
+
+    async def answer(
+        self, request: Request, address: PageAddress, answer_format: Format, table: str | None
+    ) -> Response:
+        """The answer to ``request`` (kept for the next request of the same URL)."""
+        root = request.scope.get("root_path", "")
+        answer = await run_in_threadpool(self.build, address, answer_format, table, root)
+        self.cache.put(cache_key(root, request.url.path, request.url.query), answer)
+        return Response(answer.body, media_type=answer.media_type, headers=dict(answer.headers))
+
+    def build(
+        self, address: PageAddress, answer_format: Format, table: str | None, root: str
+    ) -> CachedAnswer:
+        """Render the view at ``address`` as ``answer_format``."""
+        if address.kind == "compare" and not address.provinces:
+            # A bare /compare opens on the year's leading provinces, ready to be changed.
+            leading = self.renderer.leading_provinces(address.year, address.run)
+            address = address.with_changes(provinces=leading)
+        view = build_view(self.dashboard, address)
+        stem = download_stem(view)
+        if answer_format == "json":
+            disposition = f'inline; filename="{stem}.json"'
+            return CachedAnswer(
+                json_bytes(view), "application/json", (("content-disposition", disposition),)
+            )
+        if answer_format == "csv":
+            name = table or next(iter(view.tables))
+            disposition = f'attachment; filename="{stem}-{name}.csv"'
+            return CachedAnswer(
+                csv_bytes(view, name),
+                "text/csv; charset=utf-8",
+                (("content-disposition", disposition),),
+            )
+        if answer_format == "xlsx":
+            disposition = f'attachment; filename="{stem}.xlsx"'
+            return CachedAnswer(xlsx_bytes(view), _XLSX, (("content-disposition", disposition),))
+        canonical = canonical_address(view, address.language)
+        html = self.renderer.page(view, canonical, AppLinks(root))
+        return CachedAnswer(html.encode("utf-8"), "text/html; charset=utf-8")
+
+    def error_page(self, error: WebError, request: Request) -> str:
+        """The HTML page of an error, in the language the request asked for."""
+        language: Language = "en" if request.query_params.get("lang") == "en" else "vi"
+        root = request.scope.get("root_path", "")
+        urls = {
+            code: str(request.url.include_query_params(lang=code)).removeprefix(
+                str(request.base_url).rstrip("/")
+            )
+            for code in ("vi", "en")
+        }
+        return self.renderer.error(error, language, AppLinks(root), urls)
+
+
+def create_app(dashboard: Dashboard, *, cache: ResponseCache | None = None) -> FastAPI:
+    """The dashboard and open-data API of ``dashboard``'s store.
+
+    Examples
+    --------
+    >>> from fastapi.testclient import TestClient  # doctest: +SKIP
+    >>> client = TestClient(create_app(Dashboard.open("govindex.duckdb")))  # doctest: +SKIP
+    >>> client.get("/overview.json?year=2024").json()["ok"]  # doctest: +SKIP
+    True
+    """
+    service = PageService(dashboard, cache)
+    app = FastAPI(
+        title="govindex",
+        version=__version__,
+        description=_DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+    )
+    _install_offline_docs(app)
+    app.state.service = service
+    install_error_handlers(app, service.error_page)
+    app.include_router(page_router(service.answer))
+    app.mount("/static", StaticFiles(directory=static_folder()), name="static")
+    # Outermost: a URL answered before is sent again without routing.
+    app.add_middleware(ServeCached, cache=service.cache)
+    return app
+
+
+def _install_offline_docs(app: FastAPI) -> None:
+    """Serve Swagger UI at /docs from the vendored copy: FastAPI's default loads it from a CDN."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+
+    @app.get("/docs", include_in_schema=False)
+    def documentation() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="govindex API",
+            swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+            # No badge from the public validator service: the page must work offline.
+            swagger_ui_parameters={"validatorUrl": None},
+        )
+
+
+def create_app_for_store(path: str | Path | None) -> FastAPI:
+    """:func:`create_app` for the store at ``path`` (read once, into memory).
+
+    Examples
+    --------
+    >>> app = create_app_for_store("govindex.duckdb")  # doctest: +SKIP
+    """
+    return create_app(Dashboard.open(path))

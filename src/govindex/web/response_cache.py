@@ -1,0 +1,115 @@
+"""Answers already given, kept as bytes and sent again without routing or rendering.
+
+The store snapshot never changes while the app runs, so a successful answer for one URL
+is the answer for that URL until the app restarts. Answers are kept in a bounded LRU (by
+count and by bytes); :class:`ServeCached` sends a kept answer before the request reaches
+FastAPI at all, which keeps a warm JSON twin at tens of microseconds of server time.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from threading import Lock
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+__all__ = ["CachedAnswer", "ResponseCache", "ServeCached", "cache_key"]
+
+
+@dataclass(frozen=True)
+class CachedAnswer:
+    """A complete 200 answer: body and headers."""
+
+    body: bytes
+    media_type: str
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def raw_headers(self) -> list[tuple[bytes, bytes]]:
+        """The headers as ASGI sends them."""
+        headers = [
+            (b"content-type", self.media_type.encode("latin-1")),
+            (b"content-length", str(len(self.body)).encode("latin-1")),
+        ]
+        headers += [
+            (name.encode("latin-1"), value.encode("latin-1")) for name, value in self.headers
+        ]
+        return headers
+
+
+def cache_key(root_path: str, path: str, query: str) -> str:
+    """The key of one URL (the raw query string: parameter order is part of the URL).
+
+    Examples
+    --------
+    >>> cache_key("", "/overview.json", "year=2024")
+    '/overview.json?year=2024'
+    """
+    return f"{root_path}{path}?{query}"
+
+
+class ResponseCache:
+    """A thread-safe LRU of answers, bounded by entries and total bytes.
+
+    Examples
+    --------
+    >>> cache = ResponseCache(max_entries=1)
+    >>> cache.put("a", CachedAnswer(b"1", "text/plain"))
+    >>> cache.put("b", CachedAnswer(b"2", "text/plain"))
+    >>> cache.get("a") is None, cache.get("b").body
+    (True, b'2')
+    """
+
+    def __init__(self, max_entries: int = 4096, max_bytes: int = 256 * 2**20) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._answers: OrderedDict[str, CachedAnswer] = OrderedDict()
+        self._bytes = 0
+        self._lock = Lock()
+
+    def get(self, key: str) -> CachedAnswer | None:
+        """The answer kept for ``key`` (now the most recently used), or ``None``."""
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def put(self, key: str, answer: CachedAnswer) -> None:
+        """Keep ``answer``; drop the least recently used answers beyond the bounds."""
+        if len(answer.body) > self.max_bytes:
+            return
+        with self._lock:
+            previous = self._answers.pop(key, None)
+            if previous is not None:
+                self._bytes -= len(previous.body)
+            self._answers[key] = answer
+            self._bytes += len(answer.body)
+            while len(self._answers) > self.max_entries or self._bytes > self.max_bytes:
+                _, dropped = self._answers.popitem(last=False)
+                self._bytes -= len(dropped.body)
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+
+class ServeCached:
+    """ASGI middleware: answer a GET from the cache if its URL was answered before."""
+
+    def __init__(self, app: ASGIApp, cache: ResponseCache) -> None:
+        self.app = app
+        self.cache = cache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            key = cache_key(
+                scope.get("root_path", ""), scope["path"], scope["query_string"].decode("latin-1")
+            )
+            answer = self.cache.get(key)
+            if answer is not None:
+                await send(
+                    {"type": "http.response.start", "status": 200, "headers": answer.raw_headers()}
+                )
+                await send({"type": "http.response.body", "body": answer.body})
+                return
+        await self.app(scope, receive, send)

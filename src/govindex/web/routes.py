@@ -1,0 +1,211 @@
+"""The routes: every page at its path, and its JSON, CSV and XLSX twins beside it.
+
+``/overview`` is the page, ``/overview.json`` its data, ``/overview.csv?table=ranking`` one
+table and ``/overview.xlsx`` all of them; all four take the same typed query parameters,
+so the OpenAPI document at ``/docs`` lists every choice and its allowed values.
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from govindex.web.addresses import Language, PageAddress
+from govindex.web.errors import ERROR_PAGE_RESPONSES, ERROR_RESPONSES
+
+__all__ = ["Answer", "Format", "page_router"]
+
+Format = Literal["html", "json", "csv", "xlsx"]
+Answer = Callable[[Request, PageAddress, Format, str | None], Awaitable[Response]]
+"""Builds (or finds) the answer for a page address in a format (the app's page service)."""
+
+Level = Literal["total", "dimension", "subdimension", "indicator"]
+ComparedLevel = Literal["dimension", "subdimension", "indicator"]
+Geography = Literal["63", "34"]
+
+LanguageQuery = Annotated[
+    Language, Query(description="Language of every label: `vi` (default) or `en`.")
+]
+YearQuery = Annotated[
+    int | None, Query(description="Survey year (default: the newest published year).")
+]
+RunQuery = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[0-9a-f]{4,64}$",
+        description="Run id or unique prefix (default: the published PAPI record of the year).",
+    ),
+]
+LevelQuery = Annotated[Level, Query(description="Level of the item.")]
+CodeQuery = Annotated[
+    str,
+    Query(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$",
+        description="Item code: `total`, a dimension `1`–`8`, a sub-dimension `4.1`, an indicator `4.1.2`.",
+    ),
+]
+GeographyQuery = Annotated[
+    Geography,
+    Query(description="`63` former provinces, or `34` provincial units of July 2025 (derived)."),
+]
+TableQuery = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[a-z_]{1,32}$",
+        description="The table to download (default: the view's first table).",
+    ),
+]
+ProvinceList = Annotated[
+    list[str],
+    Query(
+        description="Provinces to compare (2–8), any spelling; repeat the parameter.",
+        max_length=8,
+    ),
+]
+
+
+def _overview(
+    year: YearQuery = None,
+    run: RunQuery = None,
+    level: LevelQuery = "total",
+    code: CodeQuery = "total",
+    geo: GeographyQuery = "63",
+) -> PageAddress:
+    return PageAddress("overview", year=year, run=run, level=level, code=code, geography=geo)
+
+
+def _profile(
+    name: Annotated[
+        str,
+        Path(
+            min_length=1,
+            max_length=64,
+            description="Province, any spelling (`Ha Noi`, `Hà Nội`, `ha-noi`).",
+        ),
+    ],
+    year: YearQuery = None,
+    run: RunQuery = None,
+) -> PageAddress:
+    return PageAddress("profile", year=year, run=run, province=name)
+
+
+def _compare(
+    province: ProvinceList = [],  # noqa: B006 - FastAPI reads the default, never mutates it
+    year: YearQuery = None,
+    run: RunQuery = None,
+    level: Annotated[ComparedLevel, Query(description="Level compared.")] = "dimension",
+) -> PageAddress:
+    return PageAddress("compare", year=year, run=run, level=level, provinces=tuple(province))
+
+
+def _indicator(
+    level: LevelQuery = "total",
+    code: CodeQuery = "total",
+    run: RunQuery = None,
+) -> PageAddress:
+    return PageAddress("indicator", run=run, level=level, code=code)
+
+
+def _runs() -> PageAddress:
+    return PageAddress("runs")
+
+
+_PAGES: tuple[tuple[str, str, Callable[..., PageAddress], str], ...] = (
+    ("/overview", "overview", _overview, "Every province's score on one item in one year"),
+    ("/province/{name}", "profile", _profile, "One province: dimensions, drill-down, trends"),
+    ("/compare", "compare", _compare, "Two to eight provinces side by side"),
+    ("/indicator", "indicator", _indicator, "One item across provinces and years"),
+    ("/runs", "runs", _runs, "The stored runs (published record and microdata runs)"),
+)
+
+_DATA_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    200: {"description": "The view as JSON: `{ok, view, parameters, meta, tables}`"},
+}
+
+
+def _register(
+    router: APIRouter,
+    path: str,
+    name: str,
+    dependency: Callable[..., PageAddress],
+    summary: str,
+    answer: Answer,
+) -> None:
+    # The data twins are registered first: `/province/{name}` would also match `x.json`.
+    Address = Annotated[PageAddress, Depends(dependency)]
+
+    async def as_json(request: Request, address: Address, lang: LanguageQuery = "vi") -> Response:
+        return await answer(request, address.with_language(lang), "json", None)
+
+    async def as_csv(
+        request: Request, address: Address, table: TableQuery = None, lang: LanguageQuery = "vi"
+    ) -> Response:
+        return await answer(request, address.with_language(lang), "csv", table)
+
+    async def as_xlsx(request: Request, address: Address, lang: LanguageQuery = "vi") -> Response:
+        return await answer(request, address.with_language(lang), "xlsx", None)
+
+    async def as_html(request: Request, address: Address, lang: LanguageQuery = "vi") -> Response:
+        return await answer(request, address.with_language(lang), "html", None)
+
+    router.add_api_route(
+        f"{path}.json",
+        as_json,
+        methods=["GET"],
+        name=f"{name}_json",
+        summary=f"{summary} (JSON)",
+        response_model=dict[str, Any],
+        responses=_DATA_RESPONSES,
+        tags=["data"],
+    )
+    router.add_api_route(
+        f"{path}.csv",
+        as_csv,
+        methods=["GET"],
+        name=f"{name}_csv",
+        summary=f"{summary} (one table as CSV)",
+        response_class=Response,
+        responses={**ERROR_RESPONSES, 200: {"content": {"text/csv": {}}}},
+        tags=["downloads"],
+    )
+    router.add_api_route(
+        f"{path}.xlsx",
+        as_xlsx,
+        methods=["GET"],
+        name=f"{name}_xlsx",
+        summary=f"{summary} (every table as XLSX)",
+        response_class=Response,
+        responses={
+            **ERROR_RESPONSES,
+            200: {
+                "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}
+            },
+        },
+        tags=["downloads"],
+    )
+    router.add_api_route(
+        path,
+        as_html,
+        methods=["GET"],
+        name=name,
+        summary=f"{summary} (page)",
+        response_class=HTMLResponse,
+        responses=ERROR_PAGE_RESPONSES,
+        tags=["pages"],
+    )
+
+
+def page_router(answer: Answer) -> APIRouter:
+    """Every page route, answered by ``answer``."""
+    router = APIRouter()
+
+    @router.get("/", include_in_schema=False)
+    async def home(request: Request) -> RedirectResponse:
+        query = request.url.query
+        return RedirectResponse(f"overview?{query}" if query else "overview", status_code=302)
+
+    for path, name, dependency, summary in _PAGES:
+        _register(router, path, name, dependency, summary, answer)
+    return router

@@ -1,0 +1,293 @@
+"""The dashboard as static files: every page a folder with ``index.html``, its data beside it.
+
+Layout (``<lang>`` is ``vi`` or ``en``; items are ``total`` or ``dimension-<code>``)::
+
+    index.html                              → opens vi/overview/<newest year>/total/63/
+    <lang>/overview/<year>/<item>/<63|34>/  index.html
+    <lang>/province/<province-slug>/<year>/ index.html
+    <lang>/indicator/<item>/                index.html
+    <lang>/runs/                            index.html
+    data/<the same path without <lang>>/    data.json and one CSV per table (the data are
+                                            the same in every language, so written once)
+    static/                                 the app's CSS, JS, vendored charts and maps
+    README.txt
+
+Every link is relative, so the folder works from ``file://`` or under any path of any web
+server. The site shows the published record (microdata runs, comparisons, sub-dimension
+and indicator overviews are served by ``govindex serve``). The folder is built beside the
+target and renamed into place, so a failed export leaves the previous site untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from govindex.errors import SpecError
+from govindex.views import Dashboard
+from govindex.web.addresses import Language, PageAddress, build_view, item_slug, slug
+from govindex.web.app import static_folder
+from govindex.web.downloads import csv_bytes, json_bytes
+from govindex.web.links import RelativeLinks
+from govindex.web.rendering import PageRenderer
+
+__all__ = ["SITE_MARKER", "SiteReport", "export_site", "plan_site"]
+
+SITE_MARKER = ".govindex-site"
+"""A file in every exported site: only such a folder (or an empty one) is replaced."""
+
+_OVERVIEW_LEVELS = ("total", "dimension")
+_MAPS = {"63": "provinces-63.geojson", "34": "units-34.geojson"}
+
+Progress = Callable[[int, int], None]
+"""Called with (pages written, pages planned) as the export goes."""
+
+
+@dataclass(frozen=True)
+class SiteReport:
+    """What an export wrote."""
+
+    folder: Path
+    pages: int
+    files: int
+    bytes: int
+
+
+def _site_path(address: PageAddress) -> str:
+    language = address.language
+    if address.kind == "overview":
+        item = item_slug(address.level or "total", address.code or "total")
+        return f"{language}/overview/{address.year}/{item}/{address.geography}/index.html"
+    if address.kind == "profile":
+        return f"{language}/province/{slug(address.province or '')}/{address.year}/index.html"
+    if address.kind == "indicator":
+        item = item_slug(address.level or "total", address.code or "total")
+        return f"{language}/indicator/{item}/index.html"
+    return f"{language}/runs/index.html"
+
+
+def _data_folder(path: str) -> str:
+    """``vi/overview/2024/total/63/index.html`` → ``data/overview/2024/total/63``."""
+    return "data/" + os.path.dirname(path).split("/", 1)[1]
+
+
+def plan_site(
+    dashboard: Dashboard,
+    languages: Sequence[Language],
+    years: Sequence[int] | None = None,
+) -> dict[PageAddress, str]:
+    """Every page of the site and its file (site-relative), in writing order.
+
+    ``years`` limits the overviews and profiles to those published years (default: all).
+
+    Examples
+    --------
+    >>> plan = plan_site(dashboard, ["vi"])  # doctest: +SKIP
+    >>> plan[PageAddress("runs", "vi")]  # doctest: +SKIP
+    'vi/runs/index.html'
+    """
+    renderer_facts = PageRenderer(dashboard).facts
+    addresses: list[PageAddress] = []
+    indicator_items: dict[tuple[str, str], None] = {}
+    for language in languages:
+        for year in renderer_facts.published_years:
+            if years is not None and year not in years:
+                continue
+            items = [
+                item
+                for item in renderer_facts.items(year=year)
+                if item["level"] in _OVERVIEW_LEVELS
+            ]
+            for item in items:
+                indicator_items.setdefault((item["level"], item["code"]), None)
+                for geography in _MAPS:
+                    addresses.append(
+                        PageAddress(
+                            "overview",
+                            language,
+                            year=year,
+                            level=item["level"],
+                            code=item["code"],
+                            geography=geography,
+                        )
+                    )
+            ranking = dashboard.overview(year=year).table("ranking")
+            addresses += [
+                PageAddress("profile", language, year=year, province=province)
+                for province in ranking["province"].to_list()
+            ]
+        addresses += [
+            PageAddress("indicator", language, level=level, code=code)
+            for level, code in indicator_items
+        ]
+        addresses.append(PageAddress("runs", language))
+    return {address: _site_path(address) for address in addresses}
+
+
+def _check_target(folder: Path) -> None:
+    if folder.exists() and (
+        not folder.is_dir() or (any(folder.iterdir()) and not (folder / SITE_MARKER).exists())
+    ):
+        msg = f"{folder} exists and is not a site govindex exported; it is left untouched."
+        raise SpecError(
+            msg,
+            where="DIR",
+            found=str(folder),
+            hint="choose a new or empty folder, or one an earlier export-site wrote",
+        )
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _opening(plan: dict[PageAddress, str], renderer: PageRenderer, language: Language) -> str:
+    """The site's ``index.html``: straight to the newest year's overview."""
+    newest = PageAddress(
+        "overview",
+        language,
+        year=renderer.facts.latest_year,
+        level="total",
+        code="total",
+        geography="63",
+    )
+    target = plan.get(newest) or next(iter(plan.values()))
+    return (
+        '<!doctype html><html><head><meta charset="utf-8">'
+        f'<meta http-equiv="refresh" content="0; url={target}"><title>govindex</title></head>'
+        f'<body><a href="{target}">govindex</a></body></html>\n'
+    )
+
+
+def _copy_static(target: Path) -> None:
+    shutil.copytree(static_folder(), target, ignore=shutil.ignore_patterns("__pycache__"))
+    # Pages opened from file:// cannot fetch the map files; scripts can still load them.
+    inline = target / "maps-inline"
+    inline.mkdir()
+    for name in _MAPS.values():
+        outlines = (target / "maps" / name).read_text("utf-8")
+        script = (
+            "window.GOVINDEX_MAPS = window.GOVINDEX_MAPS || {};\n"
+            f"window.GOVINDEX_MAPS[{json.dumps(name)}] = {outlines.strip()};\n"
+        )
+        (inline / f"{name.removesuffix('.geojson')}.js").write_text(script, "utf-8")
+
+
+def _readme(languages: Sequence[str], pages: int) -> str:
+    return f"""govindex dashboard: static export
+=================================
+
+Open index.html in a browser, or serve this folder with any web server (from any
+path). {pages} pages in {", ".join(languages)}; every link is relative.
+
+What is here:
+- <lang>/overview/<year>/<item>/<63|34>/ : every published year, the total and each
+  dimension, on the 63 former provinces and on the 34 units of July 2025 (derived);
+- <lang>/province/<province>/<year>/ : every province's profile in every published year;
+- <lang>/indicator/<item>/ : the total and each dimension across provinces and years;
+- <lang>/runs/ : the stored runs.
+The data of every page (data.json and one CSV per table) are in data/, under the page's
+path without the language: data/overview/2024/total/63/ranking.csv, for example.
+
+Left out, to keep the export small (the full cross product of choices is not finite):
+overviews of sub-dimensions and indicators, comparisons of provinces, XLSX downloads and
+pages of microdata runs. Run `govindex serve` for all of them.
+
+Maps: {_attribution()} (static/maps/LICENSE-ODbL.md).
+"""
+
+
+def _attribution() -> str:
+    from govindex.web.rendering import map_attribution
+
+    return map_attribution()
+
+
+def export_site(
+    dashboard: Dashboard,
+    folder: Path,
+    languages: Sequence[Language] = ("vi", "en"),
+    *,
+    years: Sequence[int] | None = None,
+    progress: Progress | None = None,
+) -> SiteReport:
+    """Write the static site of ``dashboard`` to ``folder`` (replaced atomically).
+
+    Examples
+    --------
+    >>> export_site(dashboard, Path("site"), ["vi", "en"]).pages  # doctest: +SKIP
+    2272
+    """
+    folder = folder.resolve()
+    _check_target(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    renderer = PageRenderer(dashboard)
+    plan = plan_site(dashboard, languages, years)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        _write_pages(dashboard, renderer, plan, staging, progress)
+        _copy_static(staging / "static")
+        _write(staging / "index.html", _opening(plan, renderer, languages[0]).encode("utf-8"))
+        _write(staging / "README.txt", _readme(languages, len(plan)).encode("utf-8"))
+        (staging / SITE_MARKER).write_text("govindex export-site\n", "utf-8")
+        _replace(folder, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    files = [path for path in folder.rglob("*") if path.is_file()]
+    return SiteReport(folder, len(plan), len(files), sum(path.stat().st_size for path in files))
+
+
+def _write_pages(
+    dashboard: Dashboard,
+    renderer: PageRenderer,
+    plan: dict[PageAddress, str],
+    staging: Path,
+    progress: Progress | None,
+) -> None:
+    def locate_data(address: PageAddress) -> str | None:
+        path = plan.get(address)
+        return None if path is None else _data_folder(path)
+
+    written: set[str] = set()
+    for number, (address, path) in enumerate(plan.items(), start=1):
+        view = build_view(dashboard, address)
+        scripts = (
+            [f"maps-inline/{_MAPS[address.geography].removesuffix('.geojson')}.js"]
+            if address.kind == "overview" and address.geography
+            else []
+        )
+        links = RelativeLinks(path, plan.get, locate_data)
+        html = renderer.page(view, address, links, scripts=scripts)
+        _write(staging / path, html.encode("utf-8"))
+        data = _data_folder(path)
+        if data not in written:
+            written.add(data)
+            _write(staging / data / "data.json", json_bytes(view))
+            for table in view.tables:
+                _write(staging / data / f"{table}.csv", csv_bytes(view, table))
+        if progress is not None:
+            progress(number, len(plan))
+
+
+def _replace(folder: Path, staging: Path) -> None:
+    """Put ``staging`` where ``folder`` is, keeping the old site until the new one is in."""
+    os.chmod(staging, 0o755)
+    if not folder.exists():
+        staging.rename(folder)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{folder.name}-old-", dir=folder.parent))
+    retired.rmdir()
+    folder.rename(retired)
+    try:
+        staging.rename(folder)
+    except BaseException:
+        retired.rename(folder)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

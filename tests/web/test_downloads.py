@@ -1,0 +1,97 @@
+"""Downloads: CSV per table, XLSX with a parameters sheet, the JSON twin; labelled, private."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+
+
+def _csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def test_csv_holds_the_ranking_rows_and_is_named(client) -> None:
+    answer = client.get("/overview.csv?year=2024&table=ranking")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert (
+        'filename="papi-overview-2024-total-ranking.csv"' in answer.headers["content-disposition"]
+    )
+    rows = _csv(answer.content.decode("utf-8"))
+    twin = client.get("/overview.json?year=2024").json()["tables"]["ranking"]["rows"]
+    assert [row["province"] for row in rows] == [row["province"] for row in twin]
+    assert {row["synthetic"] for row in rows} == {"false"}
+    hanoi = next(row for row in rows if row["province"] == "Ha Noi")
+    assert hanoi["province_vi"] == "Hà Nội"
+    assert (
+        abs(
+            float(hanoi["estimate"])
+            - next(r for r in twin if r["province"] == "Ha Noi")["estimate"]
+        )
+        < 1e-9
+    )
+
+
+def test_csv_defaults_to_the_first_table(client) -> None:
+    rows = _csv(client.get("/province/Ha%20Noi.csv?year=2024").content.decode("utf-8"))
+    assert rows[0]["level"] == "total"
+
+
+def test_xlsx_has_one_sheet_per_table_and_the_parameters(client) -> None:
+    answer = client.get("/province/Ha%20Noi.xlsx?year=2023")
+    assert answer.status_code == 200
+    assert 'filename="papi-profile-ha-noi-2023.xlsx"' in answer.headers["content-disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(answer.content), read_only=True)
+    twin = client.get("/province/Ha%20Noi.json?year=2023").json()
+    assert workbook.sheetnames == [*twin["tables"], "parameters"]
+    items = list(workbook["items"].iter_rows(values_only=True))
+    assert (
+        list(items[0][: len(twin["tables"]["items"]["columns"])])
+        == twin["tables"]["items"]["columns"]
+    )
+    assert len(items) - 1 == len(twin["tables"]["items"]["rows"])
+    parameters = dict(workbook["parameters"].iter_rows(min_row=2, values_only=True))
+    assert parameters["province"] == "Ha Noi"
+    assert parameters["year"] == "2023"
+    assert parameters["synthetic"] == "false"
+
+
+def test_synthetic_downloads_stay_labelled(client, synthetic_run: str) -> None:
+    rows = _csv(client.get(f"/overview.csv?run={synthetic_run}").content.decode("utf-8"))
+    assert {row["synthetic"] for row in rows} == {"true"}
+    answer = client.get(f"/overview.xlsx?run={synthetic_run}")
+    assert "SYNTHETIC" in answer.headers["content-disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(answer.content), read_only=True)
+    parameters = dict(workbook["parameters"].iter_rows(min_row=2, values_only=True))
+    assert parameters["synthetic"] == "true"
+    assert "SYNTHETIC" in parameters["note"]
+    assert client.get(f"/overview.json?run={synthetic_run}").json()["meta"]["synthetic"] is True
+
+
+def test_the_json_twin_is_named_and_inline(client) -> None:
+    answer = client.get("/overview.json?year=2024&level=dimension&code=4&geo=34")
+    assert answer.headers["content-disposition"] == (
+        'inline; filename="papi-overview-2024-dimension-4-34-units.json"'
+    )
+
+
+def test_no_route_publishes_server_paths(client, web_store, synthetic_run: str) -> None:
+    store_path = str(web_store[0])
+    folder = str(web_store[0].parent)
+    for path in (
+        "/runs.json",
+        f"/overview.json?run={synthetic_run}",
+        f"/overview.xlsx?run={synthetic_run}",
+        "/runs.csv",
+    ):
+        body = client.get(path).content.decode("utf-8", "replace")
+        assert store_path not in body, path
+        assert folder not in body, path
+    runs = client.get("/runs.json").json()
+    assert "store" not in runs["meta"]
+    inputs = client.get(f"/overview.json?run={synthetic_run}").json()["meta"]["run"]["parameters"][
+        "inputs"
+    ]
+    assert inputs == {"data": "papi-2024-synthetic.parquet", "spec": "papi-2024.yaml"}
