@@ -10,3 +10,16 @@ def test_survey_benchmark_runs_and_reports_every_figure() -> None:
     for key in ("taylor_seconds", "jkn_seconds", "taylor_ratio_to_bound", "jkn_ratio_to_bound"):
         assert results[key] > 0
     assert results["rows"] == 18_900
+
+
+def test_web_benchmark_runs_and_reports_every_figure(demo_store: object) -> None:
+    from pathlib import Path
+
+    from benchmarks.bench_web import run as run_web
+
+    results = run_web(rounds=3, clients=5, store=Path(str(demo_store)))
+    for key in ("profile", "baseline_runs_json", "profile_cold_single_client"):
+        figures = results[key]
+        assert figures["requests"] > 0  # type: ignore[index]
+        assert figures["p95_ms"] > 0  # type: ignore[index]
+    assert results["p95_ratio_to_baseline"] > 0  # type: ignore[operator]
