@@ -24,6 +24,7 @@ BUILT_KEYS = {
     "kind.": ["published", "microdata"],
     "geography.": ["63", "34"],
     "nav.": ["overview", "compare", "indicator", "runs"],
+    "reason.": ["significant", "not_significant", "no_se"],
 }
 
 

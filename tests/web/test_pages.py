@@ -191,3 +191,16 @@ def test_a_bare_comparison_opens_on_the_leading_provinces(client) -> None:
     assert len(data["parameters"]["provinces"]) == 3
     ranking = client.get("/overview.json").json()["tables"]["ranking"]["rows"]
     assert data["parameters"]["provinces"] == [row["province"] for row in ranking[:3]]
+
+
+def test_a_vietnamese_profile_has_no_english_prose(client) -> None:
+    import re
+
+    page = client.get("/province/Ha%20Noi?year=2024&lang=vi").text
+    english = re.findall(r'<(?!a\b)[^>]*\blang="en"[^>]*>', page)
+    assert english == [], english
+    assert "giảm so với năm 2023" in page
+    assert "tái cấu trúc năm 2018" in page
+    assert "so sánh với năm 2023 và năm gốc của nhiệm kỳ 2021" in page
+    english_page = client.get("/province/Ha%20Noi?year=2024&lang=en").text
+    assert "declined since 2023" in english_page

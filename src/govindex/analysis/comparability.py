@@ -33,6 +33,7 @@ class ComparabilityBreak:
     scope: tuple[str, ...]
     reason: str
     source: str
+    reason_vi: str = ""
 
     def covers(self, code: str) -> bool:
         """Whether ``code`` is one of the items this break affects."""
@@ -66,6 +67,7 @@ def load_comparability_breaks() -> tuple[ComparabilityBreak, ...]:
             scope=tuple(part.strip() for part in row["scope"].split(";") if part.strip()),
             reason=row["reason"],
             source=row["source"],
+            reason_vi=row.get("reason_vi") or "",
         )
         for row in csv.DictReader(text.splitlines())
     )

@@ -120,7 +120,12 @@ def profile(
         "baseline_year": compared.get("baseline_year"),
         "years": sorted(set(snapshot.datasets["year"].to_list())),
         "breaks": [
-            {"year": item.year, "scope": list(item.scope), "reason": item.reason}
+            {
+                "year": item.year,
+                "scope": list(item.scope),
+                "reason": item.reason,
+                "reason_vi": item.reason_vi or item.reason,
+            }
             for item in load_comparability_breaks()
         ],
     }
@@ -254,6 +259,18 @@ def _diagnosis(
                 .rename({"value": "estimate"})
                 .join(snapshot.names, on=["level", "code"], how="left")
                 .select(_PRIORITY_COLUMNS)
+                .join(
+                    changes.select(
+                        "level",
+                        "code",
+                        "previous_change",
+                        "previous_status",
+                        "baseline_change",
+                        "baseline_status",
+                    ),
+                    on=["level", "code"],
+                    how="left",
+                )
             )
             note = (
                 f"compared with {diagnosis.previous_year}"

@@ -260,6 +260,9 @@ def profile_context(
         ],
         "breaks": list(view.meta["breaks"]),
         "diagnosis_note": view.meta.get("diagnosis_note"),
+        "previous_year": view.meta.get("previous_year"),
+        "baseline_year": view.meta.get("baseline_year"),
+        "test_level": view.parameters.get("confidence"),
         # Tiers 1-5 are the published record's diagnosis; a single microdata run lists
         # its lowest-group items under other tiers, so only its reasons are shown.
         "tier_labels": view.meta["run"]["kind"] == "published",
