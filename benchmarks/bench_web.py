@@ -26,6 +26,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 CLIENTS = 50
@@ -108,6 +109,12 @@ async def load(port: int, paths: list[str], clients: int, rounds: int) -> tuple[
     return latencies, time.perf_counter() - start
 
 
+def drive(port: int, paths: list[str], clients: int, rounds: int) -> tuple[list[float], float]:
+    """:func:`load` on its own event loop in a worker thread (the caller may own a loop)."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(lambda: asyncio.run(load(port, paths, clients, rounds))).result()
+
+
 def percentile(values: list[float], share: float) -> float:
     """The nearest-rank percentile of ``values`` (share in [0, 1])."""
     ordered = sorted(values)
@@ -146,10 +153,10 @@ def run(rounds: int = 40, clients: int = CLIENTS, store: Path | None = None) -> 
         server = start_server(store, port)
         try:
             # Every profile's first request builds and caches its view: the cold figures.
-            cold, cold_seconds = asyncio.run(load(port, paths, 1, len(paths)))
-            asyncio.run(load(port, [BASELINE_PATH], 1, 20))
-            profile, profile_seconds = asyncio.run(load(port, paths, clients, rounds))
-            baseline, baseline_seconds = asyncio.run(load(port, [BASELINE_PATH], clients, rounds))
+            cold, cold_seconds = drive(port, paths, 1, len(paths))
+            drive(port, [BASELINE_PATH], 1, 20)
+            profile, profile_seconds = drive(port, paths, clients, rounds)
+            baseline, baseline_seconds = drive(port, [BASELINE_PATH], clients, rounds)
         finally:
             server.terminate()
             server.wait(timeout=10)
