@@ -13,7 +13,7 @@ from typing import Any
 
 import altair as alt
 
-from govindex.charts.style import finish, group_scale, heading, literal
+from govindex.charts.style import finish, group_colour, heading, literal, score_tooltips
 from govindex.charts.wording import Wording, score_records
 from govindex.errors import SpecError
 from govindex.views import View
@@ -111,17 +111,10 @@ def map_chart(
             shown_name=f"isValid(datum.name) ? datum.name : datum.properties.{key}",
         )
         .encode(
-            color=alt.Color(
-                "shown_group:N",
-                scale=group_scale(words),
-                legend=alt.Legend(title=words("chart.legend.group"), orient="bottom", columns=2),
-            ),
+            color=group_colour(words, orient="bottom", field="shown_group"),
             tooltip=[
                 alt.Tooltip("shown_name:N", title=words("chart.field.name")),
-                alt.Tooltip("score_text:N", title=words("column.estimate")),
-                alt.Tooltip("interval_text:N", title=words("column.interval")),
-                alt.Tooltip("rank_text:N", title=words("column.rank")),
-                alt.Tooltip("shown_group:N", title=words("column.group")),
+                *score_tooltips(words, words("column.estimate"), group_field="shown_group"),
             ],
         )
         .project(type="mercator")

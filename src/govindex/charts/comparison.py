@@ -10,7 +10,7 @@ from typing import Any
 
 import altair as alt
 
-from govindex.charts.style import NATIONAL_COLOUR, SERIES_COLOURS, finish, heading
+from govindex.charts.style import NATIONAL_COLOUR, SERIES_COLOURS, finish, heading, score_tooltips
 from govindex.charts.wording import Wording, ordered_names, score_records
 from govindex.views import View
 
@@ -98,10 +98,7 @@ def _panel(
         tooltip=[
             alt.Tooltip("name:N", title=words("chart.field.name")),
             alt.Tooltip("label:N", title=words("chart.field.item")),
-            alt.Tooltip("score_text:N", title=score),
-            alt.Tooltip("interval_text:N", title=words("column.interval")),
-            alt.Tooltip("rank_text:N", title=words("column.rank")),
-            alt.Tooltip("group_label:N", title=words("column.group")),
+            *score_tooltips(words, score),
         ],
     )
     means = (

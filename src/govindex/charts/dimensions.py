@@ -11,7 +11,7 @@ from typing import Any
 
 import altair as alt
 
-from govindex.charts.style import NATIONAL_COLOUR, finish, group_scale, heading
+from govindex.charts.style import NATIONAL_COLOUR, finish, group_colour, heading, score_tooltips
 from govindex.charts.trends import wrapped
 from govindex.charts.wording import Wording, score_records
 from govindex.views import View
@@ -104,17 +104,10 @@ def dimensions_chart(view: View, words: Wording) -> dict[str, Any]:
         filled=True, size=110, opacity=1, stroke="#333333", strokeWidth=0.5
     ).encode(
         x=alt.X("estimate:Q", title=score, scale=x_scale),
-        color=alt.Color(
-            "group_label:N",
-            scale=group_scale(words),
-            legend=alt.Legend(title=words("chart.legend.group"), orient="bottom", columns=2),
-        ),
+        color=group_colour(words, orient="bottom"),
         tooltip=[
             alt.Tooltip("label:N", title=words("chart.field.item")),
-            alt.Tooltip("score_text:N", title=score),
-            alt.Tooltip("interval_text:N", title=words("column.interval")),
-            alt.Tooltip("rank_text:N", title=words("column.rank")),
-            alt.Tooltip("group_label:N", title=words("column.group")),
+            *score_tooltips(words, score),
         ],
     )
     marks = (

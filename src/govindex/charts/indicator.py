@@ -16,8 +16,9 @@ from govindex.charts.style import (
     NATIONAL_COLOUR,
     SERIES_COLOURS,
     finish,
-    group_scale,
+    group_colour,
     heading,
+    score_tooltips,
 )
 from govindex.charts.wording import Wording, score_records
 from govindex.views import View
@@ -209,18 +210,11 @@ def distribution_chart(view: View, words: Wording) -> dict[str, Any]:
         .encode(
             x=x,
             y=alt.Y("estimate:Q", title=score, scale=alt.Scale(zero=False)),
-            color=alt.Color(
-                "group_label:N",
-                scale=group_scale(words),
-                legend=alt.Legend(title=words("chart.legend.group"), orient="top", columns=2),
-            ),
+            color=group_colour(words, orient="top"),
             tooltip=[
                 alt.Tooltip("name:N", title=words("chart.field.name")),
                 alt.Tooltip("year:O", title=words("column.year")),
-                alt.Tooltip("score_text:N", title=score),
-                alt.Tooltip("interval_text:N", title=words("column.interval")),
-                alt.Tooltip("rank_text:N", title=words("column.rank")),
-                alt.Tooltip("group_label:N", title=words("column.group")),
+                *score_tooltips(words, score),
             ],
         )
     )

@@ -10,7 +10,7 @@ from typing import Any
 
 import altair as alt
 
-from govindex.charts.style import NATIONAL_COLOUR, finish, group_scale, heading
+from govindex.charts.style import NATIONAL_COLOUR, finish, group_colour, heading, score_tooltips
 from govindex.charts.wording import Wording, ordered_names, score_records
 from govindex.views import View
 
@@ -58,17 +58,10 @@ def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
     )
     points = base.mark_point(filled=True, size=45, opacity=1).encode(
         x=alt.X("estimate:Q", title=score, scale=alt.Scale(zero=False)),
-        color=alt.Color(
-            "group_label:N",
-            scale=group_scale(words),
-            legend=alt.Legend(title=words("chart.legend.group"), orient="top", columns=2),
-        ),
+        color=group_colour(words, orient="top"),
         tooltip=[
             alt.Tooltip("name:N", title=words("chart.field.name")),
-            alt.Tooltip("score_text:N", title=score),
-            alt.Tooltip("interval_text:N", title=words("column.interval")),
-            alt.Tooltip("rank_text:N", title=words("column.rank")),
-            alt.Tooltip("group_label:N", title=words("column.group")),
+            *score_tooltips(words, score),
         ],
     )
     layers: list[Any] = [intervals, points]

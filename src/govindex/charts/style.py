@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 
@@ -21,9 +21,11 @@ __all__ = [
     "NOT_RANKED_COLOUR",
     "SERIES_COLOURS",
     "finish",
+    "group_colour",
     "group_scale",
     "heading",
     "literal",
+    "score_tooltips",
 ]
 
 FONT = "DejaVu Sans"
@@ -64,6 +66,29 @@ def literal(text: str) -> str:
 def group_scale(words: Wording) -> alt.Scale:
     """The colour scale of the four performance groups plus "not ranked", in that order."""
     return alt.Scale(domain=words.group_labels(), range=[*GROUP_COLOURS, NOT_RANKED_COLOUR])
+
+
+def group_colour(
+    words: Wording, *, orient: Literal["top", "bottom"], field: str = "group_label"
+) -> alt.Color:
+    """Colour by performance group, with the groups' legend placed at ``orient``."""
+    return alt.Color(
+        f"{field}:N",
+        scale=group_scale(words),
+        legend=alt.Legend(title=words("chart.legend.group"), orient=orient, columns=2),
+    )
+
+
+def score_tooltips(
+    words: Wording, score: str, *, group_field: str = "group_label"
+) -> list[alt.Tooltip]:
+    """The tooltip lines every score chart shares: score, interval, rank and group."""
+    return [
+        alt.Tooltip("score_text:N", title=score),
+        alt.Tooltip("interval_text:N", title=words("column.interval")),
+        alt.Tooltip("rank_text:N", title=words("column.rank")),
+        alt.Tooltip(f"{group_field}:N", title=words("column.group")),
+    ]
 
 
 def heading(

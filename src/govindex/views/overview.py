@@ -17,6 +17,7 @@ from govindex.analysis.trends import critical_value
 from govindex.errors import NotFound, SpecError
 from govindex.views.selection import (
     GROUP_KEYS,
+    LEVEL_ORDER,
     group_legend,
     item_rows,
     resolve_run,
@@ -223,11 +224,7 @@ def _items_of(snapshot: Snapshot, run_id: str, year: int) -> list[dict[str, str]
         .select("level", "code")
         .unique()
         .join(snapshot.names, on=["level", "code"], how="left")
-        .with_columns(
-            pl.col("level")
-            .replace_strict({"total": 0, "dimension": 1, "subdimension": 2, "indicator": 3})
-            .alias("_order")
-        )
+        .with_columns(pl.col("level").replace_strict(LEVEL_ORDER).alias("_order"))
         .sort("_order", "code")
         .drop("_order")
     )

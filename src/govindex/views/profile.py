@@ -13,13 +13,18 @@ from govindex.analysis import GroupRule, diagnose, load_comparability_breaks
 from govindex.analysis.trends import term_baseline
 from govindex.errors import GovIndexError, NotFound
 from govindex.official import ProvinceLookup, bundled_data_dir, load_province_lookup
-from govindex.views.selection import group_legend, item_rows, resolve_run, with_province_names
+from govindex.views.selection import (
+    LEVEL_ORDER,
+    group_legend,
+    item_rows,
+    resolve_run,
+    with_province_names,
+)
 from govindex.views.snapshot import Snapshot
 from govindex.views.view import View
 
 __all__ = ["national_figures", "profile", "province_lookup"]
 
-_LEVEL_ORDER = {"total": 0, "dimension": 1, "subdimension": 2, "indicator": 3}
 _PRIORITY_COLUMNS = ("tier", "level", "code", "name_en", "name_vi", "estimate", "group", "reasons")
 _CHANGE_COLUMNS = (
     "level",
@@ -98,7 +103,7 @@ def profile(
             (pl.col("estimate") - pl.col("national_mean")).alias("gap_to_mean"),
             (pl.col("estimate") - pl.col("best_value")).alias("gap_to_best"),
             _parent().alias("parent"),
-            pl.col("level").replace_strict(_LEVEL_ORDER).alias("_order"),
+            pl.col("level").replace_strict(LEVEL_ORDER).alias("_order"),
         )
         .sort("_order", "code")
         .drop("_order")

@@ -19,6 +19,7 @@ from govindex.views.snapshot import Snapshot
 __all__ = [
     "GROUP_KEYS",
     "ITEM_COLUMNS",
+    "LEVEL_ORDER",
     "group_legend",
     "item_rows",
     "resolve_run",
@@ -27,6 +28,9 @@ __all__ = [
 
 GROUP_KEYS = {1: "best", 2: "high_average", 3: "low_average", 4: "poor"}
 """Stable keys of the four performance groups (labels are translated by the web layer)."""
+
+LEVEL_ORDER = {"total": 0, "dimension": 1, "subdimension": 2, "indicator": 3}
+"""Levels from the aggregate down: the order items are listed in."""
 
 ITEM_COLUMNS = (
     "province",
