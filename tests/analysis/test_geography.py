@@ -10,19 +10,47 @@ from tests.analysis.hand import published
 
 from govindex.analysis import derive_units, population_check
 from govindex.errors import DataValidationError
+from govindex.official import CENSUS_2019_TOTAL, former_province_populations
 
 
-# Former-province populations are not in the shared data (the mapping file only has the
-# new units' populations), so the test supplies its own weights: any positive numbers test
-# the weighting arithmetic.
+# The bundled weights are the 2019 census counts of the former provinces; other tests use
+# made-up weights, which exercise the same arithmetic with numbers far from the census.
 def _populations(mapping: pl.DataFrame) -> dict[str, int]:
     return {name: 100_000 * (index + 1) for index, name in enumerate(mapping["old_province"])}
 
 
-def test_2024_derived_scores_exist_for_all_34_units_and_are_weighted_means(
-    record: pl.DataFrame, mapping: pl.DataFrame, published_rows: list[dict[str, str]]
+def test_census_populations_cover_every_former_province_and_sum_to_the_census_total(
+    mapping: pl.DataFrame,
 ) -> None:
-    populations = _populations(mapping)
+    table = former_province_populations()
+    assert sorted(table["province"]) == sorted(mapping["old_province"])
+    assert table["province"].n_unique() == 63
+    assert int(table["population"].sum()) == CENSUS_2019_TOTAL == 96_208_984
+    assert table.filter(province="Ho Chi Minh City")["population"].item() == 8_993_082
+    assert table.filter(province="Bac Kan")["population"].item() == 313_905
+    # Every row names its page, or says why it has none.
+    unsourced = table.filter(pl.col("source_url").fill_null("") == "")
+    assert unsourced["note"].str.contains("sum exactly to the census total").all()
+    assert unsourced.height == 4
+    # Each unit's census sum sits below the population the 2025 notices give it (those
+    # figures are later and sum to 112.1 million, above any national count), never above.
+    ratios = population_check(mapping, table)["ratio"]
+    assert ratios.min() > 0.7
+    assert ratios.max() < 1.0
+
+
+@pytest.mark.parametrize("weights", ["census", "made_up"])
+def test_2024_derived_scores_exist_for_all_34_units_and_are_weighted_means(
+    record: pl.DataFrame,
+    mapping: pl.DataFrame,
+    published_rows: list[dict[str, str]],
+    weights: str,
+) -> None:
+    if weights == "census":
+        census = former_province_populations()
+        populations = dict(census.select("province", "population").iter_rows())
+    else:
+        populations = _populations(mapping)
     table = pl.DataFrame({"province": list(populations), "population": list(populations.values())})
     derived = derive_units(record, mapping, table).filter(year=2024, code="total")
     assert derived.height == 34

@@ -134,3 +134,56 @@ def test_critical_value_is_the_papi_interval_multiplier() -> None:
     assert critical_value(0.90) == pytest.approx(1.6448536, abs=1e-6)
     with pytest.raises(SpecError):
         critical_value(1.5)
+
+
+def _indicator_rows(labels: dict[int, tuple[str | None, str]]) -> pl.DataFrame:
+    years = sorted(labels)
+    return pl.DataFrame(
+        {
+            "year": years,
+            "province": ["A"] * len(years),
+            "level": ["indicator"] * len(years),
+            "code": ["5.3.1"] * len(years),
+            "label_en": [labels[year][0] for year in years],
+            "label_vi": [labels[year][1] for year in years],
+            "statistic": ["score"] * len(years),
+            "value": [0.5, 0.6],
+        },
+        schema_overrides={"label_en": pl.String},
+    )
+
+
+@pytest.mark.parametrize(
+    ("labels", "comparable"),
+    [
+        # Sheets with Vietnamese labels only (2018, 2019): a different question is a break...
+        (
+            {2018: (None, "Tỷ lệ xin cấp phép xây dựng"), 2019: (None, "Tỷ lệ hộ xây mới nhà ở")},
+            False,
+        ),
+        # ...a missing space is not.
+        (
+            {
+                2018: (None, "cho biếtkhông phải đi qua nhiều cửa"),
+                2019: (None, "cho biết không phải đi qua nhiều cửa"),
+            },
+            True,
+        ),
+        # English labels decide when both years have them; a typo is not a new question.
+        (
+            {
+                2018: ("Voted in Last Communce Election", "x"),
+                2019: ("Voted in Last Commune Election", "y"),
+            },
+            True,
+        ),
+        ({2018: ("Land titles", "Đất đai"), 2019: ("Building permits", "Đất đai")}, False),
+    ],
+)
+def test_indicator_label_changes_break_comparability(
+    labels: dict[int, tuple[str | None, str]], comparable: bool
+) -> None:
+    row = compare_years(_indicator_rows(labels), year=2019, baseline_year=2018).row(0, named=True)
+    assert (row["status"] != "not_comparable") is comparable, row["reason"]
+    if not comparable:
+        assert row["reason"].startswith("indicator row 5.3.1 is")

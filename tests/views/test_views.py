@@ -11,7 +11,7 @@ import pytest
 
 from govindex.analysis import GroupRule
 from govindex.errors import NotFound, RunNotFound, SpecError
-from govindex.official import bundled_data_dir, load_published_record
+from govindex.official import bundled_data_dir, former_province_populations, load_published_record
 from govindex.views import Dashboard, DashboardParameters
 
 
@@ -88,18 +88,21 @@ def test_units_of_2025_are_derived_and_labelled(dashboard: Dashboard) -> None:
     assert ranking.height == 34
     assert ranking["derived"].all()
     assert set(ranking["province"]) == set(mapping["new_province"])
-    assert view.parameters["unit_weights"] == "equal"
-    assert "equal-weight" in view.meta["derived_note"]
+    assert view.parameters["unit_weights"] == "census_2019"
+    assert "2019 census" in view.meta["derived_note"]
+    census = dict(former_province_populations().select("province", "population").iter_rows())
     provinces = dashboard.overview(year=2024).table("ranking")
     for unit in ranking.iter_rows(named=True):
         formers = mapping.filter(pl.col("new_province") == unit["province"])["old_province"]
-        values = provinces.filter(pl.col("province").is_in(formers))["estimate"]
-        if values.null_count():
+        rows = provinces.filter(pl.col("province").is_in(formers))
+        if rows["estimate"].null_count():
             # a withheld former province is flagged, not silently averaged
             assert unit["estimate"] is None
             assert unit["missing_provinces"]
         else:
-            assert unit["estimate"] == pytest.approx(values.mean(), rel=1e-12)
+            weights = [census[name] for name in rows["province"]]
+            hand = sum(w * v for w, v in zip(weights, rows["estimate"], strict=True))
+            assert unit["estimate"] == pytest.approx(hand / sum(weights), rel=1e-12)
 
 
 def test_units_weighted_by_supplied_populations(demo_store: Path) -> None:
@@ -110,7 +113,7 @@ def test_units_weighted_by_supplied_populations(demo_store: Path) -> None:
     )
     dashboard = Dashboard.open(demo_store, DashboardParameters(populations=populations))
     view = dashboard.overview(year=2023, geography="34")
-    assert view.parameters["unit_weights"] == "population"
+    assert view.parameters["unit_weights"] == "supplied"
     provinces = dashboard.overview(year=2023).table("ranking")
     unit = view.table("ranking").filter(pl.col("province") == "Ha Noi").row(0, named=True)
     assert unit["estimate"] == pytest.approx(

@@ -16,6 +16,7 @@ compared:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 from statistics import NormalDist
 from typing import Literal
 
@@ -49,6 +50,10 @@ CHANGE_STATUSES: tuple[ChangeStatus, ...] = (
 #: Years that open a government term and serve as PAPI's baselines (papi-methodology §5.3).
 TERM_START_YEARS = (2016, 2021)
 _KEYS = ["province", "level", "code"]
+LABEL_SIMILARITY = 0.9
+"""Indicator labels of two years at least this similar (difflib ratio, after lower-casing and
+dropping spaces and punctuation) name the same indicator: the sheets carry typos and spacing
+slips ("Communce", "cho biếtkhông") that are not changes of question."""
 
 
 def critical_value(confidence: float) -> float:
@@ -137,6 +142,7 @@ def compare_years(
     earlier = scores.filter(pl.col("year") == baseline_year).select(
         *_KEYS,
         pl.col("label_en").alias("baseline_label_en"),
+        pl.col("label_vi").alias("baseline_label_vi"),
         pl.col("scale_low").alias("baseline_scale_low"),
         pl.col("scale_high").alias("baseline_scale_high"),
         pl.col("value").alias("baseline_value"),
@@ -154,11 +160,20 @@ def compare_years(
             | (pl.col("scale_high") != pl.col("baseline_scale_high"))
         )
     )
+    # Some years' sheets carry only Vietnamese labels (2018, 2019): compare in English where
+    # both years have it, otherwise in Vietnamese.
+    english = pl.col("label_en").is_not_null() & pl.col("baseline_label_en").is_not_null()
+    label = pl.when(english).then(pl.col("label_en")).otherwise(pl.col("label_vi"))
+    baseline_label = (
+        pl.when(english).then(pl.col("baseline_label_en")).otherwise(pl.col("baseline_label_vi"))
+    )
+    both = both.with_columns(label.alias("_label"), baseline_label.alias("_baseline_label"))
+    renamed = _renamed_labels(both.filter(pl.col("level") == "indicator"))
     label_changed = (
         (pl.col("level") == "indicator")
-        & pl.col("label_en").is_not_null()
-        & pl.col("baseline_label_en").is_not_null()
-        & (pl.col("label_en").str.to_lowercase() != pl.col("baseline_label_en").str.to_lowercase())
+        & pl.col("_label").is_not_null()
+        & pl.col("_baseline_label").is_not_null()
+        & pl.struct("_label", "_baseline_label").is_in(renamed)
     )
     # A published SE of 0 (Bac Lieu and Ca Mau 2022) is an anomaly, not certainty.
     has_errors = (
@@ -199,9 +214,9 @@ def compare_years(
             pl.format(
                 "indicator row {} is '{}' in {} but '{}' in {}",
                 "code",
-                "baseline_label_en",
+                "_baseline_label",
                 pl.lit(baseline_year),
-                "label_en",
+                "_label",
                 pl.lit(year),
             )
         )
@@ -252,6 +267,25 @@ def compare_years(
         )
         .sort(_KEYS)
     )
+
+
+def _renamed_labels(rows: pl.DataFrame) -> pl.Series:
+    """The (label, baseline label) pairs that name different indicators (a struct series)."""
+    pairs = rows.select("_label", "_baseline_label").drop_nulls().unique()
+    changed = [
+        pair
+        for pair in pairs.iter_rows(named=True)
+        if SequenceMatcher(
+            None, _label_key(pair["_label"]), _label_key(pair["_baseline_label"])
+        ).ratio()
+        < LABEL_SIMILARITY
+    ]
+    frame = pl.DataFrame(changed, schema={"_label": pl.String, "_baseline_label": pl.String})
+    return frame.select(pl.struct("_label", "_baseline_label")).to_series()
+
+
+def _label_key(label: str) -> str:
+    return "".join(character for character in label.lower() if character.isalnum())
 
 
 def _two_sided_p_value(z: pl.Expr) -> pl.Expr:

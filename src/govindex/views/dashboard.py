@@ -43,7 +43,7 @@ class DashboardParameters:
         PAPI's own ±1.645·SE intervals).
     populations
         ``province``, ``population`` of the 63 former provinces, to weight derived 34-unit
-        scores; ``None`` weights every former province equally (and says so).
+        scores; ``None`` uses their 2019 census populations (bundled with govindex).
 
     Examples
     --------

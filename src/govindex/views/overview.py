@@ -123,7 +123,7 @@ def overview(
         "geography": geography,
         "unit_weights": None
         if geography == "63"
-        else ("equal" if populations is None else "population"),
+        else ("census_2019" if populations is None else "supplied"),
         "group_rule": {"percentile_method": rule.percentile_method, "inclusive": rule.inclusive},
         "confidence": confidence,
     }
@@ -142,18 +142,15 @@ def unit_rows(
     """Re-express province rows of one item on the 34 units of July 2025 (derived).
 
     ``populations`` (``province``, ``population`` for all 63 former provinces) weights the
-    former provinces; without it each counts equally. Intervals are ±z·SE at
+    former provinces; without it they are weighted by their 2019 census populations. Intervals are ±z·SE at
     ``confidence`` where every former province has an SE; ranks and groups are among the
     units.
     """
-    from govindex.official import bundled_data_dir
+    from govindex.official import bundled_data_dir, former_province_populations
 
     mapping = pl.read_csv(bundled_data_dir() / "province_mapping_2025.csv")
     if populations is None:
-        # Equal weights: every former province counts once (recorded in the view's notes).
-        populations = mapping.select(
-            pl.col("old_province").alias("province"), pl.lit(1).alias("population")
-        )
+        populations = former_province_populations()
     scores = rows.select(
         pl.lit(year).alias("year"),
         "province",
@@ -195,13 +192,8 @@ def unit_rows(
 
 def _derived_note(populations: pl.DataFrame | None) -> str:
     if populations is not None:
-        return DERIVATION_METHOD
-    return (
-        "derived, not published by PAPI: equal-weight mean of the former provinces' scores "
-        "(former-province populations are not bundled; `govindex serve --populations FILE` "
-        "weights by population); SE = sqrt(sum of w^2 se^2), assuming independent provincial "
-        "samples"
-    )
+        return DERIVATION_METHOD + " (weights: the populations supplied)"
+    return DERIVATION_METHOD + " (weights: 2019 census populations of the former provinces)"
 
 
 def _interval_note(kind: str, derived: bool, confidence: float) -> str:
