@@ -177,12 +177,11 @@ class IndexBuilder:
     # ------------------------------------------------------------------ stages
     def _check_answered(self, scores: pl.DataFrame) -> None:
         """Refuse an indicator that no respondent answered, naming the items it reads."""
-        empty = [
-            code
-            for code in self.plan.indicators
-            if code in scores.columns
-            and scores[code].cast(pl.Float64).fill_nan(None).is_null().all()
-        ]
+        codes = [code for code in self.plan.indicators if code in scores.columns]
+        answered = scores.select(
+            pl.col(codes).cast(pl.Float64).is_not_nan().fill_null(value=False).any()
+        ).row(0)
+        empty = [code for code, any_answer in zip(codes, answered, strict=True) if not any_answer]
         if empty:
             described = "; ".join(
                 f"{code} (items {', '.join(self.spec.indicator(code).items)})" for code in empty
