@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 from typer.testing import Result
 
+from govindex.official import former_province_populations
 from govindex.official.schema import load_dimensions
 
 Invoke = Callable[..., Result]
@@ -159,3 +160,33 @@ def test_unknown_run_is_one_error_line(invoke: Invoke, tmp_path: Path) -> None:
     assert result.stderr.splitlines()[0].startswith(
         "error: no stored run has id `feedfacefeedface`"
     )
+
+
+def test_geography_34_derives_census_weighted_units(invoke: Invoke, tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    arguments = ("--source", "published", "--level", "total", "--format", "csv")
+    units = read_csv_output(
+        invoke("scores", *arguments, "--year", "2023", "--geography", "34", "--store", store)
+    )
+    provinces = read_csv_output(invoke("scores", *arguments, "--year", "2023", "--store", store))
+    assert units["unit"].n_unique() == 34
+    assert units["derived"].all()
+    census = dict(former_province_populations().select("province", "population").iter_rows())
+    mapping = pl.read_csv(SHARED_PAPI / "province_mapping_2025.csv")
+    # Tuyen Quang absorbed Ha Giang; both published a 2023 total with an SE.
+    formers = mapping.filter(new_province="Tuyen Quang")["old_province"].to_list()
+    for code in units["code"].unique():
+        shown = units.filter(unit="Tuyen Quang", code=code).row(0, named=True)
+        rows = provinces.filter(pl.col("province").is_in(formers), code=code)
+        weights = [census[name] / sum(census[f] for f in formers) for name in rows["province"]]
+        value = sum(w * v for w, v in zip(weights, rows["estimate"], strict=True))
+        spread = sum(w**2 * se**2 for w, se in zip(weights, rows["se"], strict=True)) ** 0.5
+        assert shown["estimate"] == pytest.approx(value, rel=1e-12)
+        assert shown["se"] == pytest.approx(spread, rel=1e-12)
+        assert shown["ci_high"] - shown["estimate"] == pytest.approx(1.959963984540054 * spread)
+    # A unit named by one of its former provinces (diacritics optional).
+    chosen = ("--year", "2024", "--geography", "34", "--province", "Vĩnh Phúc")
+    one = read_csv_output(invoke("scores", *arguments, *chosen, "--store", store))
+    assert set(one["unit"]) == {"Phu Tho"}
+    assert one["incomplete"].all()  # Vinh Phuc was withheld in 2024
+    assert one["estimate"].is_null().all()

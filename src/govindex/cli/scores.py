@@ -1,7 +1,11 @@
 """``govindex scores``: stored scores by run, source, year, level and province.
 
 ``--source published`` loads the official record bundled with govindex into the store the
-first time it is asked for, so published scores need no import step.
+first time it is asked for, so published scores need no import step. ``--geography 34``
+re-expresses each run's scores on the 34 provincial units of July 2025 (derived: means of
+the former provinces weighted by their 2019 census populations, SE propagated assuming
+independent provincial samples; a unit with a withheld former province is flagged and left
+empty).
 """
 
 from __future__ import annotations
@@ -13,11 +17,14 @@ import typer
 from govindex.cli.runs import FormatOption, StoreOption, note, open_store, render_frame
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from govindex.storage import RunStore
 
-__all__ = ["resolve_province", "scores"]
+__all__ = ["resolve_province", "scores", "units_of"]
 
 SourceOption = Literal["published", "microdata"]
+GeographyOption = Literal["63", "34"]
 LevelOption = Literal["total", "dimension", "subdimension", "indicator"]
 
 _TABLE_COLUMNS = (
@@ -34,6 +41,20 @@ _TABLE_COLUMNS = (
     "n",
     "rank",
     "withheld",
+    "synthetic",
+)
+_UNIT_COLUMNS = (
+    "run_id",
+    "year",
+    "unit",
+    "level",
+    "code",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "former_provinces",
+    "missing_provinces",
     "synthetic",
 )
 
@@ -60,6 +81,70 @@ def resolve_province(name: str) -> tuple[str, ...]:
             return lookup.former_provinces(name)
         except NotFound:
             raise error from None
+
+
+def units_of(frame: pl.DataFrame, provinces: tuple[str, ...] | None = None) -> pl.DataFrame:
+    """Each run's scores re-expressed on the 34 units of July 2025 (derived; see module doc).
+
+    ``provinces`` (former provinces) keeps only the units they belong to. Intervals are
+    ±1.96·SE (95%, normal) where every former province has an SE.
+
+    Examples
+    --------
+    >>> rows = pl.DataFrame({"run_id": ["r"] * 2, "year": [2024] * 2, "synthetic": [False] * 2,
+    ...     "province": ["Ha Noi", "Hue"], "level": ["total"] * 2, "code": ["total"] * 2,
+    ...     "estimate": [44.0, 45.0], "se": [0.3, 0.4]})
+    >>> units_of(rows, ("Ha Noi",))["estimate"].to_list()
+    [44.0]
+    """
+    import polars as pl
+
+    from govindex.analysis import derive_units
+    from govindex.official import bundled_data_dir, former_province_populations
+
+    mapping = pl.read_csv(bundled_data_dir() / "province_mapping_2025.csv")
+    populations = former_province_populations()
+    derived = []
+    for (run_id, synthetic), rows in frame.group_by("run_id", "synthetic", maintain_order=True):
+        record = rows.select(
+            "year",
+            "province",
+            "level",
+            "code",
+            pl.lit(None, pl.String).alias("dimension"),
+            pl.lit(None, pl.String).alias("label_en"),
+            pl.lit(None, pl.String).alias("label_vi"),
+            pl.col("estimate").alias("value"),
+            pl.col("se").alias("standard_error"),
+        )
+        units = derive_units(record, mapping, populations)
+        derived.append(
+            units.select(
+                pl.lit(run_id).alias("run_id"),
+                "year",
+                "unit",
+                "level",
+                "code",
+                pl.col("value").alias("estimate"),
+                pl.col("standard_error").alias("se"),
+                (pl.col("value") - 1.959963984540054 * pl.col("standard_error")).alias("ci_low"),
+                (pl.col("value") + 1.959963984540054 * pl.col("standard_error")).alias("ci_high"),
+                pl.col("former_provinces").list.join(", "),
+                pl.col("weights").list.eval(pl.element().round(6).cast(pl.String)).list.join(", "),
+                pl.col("missing_provinces").list.join(", "),
+                "incomplete",
+                "derived",
+                "method",
+                pl.lit(synthetic).alias("synthetic"),
+            )
+        )
+    if not derived:
+        return pl.DataFrame(schema={name: pl.String for name in _UNIT_COLUMNS})
+    result = pl.concat(derived)
+    if provinces is not None:
+        wanted = mapping.filter(pl.col("old_province").is_in(provinces))["new_province"]
+        result = result.filter(pl.col("unit").is_in(wanted.implode()))
+    return result
 
 
 def ensure_published(store: RunStore) -> None:
@@ -95,6 +180,13 @@ def scores(
             "--province", help="Only this province (old or 2025 name; diacritics optional)."
         ),
     ] = None,
+    geography: Annotated[
+        GeographyOption,
+        typer.Option(
+            "--geography",
+            help="63 former provinces, or 34 provincial units of July 2025 (derived scores).",
+        ),
+    ] = "63",
     store: StoreOption = None,
     output_format: FormatOption = "table",
 ) -> None:
@@ -104,8 +196,14 @@ def scores(
         if source == "published":
             ensure_published(opened)
         frame = opened.query_scores(
-            run_id=run, source=source, year=year, level=level, province=provinces
+            run_id=run,
+            source=source,
+            year=year,
+            level=level,
+            province=provinces if geography == "63" else None,
         )
+    if geography == "34":
+        frame = units_of(frame, provinces)
     if frame.is_empty():
         note("no stored scores match these options.")
     synthetic_runs = sorted(set(frame.filter("synthetic")["run_id"].to_list()))
@@ -115,6 +213,6 @@ def scores(
     render_frame(
         frame,
         output_format,
-        table_columns=_TABLE_COLUMNS,
+        table_columns=_TABLE_COLUMNS if geography == "63" else _UNIT_COLUMNS,
         title=f"{frame.height} score(s) from {runs} run(s)",
     )
