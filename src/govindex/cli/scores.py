@@ -91,6 +91,7 @@ def units_of(frame: pl.DataFrame, provinces: tuple[str, ...] | None = None) -> p
 
     Examples
     --------
+    >>> import polars as pl
     >>> rows = pl.DataFrame({"run_id": ["r"] * 2, "year": [2024] * 2, "synthetic": [False] * 2,
     ...     "province": ["Ha Noi", "Hue"], "level": ["total"] * 2, "code": ["total"] * 2,
     ...     "estimate": [44.0, 45.0], "se": [0.3, 0.4]})
