@@ -6,7 +6,7 @@ from govindex.analysis.comparability import (
     load_comparability_breaks,
 )
 from govindex.analysis.diagnostics import Diagnosis, diagnose
-from govindex.analysis.geography import derive_units, population_check
+from govindex.analysis.geography import derive_estimates, derive_units, population_check
 from govindex.analysis.groups import GROUP_LABELS, GroupRule, assign_groups, rank_and_group
 from govindex.analysis.responsibility import (
     Agency,
@@ -31,6 +31,7 @@ __all__ = [
     "breaks_between",
     "compare_years",
     "critical_value",
+    "derive_estimates",
     "derive_units",
     "diagnose",
     "load_comparability_breaks",

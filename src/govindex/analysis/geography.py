@@ -20,7 +20,13 @@ import polars as pl
 from govindex.analysis.scores import score_table
 from govindex.errors import DataValidationError, SpecError
 
-__all__ = ["DERIVATION_METHOD", "IncompletePolicy", "derive_units", "population_check"]
+__all__ = [
+    "DERIVATION_METHOD",
+    "IncompletePolicy",
+    "derive_estimates",
+    "derive_units",
+    "population_check",
+]
 
 IncompletePolicy = Literal["withhold", "renormalise"]
 DERIVATION_METHOD = (
@@ -184,3 +190,36 @@ def derive_units(
         )
         .sort(["year", "unit", "level", "code"])
     )
+
+
+def derive_estimates(
+    rows: pl.DataFrame,
+    mapping: pl.DataFrame,
+    populations: pl.DataFrame,
+    *,
+    incomplete: IncompletePolicy = "withhold",
+) -> pl.DataFrame:
+    """:func:`derive_units` for score rows (``year``, ``province``, ``level``, ``code``,
+    ``estimate``, ``se``), as runs and views hold them.
+
+    Examples
+    --------
+    >>> rows = pl.DataFrame({"year": [2024] * 2, "province": ["A", "B"], "level": ["total"] * 2,
+    ...     "code": ["total"] * 2, "estimate": [40.0, 44.0], "se": [None, None]})
+    >>> mapping = pl.DataFrame({"old_province": ["A", "B"], "new_province": ["U", "U"]})
+    >>> populations = pl.DataFrame({"province": ["A", "B"], "population": [1, 3]})
+    >>> derive_estimates(rows, mapping, populations)["value"].to_list()
+    [43.0]
+    """
+    record = rows.select(
+        "year",
+        "province",
+        "level",
+        "code",
+        pl.lit(None, pl.String).alias("dimension"),
+        pl.lit(None, pl.String).alias("label_en"),
+        pl.lit(None, pl.String).alias("label_vi"),
+        pl.col("estimate").cast(pl.Float64).alias("value"),
+        pl.col("se").cast(pl.Float64).alias("standard_error"),
+    )
+    return derive_units(record, mapping, populations, incomplete=incomplete)

@@ -100,25 +100,14 @@ def units_of(frame: pl.DataFrame, provinces: tuple[str, ...] | None = None) -> p
     """
     import polars as pl
 
-    from govindex.analysis import derive_units
+    from govindex.analysis import derive_estimates
     from govindex.official import bundled_data_dir, former_province_populations
 
     mapping = pl.read_csv(bundled_data_dir() / "province_mapping_2025.csv")
     populations = former_province_populations()
     derived = []
     for (run_id, synthetic), rows in frame.group_by("run_id", "synthetic", maintain_order=True):
-        record = rows.select(
-            "year",
-            "province",
-            "level",
-            "code",
-            pl.lit(None, pl.String).alias("dimension"),
-            pl.lit(None, pl.String).alias("label_en"),
-            pl.lit(None, pl.String).alias("label_vi"),
-            pl.col("estimate").alias("value"),
-            pl.col("se").alias("standard_error"),
-        )
-        units = derive_units(record, mapping, populations)
+        units = derive_estimates(rows, mapping, populations)
         derived.append(
             units.select(
                 pl.lit(run_id).alias("run_id"),

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from govindex.analysis import GroupRule, derive_units, rank_and_group
+from govindex.analysis import GroupRule, derive_estimates, rank_and_group
 from govindex.analysis.geography import DERIVATION_METHOD
 from govindex.analysis.trends import critical_value
 from govindex.errors import NotFound, SpecError
@@ -151,18 +151,7 @@ def unit_rows(
     mapping = pl.read_csv(bundled_data_dir() / "province_mapping_2025.csv")
     if populations is None:
         populations = former_province_populations()
-    scores = rows.select(
-        pl.lit(year).alias("year"),
-        "province",
-        "level",
-        "code",
-        pl.lit(None, pl.String).alias("dimension"),
-        pl.lit(None, pl.String).alias("label_en"),
-        pl.lit(None, pl.String).alias("label_vi"),
-        pl.col("estimate").alias("value"),
-        pl.col("se").alias("standard_error"),
-    )
-    units = derive_units(scores, mapping, populations)
+    units = derive_estimates(rows.with_columns(pl.lit(year).alias("year")), mapping, populations)
     ranked = rank_and_group(units, by=("year", "level", "code"), value="value", rule=rule)
     margin = critical_value(confidence) * pl.col("standard_error")
     return ranked.select(
