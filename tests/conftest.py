@@ -7,9 +7,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from govindex.official import bundled_data_dir
+
 TESTS = Path(__file__).parent
 REFERENCE = TESTS / "reference" / "survey"
-SHARED = TESTS.parent.parent / "shared"
+# The official PAPI record: the CSVs bundled with the package and, in tests/data/papi, the
+# official workbook (see tests/data/papi/README.md). Nothing is read from outside the repository.
+PAPI_DATA = bundled_data_dir()
+WORKBOOK = TESTS / "data" / "papi" / "PAPI-2015-2023-eng.xlsm"
 
 
 @pytest.fixture

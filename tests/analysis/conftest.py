@@ -1,4 +1,4 @@
-"""Fixtures for the analysis tests: the shared PAPI data, resolved from this file."""
+"""Fixtures for the analysis tests: the bundled PAPI record."""
 
 from __future__ import annotations
 
@@ -7,21 +7,20 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from tests.conftest import PAPI_DATA
 
 from govindex.official import load_published_record
-
-PAPI_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "papi"
 
 
 @pytest.fixture(scope="session")
 def papi_data() -> Path:
-    """The shared folder of official PAPI CSVs."""
+    """The bundled folder of official PAPI CSVs."""
     return PAPI_DATA
 
 
 @pytest.fixture(scope="session")
 def record() -> pl.DataFrame:
-    """The official record loaded from the shared CSVs."""
+    """The official record loaded from the bundled CSVs."""
     return load_published_record(PAPI_DATA)
 
 

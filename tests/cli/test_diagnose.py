@@ -7,8 +7,8 @@ from pathlib import Path
 
 import openpyxl
 from tests.cli.conftest import Invoke
+from tests.conftest import PAPI_DATA
 
-PAPI_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "papi"
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "responsibility-ha-noi.yaml"
 
 

@@ -9,17 +9,15 @@ from typing import Any
 
 import pytest
 from tests.cli.conftest import Invoke
-from tests.conftest import SHARED
+from tests.conftest import WORKBOOK
 
 from govindex.cli import diagnose as diagnose_command
 from govindex.official import OfficialWorkbook, bundled_data_dir
 
-WORKBOOK = SHARED / "data" / "papi" / "official" / "PAPI-2015-2023-eng.xlsm"
-
 
 @pytest.fixture(scope="module")
 def workbook() -> OfficialWorkbook:
-    """The shared workbook, read once for the module (each command would read it again)."""
+    """The official workbook, read once for the module (each command would read it again)."""
     return diagnose_command._read_workbook(WORKBOOK, bundled_data_dir())
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from tests.cli.conftest import Invoke
+from tests.conftest import PAPI_DATA
 
 from govindex.spec import load_spec
 from govindex.storage import RunStore
@@ -17,7 +18,6 @@ from govindex.synthetic.output import write_survey
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "papi-2024.yaml"
-PAPI_DATA = ROOT.parent / "shared" / "data" / "papi"
 
 
 @pytest.fixture(scope="module")

@@ -34,6 +34,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from tests.cli.conftest import Invoke
+from tests.conftest import PAPI_DATA
 from typer.testing import Result
 
 from govindex.spec import Item, load_spec
@@ -43,7 +44,6 @@ from govindex.synthetic.output import write_survey
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "papi-2024.yaml"
-PAPI_DATA = ROOT.parent / "shared" / "data" / "papi"
 
 PROVINCES = ("Bac Kan", "Da Nang", "Ca Mau", "Lao Cai")
 USER_ERROR_CODES = (1, 2)

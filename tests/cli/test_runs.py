@@ -8,17 +8,10 @@ from pathlib import Path
 
 import openpyxl
 import polars as pl
+from tests.conftest import WORKBOOK
 from typer.testing import Result
 
 Invoke = Callable[..., Result]
-WORKBOOK = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "data"
-    / "papi"
-    / "official"
-    / "PAPI-2015-2023-eng.xlsm"
-)
 
 
 def published_store(invoke: Invoke, tmp_path: Path) -> tuple[Path, str]:

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from tests.conftest import PAPI_DATA
 from typer.testing import Result
 
 from govindex.official import former_province_populations
 from govindex.official.schema import load_dimensions
 
 Invoke = Callable[..., Result]
-SHARED_PAPI = Path(__file__).resolve().parents[3] / "shared" / "data" / "papi"
 KEYS = ["year", "province", "level", "code"]
 
 
@@ -24,9 +24,9 @@ def read_csv_output(result: Result) -> pl.DataFrame:
     return pl.read_csv(io.StringIO(result.stdout), infer_schema_length=None)
 
 
-def shared_scores() -> pl.DataFrame:
+def published_rows() -> pl.DataFrame:
     codes = {dimension.name: dimension.code for dimension in load_dimensions()}
-    frame = pl.read_csv(SHARED_PAPI / "published_scores.csv")
+    frame = pl.read_csv(PAPI_DATA / "published_scores.csv")
     is_total = pl.col("dimension").str.starts_with("total")
     return frame.select(
         "year",
@@ -47,7 +47,7 @@ def test_published_scores_return_every_published_value(invoke: Invoke, tmp_path:
     assert len(note_lines) == 1
     assert note_lines[0].startswith("note: loaded the official PAPI record bundled with govindex")
     output = read_csv_output(result)
-    expected = shared_scores()
+    expected = published_rows()
     joined = expected.join(output, on=KEYS, how="left")
     assert joined.height == expected.height == 7026
     assert joined["estimate"].null_count() == 0
@@ -108,7 +108,7 @@ def test_province_names_old_new_and_without_diacritics(
 
 
 def test_merged_2025_unit_stands_for_its_former_provinces(invoke: Invoke, tmp_path: Path) -> None:
-    mapping = pl.read_csv(SHARED_PAPI / "province_mapping_2025.csv")
+    mapping = pl.read_csv(PAPI_DATA / "province_mapping_2025.csv")
     old_names = set(mapping["old_province"])
     merged = mapping.filter(~pl.col("new_province").is_in(list(old_names)))
     unit = merged["new_province"][0]
@@ -172,7 +172,7 @@ def test_geography_34_derives_census_weighted_units(invoke: Invoke, tmp_path: Pa
     assert units["unit"].n_unique() == 34
     assert units["derived"].all()
     census = dict(former_province_populations().select("province", "population").iter_rows())
-    mapping = pl.read_csv(SHARED_PAPI / "province_mapping_2025.csv")
+    mapping = pl.read_csv(PAPI_DATA / "province_mapping_2025.csv")
     # Tuyen Quang absorbed Ha Giang; both published a 2023 total with an SE.
     formers = mapping.filter(new_province="Tuyen Quang")["old_province"].to_list()
     for code in units["code"].unique():

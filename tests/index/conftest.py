@@ -6,6 +6,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from tests.conftest import PAPI_DATA
 
 from govindex.index import IndexBuilder, IndexResult
 from govindex.spec import IndexSpec, load_spec
@@ -13,7 +14,6 @@ from govindex.synthetic import SyntheticSurvey, load_size_classes, province_tabl
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "papi-2024.yaml"
-PAPI_DATA = ROOT.parent / "shared" / "data" / "papi"
 SEED = 20240501
 
 

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import polars as pl
 import pytest
+from tests.conftest import PAPI_DATA, WORKBOOK
 
 from govindex.index import AggregationPlan, IndexResult
 from govindex.official import load_province_lookup, read_official_workbook
 from govindex.spec import IndexSpec, LinearFormula
-
-PAPI_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "papi"
-WORKBOOK = PAPI_DATA / "official" / "PAPI-2015-2023-eng.xlsm"
-
 
 
 def _sums_hold(plan: AggregationPlan, values: np.ndarray) -> None:

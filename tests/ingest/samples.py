@@ -11,7 +11,6 @@ from govindex.spec import Codebook, IndexSpec, load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "papi-2024.yaml"
-PAPI_DATA = ROOT.parent / "shared" / "data" / "papi"
 SMALL_ITEMS = (
     "civic_knowledge",
     "village_head_elected",

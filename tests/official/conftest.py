@@ -1,4 +1,4 @@
-"""Fixtures for the official-record tests: the shared PAPI data, resolved from this file."""
+"""Fixtures for the official-record tests: the bundled PAPI record and the workbook fixture."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from tests.conftest import PAPI_DATA, WORKBOOK
 
 from govindex.official import (
     OfficialWorkbook,
@@ -15,29 +16,26 @@ from govindex.official import (
     read_official_workbook,
 )
 
-PAPI_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "papi"
-WORKBOOK = PAPI_DATA / "official" / "PAPI-2015-2023-eng.xlsm"
-
 
 @pytest.fixture(scope="session")
 def workbook_path() -> Path:
-    """The shared copy of the official workbook."""
+    """The copy of the official workbook in tests/data/papi."""
     return WORKBOOK
 
 
 @pytest.fixture(scope="session")
 def provinces() -> ProvinceLookup:
-    """The lookup built from the shared mapping and published-scores CSVs."""
+    """The lookup built from the bundled mapping and published-scores CSVs."""
     return load_province_lookup(PAPI_DATA)
 
 
 @pytest.fixture(scope="session")
 def workbook(provinces: ProvinceLookup) -> OfficialWorkbook:
-    """The shared copy of the official workbook, read once per session (about 1 s)."""
+    """The official workbook, read once per session (about 1 s)."""
     return read_official_workbook(WORKBOOK, provinces=provinces)
 
 
 @pytest.fixture(scope="session")
 def published() -> pl.DataFrame:
-    """The bundled official record from the shared CSVs."""
+    """The bundled official record."""
     return load_published_record(PAPI_DATA)

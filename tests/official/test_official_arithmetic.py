@@ -1,6 +1,6 @@
 """Arithmetic identities and exact sub-dimension formulas on the official record.
 
-Measured on the shared data (see the report of this work): dimension = Σ sub-dimensions
+Measured on the official data (see the report of this work): dimension = Σ sub-dimensions
 and total = Σ dimensions hold to 5e-6 everywhere (float32 storage) except Ha Noi 2022,
 dimension 1, whose sub-dimensions 1.3 and 1.4 are printed rounded (1.57, 1.28) in the
 official sheet: residual 6.95e-4. Exact formulas (papi-methodology §4.3) reproduce 2019

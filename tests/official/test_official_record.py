@@ -1,4 +1,4 @@
-"""The bundled official record (shared CSVs) and its agreement with the workbook."""
+"""The bundled official record (bundled CSVs) and its agreement with the workbook."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The official workbook importer, against the shared copy of PAPI-2015-2023(eng).xlsm."""
+"""The official workbook importer, against the copy (tests/data/papi) of PAPI-2015-2023(eng).xlsm."""
 
 from __future__ import annotations
 

@@ -11,8 +11,6 @@ import pytest
 from govindex.manifest import RunManifest
 from govindex.storage import RunStore
 
-SHARED_PAPI = Path(__file__).resolve().parents[3] / "shared" / "data" / "papi"
-
 
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:

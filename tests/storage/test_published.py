@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import polars as pl
 import pytest
+from tests.conftest import PAPI_DATA, WORKBOOK
 
 from govindex.official import bundled_data_dir, load_published_record
 from govindex.official.bundled import BUNDLED_FILES
 from govindex.official.schema import load_dimensions
 from govindex.storage import RunStore, has_bundled_record, record_scores, store_published_record
 
-from .conftest import SHARED_PAPI
 
-
-def shared_scores() -> pl.DataFrame:
+def published_rows() -> pl.DataFrame:
     """published_scores.csv as (year, province, level, code, score), read independently."""
     codes = {dimension.name: dimension.code for dimension in load_dimensions()}
-    frame = pl.read_csv(SHARED_PAPI / "published_scores.csv")
+    frame = pl.read_csv(PAPI_DATA / "published_scores.csv")
     is_total = pl.col("dimension").str.starts_with("total")
     return frame.select(
         pl.col("year").cast(pl.Int32),
@@ -30,9 +32,18 @@ def shared_scores() -> pl.DataFrame:
     )
 
 
-@pytest.mark.parametrize("name", BUNDLED_FILES)
-def test_bundled_files_are_the_shared_files(name: str) -> None:
-    assert (bundled_data_dir() / name).read_bytes() == (SHARED_PAPI / name).read_bytes()
+def source_checksums() -> dict[str, str]:
+    """The SHA-256 of each official source file as it was copied in (tests/data/papi/SHA256SUMS)."""
+    lines = (WORKBOOK.parent / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    return {Path(name).name: digest for digest, name in (line.split() for line in lines if line)}
+
+
+@pytest.mark.parametrize("name", sorted(source_checksums()))
+def test_bundled_files_are_the_official_source_files(name: str) -> None:
+    """The bundled CSVs and the workbook fixture are byte copies of the official sources."""
+    path = WORKBOOK if name == WORKBOOK.name else bundled_data_dir() / name
+    assert name == WORKBOOK.name or name in BUNDLED_FILES
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == source_checksums()[name]
 
 
 def test_every_published_score_is_stored(store: RunStore) -> None:
@@ -41,7 +52,7 @@ def test_every_published_score_is_stored(store: RunStore) -> None:
     assert all(manifest.kind == "published" and not manifest.synthetic for manifest in manifests)
     stored = store.query_scores(source="published")
     keys = ["year", "province", "level", "code"]
-    expected = shared_scores()
+    expected = published_rows()
     joined = expected.join(stored, on=keys, how="left")
     assert joined.height == expected.height == 7026
     assert joined["estimate"].null_count() == 0

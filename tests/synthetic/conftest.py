@@ -6,6 +6,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from tests.conftest import PAPI_DATA
 
 from govindex.spec import IndexSpec, load_spec
 from govindex.synthetic import (
@@ -17,7 +18,6 @@ from govindex.synthetic import (
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "papi-2024.yaml"
-PAPI_DATA = ROOT.parent / "shared" / "data" / "papi"
 SEED = 20240415
 
 
