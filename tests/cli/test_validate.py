@@ -8,7 +8,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from tests.ingest.samples import PAPI_DATA, SPEC, papi_spec
+from tests.conftest import PAPI_DATA
+from tests.ingest.samples import SPEC, papi_spec
 from typer.testing import Result
 
 Invoke = Callable[..., Result]

@@ -9,7 +9,8 @@ from pathlib import Path
 import polars as pl
 import pyreadstat
 import pytest
-from tests.synthetic.conftest import PAPI_DATA, SPEC
+from tests.conftest import PAPI_DATA
+from tests.synthetic.conftest import SPEC
 from typer.testing import CliRunner
 
 from govindex.cli import app
