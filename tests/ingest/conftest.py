@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from tests.conftest import PAPI_DATA
 from tests.ingest import samples
 
 from govindex.spec import IndexSpec
@@ -23,7 +24,7 @@ def papi_spec() -> IndexSpec:
 def synthetic_microdata() -> pl.DataFrame:
     """A whole SYNTHETIC 2024 survey (about 19,000 respondents; about 2 s to build)."""
     synthetic = pytest.importorskip("govindex.synthetic")
-    published = pl.read_csv(samples.PAPI_DATA / "published_scores.csv")
+    published = pl.read_csv(PAPI_DATA / "published_scores.csv")
     provinces = synthetic.province_table(
         published["province"].unique(), synthetic.load_size_classes()
     )
