@@ -1,0 +1,68 @@
+"""The PAR Index rubric engine: a points rubric as data, scored from self-assessments,
+appraisal decisions and survey values, with every point traceable to its source.
+
+Pure core (no file I/O): the workbook, the appraisal log and the command line live in
+:mod:`govindex.assessment` and :mod:`govindex.cli`.
+"""
+
+from govindex.rubric.inputs import (
+    AppraisalDecision,
+    Assessment,
+    Evidence,
+    SelfAssessmentEntry,
+    SurveyValue,
+    SurveyValueSource,
+    SurveyValueTable,
+)
+from govindex.rubric.load import rubric_from_dict, rubric_from_yaml
+from govindex.rubric.models import Area, Criterion, Group, Leaf, Rubric, SubCriterion
+from govindex.rubric.rules import (
+    CompletionRule,
+    DeductionRule,
+    JudgementRule,
+    Step,
+    StepsRule,
+    SurveyRule,
+    TargetRule,
+    describe_rule,
+)
+from govindex.rubric.scoring import (
+    NodePoints,
+    PointsScorer,
+    ProvinceResult,
+    RubricResult,
+    group_of,
+    rule_points,
+)
+
+__all__ = [
+    "AppraisalDecision",
+    "Area",
+    "Assessment",
+    "CompletionRule",
+    "Criterion",
+    "DeductionRule",
+    "Evidence",
+    "Group",
+    "JudgementRule",
+    "Leaf",
+    "NodePoints",
+    "PointsScorer",
+    "ProvinceResult",
+    "Rubric",
+    "RubricResult",
+    "SelfAssessmentEntry",
+    "Step",
+    "StepsRule",
+    "SubCriterion",
+    "SurveyRule",
+    "SurveyValue",
+    "SurveyValueSource",
+    "SurveyValueTable",
+    "TargetRule",
+    "describe_rule",
+    "group_of",
+    "rubric_from_dict",
+    "rubric_from_yaml",
+    "rule_points",
+]
