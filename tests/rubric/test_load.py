@@ -45,10 +45,22 @@ def test_every_problem_is_reported_at_once() -> None:
     criteria[3]["rule"] = {"kind": "lottery"}
     data["groups"][2]["at_least"] = 5
     found = _issues(data)
-    assert "bad.yaml: areas[0].criteria[1].rule.steps[0].points: 4 points exceed the maximum 3" in found
-    assert "bad.yaml: areas[0].criteria[2].code: code '1.2' is already used at areas[0].criteria[1]" in found
-    assert any(line.startswith("bad.yaml: areas[0].criteria[3].rule: unknown `kind` 'lottery'") for line in found)
-    assert "bad.yaml: groups[2].at_least: the last group must start at 0 so every province has a group" in found
+    assert (
+        "bad.yaml: areas[0].criteria[1].rule.steps[0].points: 4 points exceed the maximum 3"
+        in found
+    )
+    assert (
+        "bad.yaml: areas[0].criteria[2].code: code '1.2' is already used at areas[0].criteria[1]"
+        in found
+    )
+    assert any(
+        line.startswith("bad.yaml: areas[0].criteria[3].rule: unknown `kind` 'lottery'")
+        for line in found
+    )
+    assert (
+        "bad.yaml: groups[2].at_least: the last group must start at 0 so every province has a group"
+        in found
+    )
     assert len(found) == 4
 
 

@@ -16,9 +16,7 @@ from govindex.rubric import (
 )
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"), [(1, 2.0), (0, 0.0), (0.99, 0.0), (3, 2.0)]
-)
+@pytest.mark.parametrize(("value", "expected"), [(1, 2.0), (0, 0.0), (0.99, 0.0), (3, 2.0)])
 def test_target_higher_is_better(value: float, expected: float) -> None:
     assert TargetRule(kind="target", target=1).points(value, 2.0) == expected
 
@@ -33,7 +31,9 @@ def test_target_lower_is_better() -> None:
     [(100, 3.0), (85, 3 * 85 / 100), (80, 2.4), (79.99, 0.0), (130, 3.0)],
 )
 def test_completion_with_floor_and_cap(rate: float, expected: float) -> None:
-    assert CompletionRule(kind="completion", floor=80, cap=100).points(rate, 3.0) == pytest.approx(expected, rel=1e-12)
+    assert CompletionRule(kind="completion", floor=80, cap=100).points(rate, 3.0) == pytest.approx(
+        expected, rel=1e-12
+    )
 
 
 def test_completion_with_lower_cap() -> None:
@@ -50,7 +50,12 @@ def test_completion_floor_above_cap_is_refused() -> None:
 
 def test_steps_higher_and_lower_is_better() -> None:
     higher = StepsRule(
-        kind="steps", steps=(Step(threshold=95, points=2), Step(threshold=90, points=1.5), Step(threshold=80, points=1))
+        kind="steps",
+        steps=(
+            Step(threshold=95, points=2),
+            Step(threshold=90, points=1.5),
+            Step(threshold=80, points=1),
+        ),
     )
     assert [higher.points(v, 2.0) for v in (99, 95, 92, 80, 79.9)] == [2, 2, 1.5, 1, 0]
     lower = StepsRule(
@@ -82,9 +87,7 @@ def test_judgement_is_the_self_score() -> None:
     assert JudgementRule(kind="judgement").points(1.25, 3.0) == 1.25
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"), [(91.17, 9.117), (100, 10.0), (0, 0.0), (50, 5.0)]
-)
+@pytest.mark.parametrize(("value", "expected"), [(91.17, 9.117), (100, 10.0), (0, 0.0), (50, 5.0)])
 def test_survey_maps_linearly(value: float, expected: float) -> None:
     rule = SurveyRule(kind="survey", instrument="sipas", code="overall")
     assert rule.points(value, 10.0) == pytest.approx(expected, rel=1e-12)

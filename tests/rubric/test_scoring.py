@@ -26,14 +26,18 @@ def _assessment(province: str = "Ha Noi", **overrides: float) -> Assessment:
     values = {"1.1.1": 1.0, "1.1.2": 90.0, "1.2": 25.0, "1.3": 1.0, "2.2": 95.0} | {
         key.replace("_", "."): value for key, value in overrides.items() if key != "self_1_4"
     }
-    entries = [SelfAssessmentEntry(code, value=value, source=f"fixture row {code}") for code, value in values.items()]
+    entries = [
+        SelfAssessmentEntry(code, value=value, source=f"fixture row {code}")
+        for code, value in values.items()
+    ]
     entries.append(SelfAssessmentEntry("1.4", self_score=overrides.get("self_1_4", 2.5)))
     return Assessment.of(province, YEAR, entries)
 
 
 def _survey(*pairs: tuple[str, float]) -> SurveyValueTable:
     return SurveyValueTable.of(
-        SurveyValue("sipas", province, YEAR, "overall", value, f"run:sipas-{province}") for province, value in pairs
+        SurveyValue("sipas", province, YEAR, "overall", value, f"run:sipas-{province}")
+        for province, value in pairs
     )
 
 
@@ -51,7 +55,9 @@ def _decision(code: str, score: float, sequence: int, minute: int = 0) -> Apprai
 
 
 def test_roll_up_and_percent_by_hand(small_rubric: Rubric) -> None:
-    result = PointsScorer(small_rubric).score(_assessment(), survey_values=_survey(("Ha Noi", 86.5)))
+    result = PointsScorer(small_rubric).score(
+        _assessment(), survey_values=_survey(("Ha Noi", 86.5))
+    )
     # 1.1 = 2 (target met) + 2 × 90/100 = 3.8
     assert result.node("1.1").points == pytest.approx(3.8, rel=1e-12)
     # area 1 = 3.8 + 1.5 (25 % reaches the 20 % step) + (2 − 0.5 × 1) + 2.5 (self-score) = 9.3
@@ -72,15 +78,24 @@ def test_roll_up_and_percent_by_hand(small_rubric: Rubric) -> None:
 
 
 def test_every_leaf_is_traced_to_its_input(small_rubric: Rubric) -> None:
-    result = PointsScorer(small_rubric).score(_assessment(), survey_values=_survey(("Ha Noi", 86.5)))
-    assert result.node("1.2").trace == "self-assessment: declared value 25, steps rule [fixture row 1.2]"
+    result = PointsScorer(small_rubric).score(
+        _assessment(), survey_values=_survey(("Ha Noi", 86.5))
+    )
+    assert (
+        result.node("1.2").trace
+        == "self-assessment: declared value 25, steps rule [fixture row 1.2]"
+    )
     assert result.node("1.4").trace == "self-assessment: self-score 2.5"
     assert result.node("2.1").trace == "sipas 2024 `overall` = 86.5 (run:sipas-Ha Noi) → 4.325"
     assert result.total.trace == "sum of 1, 2"
 
 
 def test_appraisal_overrides_and_is_traced(small_rubric: Rubric) -> None:
-    decisions = [_decision("1.4", 1.0, 1), _decision("1.4", 2.0, 2, minute=5), _decision("1.2", 3.0, 3)]
+    decisions = [
+        _decision("1.4", 1.0, 1),
+        _decision("1.4", 2.0, 2, minute=5),
+        _decision("1.2", 3.0, 3),
+    ]
     result = PointsScorer(small_rubric).score(
         _assessment(), appraisals=decisions, survey_values=_survey(("Ha Noi", 86.5))
     )
@@ -116,7 +131,9 @@ def test_bad_inputs_are_refused(small_rubric: Rubric) -> None:
         scorer.score(_assessment(), appraisals=[_decision("1.3", 2.5, 1)])
     with pytest.raises(DataValidationError, match="survey value is not appraised"):
         scorer.score(_assessment(), appraisals=[_decision("2.1", 1, 1)])
-    inconsistent = Assessment.of("Ha Noi", YEAR, [SelfAssessmentEntry("2.2", value=95, self_score=3)])
+    inconsistent = Assessment.of(
+        "Ha Noi", YEAR, [SelfAssessmentEntry("2.2", value=95, self_score=3)]
+    )
     with pytest.raises(DataValidationError, match="differs from the completion rule's 2.85"):
         scorer.score(inconsistent)
 

@@ -26,6 +26,7 @@ from govindex.rubric.rules import (
     TargetRule,
     describe_rule,
 )
+from govindex.rubric.score_rows import SCORE_COLUMNS, score_rows
 from govindex.rubric.scoring import (
     NodePoints,
     PointsScorer,
@@ -36,6 +37,7 @@ from govindex.rubric.scoring import (
 )
 
 __all__ = [
+    "SCORE_COLUMNS",
     "AppraisalDecision",
     "Area",
     "Assessment",
@@ -65,4 +67,5 @@ __all__ = [
     "rubric_from_dict",
     "rubric_from_yaml",
     "rule_points",
+    "score_rows",
 ]
