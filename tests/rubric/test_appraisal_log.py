@@ -80,7 +80,7 @@ def test_an_edit_around_the_triggers_is_found(tmp_path: Path) -> None:
 
 def test_decisions_are_checked_against_the_rubric(small_rubric: Rubric) -> None:
     with AppraisalLog(":memory:") as log:
-        with pytest.raises(DataValidationError, match="unknown criterion `9.9`"):
+        with pytest.raises(DataValidationError, match=r"unknown criterion `9\.9`"):
             log.append(_decision("9.9"), rubric=small_rubric)
         with pytest.raises(DataValidationError, match="outside 0 to 3"):
             log.append(_decision("1.4", 3.5), rubric=small_rubric)

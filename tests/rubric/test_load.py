@@ -6,10 +6,10 @@ import copy
 from pathlib import Path
 
 import pytest
+from tests.rubric.conftest import small_rubric_data
 
 from govindex.errors import SpecError
 from govindex.rubric import rubric_from_dict, rubric_from_yaml
-from tests.rubric.conftest import small_rubric_data
 
 RUBRICS = Path(__file__).parents[2] / "rubrics"
 

@@ -134,7 +134,7 @@ def test_bad_inputs_are_refused(small_rubric: Rubric) -> None:
     inconsistent = Assessment.of(
         "Ha Noi", YEAR, [SelfAssessmentEntry("2.2", value=95, self_score=3)]
     )
-    with pytest.raises(DataValidationError, match="differs from the completion rule's 2.85"):
+    with pytest.raises(DataValidationError, match=r"differs from the completion rule's 2\.85"):
         scorer.score(inconsistent)
 
 

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from tests.rubric.filling import HA_NOI_ANSWERS, fill_workbook
 
 from govindex.assessment import AppraisalLog, read_assessment_workbook, write_assessment_workbook
 from govindex.errors import DataValidationError
 from govindex.rubric import AppraisalDecision, PointsScorer, Rubric, SurveyValue, SurveyValueTable
-from tests.rubric.filling import HA_NOI_ANSWERS, fill_workbook
 
 
 def _workbook(rubric: Rubric, folder: Path, answers: dict[str, dict[str, object]]) -> Path:
@@ -114,5 +114,5 @@ def test_all_bad_cells_are_reported_together(small_rubric: Rubric, tmp_path: Pat
 def test_not_a_workbook(small_rubric: Rubric, tmp_path: Path) -> None:
     path = tmp_path / "notes.xlsx"
     path.write_text("not a workbook", encoding="utf-8")
-    with pytest.raises(DataValidationError, match="cannot read `notes.xlsx` as an XLSX workbook"):
+    with pytest.raises(DataValidationError, match=r"cannot read `notes\.xlsx` as an XLSX workbook"):
         read_assessment_workbook(small_rubric, path)

@@ -108,7 +108,7 @@ class ParRunStore:
         appraisal_log_head: str | None,
     ) -> str:
         """Store the rows of one run in one transaction; a stored run id is refused."""
-        if self._connection.execute("SELECT 1 FROM par_runs WHERE run_id = ?", [run_id]).fetchone():
+        if self._connection.execute("SELECT 1 FROM par_runs WHERE run_id = ?", [run_id]).fetchall():
             msg = f"PAR run `{run_id}` is already stored; stored runs are never replaced."
             raise StorageError(msg, found=run_id, hint="the same inputs give the same run")
         typed = rows.select(list(SCORE_COLUMNS)).cast(SCORE_COLUMNS)  # type: ignore[arg-type]
@@ -151,7 +151,7 @@ class ParRunStore:
         """The score rows of one run."""
         if not self._connection.execute(
             "SELECT 1 FROM par_runs WHERE run_id = ?", [run_id]
-        ).fetchone():
+        ).fetchall():
             msg = f"no PAR run `{run_id}` in {self._path}."
             raise RunNotFound(msg, where=self._path, found=run_id)
         frame: pl.DataFrame = self._connection.sql(

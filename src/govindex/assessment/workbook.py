@@ -65,9 +65,16 @@ _INPUTS = ("value", "self_score", "document_number", "document_date", "link", "c
 
 
 def write_assessment_workbook(
-    rubric: Rubric, province: str, year: int, path: str | Path, *, synthetic: bool = False
+    rubric: Rubric,
+    province: str,
+    year: int,
+    path: str | Path,
+    *,
+    synthetic: bool = False,
+    filled: Assessment | None = None,
 ) -> Path:
-    """Write the self-assessment workbook of ``province`` for ``year`` to ``path``.
+    """Write the self-assessment workbook of ``province`` for ``year`` to ``path``;
+    ``filled`` pre-fills the entries of an assessment (used for SYNTHETIC demo workbooks).
 
     Examples
     --------
@@ -116,9 +123,11 @@ def write_assessment_workbook(
                 row += 1
                 for sub in criterion.sub_criteria:
                     _write_leaf(sheet, row, leaves[sub.code], text, survey)
+                    _write_entry(sheet, row, filled, sub.code)
                     row += 1
             else:
                 _write_leaf(sheet, row, leaves[criterion.code], text, survey)
+                _write_entry(sheet, row, filled, criterion.code)
                 row += 1
     about = workbook.add_worksheet(ABOUT_SHEET)
     about.set_column(0, 0, 22)
@@ -182,6 +191,25 @@ def _write_leaf(sheet: Any, row: int, leaf: Leaf, text: Any, survey: Any) -> Non
         )
 
 
+def _write_entry(sheet: Any, row: int, filled: Assessment | None, code: str) -> None:
+    entry = None if filled is None else filled.entries.get(code)
+    if entry is None:
+        return
+    cells = {
+        "value": entry.value,
+        "self_score": entry.self_score,
+        "document_number": entry.evidence.document_number,
+        "document_date": None
+        if entry.evidence.document_date is None
+        else entry.evidence.document_date.isoformat(),
+        "link": entry.evidence.link,
+        "comment": entry.comment,
+    }
+    for key, value in cells.items():
+        if value is not None:
+            sheet.write(row, ord(_LETTER[key]) - ord("A"), value)
+
+
 # ------------------------------------------------------------------ reading
 def read_assessment_workbook(rubric: Rubric, path: str | Path) -> Assessment:
     """Read a filled workbook; every bad cell becomes one issue of a single error.
@@ -226,7 +254,7 @@ def read_assessment_workbook(rubric: Rubric, path: str | Path) -> Assessment:
     entries = reader.read(rows)
     if reader.issues:
         count = len(reader.issues)
-        msg = f"`{file.name}` has {count} bad cell{'s' if count != 1 else ''}; first: {reader.issues[0].describe()}"
+        msg = f"`{file.name}` has {count} bad cell{'s' if count != 1 else ''}:"
         raise DataValidationError(msg, where=file.name, issues=reader.issues)
     synthetic = str(about.get("synthetic") or "").startswith("SYNTHETIC")
     return Assessment.of(province, year, entries, synthetic=synthetic)

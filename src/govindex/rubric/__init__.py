@@ -35,9 +35,11 @@ from govindex.rubric.scoring import (
     group_of,
     rule_points,
 )
+from govindex.rubric.synthetic import SYNTHETIC_SOURCE, SyntheticAssessments, synthetic_assessments
 
 __all__ = [
     "SCORE_COLUMNS",
+    "SYNTHETIC_SOURCE",
     "AppraisalDecision",
     "Area",
     "Assessment",
@@ -61,6 +63,7 @@ __all__ = [
     "SurveyValue",
     "SurveyValueSource",
     "SurveyValueTable",
+    "SyntheticAssessments",
     "TargetRule",
     "describe_rule",
     "group_of",
@@ -68,4 +71,5 @@ __all__ = [
     "rubric_from_yaml",
     "rule_points",
     "score_rows",
+    "synthetic_assessments",
 ]
