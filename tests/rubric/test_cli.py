@@ -221,3 +221,44 @@ def test_reported_values_with_sources() -> None:
     assert rows["2022"]["estimate"] == 90.1
     assert rows["2020"]["status"] == "missing"  # only the rank was reported
     assert all(row["edition"] == "reported" for row in rows.values())
+
+
+def test_priorities_with_agencies_and_an_improvement(rubric_file: Path, tmp_path: Path) -> None:
+    book = tmp_path / "ha-noi.xlsx"
+    invoke("par", "workbook", "Ha Noi", "--year", "2024", "--out", book, "--rubric", rubric_file)
+    fill_workbook(book, HA_NOI_ANSWERS)
+    survey = tmp_path / "survey.csv"
+    survey.write_text(
+        "instrument,province,year,code,value,source\nsipas,Ha Noi,2024,overall,86.5,https://example.org/sipas\n",
+        encoding="utf-8",
+    )
+    responsibility = tmp_path / "agencies.yaml"
+    responsibility.write_text(
+        "agencies:\n  office: {en: Provincial Office, vi: Văn phòng UBND tỉnh}\nassignments:\n  '2': office\n",
+        encoding="utf-8",
+    )
+    result = invoke(
+        "par",
+        "priorities",
+        book,
+        "--survey-values",
+        survey,
+        "--responsibility",
+        responsibility,
+        "--improve",
+        "2.2=10",
+        "--top",
+        "2",
+        "--rubric",
+        rubric_file,
+        "--format",
+        "csv",
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "code,criterion,max_points,points,lost,basis,agency"
+    assert lines[1] == "1.2,Inspection,3.0,1.5,1.5,rule,"
+    code, _, _, points, lost, basis, agency = lines[2].split(",")
+    assert (code, basis, agency) == ("2.1", "survey", "Provincial Office")
+    assert (float(points), float(lost)) == pytest.approx((4.325, 0.675), rel=1e-12)
+    assert lines[3] == "2.2: 95 → 105 (+10) → +0.150 PAR points (+0.750 % of maximum)"

@@ -16,9 +16,18 @@ from govindex.assessment.appraisal_log import AppraisalLog
 from govindex.assessment.par_runs import par_run_id
 from govindex.assessment.survey_values import read_survey_values
 from govindex.assessment.workbook import read_assessment_workbook
-from govindex.rubric import Group, PointsScorer, Rubric, RubricResult, score_rows
+from govindex.rubric import (
+    AppraisalDecision,
+    Assessment,
+    Group,
+    PointsScorer,
+    Rubric,
+    RubricResult,
+    SurveyValueTable,
+    score_rows,
+)
 
-__all__ = ["ParRun", "run_par"]
+__all__ = ["ParRun", "ProvinceInputs", "province_inputs", "run_par"]
 
 
 @dataclass(frozen=True)
@@ -90,3 +99,29 @@ def _digest(data: bytes) -> str:
 def parameters_json(run: ParRun) -> str:
     """The run's parameters as JSON text (for manifests and printing)."""
     return json.dumps(dict(run.parameters), indent=2, sort_keys=True, default=str)
+
+
+@dataclass(frozen=True)
+class ProvinceInputs:
+    """One province's inputs: its self-assessment, appraisal decisions and survey values."""
+
+    assessment: Assessment
+    decisions: tuple[AppraisalDecision, ...]
+    survey_values: SurveyValueTable | None
+
+
+def province_inputs(
+    rubric: Rubric,
+    workbook: str | Path,
+    *,
+    appraisal_log: str | Path | None = None,
+    survey_values: str | Path | None = None,
+) -> ProvinceInputs:
+    """Read one workbook, the decisions on it, and the survey values."""
+    assessment = read_assessment_workbook(rubric, workbook)
+    decisions: tuple[AppraisalDecision, ...] = ()
+    if appraisal_log is not None:
+        with AppraisalLog(appraisal_log) as log:
+            decisions = log.decisions(province=assessment.province, year=assessment.year)
+    values = None if survey_values is None else read_survey_values(survey_values)
+    return ProvinceInputs(assessment, decisions, values)

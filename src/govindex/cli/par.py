@@ -332,3 +332,92 @@ def reported(
         table_columns=columns,
         title="Reported values (press and official portals)",
     )
+
+
+@app.command("priorities", no_args_is_help=True)
+def priorities(
+    workbook: Annotated[
+        Path, typer.Argument(help="The province's filled self-assessment workbook.")
+    ],
+    log: Annotated[Path | None, typer.Option("--log", help="Appraisal log to apply.")] = None,
+    survey_values: Annotated[
+        Path | None, typer.Option("--survey-values", help="CSV of survey values.")
+    ] = None,
+    responsibility: Annotated[
+        Path | None,
+        typer.Option(
+            "--responsibility",
+            help="Responsibility file: which agency answers for which criterion code.",
+        ),
+    ] = None,
+    improve: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--improve",
+            help="CODE=CHANGE, e.g. 3.2=10 (+10 points of on-time dossiers); repeatable.",
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="How many criteria to list.")] = 10,
+    rubric: RubricOption = None,
+    output_format: FormatOption = "table",
+) -> None:
+    """What to fix first: points lost per criterion, ranked, with the agency responsible,
+    and the PAR points an improvement would gain."""
+    import polars as pl
+
+    from govindex.analysis.responsibility import load_responsibility
+    from govindex.assessment.pipeline import province_inputs
+    from govindex.cli.runs import render_frame
+    from govindex.rubric import PointsScorer, improvement_gain, points_lost
+
+    loaded = _rubric(rubric)
+    inputs = province_inputs(loaded, workbook, appraisal_log=log, survey_values=survey_values)
+    mapping = None if responsibility is None else load_responsibility(responsibility)
+    result = PointsScorer(loaded).score(
+        inputs.assessment, appraisals=inputs.decisions, survey_values=inputs.survey_values
+    )
+    lost = pl.DataFrame(
+        [
+            {
+                "code": item.code,
+                "criterion": item.name_en,
+                "max_points": item.max_points,
+                "points": item.points,
+                "lost": item.lost,
+                "basis": item.basis,
+                "agency": item.agency_en,
+            }
+            for item in points_lost(result, mapping)[:top]
+        ],
+        schema={
+            "code": pl.String,
+            "criterion": pl.String,
+            "max_points": pl.Float64,
+            "points": pl.Float64,
+            "lost": pl.Float64,
+            "basis": pl.String,
+            "agency": pl.String,
+        },
+    )
+    title = f"Points lost: {inputs.assessment.province} {inputs.assessment.year} ({loaded.edition})"
+    render_frame(lost, output_format, title=title)
+    for text in improve or ():
+        code, _, amount = text.partition("=")
+        try:
+            change = float(amount)
+        except ValueError as error:
+            msg = f"`--improve` {text!r} is not CODE=CHANGE; expected e.g. 3.2=10."
+            raise SpecError(msg, where="--improve", found=text) from error
+        gain = improvement_gain(
+            loaded,
+            inputs.assessment,
+            code.strip(),
+            change,
+            appraisals=inputs.decisions,
+            survey_values=inputs.survey_values,
+        )
+        note = f" ({gain.note})" if gain.note else ""
+        typer.echo(
+            f"{gain.code}: {gain.value_before:g} → {gain.value_after:g} (+{change:g}) → "
+            f"{gain.gain:+.3f} PAR points ({gain.gain_percent:+.3f} % of maximum){note}"
+        )

@@ -16,6 +16,7 @@ from govindex.rubric.inputs import (
 )
 from govindex.rubric.load import rubric_from_dict, rubric_from_yaml
 from govindex.rubric.models import Area, Criterion, Group, Leaf, Rubric, SubCriterion
+from govindex.rubric.priorities import Improvement, LostPoints, improvement_gain, points_lost
 from govindex.rubric.rules import (
     CompletionRule,
     DeductionRule,
@@ -48,8 +49,10 @@ __all__ = [
     "DeductionRule",
     "Evidence",
     "Group",
+    "Improvement",
     "JudgementRule",
     "Leaf",
+    "LostPoints",
     "NodePoints",
     "PointsScorer",
     "ProvinceResult",
@@ -67,6 +70,8 @@ __all__ = [
     "TargetRule",
     "describe_rule",
     "group_of",
+    "improvement_gain",
+    "points_lost",
     "rubric_from_dict",
     "rubric_from_yaml",
     "rule_points",

@@ -67,7 +67,9 @@ def synthetic_assessments(
     assessments: list[Assessment] = []
     values: list[SurveyValue] = []
     for province in provinces:
-        capacity = float(generator.beta(8, 2))  # mostly strong: every province scored above 80 % in 2023 and 2024
+        capacity = float(
+            generator.beta(8, 2)
+        )  # mostly strong: every province scored above 80 % in 2023 and 2024
         entries: list[SelfAssessmentEntry] = []
         for number, leaf in enumerate(leaves, start=1):
             if isinstance(leaf.rule, SurveyRule):
