@@ -165,3 +165,21 @@ def test_groups_are_a_parameter(small_rubric: Rubric) -> None:
     assert result.parameters["groups"] == [["top", 80], ["rest", 0]]
     with pytest.raises(Exception, match="must go from the best down"):
         PointsScorer(small_rubric, groups=[Group(code="x", at_least=50)])
+
+
+def test_a_survey_se_is_scaled_onto_its_leaf_only(small_rubric: Rubric) -> None:
+    from govindex.rubric import score_rows
+
+    survey = SurveyValueTable.of(
+        [SurveyValue("sipas", "Ha Noi", YEAR, "overall", 86.5, "run:sipas", se=0.8)]
+    )
+    result = PointsScorer(small_rubric).score_all([_assessment()], survey_values=survey)
+    province = result.province("Ha Noi")
+    # 5 points over [0, 100]: 0.05 points per SIPAS point, so SE 0.8 → 0.04 points.
+    assert province.node("2.1").se == pytest.approx(0.04, rel=1e-12)
+    assert province.node("2").se is None
+    rows = score_rows(result, run_id="r")
+    leaf = rows.filter(code="2.1").row(0, named=True)
+    assert leaf["se"] == pytest.approx(100 * 0.04 / 5, rel=1e-12)  # in % of the leaf's maximum
+    assert leaf["ci_rule"].startswith("se only")
+    assert rows.filter(code="total")["se"][0] is None

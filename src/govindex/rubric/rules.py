@@ -203,6 +203,17 @@ class SurveyRule(SpecModel):
         share = (value - self.low) / (self.high - self.low)
         return maximum * min(max(share, 0.0), 1.0)
 
+    def slope(self, value: float, maximum: float) -> float:
+        """Points per unit of the survey value at ``value`` (zero where the map is clipped).
+
+        Examples
+        --------
+        >>> SurveyRule(kind="survey", instrument="sipas", code="overall").slope(86.5, 10.0)
+        0.1
+        """
+        inside = self.low < value < self.high
+        return maximum / (self.high - self.low) if inside else 0.0
+
 
 Rule = Annotated[
     TargetRule | CompletionRule | StepsRule | DeductionRule | JudgementRule | SurveyRule,

@@ -3,7 +3,9 @@
 Every node of every province becomes one row: ``estimate`` is the % of the node's maximum
 (the PAR Index publishes % of maximum), with the points, maximum, self-assessed points, the
 basis and the trace beside it. Rubric points are appraised, not sampled, so ``se`` and the
-interval are empty and ``ci_rule`` says why; ``n`` counts the leaves scored under the node.
+interval are empty and ``ci_rule`` says why, except on a survey-fed leaf whose survey value
+came with an SE (scaled by the rule, in % of the leaf's maximum); ``n`` counts the leaves
+scored under the node.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ SCORE_COLUMNS: dict[str, pl.DataType] = {
 """The shared score vocabulary, then the PAR columns (points, maximum, basis)."""
 
 _CI_RULE = "none: rubric points are appraised, not sampled"
+_SURVEY_RULE = "se only: the survey value's SE scaled by the rule; no interval is formed"
 PROVISIONAL = "provisional rubric: placeholder points not confirmed against the official table"
 
 
@@ -101,11 +104,11 @@ def score_rows(result: RubricResult, *, run_id: str) -> pl.DataFrame:
                     "name_vi": node.name.vi,
                     "name_en": node.name.en,
                     "estimate": node.percent,
-                    "se": None,
+                    "se": None if node.se is None else 100.0 * node.se / node.max_points,
                     "ci_low": None,
                     "ci_high": None,
                     "ci_level": None,
-                    "ci_rule": _CI_RULE,
+                    "ci_rule": _SURVEY_RULE if node.se is not None else _CI_RULE,
                     "df": None,
                     "n": leaves_under - len(node.missing),
                     "group": result.groups.get(province.province) if node.code == "total" else None,

@@ -60,6 +60,10 @@ class NodePoints:
     """Points before appraisal (from the self-assessment or the survey); ``None`` if none."""
     missing: tuple[str, ...] = ()
     """Leaf codes without input under this node."""
+    se: float | None = None
+    """Standard error of a survey-fed leaf's points: the survey value's SE times the rule's
+    slope (zero where the value is clipped). Sums carry none: their survey leaves share
+    samples, and the covariance is not published."""
 
     @property
     def percent(self) -> float | None:
@@ -309,6 +313,9 @@ class PointsScorer:
                 "survey",
                 trace,
                 self_points=points,
+                se=None
+                if found.se is None
+                else found.se * rule.slope(found.value, leaf.max_points),
             )
         entry = assessment.entries.get(leaf.code)
         self_points, how = (
