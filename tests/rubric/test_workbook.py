@@ -89,6 +89,10 @@ def test_generated_workbook_reads_back_empty(small_rubric: Rubric, tmp_path: Pat
             "ha-noi.xlsx: sheet 'assessment', row 11, column `G (self score)`: self-score 3 differs from the rule's 2.85 points for the declared value 95",
         ),
         (
+            {"1.3": {"self_score": 1.5, "document_number": "50/BC"}},
+            "ha-noi.xlsx: sheet 'assessment', row 7, column `F (value)`: `1.3` is scored by its deduction rule from the declared value; enter it (a self-score alone is not used)",
+        ),
+        (
             {"1.3": {"value": 1, "document_number": "1", "document_date": "last week"}},
             "ha-noi.xlsx: sheet 'assessment', row 7, column `I (document date)`: expected a date (YYYY-MM-DD), found 'last week'",
         ),

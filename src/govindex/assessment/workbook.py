@@ -372,6 +372,12 @@ class _SheetReader:
                 f"`{leaf.code}` is a judgement criterion: enter its points as the self-score, not a declared value",
                 cells["value"],
             )
+        if not leaf.takes_self_score and value is None and self_score is not None:
+            self.bad(
+                row,
+                "value",
+                f"`{leaf.code}` is scored by its {leaf.rule.kind} rule from the declared value; enter it (a self-score alone is not used)",
+            )
         if self_score is not None and self_score > leaf.max_points:
             self.bad(
                 row,

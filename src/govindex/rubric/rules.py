@@ -228,7 +228,7 @@ def describe_rule(rule: Rule, maximum: float) -> str:
     Examples
     --------
     >>> describe_rule(CompletionRule(kind="completion", floor=80), 2.0)
-    'completion: 2 × min(rate, 100) / 100 %; 0 below 80 %'
+    'completion: 2 × min(rate, 100) / 100; 0 below 80 %'
     """
     if isinstance(rule, TargetRule):
         sign = "≥" if rule.direction == "higher_is_better" else "≤"
@@ -237,9 +237,9 @@ def describe_rule(rule: Rule, maximum: float) -> str:
         )
     if isinstance(rule, CompletionRule):
         return (
-            f"completion: {maximum:g} × min(rate, {rule.cap:g}) / {rule.cap:g} {rule.unit}; "
+            f"completion: {maximum:g} × min(rate, {rule.cap:g}) / {rule.cap:g}; "
             f"0 below {rule.floor:g} {rule.unit}"
-        ).replace("  ", " ")
+        ).rstrip()
     if isinstance(rule, StepsRule):
         sign = "≥" if rule.direction == "higher_is_better" else "≤"
         steps = "; ".join(f"{sign} {step.threshold:g} → {step.points:g}" for step in rule.steps)
