@@ -80,10 +80,12 @@ def score_rows(result: RubricResult, *, run_id: str) -> pl.DataFrame:
     (95.0, 3.8, 1, 'A')
     """
     provisional = result.rubric.provisional
+    leaf_counts = _leaf_counts(result)
+    edition = result.rubric.edition  # computed once: it walks the whole rubric
     records: list[dict[str, object]] = []
     for province in result.provinces:
         for node in province.nodes:
-            leaves_under = _leaf_count(result, node.code)
+            leaves_under = leaf_counts[node.code]
             missing = node.points is None
             reason = (
                 f"no input for {', '.join(node.missing)}"
@@ -93,7 +95,7 @@ def score_rows(result: RubricResult, *, run_id: str) -> pl.DataFrame:
             records.append(
                 {
                     "instrument": "par",
-                    "edition": result.rubric.edition,
+                    "edition": edition,
                     "period": str(result.year),
                     "period_start": date(result.year, 1, 1),
                     "period_end": date(result.year, 12, 31),
@@ -137,8 +139,11 @@ def score_rows(result: RubricResult, *, run_id: str) -> pl.DataFrame:
     return ranked.select(list(SCORE_COLUMNS)).cast(SCORE_COLUMNS)  # type: ignore[arg-type]
 
 
-def _leaf_count(result: RubricResult, code: str) -> int:
-    leaves = list(result.rubric.leaves())
-    if code == "total":
-        return len(leaves)
-    return sum(1 for leaf in leaves if code in leaf.path)
+def _leaf_counts(result: RubricResult) -> dict[str, int]:
+    """How many scored leaves lie under each node code (``total`` counts them all)."""
+    counts: dict[str, int] = {"total": 0}
+    for leaf in result.rubric.leaves():
+        counts["total"] += 1
+        for code in leaf.path:
+            counts[code] = counts.get(code, 0) + 1
+    return counts
