@@ -128,6 +128,16 @@ def test_workbook_appraise_score_store(rubric_file: Path, tmp_path: Path) -> Non
     )
     assert again.exit_code == 1
     assert "already stored; stored runs are never replaced" in again.output
+    run_id = runs["run_id"][0]
+    shown = invoke("par", "runs", "--store", store, run_id, "--level", "area", "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    assert [row["code"] for row in json.loads(shown.stdout)] == ["1", "2"]
+    listed_runs = invoke("par", "runs", "--store", store, "--format", "csv")
+    assert listed_runs.exit_code == 0
+    assert run_id in listed_runs.stdout
+    unknown = invoke("par", "runs", "--store", store, "nope")
+    assert unknown.exit_code == 1
+    assert "no PAR run `nope`" in unknown.stderr
     listed = invoke("par", "log", "--log", log, "--format", "csv")
     assert listed.exit_code == 0
     assert listed.stdout.count("Ha Noi") == 2

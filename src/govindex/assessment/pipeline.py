@@ -4,7 +4,6 @@ shape the rows; the run id is derived from everything that went in."""
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,11 +95,6 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def parameters_json(run: ParRun) -> str:
-    """The run's parameters as JSON text (for manifests and printing)."""
-    return json.dumps(dict(run.parameters), indent=2, sort_keys=True, default=str)
-
-
 @dataclass(frozen=True)
 class ProvinceInputs:
     """One province's inputs: its self-assessment, appraisal decisions and survey values."""
@@ -117,7 +111,19 @@ def province_inputs(
     appraisal_log: str | Path | None = None,
     survey_values: str | Path | None = None,
 ) -> ProvinceInputs:
-    """Read one workbook, the decisions on it, and the survey values."""
+    """Read one workbook, the decisions on it, and the survey values.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from govindex.assessment import load_rubric, write_assessment_workbook
+    >>> rubric = load_rubric(warn=False)
+    >>> book = write_assessment_workbook(rubric, "Hue", 2024,
+    ...                                  pathlib.Path(tempfile.mkdtemp()) / "hue.xlsx")
+    >>> inputs = province_inputs(rubric, book)
+    >>> inputs.assessment.province, inputs.decisions, inputs.survey_values
+    ('Hue', (), None)
+    """
     assessment = read_assessment_workbook(rubric, workbook)
     decisions: tuple[AppraisalDecision, ...] = ()
     if appraisal_log is not None:

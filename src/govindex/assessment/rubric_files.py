@@ -61,12 +61,12 @@ def load_rubric(path: str | Path | None = None, *, warn: bool = True) -> Rubric:
     rubric = rubric_from_yaml(text, source=file.name)
     if warn and rubric.provisional:
         warnings.warn(
-            provisional_message(rubric, file.name), ProvisionalRubricWarning, stacklevel=2
+            _provisional_message(rubric, file.name), ProvisionalRubricWarning, stacklevel=2
         )
     return rubric
 
 
-def provisional_message(rubric: Rubric, source: str) -> str:
+def _provisional_message(rubric: Rubric, source: str) -> str:
     """The warning shown for a provisional rubric."""
     placeholders = rubric.placeholders()
     shown = ", ".join(placeholders[:6]) + (", …" if len(placeholders) > 6 else "")

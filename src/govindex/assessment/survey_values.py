@@ -99,7 +99,16 @@ def read_survey_values(path: str | Path) -> SurveyValueTable:
 
 
 def write_survey_values(values: SurveyValueTable, path: str | Path) -> Path:
-    """Write survey values as the CSV :func:`read_survey_values` reads."""
+    """Write survey values as the CSV :func:`read_survey_values` reads.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> table = SurveyValueTable.of([SurveyValue("sipas", "Hue", 2024, "overall", 85.0, "x")])
+    >>> path = write_survey_values(table, pathlib.Path(tempfile.mkdtemp()) / "v.csv")
+    >>> read_survey_values(path) == table
+    True
+    """
     rows = [
         {
             "instrument": value.instrument,

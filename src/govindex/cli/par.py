@@ -421,3 +421,36 @@ def priorities(
             f"{gain.code}: {gain.value_before:g} → {gain.value_after:g} (+{change:g}) → "
             f"{gain.gain:+.3f} PAR points ({gain.gain_percent:+.3f} % of maximum){note}"
         )
+
+
+@app.command("runs", no_args_is_help=True)
+def runs(
+    store: Annotated[Path, typer.Option("--store", help="PAR run store (DuckDB).")],
+    run_id: Annotated[
+        str | None, typer.Argument(help="A stored run: print its score rows.", show_default=False)
+    ] = None,
+    level: Annotated[
+        str,
+        typer.Option(
+            "--level", help="Level printed for a run: total, area, criterion or subcriterion."
+        ),
+    ] = "total",
+    output_format: FormatOption = "table",
+) -> None:
+    """List the stored PAR runs, or print the rows of one."""
+    import polars as pl
+
+    from govindex.assessment import ParRunStore
+    from govindex.cli.runs import render_frame
+
+    with ParRunStore(store) as par_store:
+        if run_id is None:
+            listed = par_store.list_runs().select(
+                "run_id", "edition", "period", "synthetic", "appraisal_log_head", "stored_at"
+            )
+            render_frame(listed, output_format, title=f"{listed.height} PAR runs in {store}")
+            return
+        rows = par_store.read_run(run_id)
+    shown = rows.filter(pl.col("level") == level).sort("rank", "unit", nulls_last=True)
+    columns = ("code", *_TABLE) if level != "total" else _TABLE
+    render_frame(shown, output_format, table_columns=columns, title=f"PAR run {run_id}")
