@@ -104,6 +104,9 @@ def write_assessment_workbook(
             index, index, column.width, date_format if column.key == "document_date" else None
         )
     sheet.freeze_panes(1, 1)
+    if synthetic:
+        sheet.set_header("&CSYNTHETIC: made-up figures for demonstration")
+        sheet.set_tab_color("#C00000")
     leaves = {leaf.code: leaf for leaf in rubric.leaves()}
     row = 1
     for area in rubric.areas:
