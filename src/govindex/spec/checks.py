@@ -221,12 +221,15 @@ def _check_tree(parts: SpecParts, report: Report) -> None:
                     f"indicator {member.indicator!r} is already in sub-dimension {owner!r}; declare it `shared: true` to allow this",
                 )
     for part in parts.dimensions:
-        if part.aggregation == "weighted_mean" and part.sub_dimensions:
-            if not sum(sub.weight for _, sub in part.sub_dimensions) > 0:
-                report(
-                    (*part.location, "aggregation"),
-                    "a `weighted_mean` needs at least one sub-dimension with a weight above 0",
-                )
+        if (
+            part.aggregation == "weighted_mean"
+            and part.sub_dimensions
+            and not sum(sub.weight for _, sub in part.sub_dimensions) > 0
+        ):
+            report(
+                (*part.location, "aggregation"),
+                "a `weighted_mean` needs at least one sub-dimension with a weight above 0",
+            )
         if part.scale is None:
             continue
         # A sum splits the dimension's range among its parts; a mean keeps it whole.
