@@ -5,7 +5,8 @@ survey of 2022 onward as far as it is known (sipas-par-index.md §1.3): per prov
 3 districts × 2 communes × 3 villages (2024: 195 districts, 385 communes, 1,170 villages,
 36,525 adults nationally, ≈ 580 per province), adults who used an administrative service
 this year and others. Districts, communes and villages are drawn from the same synthetic
-frame as PAPI's (the seat unit with certainty plus PPS), and weights are raked per province
+frame as PAPI's, each stage by systematic PPS (unlike PAPI, no seat unit is taken with
+certainty: none is described for SIPAS), and weights are raked per province
 to sex × age and area exactly as PAPI's are.
 
 Answers come from a probit model, so the truth is exact: respondent ``i`` in village ``v``
@@ -57,8 +58,10 @@ SIPAS_DESIGN = DesignSizes(
     communes_per_district=2,
     villages_per_commune=3,
     interviews={"large": 32, "medium": 32, "small": 32},
+    seat_with_certainty=False,
 )
-"""3 districts × 2 communes × 3 villages × 32 adults = 576 per province (36,288 in all)."""
+"""3 districts × 2 communes × 3 villages × 32 adults = 576 per province (36,288 in all),
+every unit drawn by PPS (no seat taken with certainty: none is described for SIPAS)."""
 
 # 2024 reporting (sipas-par-index.md §1.2): the ordered top five and bottom five provinces,
 # and the reported provincial range of the policy component (the overall range was not found).
@@ -213,7 +216,7 @@ def synthesise_sipas(
         },
         "design": {
             "strata": "province",
-            "psu": "district (capital district with certainty + systematic PPS)",
+            "psu": "district (systematic PPS by population; a district PPS makes certain is certain)",
             "districts_per_province": sizes.districts,
             "communes_per_district": sizes.communes_per_district,
             "villages_per_commune": sizes.villages_per_commune,
