@@ -66,7 +66,8 @@ def test_govindex_plan_prints_both_rules(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "1148 respondents per province" in result.output
-    assert "Yamane" in result.output and "1099 respondents" in result.output
+    assert "Yamane" in result.output
+    assert "1099 respondents" in result.output
     scores = tmp_path / "scores.csv"
     scores.write_text(
         "province,level,code,estimate,se,n\nA,total,total,80.0,2.0,576\nB,total,total,90.0,1.5,600\n",
@@ -84,4 +85,5 @@ def test_govindex_plan_prints_both_rules(tmp_path: Path) -> None:
         app, ["plan", "--margin", "1", "--score-from", str(tmp_path / "no.csv")]
     )
     assert missing.exit_code != 0
-    assert "no.csv" in missing.output and "Traceback" not in missing.output
+    assert "no.csv" in missing.output
+    assert "Traceback" not in missing.output
