@@ -15,8 +15,10 @@ import pytest
 from tests.sipas.conftest import HAND, SPEC
 from typer.testing import CliRunner
 
+from govindex.analysis.score_rows import VOCABULARY_COLUMNS, as_score_rows
 from govindex.cli import app
-from govindex.index import IndexBuilder
+from govindex.index import IndexBuilder, IndexParameters
+from govindex.pipeline import run
 from govindex.spec import IndexSpec
 
 ELEMENTS = {
@@ -100,3 +102,30 @@ def test_govindex_run_gives_the_same_values_with_uncertainty_and_ranks(
         assert row["ci_low"] < row["estimate"] < row["ci_high"]
         assert row["n"] == 32
         assert row["rank_low"] <= row["rank"] <= row["rank_high"]
+
+
+def test_the_run_becomes_rows_of_the_shared_vocabulary(
+    sipas_spec: IndexSpec, hand_microdata: pl.DataFrame, expected: dict[str, float]
+) -> None:
+    finished = run(
+        sipas_spec, hand_microdata, IndexParameters(), spec_hash="s", data_hash="d",
+        source="hand_microdata.csv", synthetic=True,
+    )  # fmt: skip
+    rows = as_score_rows(
+        finished.scores, sipas_spec, run_id=finished.manifest.run_id, synthetic=True
+    )
+    assert rows.columns == list(VOCABULARY_COLUMNS)
+    assert rows.height == finished.scores.height
+    assert rows["synthetic"].all()
+    assert (rows["instrument"] == "sipas").all()
+    total = rows.filter((pl.col("unit") == "Ha Noi") & (pl.col("code") == "total")).row(
+        0, named=True
+    )
+    assert total["estimate"] == pytest.approx(expected["total"], rel=1e-12)
+    assert total["status"] == "published"
+    assert total["name_vi"] == "Chỉ số SIPAS chung (trung bình của hai nội dung hài lòng)"
+    # Items answered by fewer than 15 service users are suppressed, with the reason, no value.
+    suppressed = rows.filter(pl.col("status") == "suppressed")
+    assert suppressed.height > 0
+    assert suppressed["estimate"].is_null().all()
+    assert (suppressed["reason"] == "fewer_than_15_respondents").all()
