@@ -117,6 +117,8 @@ def test_the_run_becomes_rows_of_the_shared_vocabulary(
     assert rows.columns == list(VOCABULARY_COLUMNS)
     assert rows.height == finished.scores.height
     assert rows["synthetic"].all()
+    # SIPAS publishes ranks, not PAPI's four performance groups.
+    assert rows["group"].is_null().all()
     assert (rows["instrument"] == "sipas").all()
     total = rows.filter((pl.col("unit") == "Ha Noi") & (pl.col("code") == "total")).row(
         0, named=True

@@ -6,6 +6,8 @@ an :class:`IndexSpec` directly checks only the shape of each part.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from govindex.spec._base import Bounds, Code, LocalisedText, SpecModel
@@ -120,6 +122,7 @@ class PublicationRules(SpecModel):
 
     ``minimum_respondents`` is the official rule (an indicator is left blank under 15
     respondents); ``maximum_cv`` and ``minimum_effective_n`` are quality flags of ours.
+    ``performance_groups``: ``quartiles`` (PAPI's four groups) or ``none``.
 
     Examples
     --------
@@ -130,6 +133,8 @@ class PublicationRules(SpecModel):
     minimum_respondents: int = Field(default=15, ge=1)
     maximum_cv: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     minimum_effective_n: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    # PAPI's four quartile groups are a PAPI rule; an index without official groups says none.
+    performance_groups: Literal["quartiles", "none"] = "quartiles"
 
 
 class IndexSpec(SpecModel):
