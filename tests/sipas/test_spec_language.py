@@ -11,7 +11,7 @@ from tests.sipas.conftest import SPEC
 
 from govindex.errors import SpecError
 from govindex.index.aggregate import AggregationPlan
-from govindex.spec import IndexSpec, load_spec, spec_from_dict, spec_to_dict
+from govindex.spec import IndexSpec, json_schema, load_spec, spec_from_dict, spec_to_dict
 
 
 def test_the_sipas_spec_names_its_levels_and_averages_them(sipas_spec: IndexSpec) -> None:
@@ -112,3 +112,25 @@ def test_papi_keeps_its_sums_and_default_level_names() -> None:
     # The YAML file does not mention the new keys: PAPI's defaults are its own shape.
     raw = yaml.safe_load((SPEC.parent / "papi-2024.yaml").read_text(encoding="utf-8"))
     assert "levels" not in raw
+
+
+def test_a_weighted_mean_without_weight_is_refused_and_the_schema_knows_the_new_keys(
+    sipas_spec: IndexSpec,
+) -> None:
+    data = spec_to_dict(sipas_spec)
+    data["dimensions"][0]["aggregation"] = "weighted_mean"
+    for sub in data["dimensions"][0]["sub_dimensions"]:
+        sub["weight"] = 0
+    with pytest.raises(SpecError) as caught:
+        spec_from_dict(data, source="weights.yaml")
+    assert any(
+        "needs at least one sub-dimension with a weight above 0" in issue.message
+        for issue in caught.value.issues
+    )
+    data["dimensions"][0]["aggregation"] = "median"
+    with pytest.raises(SpecError):
+        spec_from_dict(data, source="median.yaml")
+    schema = json_schema()
+    assert "levels" in schema["properties"]
+    dimension = schema["$defs"]["Dimension"]["properties"]
+    assert dimension["aggregation"]["enum"] == ["sum", "mean", "weighted_mean"]
