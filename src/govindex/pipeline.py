@@ -116,7 +116,11 @@ def run(
     rule = group_rule or GroupRule()
     builder = IndexBuilder(spec, **_builder_arguments(parameters))
     result = builder.run(data, progress=progress)
-    scores = _with_groups(result.scores(), rule)
+    scores = result.scores()
+    if spec.publication.performance_groups == "quartiles":
+        scores = _with_groups(scores, rule)
+    else:
+        scores = scores.with_columns(pl.lit(None, dtype=pl.Int8).alias("group"))
     published = scores.filter(pl.col("level") != "weighted_total").select(SCORE_COLUMNS)
     tables = {"national": result.national}
     weighted = scores.filter(pl.col("level") == "weighted_total")

@@ -32,6 +32,7 @@ from govindex.cli import estimate as _estimate
 from govindex.cli import export_site as _export_site
 from govindex.cli import importing as _importing
 from govindex.cli import par as _par
+from govindex.cli import plan as _plan
 from govindex.cli import report as _report
 from govindex.cli import run as _run
 from govindex.cli import runs as _runs
@@ -142,6 +143,7 @@ app.command(name="export-site", no_args_is_help=True)(_export_site.export_site)
 app.add_typer(_runs.app, name="runs")
 app.add_typer(_importing.app, name="import")
 app.add_typer(_par.app, name="par")
+app.command(name="plan", no_args_is_help=True)(_plan.plan)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""``govindex synth``: write a SYNTHETIC PAPI survey file (CSV, Parquet, SPSS or Stata).
+"""``govindex synth``: write a SYNTHETIC PAPI or SIPAS survey file (CSV, Parquet, SPSS or Stata).
 
 The province names and the dimension scores the synthetic provinces track come from the
 PAPI data folder (``published_scores.csv``), given by ``--papi-data`` or the
@@ -8,14 +8,19 @@ PAPI data folder (``published_scores.csv``), given by ``--papi-data`` or the
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
 from govindex.errors import DataValidationError
+
+if TYPE_CHECKING:
+    from govindex.spec import IndexSpec
 from govindex.official.bundled import bundled_data_dir
 
 __all__ = ["find_papi_data", "synth"]
+
+Instrument = Literal["papi", "sipas"]
 
 _SCORES_FILE = "published_scores.csv"
 
@@ -47,7 +52,7 @@ def synth(
     year: Annotated[int, typer.Option("--year", help="Survey year to imitate.")] = 2024,
     spec: Annotated[
         Path | None,
-        typer.Option("--spec", help="Index spec YAML [default: specs/papi-YEAR.yaml]."),
+        typer.Option("--spec", help="Index spec YAML [default: specs/INSTRUMENT-YEAR.yaml]."),
     ] = None,
     papi_data: Annotated[
         Path | None,
@@ -57,8 +62,13 @@ def synth(
             help="Folder with published_scores.csv (province names and target scores).",
         ),
     ] = None,
+    instrument: Annotated[
+        Instrument,
+        typer.Option("--instrument", help="papi, or sipas (the SIPAS household survey)."),
+    ] = "papi",
 ) -> None:
-    """Write a SYNTHETIC PAPI survey whose provinces track the official dimension scores.
+    """Write a SYNTHETIC PAPI survey whose provinces track the official dimension scores
+    (or, with --instrument sipas, a SIPAS survey tracking the reported 2024 values).
 
     Every file is marked synthetic: a `synthetic` column and a FILE.meta.json sidecar for
     CSV, key-value metadata for Parquet, the file label for SPSS and Stata.
@@ -76,9 +86,12 @@ def synth(
     )
     from govindex.synthetic.output import write_survey
 
-    spec_path = spec or default_spec_path(year)
+    spec_path = spec or default_spec_path(year, instrument)
     index_spec = load_spec(spec_path)
     folder = find_papi_data(papi_data, spec_path)
+    if instrument == "sipas":
+        _synth_sipas(index_spec, folder, seed=seed, year=year, out=out)
+        return
     published = pl.read_csv(
         folder / _SCORES_FILE, columns=["year", "province", "dimension", "score"]
     )
@@ -101,5 +114,30 @@ def synth(
     withheld = survey.metadata["withheld_provinces"]
     if withheld:
         typer.echo(f"Neutral targets (no official {year} score): {', '.join(withheld)}.")
+    for path in written:
+        typer.echo(f"wrote {path}")
+
+
+def _synth_sipas(index_spec: IndexSpec, folder: Path, *, seed: int, year: int, out: Path) -> None:
+    import polars as pl
+
+    from govindex.synthetic import load_size_classes, province_scores, province_table
+    from govindex.synthetic.output import write_survey
+    from govindex.synthetic.sipas import synthesise_sipas
+
+    names = pl.read_csv(folder / _SCORES_FILE, columns=["province"])["province"].unique()
+    provinces = province_table(names, load_size_classes())
+    survey = synthesise_sipas(index_spec, seed=seed, provinces=provinces, year=year)
+    written = write_survey(survey, out)
+    computed = province_scores(index_spec, survey.microdata).filter(pl.col("code") == "total")
+    typer.echo(
+        f"SYNTHETIC SIPAS {year} survey (seed {seed}): {survey.microdata.height} respondents in "
+        f"{survey.metadata['provinces']} provinces, {survey.metadata['villages']} villages."
+    )
+    typer.echo(
+        f"Mean of the provinces' overall SIPAS (weighted, from the file): "
+        f"{computed['score'].cast(pl.Float64).to_numpy().mean():.2f}% "
+        "(target: the reported national 83.94%)."
+    )
     for path in written:
         typer.echo(f"wrote {path}")

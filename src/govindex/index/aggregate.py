@@ -5,8 +5,9 @@
   available the sub-dimension is missing.
 * Sub-dimension, ``linear``: ``intercept + Σ c_k x_k`` — an exact published formula, so a
   missing member makes the sub-dimension missing rather than silently re-weighting it.
-* Dimension = Σ of its sub-dimensions; total = Σ of the dimensions (missing if any part
-  is); optional weighted totals = Σ weight × dimension.
+* Dimension = Σ of its sub-dimensions and total = Σ of the dimensions (PAPI), or their
+  mean or weighted mean ``Σ w_k s_k / Σ w_k`` as the spec's ``aggregation`` says (SIPAS);
+  missing if any part is. Optional weighted totals = Σ weight × dimension.
 
 Everything is linear in the indicator values given which indicators are available, so the
 same :class:`AggregationPlan` both computes scores (on any array shape, e.g. replicates ×
@@ -70,6 +71,9 @@ class AggregationPlan:
     sub_dimensions: tuple[SubDimensionRule, ...]
     dimension_members: tuple[tuple[int, ...], ...]  # positions of each dimension's subs
     weighted_totals: tuple[tuple[float, ...], ...]  # one weight per dimension
+    # Weights of each dimension's subs and of the dimensions in the total; None = plain sum.
+    dimension_weights: tuple[tuple[float, ...] | None, ...] = ()
+    total_weights: tuple[float, ...] | None = None
 
     @classmethod
     def from_spec(cls, spec: IndexSpec, weighted_totals: tuple[str, ...] = ()) -> AggregationPlan:
@@ -78,7 +82,10 @@ class AggregationPlan:
         position = {code: index for index, code in enumerate(indicators)}
         rules: list[SubDimensionRule] = []
         members: list[tuple[int, ...]] = []
+        part_weights: list[tuple[float, ...] | None] = []
         for dimension in spec.dimensions:
+            summed = dimension.aggregation == "sum"
+            part_weights.append(None if summed else dimension.part_weights())
             start = len(rules)
             for sub in dimension.sub_dimensions:
                 formula = sub.formula
@@ -148,6 +155,8 @@ class AggregationPlan:
             sub_dimensions=tuple(rules),
             dimension_members=tuple(members),
             weighted_totals=tuple(weights),
+            dimension_weights=tuple(part_weights),
+            total_weights=None if spec.total.aggregation == "sum" else spec.total_weights(),
         )
 
     def apply(self, values: FloatArray) -> FloatArray:
@@ -163,15 +172,13 @@ class AggregationPlan:
             )
             raise SpecError(msg, where="indicators", found=values.shape[-1])
         subs = [self._sub_dimension(rule, values) for rule in self.sub_dimensions]
-        dimensions = []
-        for positions in self.dimension_members:
-            dimension = subs[positions[0]]
-            for position in positions[1:]:
-                dimension = dimension + subs[position]
-            dimensions.append(dimension)
-        total = dimensions[0]
-        for dimension in dimensions[1:]:
-            total = total + dimension
+        dimensions = [
+            _combine([subs[position] for position in positions], weights)
+            for positions, weights in zip(
+                self.dimension_members, self._dimension_weights(), strict=True
+            )
+        ]
+        total = _combine(dimensions, self.total_weights)
         weighted = []
         for weights in self.weighted_totals:
             value = weights[0] * dimensions[0]
@@ -204,16 +211,22 @@ class AggregationPlan:
                         weight_sum > 0, rule.span * present * coefficients / weight_sum, np.nan
                     )
             result[:, index, members] += gradient  # members are distinct within a formula
-        for offset, positions in enumerate(self.dimension_members):
-            result[:, n_subs + offset] = result[:, list(positions)].sum(axis=1)
+        for offset, (positions, weights) in enumerate(
+            zip(self.dimension_members, self._dimension_weights(), strict=True)
+        ):
+            result[:, n_subs + offset] = _combined_gradient(result[:, list(positions)], weights)
         n_dimensions = len(self.dimension_members)
         dimensions = result[:, n_subs : n_subs + n_dimensions]
-        result[:, n_subs + n_dimensions] = dimensions.sum(axis=1)
+        result[:, n_subs + n_dimensions] = _combined_gradient(dimensions, self.total_weights)
         for offset, weights in enumerate(self.weighted_totals):
             result[:, n_subs + n_dimensions + 1 + offset] = np.einsum(
                 "d,rdk->rk", np.asarray(weights), dimensions
             )
         return result
+
+    def _dimension_weights(self) -> tuple[tuple[float, ...] | None, ...]:
+        # A plan built without weights (all sums) has none recorded per dimension.
+        return self.dimension_weights or (None,) * len(self.dimension_members)
 
     @staticmethod
     def _sub_dimension(rule: SubDimensionRule, values: FloatArray) -> FloatArray:
@@ -228,3 +241,28 @@ class AggregationPlan:
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = np.where(denominator > 0, numerator / denominator, np.nan)
         return np.asarray(rule.offset + rule.span * mean, dtype=np.float64)
+
+
+def _combine(parts: list[FloatArray], weights: tuple[float, ...] | None) -> FloatArray:
+    """The parts' plain sum (``weights`` None), or ``Σ w_k part_k / Σ w_k``.
+
+    The sum adds in order, so a PAPI dimension equals the sum of its sub-dimensions to the
+    last bit in every replicate; a missing part (NaN) makes the result missing either way.
+    """
+    if weights is None:
+        value = parts[0]
+        for part in parts[1:]:
+            value = value + part
+        return value
+    value = weights[0] * parts[0]
+    for weight, part in zip(weights[1:], parts[1:], strict=True):
+        value = value + weight * part
+    return np.asarray(value / sum(weights), dtype=np.float64)
+
+
+def _combined_gradient(gradients: FloatArray, weights: tuple[float, ...] | None) -> FloatArray:
+    """∂combined/∂indicator from the parts' gradients ``(rows, parts, indicators)``."""
+    if weights is None:
+        return np.asarray(gradients.sum(axis=1), dtype=np.float64)
+    share = np.asarray(weights, dtype=np.float64) / sum(weights)
+    return np.asarray(np.einsum("p,rpk->rk", share, gradients), dtype=np.float64)

@@ -9,16 +9,18 @@ from govindex.errors import SpecError
 __all__ = ["default_spec_path"]
 
 
-def default_spec_path(year: int) -> Path:
-    """The shipped spec for ``year``: ``specs/papi-YEAR.yaml`` in the working directory, in
-    the installed package, or in the source checkout of an editable install.
+def default_spec_path(year: int, instrument: str = "papi") -> Path:
+    """The shipped spec for ``year``: ``specs/INSTRUMENT-YEAR.yaml`` in the working
+    directory, in the installed package, or in the source checkout of an editable install.
 
     Examples
     --------
     >>> default_spec_path(2024).name
     'papi-2024.yaml'
+    >>> default_spec_path(2024, "sipas").name
+    'sipas-2024.yaml'
     """
-    name = f"papi-{year}.yaml"
+    name = f"{instrument}-{year}.yaml"
     package = Path(__file__).resolve().parent.parent
     candidates = (
         Path.cwd() / "specs" / name,

@@ -32,6 +32,7 @@ class DimensionPart:
     scale: Bounds | None
     sub_dimension_count: int
     sub_dimensions: tuple[tuple[Location, SubDimension], ...]
+    aggregation: str = "sum"
 
 
 @dataclass(frozen=True)
@@ -220,12 +221,21 @@ def _check_tree(parts: SpecParts, report: Report) -> None:
                     f"indicator {member.indicator!r} is already in sub-dimension {owner!r}; declare it `shared: true` to allow this",
                 )
     for part in parts.dimensions:
+        if (
+            part.aggregation == "weighted_mean"
+            and part.sub_dimensions
+            and not sum(sub.weight for _, sub in part.sub_dimensions) > 0
+        ):
+            report(
+                (*part.location, "aggregation"),
+                "a `weighted_mean` needs at least one sub-dimension with a weight above 0",
+            )
         if part.scale is None:
             continue
-        expected = Bounds(
-            min=part.scale.min / part.sub_dimension_count,
-            max=part.scale.max / part.sub_dimension_count,
-        )
+        # A sum splits the dimension's range among its parts; a mean keeps it whole.
+        count = part.sub_dimension_count if part.aggregation == "sum" else 1
+        expected = Bounds(min=part.scale.min / count, max=part.scale.max / count)
+        combined = "" if part.aggregation == "sum" else f"combined by {part.aggregation} "
         for location, sub in part.sub_dimensions:
             if (
                 abs(sub.scale.min - expected.min) > SCALE_TOLERANCE
@@ -235,6 +245,7 @@ def _check_tree(parts: SpecParts, report: Report) -> None:
                     (*location, "scale"),
                     f"scale {sub.scale.min:g}–{sub.scale.max:g} does not fit a dimension of "
                     f"{part.sub_dimension_count} sub-dimensions on {part.scale.min:g}–{part.scale.max:g} "
+                    f"{combined}"
                     f"(expected {expected.min:.4g}–{expected.max:.4g})",
                 )
 

@@ -155,6 +155,7 @@ def _parts_of(spec: IndexSpec) -> SpecParts:
                 (("dimensions", index, "sub_dimensions", position), sub)
                 for position, sub in enumerate(dimension.sub_dimensions)
             ),
+            aggregation=dimension.aggregation,
         )
         for index, dimension in enumerate(spec.dimensions)
     )
@@ -216,6 +217,7 @@ def _salvage(data: object) -> SpecParts:
                     (("dimensions", index, *location), sub)
                     for location, sub in _located(SubDimension, raw, "sub_dimensions")
                 ),
+                aggregation=_name(raw, "aggregation") or "sum",
             )
         )
     return SpecParts(

@@ -6,6 +6,8 @@ an :class:`IndexSpec` directly checks only the shape of each part.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from govindex.spec._base import Bounds, Code, LocalisedText, SpecModel
@@ -20,6 +22,7 @@ from govindex.spec.indicators import (
     ShareScoring,
 )
 from govindex.spec.structure import (
+    Aggregation,
     Coefficient,
     Dimension,
     DimensionWeight,
@@ -33,6 +36,7 @@ from govindex.spec.structure import (
 )
 
 __all__ = [
+    "Aggregation",
     "Bounds",
     "Codebook",
     "Coefficient",
@@ -49,6 +53,7 @@ __all__ = [
     "Indicator",
     "Item",
     "ItemType",
+    "LevelNames",
     "LinearFormula",
     "LocalisedText",
     "MeanScoring",
@@ -91,11 +96,33 @@ class Comparability(SpecModel):
     breaks: tuple[ComparabilityBreak, ...] = ()
 
 
+class LevelNames(SpecModel):
+    """What the index calls each of its four levels, in both languages.
+
+    The levels are always indicator → sub-dimension → dimension → total inside govindex
+    (the ``level`` column of every result); an instrument names them its own way for
+    display, e.g. SIPAS's item → element → component → overall index.
+
+    Examples
+    --------
+    >>> LevelNames().dimension.en
+    'dimension'
+    >>> LevelNames.model_validate({"dimension": {"vi": "cấu phần", "en": "component"}}).dimension.en
+    'component'
+    """
+
+    indicator: LocalisedText = LocalisedText(vi="chỉ số thành phần", en="indicator")
+    sub_dimension: LocalisedText = LocalisedText(vi="nội dung thành phần", en="sub-dimension")
+    dimension: LocalisedText = LocalisedText(vi="chỉ số nội dung", en="dimension")
+    total: LocalisedText = LocalisedText(vi="chỉ số tổng hợp", en="total")
+
+
 class PublicationRules(SpecModel):
     """When a provincial value may be published.
 
     ``minimum_respondents`` is the official rule (an indicator is left blank under 15
     respondents); ``maximum_cv`` and ``minimum_effective_n`` are quality flags of ours.
+    ``performance_groups``: ``quartiles`` (PAPI's four groups) or ``none``.
 
     Examples
     --------
@@ -106,6 +133,8 @@ class PublicationRules(SpecModel):
     minimum_respondents: int = Field(default=15, ge=1)
     maximum_cv: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     minimum_effective_n: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    # PAPI's four quartile groups are a PAPI rule; an index without official groups says none.
+    performance_groups: Literal["quartiles", "none"] = "quartiles"
 
 
 class IndexSpec(SpecModel):
@@ -125,6 +154,7 @@ class IndexSpec(SpecModel):
     notes: str | None = None
     sources: tuple[str, ...] = ()
     comparability: Comparability
+    levels: LevelNames = LevelNames()
     publication: PublicationRules = PublicationRules()
     codebook: Codebook
     indicators: tuple[Indicator, ...] = Field(min_length=1)
@@ -140,10 +170,23 @@ class IndexSpec(SpecModel):
         """The indicator with ``code`` (``KeyError`` when absent)."""
         return {indicator.code: indicator for indicator in self.indicators}[code]
 
+    def total_weights(self) -> tuple[float, ...]:
+        """The weight of each dimension in the total (1 each unless ``weighted_mean``)."""
+        if self.total.aggregation == "weighted_mean":
+            return tuple(dimension.weight for dimension in self.dimensions)
+        return (1.0,) * len(self.dimensions)
+
     @property
     def total_bounds(self) -> Bounds:
-        """The theoretical range of the total: the sum of the dimension ranges (8–80)."""
+        """The theoretical range of the total: the sum of the dimension ranges (PAPI: 8–80),
+        or their (weighted) mean when the total is a mean."""
+        lows = sum(dimension.scale.min for dimension in self.dimensions)
+        highs = sum(dimension.scale.max for dimension in self.dimensions)
+        if self.total.aggregation == "sum":
+            return Bounds(min=lows, max=highs)
+        weights = self.total_weights()
+        scale = sum(weights)
         return Bounds(
-            min=sum(dimension.scale.min for dimension in self.dimensions),
-            max=sum(dimension.scale.max for dimension in self.dimensions),
+            min=sum(w * d.scale.min for w, d in zip(weights, self.dimensions, strict=True)) / scale,
+            max=sum(w * d.scale.max for w, d in zip(weights, self.dimensions, strict=True)) / scale,
         )

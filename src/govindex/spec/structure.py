@@ -1,8 +1,11 @@
 """The index tree: sub-dimensions built from indicators, dimensions from sub-dimensions.
 
-A dimension is the sum of its sub-dimensions, so with ``k`` equally weighted sub-dimensions
-each spans ``dimension / k`` (1–10 → 0.25–2.5 for 4, 1/3–10/3 for 3, 0.5–5 for 2). The total
-is the sum of the dimensions; an optional weighted total uses explicit dimension weights.
+How a dimension combines its sub-dimensions, and the total its dimensions, is the spec's
+``aggregation``: ``sum`` (PAPI, the default), ``mean`` or ``weighted_mean`` (by the parts'
+``weight``). Under ``sum`` with ``k`` equally weighted sub-dimensions each spans
+``dimension / k`` (1–10 → 0.25–2.5 for 4, 1/3–10/3 for 3, 0.5–5 for 2); under a mean each
+part spans the whole scale (SIPAS: 0–100 at every level). An optional weighted total uses
+explicit dimension weights.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pydantic import Field
 from govindex.spec._base import Bounds, Code, FiniteFloat, LocalisedText, SpecModel
 
 __all__ = [
+    "Aggregation",
     "Coefficient",
     "Dimension",
     "DimensionWeight",
@@ -27,6 +31,9 @@ __all__ = [
 ]
 
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+Aggregation = Literal["sum", "mean", "weighted_mean"]
+"""How a level combines its parts: their sum, their mean, or their mean weighted by ``weight``."""
 
 
 class Member(SpecModel):
@@ -90,6 +97,7 @@ class SubDimension(SpecModel):
     scale: Bounds
     indicators: tuple[Member, ...] = Field(min_length=1)
     formula: Formula = RescaledMean()
+    weight: NonNegative = 1.0
     comparability_key: Code
     notes: str | None = None
 
@@ -99,21 +107,42 @@ class SubDimension(SpecModel):
 
 
 class Dimension(SpecModel):
-    """A dimension: the sum of its sub-dimensions, on ``scale`` (1–10 in PAPI)."""
+    """A dimension: its sub-dimensions combined by ``aggregation``, on ``scale``.
+
+    PAPI sums sub-dimensions into a 1–10 dimension (the defaults). ``weight`` is the
+    dimension's weight when the total is a ``weighted_mean``.
+
+    Examples
+    --------
+    >>> Dimension.model_validate({"code": "D1", "name": {"vi": "Tham gia", "en": "Participation"},
+    ...     "sub_dimensions": [{"code": "1.1", "name": {"vi": "a", "en": "a"},
+    ...         "scale": {"min": 1, "max": 10}, "indicators": [{"indicator": "1.1.1"}],
+    ...         "comparability_key": "a"}],
+    ...     "aggregation": "mean", "comparability_key": "participation"}).aggregation
+    'mean'
+    """
 
     code: Code
     name: LocalisedText
     scale: Bounds = Bounds(min=1, max=10)
+    aggregation: Aggregation = "sum"
+    weight: NonNegative = 1.0
     sub_dimensions: tuple[SubDimension, ...] = Field(min_length=1)
     comparability_key: Code
     notes: str | None = None
 
+    def part_weights(self) -> tuple[float, ...]:
+        """The weight of each sub-dimension in this dimension (1 each unless weighted)."""
+        if self.aggregation == "weighted_mean":
+            return tuple(sub.weight for sub in self.sub_dimensions)
+        return (1.0,) * len(self.sub_dimensions)
+
 
 class Total(SpecModel):
-    """The aggregate index: the unweighted sum of the dimensions."""
+    """The aggregate index: the dimensions combined by ``aggregation`` (PAPI: their sum)."""
 
     name: LocalisedText
-    aggregation: Literal["sum"] = "sum"
+    aggregation: Aggregation = "sum"
 
 
 class DimensionWeight(SpecModel):

@@ -45,9 +45,14 @@ def aggregate_indicators(
     """
     result: dict[str, np.ndarray] = {}
     total: np.ndarray | float = 0.0
-    for dimension in spec.dimensions:
+    # Sums (PAPI) divide by 1; means by the sum of the parts' weights (SIPAS).
+    total_weights = spec.total_weights()
+    total_divisor = 1.0 if spec.total.aggregation == "sum" else sum(total_weights)
+    for dimension, total_weight in zip(spec.dimensions, total_weights, strict=True):
         dimension_value: np.ndarray | float = 0.0
-        for sub in dimension.sub_dimensions:
+        weights = dimension.part_weights()
+        divisor = 1.0 if dimension.aggregation == "sum" else sum(weights)
+        for sub, weight in zip(dimension.sub_dimensions, weights, strict=True):
             formula = sub.formula
             if isinstance(formula, LinearFormula):
                 value = np.asarray(formula.intercept, dtype=np.float64) + sum(
@@ -65,10 +70,10 @@ def aggregate_indicators(
                     mean = np.asarray(numerator, dtype=np.float64) / denominator
                 value = sub.scale.min + sub.scale.span * mean
             result[sub.code] = np.asarray(value, dtype=np.float64)
-            dimension_value = dimension_value + result[sub.code]
-        result[dimension.code] = np.asarray(dimension_value, dtype=np.float64)
-        total = total + result[dimension.code]
-    result["total"] = np.asarray(total, dtype=np.float64)
+            dimension_value = dimension_value + weight * result[sub.code]
+        result[dimension.code] = np.asarray(dimension_value / divisor, dtype=np.float64)
+        total = total + total_weight * result[dimension.code]
+    result["total"] = np.asarray(total / total_divisor, dtype=np.float64)
     return result
 
 

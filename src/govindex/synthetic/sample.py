@@ -37,6 +37,9 @@ class DesignSizes:
     interviews: dict[str, int] = field(
         default_factory=lambda: {"large": 24, "medium": 16, "small": 16}
     )
+    # PAPI takes the seat of each parent with certainty; a design that does not (SIPAS's, as
+    # far as it is known) draws every unit by PPS.
+    seat_with_certainty: bool = True
 
 
 def design_for_year(year: int) -> DesignSizes:
@@ -148,14 +151,14 @@ def select_villages(
     ):
         populations = group["population"].to_numpy().astype(np.float64)
         picked, probability = _certainty_plus_pps(
-            populations, sizes.districts[str(size_class)], rng
+            populations, sizes.districts[str(size_class)], rng, seat=sizes.seat_with_certainty
         )
         for index in picked:
             district_rows.append(
                 {
                     "province": province,
                     "district": int(group["district"][int(index)]),
-                    "district_certainty": bool(index == 0),
+                    "district_certainty": _is_certain(index, probability, sizes),
                     "district_probability": float(probability[index]),
                     "districts_in_province": group.height,
                     "interviews": interviews[str(size_class)],
@@ -169,14 +172,19 @@ def select_villages(
         .sort("province", "district", "commune")
     )
     chosen_communes = _second_stage(
-        communes, ["province", "district"], "commune", sizes.communes_per_district, rng
+        communes, ["province", "district"], "commune", sizes.communes_per_district, rng, sizes
     )
     villages = frame.join(
         chosen_communes.select("province", "district", "commune"),
         on=["province", "district", "commune"],
     ).sort("province", "district", "commune", "village")
     chosen_villages = _second_stage(
-        villages, ["province", "district", "commune"], "village", sizes.villages_per_commune, rng
+        villages,
+        ["province", "district", "commune"],
+        "village",
+        sizes.villages_per_commune,
+        rng,
+        sizes,
     )
     return (
         chosen_villages.join(chosen_communes, on=["province", "district", "commune"])
@@ -185,11 +193,21 @@ def select_villages(
     )
 
 
+def _is_certain(index: int, probability: np.ndarray, sizes: DesignSizes) -> bool:
+    """Whether a chosen unit was certain: the seat (unit 0), or any unit PPS made certain."""
+    if sizes.seat_with_certainty:
+        return bool(index == 0)
+    return bool(probability[index] >= 1.0)
+
+
 def _certainty_plus_pps(
-    populations: np.ndarray, n: int, rng: np.random.Generator
+    populations: np.ndarray, n: int, rng: np.random.Generator, *, seat: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Unit 0 (the seat) with certainty plus ``n - 1`` of the others by systematic PPS."""
+    """Unit 0 (the seat) with certainty plus ``n - 1`` of the others by systematic PPS;
+    without ``seat``, all ``n`` by systematic PPS."""
     n = min(n, populations.size)
+    if not seat:
+        return systematic_pps(populations, n, rng)
     probability = np.ones(populations.size)
     if n == 1 or populations.size == 1:
         return np.array([0]), probability
@@ -199,17 +217,29 @@ def _certainty_plus_pps(
 
 
 def _second_stage(
-    units: pl.DataFrame, parent: list[str], level: str, n: int, rng: np.random.Generator
+    units: pl.DataFrame,
+    parent: list[str],
+    level: str,
+    n: int,
+    rng: np.random.Generator,
+    sizes: DesignSizes,
 ) -> pl.DataFrame:
     """Seat unit plus PPS draws inside every parent; keeps the unit rows that were chosen."""
     rows: list[pl.DataFrame] = []
     for _, group in units.group_by(parent, maintain_order=True):
         picked, probability = _certainty_plus_pps(
-            group["population"].to_numpy().astype(np.float64), n, rng
+            group["population"].to_numpy().astype(np.float64),
+            n,
+            rng,
+            seat=sizes.seat_with_certainty,
         )
         rows.append(
             group[picked].with_columns(
-                pl.Series(f"{level}_certainty", picked == 0),
+                pl.Series(
+                    f"{level}_certainty",
+                    [_is_certain(int(index), probability, sizes) for index in picked],
+                    dtype=pl.Boolean,
+                ),
                 pl.Series(f"{level}_probability", probability[picked]),
                 pl.lit(group.height).alias(f"{level}s_in_{parent[-1]}"),
             )
