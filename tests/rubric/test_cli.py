@@ -230,7 +230,8 @@ def test_reported_values_with_sources() -> None:
     assert rows["2023"]["provenance"].startswith("https://en.baochinhphu.vn/")
     assert rows["2022"]["estimate"] == 90.1
     assert rows["2020"]["status"] == "missing"  # only the rank was reported
-    assert all(row["edition"] == "reported" for row in rows.values())
+    assert all(row["edition"].startswith("par-reported") for row in rows.values())
+    assert all(row["reported_by"] == "press/provinces" for row in rows.values())
 
 
 def test_priorities_with_agencies_and_an_improvement(rubric_file: Path, tmp_path: Path) -> None:

@@ -319,10 +319,10 @@ def reported(
     """Reported PAR Index and SIPAS values with their sources (never mixed with computed runs)."""
     import polars as pl
 
-    from govindex.assessment.reported import reported_values
     from govindex.cli.runs import render_frame
+    from govindex.official.reported_indices import reported_scores
 
-    rows = reported_values(instrument)
+    rows = reported_scores(instrument)
     if province is not None:
         rows = rows.filter(pl.col("unit") == province)
     columns = ("instrument", "period", "unit", "code", "estimate", "rank", "reason", "provenance")
