@@ -44,7 +44,6 @@ from govindex.feedback.submissions import Submission
 
 __all__ = ["Centre", "FeedbackStore", "StoredRating", "open_store"]
 
-_HASHER = PasswordHasher()
 _RETRIES = 8
 
 
@@ -119,8 +118,13 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def open_store(url: str, *, upgrade: bool = True) -> FeedbackStore:
+def open_store(
+    url: str, *, upgrade: bool = True, password_hasher: PasswordHasher | None = None
+) -> FeedbackStore:
     """Connect to the store at ``url`` and (by default) run its migrations.
+
+    ``password_hasher`` sets the argon2 cost (argon2-cffi's RFC 9106 low-memory profile
+    by default).
 
     Examples
     --------
@@ -135,14 +139,15 @@ def open_store(url: str, *, upgrade: bool = True) -> FeedbackStore:
     except sa.exc.OperationalError as error:
         message = f"cannot open the feedback store: {error.orig}"
         raise StorageError(message, where=url.split("@")[-1]) from None
-    return FeedbackStore(engine)
+    return FeedbackStore(engine, password_hasher or PasswordHasher())
 
 
 class FeedbackStore:
     """Reads and writes of the feedback service (one engine, thread-safe pool)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, password_hasher: PasswordHasher) -> None:
         self.engine = engine
+        self.hasher = password_hasher
 
     @property
     def backend(self) -> str:
@@ -300,6 +305,17 @@ class FeedbackStore:
                 for row in connection.execute(query)
             )
 
+    def rating_agency(self, rating_id: int) -> str:
+        """The agency code of a rating; :class:`NotFound` if there is no such rating."""
+        with self.engine.connect() as connection:
+            agency = connection.execute(
+                sa.select(ratings.c.agency_code).where(ratings.c.id == rating_id)
+            ).scalar()
+        if agency is None:
+            message = f"no rating with id {rating_id}"
+            raise NotFound(message, where="rating_id", found=rating_id)
+        return str(agency)
+
     def mark_followed_up(self, rating_id: int) -> str:
         """Mark a flagged comment as followed up; the rating's agency code."""
         with self._write() as connection:
@@ -333,15 +349,17 @@ class FeedbackStore:
                 for value in connection.execute(sa.select(ratings.c.submission_id)).scalars()
             ]
 
-    def purge_phones(self, now: datetime.datetime, retention_days: int) -> int:
-        """Erase phone hashes older than the retention period; how many were erased."""
+    def purge_phones(
+        self, now: datetime.datetime, retention_days: int, form_key: str | None = None
+    ) -> int:
+        """Erase phone hashes older than the retention period (of one form's ratings, if
+        ``form_key`` is given); how many were erased."""
         cutoff = now - datetime.timedelta(days=retention_days)
+        condition = ratings.c.phone_hash.is_not(None) & (ratings.c.created_at < cutoff)
+        if form_key is not None:
+            condition = condition & (ratings.c.form_key == form_key)
         with self._write() as connection:
-            result = connection.execute(
-                ratings.update()
-                .where(ratings.c.phone_hash.is_not(None), ratings.c.created_at < cutoff)
-                .values(phone_hash=None)
-            )
+            result = connection.execute(ratings.update().where(condition).values(phone_hash=None))
             return int(result.rowcount)
 
     # -- completed dossiers ---------------------------------------------------------------
@@ -381,7 +399,7 @@ class FeedbackStore:
             connection.execute(
                 staff_users.insert().values(
                     username=user.username,
-                    password_hash=_HASHER.hash(password),
+                    password_hash=self.hasher.hash(password),
                     role=user.role.value,
                     province_code=user.province_code,
                     agency_code=user.agency_code,
@@ -397,10 +415,10 @@ class FeedbackStore:
             ).first()
         refused = NotSignedIn("unknown user name or wrong password", where="sign-in")
         if row is None:
-            _HASHER.hash(password)  # the same work as a real check: no timing hint
+            self.hasher.hash(password)  # the same work as a real check: no timing hint
             raise refused
         try:
-            _HASHER.verify(row.password_hash, password)
+            self.hasher.verify(row.password_hash, password)
         except (VerificationError, InvalidHashError):
             raise refused from None
         return self._user(row)
