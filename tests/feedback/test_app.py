@@ -247,3 +247,31 @@ def test_the_api_stores_ratings_idempotently_with_a_device_key(
     assert figures["coverage"] == 0.25
     assert figures["satisfied"]["ci_rule"] == "wilson"
     assert figures["satisfied"]["flag"] == "small_n"
+
+
+def test_a_thousand_ratings_from_one_device_in_a_minute_are_throttled_and_reported(
+    store: FeedbackStore, database_url: str
+) -> None:
+    from govindex.feedback.app import create_app
+    from govindex.feedback.rules import AntiAbusePolicy
+    from tests.feedback.conftest import make_settings
+
+    policy = AntiAbusePolicy(per_api_key_per_minute=100)
+    app = create_app(make_settings(database_url, policy=policy), store)
+    _device, key = store.add_device(QUANG_NINH.agency_code, "kiosk")
+    started = time.monotonic()
+    statuses = []
+    with TestClient(app, base_url="http://127.0.0.1") as kiosk:
+        for index in range(1000):
+            body = {"submission_id": f"burst-{index:06d}", "desk": "desk-1",
+                    "procedure_code": "1.001234", "answers": {"overall": 5}}
+            answer = kiosk.post("/api/v1/ratings", json=body, headers={"X-API-Key": key})
+            statuses.append(answer.status_code)
+        throttled = kiosk.post("/api/v1/ratings", json=body, headers={"X-API-Key": key})
+    assert time.monotonic() - started < 60  # the burst really came within one minute
+    assert statuses.count(201) == 100
+    assert statuses.count(429) == 900
+    assert throttled.json()["error"]["type"] == "Throttled"
+    assert len(store.rating_rows()) == 100
+    since = store.rating_rows()[0]["created_at"]
+    assert store.throttled_since(QUANG_NINH.agency_code, since) >= 900  # reported to the centre

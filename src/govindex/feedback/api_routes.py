@@ -91,7 +91,7 @@ def _device(service: FeedbackService, key: str) -> tuple[str, str]:
     if not key:
         message = "this API needs a device key in the `X-API-Key` header"
         raise NotSignedIn(message, where="X-API-Key", hint="an administrator creates device keys")
-    device_id, agency_code = service.store.device_for_key(key)
+    device_id, agency_code = service.device(key)
     service.throttle(service.key_throttle, device_id, what="API key", agency_code=agency_code)
     return device_id, agency_code
 
@@ -101,7 +101,7 @@ def post_rating(request: Request, rating: RatingIn, x_api_key: ApiKey = "") -> R
     """Store one rating for the device's centre (idempotent on ``submission_id``)."""
     service = service_of(request)
     device_id, agency_code = _device(service, x_api_key)
-    centre = service.store.centre(agency_code)
+    centre = service.centre(agency_code)
     form = service.settings.form(centre.form_key)
     point = ServicePoint(agency_code, rating.desk, rating.procedure_code, rating.dossier_code)
     submission = Submission.build(
@@ -148,7 +148,7 @@ def satisfaction(
     distribution, shares with Wilson intervals (flagged under 30 ratings), coverage."""
     service = service_of(request)
     _device_id, agency_code = _device(service, x_api_key)
-    centre = service.store.centre(agency_code)
+    centre = service.centre(agency_code)
     form = service.settings.form(centre.form_key)
     figures = centre_figures(
         service.store,

@@ -56,7 +56,7 @@ def rating_page(request: Request, token: str, lang: Language = "vi") -> Response
     """The rating form of the service point in ``token``."""
     service = service_of(request)
     point = verify_token(token, secret=service.settings.secret, now=time.time())
-    centre = service.store.centre(point.agency_code)
+    centre = service.centre(point.agency_code)
     form = service.settings.form(centre.form_key)
     submission_id = secrets.token_urlsafe(16)
     stamp = sign_form_stamp(token, submission_id, time.time(), secret=service.settings.secret)
@@ -98,7 +98,7 @@ def _store_rating(
     check_human(
         honeypot=values.get("website", ""), issued_at=issued_at, now=now, policy=settings.policy
     )
-    centre = service.store.centre(point.agency_code)
+    centre = service.centre(point.agency_code)
     form = settings.form(centre.form_key)
     device_key, new = _device(request)
     host = request.client.host if request.client else "unknown"

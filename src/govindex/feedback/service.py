@@ -22,6 +22,9 @@ __all__ = ["FeedbackService", "service_of"]
 
 logger = logging.getLogger("govindex.feedback")
 
+_CACHE_SECONDS = 30.0
+"""Centres and device keys are read again from the store after this long."""
+
 _REPORT_EVERY = 50
 """A throttled key is reported at its first refusal and then every this many."""
 
@@ -38,6 +41,7 @@ class FeedbackService:
         self.key_throttle = SlidingWindowThrottle(policy.per_api_key_per_minute, 60.0)
         self._throttle_lock = threading.Lock()
         self.cookies = SessionCookies(settings.secret, secure=settings.secure_cookies)
+        self._cache: dict[tuple[str, str], tuple[float, Any]] = {}
         self.templates = Environment(
             loader=PackageLoader("govindex.feedback", "templates"),
             autoescape=select_autoescape(["html"]),
@@ -49,6 +53,29 @@ class FeedbackService:
     def now() -> datetime.datetime:
         """The current time in UTC."""
         return datetime.datetime.now(datetime.UTC)
+
+    def _cached(self, kind: str, key: str, load: Any) -> Any:
+        # Every rating needs its centre and (from kiosks) its device: keep them briefly in
+        # memory rather than asking the database twice more per rating.
+        now = time.monotonic()
+        hit = self._cache.get((kind, key))
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        value = load(key)
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[(kind, key)] = (now + _CACHE_SECONDS, value)
+        return value
+
+    def centre(self, agency_code: str) -> Centre:
+        """The centre ``agency_code`` (read through a 30-second cache)."""
+        centre: Centre = self._cached("centre", agency_code, self.store.centre)
+        return centre
+
+    def device(self, key: str) -> tuple[str, str]:
+        """The device id and agency code of an API key (read through a 30-second cache)."""
+        device: tuple[str, str] = self._cached("device", key, self.store.device_for_key)
+        return device
 
     def render(self, template: str, **context: Any) -> str:
         """Render a page template."""

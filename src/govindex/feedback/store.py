@@ -203,7 +203,7 @@ class FeedbackStore:
         for attempt in range(_RETRIES):
             try:
                 with self._write() as connection:
-                    return self._record(connection, submission, province_code)
+                    return self._record(connection, submission, province_code, attempt > 0)
             except sa.exc.IntegrityError:
                 # Another writer stored the same submission or took the same revision
                 # number between our read and our insert: read again and retry.
@@ -212,15 +212,20 @@ class FeedbackStore:
         raise StorageError(message, where="feedback_ratings")
 
     @staticmethod
-    def _record(connection: Connection, submission: Submission, province_code: str) -> StoredRating:
-        existing = connection.execute(
-            sa.select(ratings.c.id, ratings.c.revision).where(
-                ratings.c.submission_id == submission.submission_id
-            )
-        ).first()
-        if existing is not None:
-            return StoredRating(int(existing.id), int(existing.revision), duplicate=True)
+    def _record(
+        connection: Connection, submission: Submission, province_code: str, retry: bool
+    ) -> StoredRating:
         point = submission.point
+        # A first try without a dossier code goes straight to the insert: the unique
+        # submission id catches a repeat, and the retry then finds and reports it.
+        if retry or point.dossier_code is not None:
+            existing = connection.execute(
+                sa.select(ratings.c.id, ratings.c.revision).where(
+                    ratings.c.submission_id == submission.submission_id
+                )
+            ).first()
+            if existing is not None:
+                return StoredRating(int(existing.id), int(existing.revision), duplicate=True)
         revision = 1
         if point.dossier_code is not None:
             same_dossier = (ratings.c.agency_code == point.agency_code) & (
