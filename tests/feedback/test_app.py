@@ -252,9 +252,10 @@ def test_the_api_stores_ratings_idempotently_with_a_device_key(
 def test_a_thousand_ratings_from_one_device_in_a_minute_are_throttled_and_reported(
     store: FeedbackStore, database_url: str
 ) -> None:
+    from tests.feedback.conftest import make_settings
+
     from govindex.feedback.app import create_app
     from govindex.feedback.rules import AntiAbusePolicy
-    from tests.feedback.conftest import make_settings
 
     policy = AntiAbusePolicy(per_api_key_per_minute=100)
     app = create_app(make_settings(database_url, policy=policy), store)
@@ -263,8 +264,12 @@ def test_a_thousand_ratings_from_one_device_in_a_minute_are_throttled_and_report
     statuses = []
     with TestClient(app, base_url="http://127.0.0.1") as kiosk:
         for index in range(1000):
-            body = {"submission_id": f"burst-{index:06d}", "desk": "desk-1",
-                    "procedure_code": "1.001234", "answers": {"overall": 5}}
+            body = {
+                "submission_id": f"burst-{index:06d}",
+                "desk": "desk-1",
+                "procedure_code": "1.001234",
+                "answers": {"overall": 5},
+            }
             answer = kiosk.post("/api/v1/ratings", json=body, headers={"X-API-Key": key})
             statuses.append(answer.status_code)
         throttled = kiosk.post("/api/v1/ratings", json=body, headers={"X-API-Key": key})
@@ -275,3 +280,43 @@ def test_a_thousand_ratings_from_one_device_in_a_minute_are_throttled_and_report
     assert len(store.rating_rows()) == 100
     since = store.rating_rows()[0]["created_at"]
     assert store.throttled_since(QUANG_NINH.agency_code, since) >= 900  # reported to the centre
+
+
+def test_a_script_that_drops_its_cookie_is_throttled_by_address(client: TestClient) -> None:
+    token = token_for()
+    statuses = []
+    for _ in range(15):
+        fields = open_form(client, token)
+        client.cookies.clear()
+        answer = client.post(f"/r/{token}", data={**fields, "overall": "5"}, follow_redirects=False)
+        statuses.append(answer.status_code)
+    assert statuses.count(303) == 10
+    assert statuses.count(429) == 5
+
+
+def test_staff_posts_for_another_provinces_units_are_refused(
+    client: TestClient, store: FeedbackStore
+) -> None:
+    token = token_for()
+    fields = open_form(client, token)
+    client.post(f"/r/{token}", data={**fields, "overall": "1", "comment": "chậm"})
+    [row] = store.rating_rows()
+    csrf = sign_in(client, "hue", "hue-password-01")
+    device = client.post(
+        "/staff/devices", data={"agency_code": QUANG_NINH.agency_code, "label": "x", "csrf": csrf}
+    )
+    assert device.status_code == 403
+    follow = client.post(f"/staff/ratings/{row['id']}/followed-up", data={"csrf": csrf})
+    assert follow.status_code == 403
+    assert store.rating_rows()[0]["followed_up"] is False
+    users = client.post(
+        "/staff/users",
+        data={
+            "username": "x1",
+            "password": "long-password-1",
+            "role": "administrator",
+            "csrf": csrf,
+        },
+    )
+    assert users.status_code == 403
+    assert [e["action"] for e in store.audit_entries()] == ["sign_in"]

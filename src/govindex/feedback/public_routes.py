@@ -102,9 +102,10 @@ def _store_rating(
     form = settings.form(centre.form_key)
     device_key, new = _device(request)
     host = request.client.host if request.client else "unknown"
+    # Without its cookie (a script that drops cookies) a device is known by its address.
     service.throttle(
         service.device_throttle,
-        f"{device_key}|{host}" if new else device_key,
+        f"address:{host}" if new else f"cookie:{device_key}",
         what="device",
         agency_code=centre.agency_code,
     )
