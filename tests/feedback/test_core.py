@@ -184,3 +184,37 @@ def test_roles_cover_only_their_units() -> None:
     assert not centre.covers("22", "H38")
     with pytest.raises(SpecError, match="needs a province code"):
         StaffUser("x", Role.PROVINCE_MANAGER)
+
+
+def test_figures_become_score_vocabulary_rows_with_status_and_reason() -> None:
+    import datetime
+
+    from govindex.feedback.scores import SCORE_COLUMNS, ScoreContext, score_rows
+
+    ratings = [CountedRating(5, {"staff_attitude": 4})] * 40 + [CountedRating(1, {})] * 10
+    summary = summarise(
+        ratings,
+        satisfied_levels=[4, 5],
+        dissatisfied_levels=[1, 2],
+        completed=100,
+        criteria=["staff_attitude"],
+    )
+    context = ScoreContext(
+        "000.00.22.H37",
+        "2026-03",
+        datetime.date(2026, 3, 1),
+        datetime.date(2026, 3, 31),
+        "quang-ninh@1",
+        "feedback store run",
+    )
+    rows = {row["code"]: row for row in score_rows(summary, context).to_dicts()}
+    assert tuple(score_rows(summary, context).columns) == SCORE_COLUMNS
+    satisfied = rows["satisfied_share"]
+    assert satisfied["estimate"] == pytest.approx(0.8)
+    assert (satisfied["ci_low"], satisfied["ci_high"]) == pytest.approx(wilson_interval(40, 50))
+    assert satisfied["se"] == pytest.approx((0.8 * 0.2 / 50) ** 0.5)
+    assert (satisfied["status"], satisfied["reason"], satisfied["n"]) == ("published", None, 50)
+    assert rows["coverage"]["estimate"] == pytest.approx(0.5)
+    assert rows["criterion.staff_attitude"]["reason"] is None
+    assert rows["criterion.staff_attitude"]["n"] == 40
+    assert {row["instrument"] for row in rows.values()} == {"onestop"}
