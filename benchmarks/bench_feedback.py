@@ -123,12 +123,14 @@ async def _drive(port: int, key: str, raters: int, seconds: float) -> dict[str, 
     }
 
 
-def run_backend(url: str, raters: int, seconds: float) -> dict[str, Any]:
+def run_backend(url: str, raters: int, seconds: float, workers: int = 1) -> dict[str, Any]:
     """Load one backend and check every acknowledged rating is stored, once."""
     store = open_store(url)
     store.put_centre(CENTRE)
     _device, key = store.add_device(CENTRE.agency_code, "benchmark kiosk")
-    server = ServerProcess(url, ("--api-key-limit", "100000000"), port=free_port())
+    server = ServerProcess(
+        url, ("--api-key-limit", "100000000", "--workers", str(workers)), port=free_port()
+    )
     server.start()
     try:
         figures = asyncio.run(_drive(server.port, key, raters, seconds))
@@ -149,21 +151,26 @@ def run_backend(url: str, raters: int, seconds: float) -> dict[str, Any]:
 
 
 def run(
-    raters: int = 50, seconds: float = 10.0, backends: tuple[str, ...] = ("postgresql", "sqlite")
+    raters: int = 50,
+    seconds: float = 10.0,
+    backends: tuple[str, ...] = ("postgresql", "sqlite"),
+    workers: int = 1,
 ) -> dict[str, Any]:
     """Every backend's figures under the same load."""
-    results: dict[str, Any] = {"raters": raters, "seconds": seconds}
+    results: dict[str, Any] = {"raters": raters, "seconds": seconds, "workers": workers}
     os.environ.setdefault("GOVINDEX_FEEDBACK_SECRET", "benchmark-secret-0123456789")
     if "postgresql" in backends:
         cluster = start_cluster()
         try:
-            results["postgresql"] = run_backend(cluster.create_database("bench"), raters, seconds)
+            results["postgresql"] = run_backend(
+                cluster.create_database("bench"), raters, seconds, workers
+            )
         finally:
             remove_cluster(cluster)
     if "sqlite" in backends:
         with tempfile.TemporaryDirectory() as folder:
             results["sqlite"] = run_backend(
-                f"sqlite:///{Path(folder) / 'bench.db'}", raters, seconds
+                f"sqlite:///{Path(folder) / 'bench.db'}", raters, seconds, workers
             )
     return results
 
@@ -173,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--raters", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--backend", choices=["postgresql", "sqlite", "both"], default="both")
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     arguments = parser.parse_args(argv)
     if not (1 <= arguments.raters <= 1000 and 0 < arguments.seconds <= 300):
         print(
@@ -181,7 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     backends = ("postgresql", "sqlite") if arguments.backend == "both" else (arguments.backend,)
-    print(json.dumps(run(arguments.raters, arguments.seconds, backends), indent=2))
+    print(
+        json.dumps(run(arguments.raters, arguments.seconds, backends, arguments.workers), indent=2)
+    )
     return 0
 
 

@@ -8,10 +8,11 @@ or ``postgresql://user@host/db``).
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,6 +23,8 @@ from govindex.feedback.settings import FeedbackSettings, load_forms, secret_from
 from govindex.feedback.tokens import ServicePoint, sign_token
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from govindex.feedback.store import FeedbackStore
 
 
@@ -224,34 +227,79 @@ def serve(
     device_limit: Annotated[int, typer.Option(help="ratings per device per minute")] = 10,
     point_limit: Annotated[int, typer.Option(help="ratings per service point per minute")] = 120,
     api_key_limit: Annotated[int, typer.Option(help="ratings per API key per minute")] = 600,
-    workers: Annotated[int, typer.Option(min=1, max=64)] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="server processes (each keeps its own throttle counters)",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the rating pages, the staff pages and the kiosk API."""
     import uvicorn
 
-    from govindex.feedback.app import create_app
-
-    policy = AntiAbusePolicy(
-        min_seconds=min_seconds,
-        per_device_per_minute=device_limit,
-        per_service_point_per_minute=point_limit,
-        per_api_key_per_minute=api_key_limit,
-    )
-    settings = FeedbackSettings(
-        database,
-        secret_from_environment(),
-        forms=load_forms(forms),
-        policy=policy,
-        secure_cookies=not insecure_cookies,
-    )
+    options = {
+        "database": database,
+        "forms": None if forms is None else str(forms),
+        "insecure_cookies": insecure_cookies,
+        "min_seconds": min_seconds,
+        "device_limit": device_limit,
+        "point_limit": point_limit,
+        "api_key_limit": api_key_limit,
+    }
+    settings = _settings(options)
     store = open_store(database)
     erased = _purge(store, settings)
     typer.echo(
-        f"feedback service on http://{host}:{port} ({store.backend}); forms: "
-        f"{', '.join(sorted(settings.forms))}; min {min_seconds:g} s per form; limits: "
+        f"feedback service on http://{host}:{port} ({store.backend}, {workers} process(es)); "
+        f"forms: {', '.join(sorted(settings.forms))}; min {min_seconds:g} s per form; limits: "
         f"{device_limit}/device, {point_limit}/service point, {api_key_limit}/API key per minute; "
         f"{erased} expired phone hash(es) erased"
     )
+    if workers == 1:
+        from govindex.feedback.app import create_app
+
+        uvicorn.run(
+            create_app(settings, store), host=host, port=port, log_level="warning", access_log=False
+        )
+        return
+    store.close()
+    # Each worker process builds its own app from the same options.
+    os.environ[_SERVE_VARIABLE] = json.dumps(options)
     uvicorn.run(
-        create_app(settings, store), host=host, port=port, log_level="warning", access_log=False
+        "govindex.cli.feedback:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
     )
+
+
+_SERVE_VARIABLE = "GOVINDEX_FEEDBACK_SERVE_OPTIONS"
+
+
+def _settings(options: dict[str, Any]) -> FeedbackSettings:
+    policy = AntiAbusePolicy(
+        min_seconds=float(options["min_seconds"]),
+        per_device_per_minute=int(options["device_limit"]),
+        per_service_point_per_minute=int(options["point_limit"]),
+        per_api_key_per_minute=int(options["api_key_limit"]),
+    )
+    forms = options["forms"]
+    return FeedbackSettings(
+        str(options["database"]),
+        secret_from_environment(),
+        forms=load_forms(None if forms is None else Path(forms)),
+        policy=policy,
+        secure_cookies=not options["insecure_cookies"],
+    )
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of ``serve --workers N`` (options from the environment)."""
+    from govindex.feedback.app import create_app
+
+    return create_app(_settings(json.loads(os.environ[_SERVE_VARIABLE])))
