@@ -11,6 +11,8 @@ import datetime
 import json
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -28,11 +30,17 @@ if TYPE_CHECKING:
     from govindex.feedback.store import FeedbackStore
 
 
-def open_store(url: str) -> FeedbackStore:
-    """Open the store (SQLAlchemy and Alembic load only when a command needs them)."""
-    from govindex.feedback.store import open_store as _open
+@contextmanager
+def opened(url: str) -> Iterator[FeedbackStore]:
+    """The store, open for one command and closed after it (SQLAlchemy and Alembic load only
+    when a command needs them)."""
+    from govindex.feedback.store import open_store
 
-    return _open(url)
+    store = open_store(url)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 __all__ = ["app"]
@@ -65,8 +73,8 @@ def _purge(store: FeedbackStore, settings: FeedbackSettings) -> int:
 @app.command()
 def init(database: Database = DEFAULT_DATABASE) -> None:
     """Create the store, or bring its schema up to date (Alembic migrations)."""
-    store = open_store(database)
-    typer.echo(f"feedback store ready ({store.backend}); centres: {len(store.centres())}")
+    with opened(database) as store:
+        typer.echo(f"feedback store ready ({store.backend}); centres: {len(store.centres())}")
 
 
 @app.command()
@@ -87,7 +95,8 @@ def centre(
     if form not in known:
         message = f"no form definition `{form}`"
         raise SpecError(message, where="--form", found=form, expected=sorted(known))
-    open_store(database).put_centre(Centre(agency_code, province, name_vi, name_en, address, form))
+    with opened(database) as store:
+        store.put_centre(Centre(agency_code, province, name_vi, name_en, address, form))
     typer.echo(f"centre {agency_code} saved (form {form})")
 
 
@@ -103,15 +112,15 @@ def user(
     password = os.environ.get(PASSWORD_VARIABLE) or typer.prompt(
         "password", hide_input=True, confirmation_prompt=True
     )
-    store = open_store(database)
-    store.add_user(StaffUser(username, role, province, agency), password)
-    store.audit(
-        "cli",
-        "add_user",
-        username,
-        {"role": role.value, "province_code": province, "agency_code": agency},
-    )
-    typer.echo(f"staff account {username} ({role.value}) added")
+    with opened(database) as store:
+        store.add_user(StaffUser(username, role, province, agency), password)
+        store.audit(
+            "cli",
+            "add_user",
+            username,
+            {"role": role.value, "province_code": province, "agency_code": agency},
+        )
+        typer.echo(f"staff account {username} ({role.value}) added")
 
 
 @app.command()
@@ -121,10 +130,10 @@ def device(
     database: Database = DEFAULT_DATABASE,
 ) -> None:
     """Register a kiosk or one-stop system of a centre and print its API key (shown once)."""
-    store = open_store(database)
-    device_id, key = store.add_device(agency_code, label)
-    store.audit("cli", "add_device", device_id, {"agency_code": agency_code, "label": label})
-    typer.echo(f"device {device_id}\nAPI key (shown once): {key}")
+    with opened(database) as store:
+        device_id, key = store.add_device(agency_code, label)
+        store.audit("cli", "add_device", device_id, {"agency_code": agency_code, "label": label})
+        typer.echo(f"device {device_id}\nAPI key (shown once): {key}")
 
 
 @app.command()
@@ -158,26 +167,28 @@ def cards(
     """Write printable A6 QR cards, one page per desk."""
     from govindex.feedback.cards import cards_pdf
 
-    store = open_store(database)
-    unit = store.centre(agency_code)
-    secret = secret_from_environment()
-    expires = int(time.time()) + days * 86400
-    names = [name.strip() for name in desks.split(",") if name.strip()]
-    links = [
-        (
-            name,
-            f"{base_url.rstrip('/')}/r/"
-            + sign_token(
-                ServicePoint(agency_code, name, procedure), expires_at=expires, secret=secret
-            ),
+    with opened(database) as store:
+        unit = store.centre(agency_code)
+        secret = secret_from_environment()
+        expires = int(time.time()) + days * 86400
+        names = [name.strip() for name in desks.split(",") if name.strip()]
+        links = [
+            (
+                name,
+                f"{base_url.rstrip('/')}/r/"
+                + sign_token(
+                    ServicePoint(agency_code, name, procedure), expires_at=expires, secret=secret
+                ),
+            )
+            for name in names
+        ]
+        out.write_bytes(
+            cards_pdf(
+                unit, links, expires_at=datetime.datetime.fromtimestamp(expires, datetime.UTC)
+            )
         )
-        for name in names
-    ]
-    out.write_bytes(
-        cards_pdf(unit, links, expires_at=datetime.datetime.fromtimestamp(expires, datetime.UTC))
-    )
-    store.audit("cli", "print_cards", agency_code, {"desks": names, "procedure": procedure})
-    typer.echo(f"{len(names)} card(s) written to {out}")
+        store.audit("cli", "print_cards", agency_code, {"desks": names, "procedure": procedure})
+        typer.echo(f"{len(names)} card(s) written to {out}")
 
 
 @app.command()
@@ -190,7 +201,8 @@ def export(
     """Write the rating table the one-stop KPIs read (revisions included, `counted` marked)."""
     from govindex.feedback.export import rating_table
 
-    table = rating_table(open_store(database), load_forms(forms), agency or None)
+    with opened(database) as store:
+        table = rating_table(store, load_forms(forms), agency or None)
     if out.suffix == ".parquet":
         table.write_parquet(out)
     elif out.suffix == ".csv":
@@ -207,7 +219,8 @@ def purge(
 ) -> None:
     """Erase phone hashes older than their form's retention period."""
     settings = FeedbackSettings(database, b"-" * 16, forms=load_forms(forms))
-    typer.echo(f"{_purge(open_store(database), settings)} phone hash(es) erased")
+    with opened(database) as store:
+        typer.echo(f"{_purge(store, settings)} phone hash(es) erased")
 
 
 @app.command()
@@ -249,33 +262,37 @@ def serve(
         "api_key_limit": api_key_limit,
     }
     settings = _settings(options)
-    store = open_store(database)
-    erased = _purge(store, settings)
-    typer.echo(
-        f"feedback service on http://{host}:{port} ({store.backend}, {workers} process(es)); "
-        f"forms: {', '.join(sorted(settings.forms))}; min {min_seconds:g} s per form; limits: "
-        f"{device_limit}/device, {point_limit}/service point, {api_key_limit}/API key per minute; "
-        f"{erased} expired phone hash(es) erased"
-    )
-    if workers == 1:
-        from govindex.feedback.app import create_app
-
-        uvicorn.run(
-            create_app(settings, store), host=host, port=port, log_level="warning", access_log=False
+    with opened(database) as store:
+        erased = _purge(store, settings)
+        typer.echo(
+            f"feedback service on http://{host}:{port} ({store.backend}, {workers} process(es)); "
+            f"forms: {', '.join(sorted(settings.forms))}; min {min_seconds:g} s per form; limits: "
+            f"{device_limit}/device, {point_limit}/service point, {api_key_limit}/API key per minute; "
+            f"{erased} expired phone hash(es) erased"
         )
-        return
-    store.close()
-    # Each worker process builds its own app from the same options.
-    os.environ[_SERVE_VARIABLE] = json.dumps(options)
-    uvicorn.run(
-        "govindex.cli.feedback:app_from_environment",
-        factory=True,
-        workers=workers,
-        host=host,
-        port=port,
-        log_level="warning",
-        access_log=False,
-    )
+        if workers == 1:
+            from govindex.feedback.app import create_app
+
+            uvicorn.run(
+                create_app(settings, store),
+                host=host,
+                port=port,
+                log_level="warning",
+                access_log=False,
+            )
+            return
+        store.close()
+        # Each worker process builds its own app from the same options.
+        os.environ[_SERVE_VARIABLE] = json.dumps(options)
+        uvicorn.run(
+            "govindex.cli.feedback:app_from_environment",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+        )
 
 
 _SERVE_VARIABLE = "GOVINDEX_FEEDBACK_SERVE_OPTIONS"
