@@ -208,3 +208,26 @@ def test_the_rating_export_is_keyed_by_codes_in_vietnam_time(store: FeedbackStor
     ]
     assert str(table["rated_at"].dtype) == "Datetime(time_unit='us', time_zone='Asia/Ho_Chi_Minh')"
     assert table["rated_at"][0].hour == 9  # 02:00 UTC is 09:00 in Hà Nội
+
+
+def test_a_taken_user_name_is_refused_clearly(store: FeedbackStore) -> None:
+    from govindex.errors import SpecError
+
+    store.add_user(StaffUser("lan", Role.ADMINISTRATOR), "a-long-password")
+    with pytest.raises(SpecError, match="`lan` is already taken"):
+        store.add_user(StaffUser("lan", Role.ADMINISTRATOR), "another-password")
+
+
+def test_a_database_failure_while_storing_is_unavailable_not_an_internal_error(
+    tmp_path: object,
+) -> None:
+    from govindex.feedback.refusals import Unavailable
+
+    store = open_store(f"sqlite:///{tmp_path}/gone.db")
+    store.put_centre(QUANG_NINH)
+    with store.engine.begin() as connection:
+        connection.execute(sa.text("drop table feedback_ratings"))
+    with pytest.raises(Unavailable, match="try again") as refused:
+        store.record(rating("submission-0001", 5), "22")
+    assert refused.value.http_status == 503
+    store.close()

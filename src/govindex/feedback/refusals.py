@@ -7,14 +7,22 @@
     ├─ RatingRefused      a submission failed the form or the anti-abuse rules · HTTP 422
     ├─ Throttled          too many ratings from one device or service point    · HTTP 429
     ├─ NotSignedIn        a staff page without a valid session or API key      · HTTP 401
-    └─ Forbidden          the user's role does not cover the unit, or no CSRF  · HTTP 403
+    ├─ Forbidden          the user's role does not cover the unit, or no CSRF  · HTTP 403
+    └─ Unavailable        the database cannot be reached just now (retry)      · HTTP 503
 """
 
 from __future__ import annotations
 
 from govindex.errors import GovIndexError
 
-__all__ = ["Forbidden", "NotSignedIn", "RatingRefused", "Throttled", "TokenRefused"]
+__all__ = [
+    "Forbidden",
+    "NotSignedIn",
+    "RatingRefused",
+    "Throttled",
+    "TokenRefused",
+    "Unavailable",
+]
 
 
 class TokenRefused(GovIndexError):
@@ -51,3 +59,9 @@ class Forbidden(GovIndexError):
     """The signed-in user may not see or change this unit, or the CSRF token is missing."""
 
     http_status = 403
+
+
+class Unavailable(GovIndexError):
+    """The database cannot be reached just now; nothing was stored and a retry is safe."""
+
+    http_status = 503

@@ -27,8 +27,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from govindex.errors import NotFound, StorageError
-from govindex.feedback.refusals import NotSignedIn
+from govindex.errors import NotFound, SpecError, StorageError
+from govindex.feedback.refusals import NotSignedIn, Unavailable
 from govindex.feedback.roles import Role, StaffUser
 from govindex.feedback.schema import (
     audit_log,
@@ -208,6 +208,12 @@ class FeedbackStore:
                 # Another writer stored the same submission or took the same revision
                 # number between our read and our insert: read again and retry.
                 time.sleep(0.005 * (attempt + 1))
+            except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
+                # The transaction did not commit: the client may (and should) post again.
+                message = "the rating could not be stored just now; please try again"
+                raise Unavailable(
+                    message, where="database", found=type(error.orig).__name__
+                ) from None
         message = f"could not store rating `{submission.submission_id}` after {_RETRIES} attempts"
         raise StorageError(message, where="feedback_ratings")
 
@@ -400,6 +406,9 @@ class FeedbackStore:
         if len(password) < 10:
             message = "a staff password needs at least 10 characters"
             raise StorageError(message, where="password", expected="≥ 10 characters")
+        if self.user(user.username) is not None:
+            message = f"the user name `{user.username}` is already taken"
+            raise SpecError(message, where="username", found=user.username)
         with self._write() as connection:
             connection.execute(
                 staff_users.insert().values(
