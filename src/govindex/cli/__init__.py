@@ -30,6 +30,7 @@ from govindex.cli import demo as _demo
 from govindex.cli import diagnose as _diagnose
 from govindex.cli import estimate as _estimate
 from govindex.cli import export_site as _export_site
+from govindex.cli import feedback as _feedback
 from govindex.cli import importing as _importing
 from govindex.cli import par as _par
 from govindex.cli import plan as _plan
@@ -144,6 +145,7 @@ app.add_typer(_runs.app, name="runs")
 app.add_typer(_importing.app, name="import")
 app.add_typer(_par.app, name="par")
 app.command(name="plan", no_args_is_help=True)(_plan.plan)
+app.add_typer(_feedback.app, name="feedback")
 
 
 def main() -> None:

@@ -1,0 +1,171 @@
+"""The feedback web service: public rating pages, staff pages and the kiosk API in one app.
+
+``create_app(settings)`` opens the store (running its migrations) and returns the FastAPI
+app; there is no global app object. Every answer carries the security headers; every error
+is the project's envelope on ``/api/`` paths and a clear page elsewhere.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import HTMLResponse, Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from govindex import __version__
+from govindex.errors import GovIndexError
+from govindex.feedback import api_routes, public_routes, staff_routes
+from govindex.feedback.service import FeedbackService
+from govindex.feedback.settings import FeedbackSettings
+from govindex.feedback.store import FeedbackStore, open_store
+from govindex.web.errors import WebError, web_error
+
+__all__ = ["SECURITY_HEADERS", "create_app"]
+
+logger = logging.getLogger("govindex.feedback")
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    # The QR token is in the address: never pass it on to another site.
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+_DOCS_CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+class SecurityHeaders:
+    """ASGI middleware: the security headers on every answer (errors included)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", ""))
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                for name, value in SECURITY_HEADERS.items():
+                    if name == "Content-Security-Policy" and path == "/docs":
+                        value = _DOCS_CSP
+                    if name.lower().encode() not in present:
+                        headers.append((name.lower().encode(), value.encode()))
+                if b"cache-control" not in present and not path.startswith("/static/"):
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, with_headers)
+        except Exception as error:  # a bug: log it, answer 500 in the envelope, never a traceback
+            logger.error("internal error answering %s", path, exc_info=error)
+            response = _answer(web_error(error, path), Request(scope), None)
+            await response(scope, receive, with_headers)
+
+
+def _is_data(path: str) -> bool:
+    return path.startswith("/api/") or path.endswith(".json")
+
+
+def _answer(error: WebError, request: Request, service: FeedbackService | None) -> Response:
+    if _is_data(request.url.path):
+        return Response(
+            json.dumps(error.envelope(), ensure_ascii=False).encode(),
+            status_code=error.status,
+            media_type="application/json",
+            headers=dict(error.headers),
+        )
+    lang = "en" if request.query_params.get("lang") == "en" else "vi"
+    if service is None:
+        from html import escape
+
+        body = f"<!doctype html><title>{error.status}</title><p>{escape(error.message)}</p>"
+    else:
+        body = service.render("refused.html", error=error, lang=lang)
+    return HTMLResponse(body, status_code=error.status, headers=dict(error.headers))
+
+
+def _install_errors(app: FastAPI, service: FeedbackService) -> None:
+    async def handle(request: Request, error: Exception) -> Response:
+        if isinstance(error, HTTPException) and error.status_code == 404:
+            answer = WebError(
+                404,
+                "NotFound",
+                f"no page at `{request.url.path}`.",
+                where="path",
+                found=request.url.path,
+                hint="scan the QR code at the desk again",
+            )
+        else:
+            answer = web_error(error, request.url.path)
+            if answer.hint and "/docs" in answer.hint:
+                answer = dataclasses.replace(answer, hint="the API is described at /openapi.json")
+        return _answer(answer, request, service)
+
+    for kind in (GovIndexError, HTTPException, RequestValidationError):
+        app.add_exception_handler(kind, handle)
+
+
+def static_folder() -> Path:
+    """The folder of the service's CSS and JavaScript."""
+    return Path(str(resources.files("govindex.feedback").joinpath("static")))
+
+
+def create_app(settings: FeedbackSettings, store: FeedbackStore | None = None) -> FastAPI:
+    """The feedback service's app over ``store`` (opened from the settings when not given).
+
+    Examples
+    --------
+    >>> from govindex.feedback.settings import FeedbackSettings
+    >>> app = create_app(FeedbackSettings("sqlite://", b"0123456789abcdef"))
+    >>> sorted(route.path for route in app.routes if route.path.startswith("/api"))[:2]
+    ['/api/v1/completed-dossiers/{day}', '/api/v1/ratings']
+    """
+    service = FeedbackService(settings, store or open_store(settings.database_url))
+    app = FastAPI(
+        title="govindex citizen feedback",
+        version=__version__,
+        description=(
+            "Ratings of one-stop services from kiosks and one-stop software, and satisfaction "
+            "figures with coverage (ratings ÷ dossiers completed) and Wilson intervals. "
+            "Each device sends its own key in `X-API-Key`. Errors are "
+            '`{"ok": false, "error": {"status", "type", "message", ...}}`.'
+        ),
+        redoc_url=None,
+        docs_url=None,  # the OpenAPI document is at /openapi.json; no CDN-hosted viewer
+    )
+    app.state.feedback = service
+    _install_errors(app, service)
+    app.include_router(public_routes.router)
+    app.include_router(staff_routes.router)
+    app.include_router(api_routes.router)
+    app.mount("/static", StaticFiles(directory=static_folder()), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def health() -> dict[str, object]:
+        return {"ok": True, "backend": service.store.backend}
+
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,169 @@
+"""Satisfaction figures as rows of the shared score vocabulary (one small adapter).
+
+Every published number of every instrument is a row with the same columns; the feedback
+figures are published under the ``onestop`` instrument at ``agency`` geography, level
+``satisfaction``. A share from no ratings is ``missing`` (reason ``no_ratings``); coverage
+without a count of completed dossiers is ``missing`` (reason ``completed_unknown``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import polars as pl
+
+from govindex.feedback.statistics import Proportion, SatisfactionSummary
+
+__all__ = ["SCORE_COLUMNS", "ScoreContext", "score_rows"]
+
+SCORE_COLUMNS = (
+    "instrument",
+    "edition",
+    "period",
+    "period_start",
+    "period_end",
+    "geography",
+    "unit",
+    "level",
+    "code",
+    "name_vi",
+    "name_en",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "ci_level",
+    "ci_rule",
+    "df",
+    "n",
+    "rank",
+    "rank_low",
+    "rank_high",
+    "group",
+    "status",
+    "reason",
+    "synthetic",
+    "provenance",
+)
+
+
+@dataclass(frozen=True)
+class ScoreContext:
+    """Which unit, period and form edition a summary describes, and where it came from."""
+
+    unit: str
+    period: str
+    period_start: datetime.date
+    period_end: datetime.date
+    edition: str
+    provenance: str
+    synthetic: bool = False
+
+
+def _share_row(
+    context: ScoreContext, code: str, name_vi: str, name_en: str, share: Proportion
+) -> dict[str, object]:
+    status, reason = "published", None
+    if share.estimate is None:
+        status, reason = "missing", "no_ratings"
+    elif share.flag == "small_n":
+        reason = "small_n"
+    se = None
+    if share.estimate is not None and share.n:
+        se = (share.estimate * (1 - share.estimate) / share.n) ** 0.5
+    return {
+        "code": code,
+        "name_vi": name_vi,
+        "name_en": name_en,
+        "estimate": share.estimate,
+        "se": se,
+        "ci_low": share.ci_low,
+        "ci_high": share.ci_high,
+        "ci_level": share.ci_level,
+        "ci_rule": "wilson",
+        "n": share.n,
+        "status": status,
+        "reason": reason,
+    }
+
+
+def score_rows(summary: SatisfactionSummary, context: ScoreContext) -> pl.DataFrame:
+    """The summary's published numbers as score-vocabulary rows.
+
+    Examples
+    --------
+    >>> from govindex.feedback.statistics import CountedRating, summarise
+    >>> summary = summarise([CountedRating(5, {})] * 3, satisfied_levels=[4, 5],
+    ...                     dissatisfied_levels=[1, 2])
+    >>> context = ScoreContext("000.00.22.H37", "2026-03", datetime.date(2026, 3, 1),
+    ...                        datetime.date(2026, 3, 31), "quang-ninh@1", "feedback store")
+    >>> score_rows(summary, context).select("code", "estimate", "status", "reason").rows()[:3]
+    [('satisfied_share', 1.0, 'published', 'small_n'), ('dissatisfied_share', 0.0, 'published', 'small_n'), ('coverage', None, 'missing', 'completed_unknown')]
+    """
+    rows = [
+        _share_row(
+            context, "satisfied_share", "Tỷ lệ hài lòng", "Share satisfied", summary.satisfied
+        ),
+        _share_row(
+            context,
+            "dissatisfied_share",
+            "Tỷ lệ không hài lòng",
+            "Share dissatisfied (766 dislike)",
+            summary.dissatisfied,
+        ),
+    ]
+    coverage_status, _, coverage_reason = summary.coverage_status.partition(":")
+    rows.append(
+        {
+            "code": "coverage",
+            "name_vi": "Tỷ lệ hồ sơ được đánh giá",
+            "name_en": "Coverage (ratings per dossier completed)",
+            "estimate": summary.coverage,
+            "se": None,
+            "ci_low": None,
+            "ci_high": None,
+            "ci_level": None,
+            "ci_rule": None,
+            "n": summary.n,
+            "status": coverage_status,
+            "reason": coverage_reason or None,
+        }
+    )
+    for code, share in summary.criteria.items():
+        rows.append(_share_row(context, f"criterion.{code}", code, code, share))
+    common = {
+        "instrument": "onestop",
+        "edition": context.edition,
+        "period": context.period,
+        "period_start": context.period_start,
+        "period_end": context.period_end,
+        "geography": "agency",
+        "unit": context.unit,
+        "level": "satisfaction",
+        "df": None,
+        "rank": None,
+        "rank_low": None,
+        "rank_high": None,
+        "group": None,
+        "synthetic": context.synthetic,
+        "provenance": context.provenance,
+    }
+    frame = pl.DataFrame(
+        [{**common, **row} for row in rows],
+        schema_overrides={
+            "estimate": pl.Float64,
+            "se": pl.Float64,
+            "ci_low": pl.Float64,
+            "ci_high": pl.Float64,
+            "ci_level": pl.Float64,
+            "df": pl.Float64,
+            "rank": pl.Int64,
+            "rank_low": pl.Int64,
+            "rank_high": pl.Int64,
+            "group": pl.Utf8,
+            "reason": pl.Utf8,
+            "ci_rule": pl.Utf8,
+        },
+    )
+    return frame.select(SCORE_COLUMNS)
