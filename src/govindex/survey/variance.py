@@ -235,6 +235,9 @@ def _stage_variance(
     contribution *= multiplier[group_stratum][:, None]
     variance = group_sum(contribution, group_domain, n_domains)
 
+    # A certainty unit (n = N) is a stratum that contributes zero variance, not a lonely one:
+    # R's onestrat returns 0 for it before the lonely rule is looked at.
+    lonely = lonely & ~census
     if rule == "average" and lonely.any():
         if number > 1:
             msg = (

@@ -1,0 +1,58 @@
+## methods_reference.R — R references for survey methods the shared oracle
+## (../survey/reference_values.R) does not cover.
+##
+##  certainty.csv          data: apistrat with stratum M cut to its first school and H to its
+##                         first school; fpc_mixed makes H a certainty unit (population 1) and
+##                         leaves M a lonely sampled PSU, fpc_census makes both certainty units.
+##  certainty_values.csv   svymean/svytotal whole and svyby(~sch.wide) under
+##                         survey.lonely.psu = "average" (and the other rules for contrast).
+##
+## Run:  Rscript methods_reference.R   (R 4.2.2, survey 4.1-1; deterministic)
+suppressPackageStartupMessages(library(survey))
+options(survey.lonely.psu = "fail", survey.ultimate.cluster = FALSE,
+        survey.adjust.domain.lonely = FALSE, survey.replicates.mse = FALSE,
+        survey.drop.replicates = TRUE, survey.multicore = FALSE)
+script_dir <- local({
+  args <- commandArgs(trailingOnly = FALSE)
+  f <- sub("^--file=", "", grep("^--file=", args, value = TRUE))
+  if (length(f) == 1) dirname(normalizePath(f)) else getwd()
+})
+data_dir <- file.path(script_dir, "..", "survey", "data")
+write <- function(x, name) write.csv(x, file.path(script_dir, name), row.names = FALSE)
+num <- function(x) sprintf("%.17g", x)
+
+apistrat <- read.csv(file.path(data_dir, "apistrat.csv"), na.strings = "")
+
+## --- 1. `average` lonely-PSU rule with certainty strata ---------------------------------
+keep <- apistrat$stype == "E" |
+  seq_len(nrow(apistrat)) %in% c(which(apistrat$stype == "M")[1], which(apistrat$stype == "H")[1])
+certainty <- apistrat[keep, c("cds", "stype", "snum", "api00", "api99", "enroll", "sch.wide", "pw")]
+certainty$fpc_mixed <- ifelse(certainty$stype == "E", 4421, ifelse(certainty$stype == "M", 1018, 1))
+certainty$fpc_census <- ifelse(certainty$stype == "E", 4421, 1)
+write(certainty, "certainty.csv")
+certainty <- read.csv(file.path(script_dir, "certainty.csv"), na.strings = "")
+certainty$sch.wide <- factor(certainty$sch.wide)
+
+rows <- list()
+for (fpc in c("fpc_mixed", "fpc_census")) {
+  for (rule in c("average", "adjust", "remove", "certainty")) {
+    options(survey.lonely.psu = rule)
+    d <- svydesign(id = ~1, strata = ~stype, weights = ~pw,
+                   fpc = as.formula(paste0("~", fpc)), data = certainty)
+    id <- paste(fpc, rule, sep = "_")
+    m <- svymean(~api00 + enroll, d)
+    t <- svytotal(~api00 + enroll, d)
+    rows[[length(rows) + 1]] <- data.frame(
+      design_id = id, fpc = fpc, rule = rule, estimator = rep(c("mean", "total"), each = 2),
+      variable = c("api00", "enroll"), domain = "",
+      estimate = num(c(coef(m), coef(t))), se = num(c(SE(m), SE(t))))
+    b <- svyby(~api00 + enroll, ~sch.wide, d, svymean)
+    for (v in c("api00", "enroll")) {
+      rows[[length(rows) + 1]] <- data.frame(
+        design_id = id, fpc = fpc, rule = rule, estimator = "mean", variable = v,
+        domain = as.character(b$sch.wide), estimate = num(b[[v]]), se = num(b[[paste0("se.", v)]]))
+    }
+  }
+}
+options(survey.lonely.psu = "fail")
+write(do.call(rbind, rows), "certainty_values.csv")
