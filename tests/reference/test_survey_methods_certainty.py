@@ -38,15 +38,17 @@ def _values() -> pl.DataFrame:
     ).with_columns(pl.col("domain").fill_null(""))
 
 
-CASES = sorted(
-    {(row["fpc"], row["rule"]) for row in _values().iter_rows(named=True)}
-)
+CASES = sorted({(row["fpc"], row["rule"]) for row in _values().iter_rows(named=True)})
 
 
 @pytest.mark.parametrize(("fpc", "rule"), CASES)
 def test_lonely_rules_with_certainty_strata_match_r(fpc: str, rule: str) -> None:
     design = SurveyDesign.from_frame(
-        _data(), weights="pw", strata="stype", fpc=fpc, lonely_psu=rule  # type: ignore[arg-type]
+        _data(),
+        weights="pw",
+        strata="stype",
+        fpc=fpc,
+        lonely_psu=rule,  # type: ignore[arg-type]
     )
     expected = _values().filter((pl.col("fpc") == fpc) & (pl.col("rule") == rule))
     tables = {

@@ -7,6 +7,11 @@
 ##  certainty_values.csv   svymean/svytotal whole and svyby(~sch.wide) under
 ##                         survey.lonely.psu = "average" (and the other rules for contrast).
 ##
+##  ciprop_values.csv      svyciprop(method = beta, xlogit, mean, asin) of
+##                         I(sch.wide=="Yes") and I(api00>850) (a share near 0), whole and
+##                         svyby(~stype), on Taylor (apistrat stratified, apiclus1 clustered)
+##                         and JK1 replicate (as.svrepdesign(dclus1, type="JK1")) designs.
+##
 ## Run:  Rscript methods_reference.R   (R 4.2.2, survey 4.1-1; deterministic)
 suppressPackageStartupMessages(library(survey))
 options(survey.lonely.psu = "fail", survey.ultimate.cluster = FALSE,
@@ -56,3 +61,30 @@ for (fpc in c("fpc_mixed", "fpc_census")) {
 }
 options(survey.lonely.psu = "fail")
 write(do.call(rbind, rows), "certainty_values.csv")
+
+## --- 2. svyciprop methods -----------------------------------------------------------------
+apiclus1 <- read.csv(file.path(data_dir, "apiclus1.csv"), na.strings = "")
+designs <- list(
+  dstrat = svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = apistrat),
+  dclus1 = svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = apiclus1))
+designs$rclus1_jk1 <- as.svrepdesign(designs$dclus1, type = "JK1")
+variables <- list("sch.wide==Yes" = quote(I(sch.wide == "Yes")), "api00>850" = quote(I(api00 > 850)))
+rows <- list()
+for (id in names(designs)) {
+  d <- designs[[id]]
+  for (name in names(variables)) {
+    f <- eval(bquote(~.(variables[[name]])))
+    for (method in c("beta", "xlogit", "mean", "asin")) {
+      p <- svyciprop(f, d, method = method)
+      ci <- attr(p, "ci")
+      rows[[length(rows) + 1]] <- data.frame(
+        design_id = id, method = method, variable = name, domain = "",
+        estimate = num(coef(p)), se = num(SE(p)), ci_low = num(ci[1]), ci_high = num(ci[2]))
+      b <- svyby(f, ~stype, d, svyciprop, method = method, vartype = c("se", "ci"))
+      rows[[length(rows) + 1]] <- data.frame(
+        design_id = id, method = method, variable = name, domain = as.character(b$stype),
+        estimate = num(b[[2]]), se = num(b$se), ci_low = num(b$ci_l), ci_high = num(b$ci_u))
+    }
+  }
+}
+write(do.call(rbind, rows), "ciprop_values.csv")
