@@ -11,6 +11,10 @@
 ##                         I(sch.wide=="Yes") and I(api00>850) (a share near 0), whole and
 ##                         svyby(~stype), on Taylor (apistrat stratified, apiclus1 clustered)
 ##                         and JK1 replicate (as.svrepdesign(dclus1, type="JK1")) designs.
+##  quantile_values.csv    svyquantile(~api00 + enroll, c(0.1, 0.25, 0.5, 0.9), qrule = every
+##                         rule of survey 4.1, ci = TRUE) whole and per stype domain (the
+##                         domain design as svyby forms it: design[stype == level, ]), on the
+##                         three designs of section 2.
 ##
 ## Run:  Rscript methods_reference.R   (R 4.2.2, survey 4.1-1; deterministic)
 suppressPackageStartupMessages(library(survey))
@@ -88,3 +92,27 @@ for (id in names(designs)) {
   }
 }
 write(do.call(rbind, rows), "ciprop_values.csv")
+
+## --- 3. svyquantile rules -------------------------------------------------------------------
+rules <- c("math", "school", "shahvaish", paste0("hf", 1:9))
+probabilities <- c(0.1, 0.25, 0.5, 0.9)
+rows <- list()
+for (id in names(designs)) {
+  d <- designs[[id]]
+  parts <- c(list(list(domain = "", design = d)),
+             lapply(sort(unique(as.character(d$variables$stype))), function(level)
+               list(domain = level, design = d[as.character(d$variables$stype) == level, ])))
+  for (rule in rules) {
+    for (part in parts) {
+      q <- svyquantile(~api00 + enroll, part$design, probabilities, qrule = rule, ci = TRUE)
+      for (v in c("api00", "enroll")) {
+        m <- q[[v]]
+        rows[[length(rows) + 1]] <- data.frame(
+          design_id = id, rule = rule, variable = v, probability = probabilities,
+          domain = part$domain, estimate = num(m[, 1]), se = num(m[, 4]),
+          ci_low = num(m[, 2]), ci_high = num(m[, 3]))
+      }
+    }
+  }
+}
+write(do.call(rbind, rows), "quantile_values.csv")
