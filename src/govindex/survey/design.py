@@ -22,12 +22,14 @@ if TYPE_CHECKING:
     from govindex.survey.calibration import CalibrationStep
     from govindex.survey.replicates import ReplicateWeights
 
-__all__ = ["LonelyPSU", "PPSApproximation", "Stage", "SurveyDesign"]
+__all__ = ["LonelyPSU", "PPSApproximation", "PPSVariance", "Stage", "SurveyDesign"]
 
 LonelyPSU = Literal["fail", "remove", "adjust", "average", "certainty"]
 LONELY_PSU_RULES: tuple[str, ...] = get_args(LonelyPSU)
-PPSApproximation = Literal["brewer"]
+PPSApproximation = Literal["brewer", "overton"]
 PPS_APPROXIMATIONS: tuple[str, ...] = get_args(PPSApproximation)
+PPSVariance = Literal["HT", "YG"]
+PPS_VARIANCES: tuple[str, ...] = get_args(PPSVariance)
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,6 +100,7 @@ class SurveyDesign:
     replicates: ReplicateWeights | None = None
     history: tuple[str, ...] = field(default=())
     pps: PPSApproximation | None = None
+    pps_variance: PPSVariance = "HT"
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -113,6 +116,7 @@ class SurveyDesign:
         lonely_psu: LonelyPSU = "fail",
         ultimate_cluster: bool = False,
         pps: PPSApproximation | None = None,
+        pps_variance: PPSVariance = "HT",
     ) -> SurveyDesign:
         """Describe how ``frame`` was sampled.
 
@@ -140,11 +144,16 @@ class SurveyDesign:
         ultimate_cluster
             Use only the first-stage variance even when fpc is given for every stage.
         pps
-            ``brewer``: the PSUs were drawn with probability proportional to size without
-            replacement, and ``fpc`` gives each PSU's inclusion probability (constant within
-            a PSU, not within a stratum). Variance uses Brewer's approximation, as R
-            ``svydesign(pps="brewer")``: n/(n−1) Σ (1−π_i)(t_i − t̄)² per stratum. Weights
-            default to 1/π. Only single-stage designs are supported.
+            The PSUs were drawn with probability proportional to size without replacement,
+            and ``fpc`` gives each PSU's inclusion probability (constant within a PSU, not
+            within a stratum); weights default to 1/π. Only single-stage designs. ``brewer``:
+            Brewer's approximation, n/(n−1) Σ (1−π_i)(t_i − t̄)² per stratum, as R
+            ``svydesign(pps="brewer")``. ``overton``: Overton's approximation of the joint
+            inclusion probabilities, π_ij ≈ π_iπ_j(n − (π_i+π_j)/2)/(n − 1), used in the
+            Horvitz–Thompson or Yates–Grundy form, as R ``svydesign(pps="overton")``.
+        pps_variance
+            ``HT`` (Horvitz–Thompson, default) or ``YG`` (Yates–Grundy); ``brewer`` has
+            only ``HT`` (as R).
 
         Examples
         --------
@@ -200,6 +209,13 @@ class SurveyDesign:
             raise DesignError(msg, where=cluster_columns[0] if cluster_columns else "rows")
 
         if pps is not None:
+            if pps_variance not in PPS_VARIANCES or (pps == "brewer" and pps_variance != "HT"):
+                allowed = ("HT",) if pps == "brewer" else PPS_VARIANCES
+                msg = (
+                    f"`pps_variance` must be one of {', '.join(allowed)} for pps={pps!r}; "
+                    f"got {pps_variance!r}."
+                )
+                raise DesignError(msg, where="pps_variance", found=pps_variance, expected=allowed)
             stages = _pps_stages(frame, unit_codes, strata_codes, fpc_columns, pps)
             fpc_weights = 1.0 / stages[0].unit_fraction[stages[0].units]  # type: ignore[index]
         else:
@@ -237,6 +253,7 @@ class SurveyDesign:
             fpc_columns=fpc_columns,
             nest=nest,
             pps=pps,
+            pps_variance=pps_variance,
         )
         if lonely_psu == "fail":
             design._check_lonely()
@@ -368,7 +385,7 @@ def _pps_stages(
         raise DesignError(msg, where="pps", found=pps, expected=PPS_APPROXIMATIONS)
     if len(unit_codes) != 1 or len(fpc_columns) != 1:
         msg = (
-            "a PPS design (pps='brewer') needs one sampling stage and one fpc column giving "
+            f"a PPS design (pps={pps!r}) needs one sampling stage and one fpc column giving "
             "each PSU's inclusion probability."
         )
         raise DesignError(msg, where="fpc", found=fpc_columns, expected="one fpc column")
@@ -382,7 +399,7 @@ def _pps_stages(
     if outside.any():
         row = int(np.flatnonzero(outside)[0])
         msg = (
-            f"fpc column `{column}` has {values[row]} in row {row + 1}; with pps='brewer' it "
+            f"fpc column `{column}` has {values[row]} in row {row + 1}; with pps={pps!r} it "
             "must be the PSU's inclusion probability, in (0, 1]."
         )
         raise DesignError(msg, where=column, found=values[row], expected="a number in (0, 1]")

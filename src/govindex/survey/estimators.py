@@ -483,6 +483,10 @@ def _table(
         )
     estimate = np.where(empty, np.nan, linear.estimate)
     se = np.where(empty, np.nan, np.sqrt(np.maximum(linear.variance, 0.0)))
+    if design.pps_variance == "HT" and design.pps == "overton":
+        # The Horvitz–Thompson form can be negative, and then there is no SE (NaN, as R),
+        # not a zero one.
+        se = np.where(linear.variance < 0, np.nan, se)
     df = _degrees_of_freedom(design, domains, values, df_rule)
     n_domains = domains.count
     variables = [name for name in names for _ in range(n_domains)]

@@ -210,6 +210,16 @@ def _stage_variance(
 
     sizes = stage.stratum_sizes[group_stratum].astype(np.float64)
     if stage.unit_fraction is not None:
+        if design.pps == "overton":
+            contribution = _overton_contribution(
+                stage,
+                cell_keys // n_domains,
+                cell_totals,
+                group_of_cell,
+                group_stratum,
+                yates_grundy=design.pps_variance == "YG",
+            )
+            return group_sum(contribution, group_domain, n_domains)
         contribution = _brewer_contribution(
             stage,
             cell_keys // n_domains,
@@ -318,6 +328,46 @@ def _brewer_contribution(
     contribution = contribution + absent_scale[:, None] * centre * centre
     contribution[stratum_census[group_stratum] == 0] = 0.0
     return np.asarray(contribution, dtype=np.float64)
+
+
+def _overton_contribution(
+    stage: Stage,
+    cell_unit: IntArray,
+    cell_totals: FloatArray,
+    group_of_cell: IntArray,
+    group_stratum: IntArray,
+    *,
+    yates_grundy: bool,
+) -> FloatArray:
+    """The quadratic form t'Ďt of R's ``overton2Dcheck``, without building Ď.
+
+    With q = 1 − π, Ď has q_i on its diagonal and −(q_i + q_j)/(2(n − 1)) between two PSUs
+    of a stratum of n, so t'Ďt = (n·Σqt² − Q·T)/(n − 1) with T = Σt and Q = Σqt.
+    Yates–Grundy subtracts Σ_j t_j² Σ_i Ď_ij, a column sum of Ď being
+    q_j − (Σq − q_j + (n − 1)q_j)/(2(n − 1)).
+    """
+    assert stage.unit_fraction is not None
+    n_groups = group_stratum.shape[0]
+    sizes = stage.stratum_sizes.astype(np.float64)[group_stratum][:, None]
+    remainder = 1.0 - stage.unit_fraction
+    weight = remainder[cell_unit][:, None]
+    squares = cell_totals * cell_totals
+    total = group_sum(cell_totals, group_of_cell, n_groups)
+    weighted = group_sum(weight * cell_totals, group_of_cell, n_groups)
+    weighted_squares = group_sum(weight * squares, group_of_cell, n_groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = (sizes * weighted_squares - weighted * total) / (sizes - 1.0)
+    result = np.where(sizes > 1, result, weighted_squares)
+    if yates_grundy:
+        unit_sizes = stage.stratum_sizes.astype(np.float64)[stage.unit_stratum]
+        stratum_remainder = np.bincount(stage.unit_stratum, remainder, stage.n_strata)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            column = remainder - (
+                stratum_remainder[stage.unit_stratum] - remainder + (unit_sizes - 1.0) * remainder
+            ) / (2.0 * (unit_sizes - 1.0))
+        column = np.where(unit_sizes > 1, column, remainder)
+        result = result - group_sum(column[cell_unit][:, None] * squares, group_of_cell, n_groups)
+    return np.asarray(result, dtype=np.float64)
 
 
 def _present(

@@ -15,13 +15,15 @@
 ##                         rule of survey 4.1, ci = TRUE) whole and per stype domain (the
 ##                         domain design as svyby forms it: design[stype == level, ]), on the
 ##                         three designs of section 2.
-##  pps.csv                data: apistrat with pi_strat, an inclusion probability proportional
-##                         to enrolment within each school type (n_h * enroll / sum, scaled
-##                         to at most 0.8), and apiclus1's districts (pi_clus, proportional to
+##  pps.csv                data: apistrat with pi, an inclusion probability proportional
+##                         to sqrt(api99) within each school type (n_h * size / sum, scaled
+##                         to at most 0.8), and apiclus1's districts (pi, proportional to
 ##                         the district's number of sampled schools, at most 0.8) appended,
 ##                         sorted by district (see the comment in section 4).
 ##  pps_values.csv         svymean/svytotal whole and svyby(~stype) on
-##                         svydesign(pps = "brewer") for both, weights 1/pi.
+##                         svydesign(pps = "brewer") and svydesign(pps = "overton",
+##                         variance = "HT" / "YG") for both, weights 1/pi (no domains for
+##                         Overton on the cluster design: R stops, see section 4).
 ##
 ## Run:  Rscript methods_reference.R   (R 4.2.2, survey 4.1-1; deterministic)
 suppressPackageStartupMessages(library(survey))
@@ -125,15 +127,18 @@ for (id in names(designs)) {
 write(do.call(rbind, rows), "quantile_values.csv")
 
 ## --- 4. PPS without replacement: Brewer's approximation -----------------------------------
-strat <- apistrat[, c("cds", "stype", "dnum", "api00", "enroll")]
+strat <- apistrat[, c("cds", "stype", "dnum", "api00", "api99", "enroll")]
 strat$part <- "strat"
-share <- ave(strat$enroll, strat$stype, FUN = function(e) length(e) * e / sum(e))
+## overton2Dcheck counts PSUs per stratum with ave(), which needs numeric stratum codes.
+strat$stratum <- match(strat$stype, c("E", "H", "M"))
+share <- ave(sqrt(strat$api99), strat$stype, FUN = function(e) length(e) * e / sum(e))
 strat$pi <- round(0.8 * share / max(share), 6)
 ## Rows sorted by district: R's onestrat pairs the (1 - pi) factors, taken in order of first
 ## appearance, with PSU totals from rowsum(), which are in sorted PSU order; the two orders
 ## must agree for R to give each PSU its own factor.
-clus <- apiclus1[order(apiclus1$dnum), c("cds", "stype", "dnum", "api00", "enroll")]
+clus <- apiclus1[order(apiclus1$dnum), c("cds", "stype", "dnum", "api00", "api99", "enroll")]
 clus$part <- "clus"
+clus$stratum <- 1
 size <- ave(clus$enroll, clus$dnum, FUN = length)
 clus$pi <- round(0.8 * size / max(size), 6)
 write(rbind(strat, clus), "pps.csv")
@@ -143,6 +148,14 @@ designs_pps <- list(
                            data = subset(pps, part == "strat")),
   brewer_clus = svydesign(id = ~dnum, fpc = ~pi, pps = "brewer",
                           data = subset(pps, part == "clus")))
+for (v in c("HT", "YG")) {
+  designs_pps[[paste0("overton_", v, "_strat")]] <-
+    svydesign(id = ~1, strata = ~stratum, fpc = ~pi, pps = "overton", variance = v,
+              data = subset(pps, part == "strat"))
+  designs_pps[[paste0("overton_", v, "_clus")]] <-
+    svydesign(id = ~dnum, fpc = ~pi, pps = "overton", variance = v,
+              data = subset(pps, part == "clus"))
+}
 rows <- list()
 for (id in names(designs_pps)) {
   d <- designs_pps[[id]]
@@ -151,13 +164,18 @@ for (id in names(designs_pps)) {
   rows[[length(rows) + 1]] <- data.frame(
     design_id = id, estimator = rep(c("mean", "total"), each = 2),
     variable = c("api00", "enroll"), domain = "",
-    estimate = num(c(coef(m), coef(t))), se = num(c(SE(m), SE(t))))
+    estimate = num(c(coef(m), coef(t))), se = num(c(SE(m), SE(t))),
+    variance = num(c(diag(vcov(m)), diag(vcov(t)))))
+  ## R's `[.pps` subsets its PSU-level Dcheck matrix with a row-level index, which stops
+  ## for a cluster design ("logical subscript too long"): no domains for overton_*_clus.
+  if (id %in% c("overton_HT_clus", "overton_YG_clus")) next
   for (stat in c("mean", "total")) {
     b <- svyby(~api00 + enroll, ~stype, d, if (stat == "mean") svymean else svytotal)
     for (v in c("api00", "enroll")) {
       rows[[length(rows) + 1]] <- data.frame(
         design_id = id, estimator = stat, variable = v, domain = as.character(b$stype),
-        estimate = num(b[[v]]), se = num(b[[paste0("se.", v)]]))
+        estimate = num(b[[v]]), se = num(b[[paste0("se.", v)]]),
+        variance = num(diag(vcov(b))[paste0(b$stype, ":", v)]))
     }
   }
 }
