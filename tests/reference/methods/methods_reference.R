@@ -24,6 +24,14 @@
 ##                         svydesign(pps = "brewer") and svydesign(pps = "overton",
 ##                         variance = "HT" / "YG") for both, weights 1/pi (no domains for
 ##                         Overton on the cluster design: R stops, see section 4).
+##  repweights.csv         data: apiclus1 (dnum, stype, api00, pw) with its JK1 replicate
+##                         weights rep1..rep15 (as.svrepdesign(dclus1, type="JK1",
+##                         compress=FALSE), combined with pw), for supplied replicate weights.
+##  calibration_totals.csv population totals of the model ~stype + api99 (term, total).
+##  cli_values.csv         svymean(~api00) of the designs the `govindex estimate` options make:
+##                         bounded linear and bounded raking calibration, JK1 with mse=TRUE,
+##                         supplied replicate weights (with and without mse), and partial
+##                         post-stratification (a population level absent from the sample).
 ##
 ## Run:  Rscript methods_reference.R   (R 4.2.2, survey 4.1-1; deterministic)
 suppressPackageStartupMessages(library(survey))
@@ -180,3 +188,37 @@ for (id in names(designs_pps)) {
   }
 }
 write(do.call(rbind, rows), "pps_values.csv")
+
+## --- 5. designs the `govindex estimate` options build ----------------------------------
+dclus1 <- designs$dclus1
+pop.totals <- c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, api99 = 3914069)
+write(data.frame(term = names(pop.totals), total = num(pop.totals)), "calibration_totals.csv")
+jk <- as.svrepdesign(dclus1, type = "JK1", compress = FALSE)
+rep <- as.data.frame(unclass(as.matrix(weights(jk, "analysis"))))
+names(rep) <- paste0("rep", seq_len(ncol(rep)))
+## Every weight written with 17 significant digits (write.csv keeps 15), unquoted.
+supplied <- cbind(apiclus1[, c("dnum", "stype", "api00")],
+                  as.data.frame(lapply(cbind(pw = apiclus1$pw, rep), num)))
+write.table(supplied, file.path(script_dir, "repweights.csv"), sep = ",", quote = FALSE,
+            row.names = FALSE)
+repweights <- read.csv(file.path(script_dir, "repweights.csv"))
+pop.partial <- data.frame(stype = c("E", "H", "M", "X"), Freq = c(4421, 755, 1018, 50))
+cases <- list(
+  linear_bounded = quote(calibrate(dclus1, ~stype + api99, pop.totals, bounds = c(0.6, 1.6))),
+  raking_bounded = quote(calibrate(dclus1, ~stype + api99, pop.totals, bounds = c(0.6, 1.6),
+                                   calfun = "raking")),
+  jk1_mse = quote(as.svrepdesign(dclus1, type = "JK1", mse = TRUE)),
+  supplied = quote(svrepdesign(weights = ~pw, repweights = "rep[0-9]+", type = "JK1",
+                               scale = 14 / 15, combined.weights = TRUE, data = repweights)),
+  supplied_mse = quote(svrepdesign(weights = ~pw, repweights = "rep[0-9]+", type = "JK1",
+                                   scale = 14 / 15, combined.weights = TRUE, mse = TRUE,
+                                   data = repweights)),
+  partial = quote(suppressWarnings(postStratify(dclus1, ~stype, pop.partial, partial = TRUE))))
+rows <- list()
+for (id in names(cases)) {
+  d <- eval(cases[[id]])
+  m <- svymean(~api00, d)
+  rows[[length(rows) + 1]] <- data.frame(
+    case_id = id, estimate = num(coef(m)), se = num(SE(m)), r_code = deparse1(cases[[id]]))
+}
+write(do.call(rbind, rows), "cli_values.csv")
