@@ -118,7 +118,9 @@ def test_a_province_the_spec_does_not_list_is_refused(
     result = invoke("validate", SPEC, data, "--format", "json")
     assert result.exit_code == 1
     findings = [f for f in json.loads(result.stdout) if f["kind"] == "unknown_province"]
-    assert [(f["row"], f["column"], f["found"]) for f in findings] == [(9, "province", repr(formula))]
+    assert [(f["row"], f["column"], f["found"]) for f in findings] == [
+        (9, "province", repr(formula))
+    ]
     assert "63 provinces" in findings[0]["expected"]
 
 
@@ -170,3 +172,13 @@ def test_duplicate_stata_names_are_refused(tmp_path: Path) -> None:
     # Stata itself cannot write a repeated name; make one as a damaged file would have it.
     path.write_bytes(path.read_bytes().replace(b"weightb\x00", b"weighta\x00"))
     assert "names column `weighta` 2 times (columns 2, 3)" in _header_error(path).message
+
+
+def test_validate_takes_the_weight_thresholds(invoke: Invoke, survey_csv: Path) -> None:
+    strict = invoke("validate", SPEC, survey_csv, "--weight-ratio-stratum", "1.5")
+    assert strict.exit_code == 1
+    assert "between 1/1.5 and 1.5 × the median weight of its stratum" in strict.stdout
+    refused = invoke("validate", SPEC, survey_csv, "--weight-ratio-design", "0.5")
+    assert refused.exit_code != 0
+    assert "`design_ratio` must be greater than 1" in refused.output
+    assert "Traceback" not in refused.output
