@@ -173,14 +173,18 @@ def _read_labelled(file: Path, suffix: str) -> TableFile:
     # SPSS variable names are unique regardless of case; Stata's are case-sensitive.
     refuse_duplicate_headers(file, names, fold_case=suffix != ".dta")
     frame = pl.from_pandas(data)
+    labels = list(meta.column_labels or [])
+    restored = _long_names(meta.column_names, labels) if suffix == ".dta" else {}
+    frame = frame.rename(restored)
     value_labels = {
-        column: {str(key): str(label) for key, label in labels.items()}
-        for column, labels in (meta.variable_value_labels or {}).items()
+        restored.get(column, column): {str(key): str(label) for key, label in labels_of.items()}
+        for column, labels_of in (meta.variable_value_labels or {}).items()
     }
+    # A label that only carried the full name is not kept as a label.
     column_labels = {
-        name: label
-        for name, label in zip(meta.column_names, meta.column_labels or [], strict=False)
-        if label
+        restored.get(name, name): label
+        for name, label in zip(meta.column_names, labels, strict=False)
+        if label and name not in restored
     }
     return TableFile(path=file, frame=frame, value_labels=value_labels, column_labels=column_labels)
 
@@ -189,3 +193,32 @@ def _original_name(name: str, renamed: set[str]) -> str:
     """``x_duplicated1`` → ``x`` when pyreadstat reported renaming ``x``."""
     base = re.sub(r"_duplicated\d+$", "", name)
     return base if base != name and base in renamed else name
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_STATA_NAME_LENGTH = 32
+
+
+def _long_names(names: Sequence[str], labels: Sequence[str | None]) -> dict[str, str]:
+    """Stata names shortened to 32 characters, mapped back to the full names in their labels.
+
+    Stata allows at most 32 characters in a name, so a longer name (a codebook item id) is
+    written shortened (``name[:32]``, or ``name[:30] + "_1"`` when that is taken) with the
+    full name as the variable label. A label that is itself a longer identifier starting
+    with the shortened stem is that full name; any other label is left alone.
+
+    Examples
+    --------
+    >>> long = "satisfied_with_public_health_insurance_services"
+    >>> _long_names([long[:32], "weight"], [long, "Survey weight"])
+    {'satisfied_with_public_health_ins': 'satisfied_with_public_health_insurance_services'}
+    """
+    result: dict[str, str] = {}
+    taken = set(names)
+    for name, label in zip(names, labels, strict=False):
+        if not label or len(label) <= _STATA_NAME_LENGTH or not _IDENTIFIER.fullmatch(label):
+            continue
+        stem = re.sub(r"_\d+$", "", name) if not label.startswith(name) else name
+        if label.startswith(stem) and label not in taken and label not in result.values():
+            result[name] = label
+    return result
