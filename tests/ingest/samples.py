@@ -7,10 +7,13 @@ from pathlib import Path
 
 import polars as pl
 
+from govindex.official import bundled_data_dir
 from govindex.spec import Codebook, IndexSpec, load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "papi-2024.yaml"
+# The official record bundled with the package (province names and published scores).
+PAPI_DATA = bundled_data_dir()
 SMALL_ITEMS = (
     "civic_knowledge",
     "village_head_elected",
@@ -29,10 +32,13 @@ def papi_spec() -> IndexSpec:
 
 @cache
 def small_spec() -> IndexSpec:
-    """The PAPI spec with its codebook cut to :data:`SMALL_ITEMS` (in that order)."""
+    """The PAPI spec with its codebook cut to :data:`SMALL_ITEMS` (in that order).
+
+    Its province list is emptied: :func:`small_frame` names its provinces ``A`` and ``B``.
+    """
     items = papi_spec().codebook.by_id()
     codebook = Codebook(items=tuple(items[item_id] for item_id in SMALL_ITEMS))
-    return papi_spec().model_copy(update={"codebook": codebook})
+    return papi_spec().model_copy(update={"codebook": codebook, "provinces": ()})
 
 
 def small_frame() -> pl.DataFrame:

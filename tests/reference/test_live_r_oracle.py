@@ -75,3 +75,25 @@ def test_stored_data_and_replicates_are_what_r_produces(regenerated: Path) -> No
     assert stored
     for relative in stored:
         assert (regenerated / relative).read_bytes() == (FOLDER / relative).read_bytes(), relative
+
+
+METHODS = FOLDER.parent / "methods"
+
+
+@pytest.fixture(scope="module")
+def regenerated_methods(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if shutil.which("Rscript") is None:
+        pytest.skip("Rscript is not installed (scripts/test installs r-cran-survey)")
+    root = tmp_path_factory.mktemp("methods")
+    shutil.copytree(FOLDER / "data", root / "survey" / "data")
+    shutil.copytree(METHODS, root / "methods", ignore=shutil.ignore_patterns("*.csv"))
+    for script in sorted((root / "methods").glob("*.R")):
+        subprocess.run(["Rscript", str(script)], check=True, capture_output=True, timeout=300)
+    return root / "methods"
+
+
+def test_methods_reference_files_are_what_r_produces(regenerated_methods: Path) -> None:
+    names = sorted(path.name for path in METHODS.glob("*.csv"))
+    assert len(names) >= 2
+    for name in names:
+        assert (regenerated_methods / name).read_bytes() == (METHODS / name).read_bytes(), name

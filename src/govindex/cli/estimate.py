@@ -15,6 +15,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
+from govindex.cli.estimate_methods import (
+    CalibrationModel,
+    check_method_options,
+    supplied_replicates,
+)
 from govindex.cli.rendering import OutputFormat, estimates_frame, progress, render_estimates
 from govindex.errors import ColumnNotFound
 
@@ -31,6 +36,14 @@ ReplicationMethod = Literal["jk1", "jkn", "brr", "fay", "bootstrap", "subbootstr
 VarianceMethod = Literal["taylor", ReplicationMethod]
 LonelyPSUOption = Literal["fail", "remove", "adjust", "average", "certainty"]
 DegreesOfFreedomOption = Literal["design", "domain", "normal"]
+SuppliedReplicateType = Literal["jk1", "jkn", "brr", "fay", "bootstrap", "other"]
+PPSOption = Literal["brewer", "overton"]
+PPSVarianceOption = Literal["HT", "YG"]
+ProportionMethodOption = Literal["logit", "xlogit", "mean", "asin", "beta"]
+QuantileRuleOption = Literal[
+    "math", "school", "shahvaish", "hf1", "hf2", "hf3", "hf4", "hf5", "hf6", "hf7", "hf8", "hf9"
+]
+CalibrationFunction = Literal["linear", "raking"]
 
 _DESIGN = "Design"
 _ESTIMATE = "Estimate"
@@ -129,6 +142,23 @@ def estimate(
             rich_help_panel=_DESIGN,
         ),
     ] = False,
+    pps: Annotated[
+        PPSOption | None,
+        typer.Option(
+            "--pps",
+            help="PSUs drawn with probability proportional to size without replacement; "
+            "--fpc gives each PSU's inclusion probability (R's svydesign(pps=...)).",
+            rich_help_panel=_DESIGN,
+        ),
+    ] = None,
+    pps_variance: Annotated[
+        PPSVarianceOption | None,
+        typer.Option(
+            "--pps-variance",
+            help="Horvitz-Thompson or Yates-Grundy form for --pps overton (default HT).",
+            rich_help_panel=_DESIGN,
+        ),
+    ] = None,
     by: Annotated[
         str | None,
         typer.Option(
@@ -160,6 +190,23 @@ def estimate(
             "--quantiles",
             metavar="P[,P...]",
             help="Probabilities for --statistic quantile, e.g. 0.25,0.5,0.75.",
+            rich_help_panel=_ESTIMATE,
+        ),
+    ] = None,
+    proportion_method: Annotated[
+        ProportionMethodOption | None,
+        typer.Option(
+            "--proportion-method",
+            help="Interval for --statistic proportion, as R's svyciprop (default logit; "
+            "beta = Korn-Graubard for small cells and shares near 0 or 1).",
+            rich_help_panel=_ESTIMATE,
+        ),
+    ] = None,
+    quantile_rule: Annotated[
+        QuantileRuleOption | None,
+        typer.Option(
+            "--quantile-rule",
+            help="Quantile rule for --statistic quantile, as R's qrule (default math).",
             rich_help_panel=_ESTIMATE,
         ),
     ] = None,
@@ -202,6 +249,49 @@ def estimate(
         float | None,
         typer.Option("--fay-rho", help="Fay's rho for --variance fay.", rich_help_panel=_VARIANCE),
     ] = None,
+    mse: Annotated[
+        bool,
+        typer.Option(
+            "--mse",
+            help="Centre replicate variance at the full-sample estimate (R's mse=TRUE).",
+            rich_help_panel=_VARIANCE,
+        ),
+    ] = False,
+    replicate_weights: Annotated[
+        str | None,
+        typer.Option(
+            "--replicate-weights",
+            metavar="COL[,COL...]|REGEX",
+            help="Replicate-weight columns delivered with the data (full weights), or a "
+            "regular expression matching them; needs --weights and --replicate-type.",
+            rich_help_panel=_VARIANCE,
+        ),
+    ] = None,
+    replicate_type: Annotated[
+        SuppliedReplicateType | None,
+        typer.Option(
+            "--replicate-type",
+            help="How the supplied replicate weights were made (R's svrepdesign type).",
+            rich_help_panel=_VARIANCE,
+        ),
+    ] = None,
+    replicate_scale: Annotated[
+        float | None,
+        typer.Option(
+            "--replicate-scale",
+            help="Overall variance multiplier of the supplied replicates (default: R's).",
+            rich_help_panel=_VARIANCE,
+        ),
+    ] = None,
+    replicate_rscales: Annotated[
+        str | None,
+        typer.Option(
+            "--replicate-rscales",
+            metavar="R[,R...]",
+            help="Per-replicate variance multipliers of the supplied replicates.",
+            rich_help_panel=_VARIANCE,
+        ),
+    ] = None,
     rake: Annotated[
         list[str] | None,
         typer.Option(
@@ -217,6 +307,48 @@ def estimate(
             "--post-stratify",
             metavar="VAR=FILE",
             help="Post-stratify to population counts (FILE: CSV with columns VAR and Freq).",
+            rich_help_panel=_CALIBRATION,
+        ),
+    ] = None,
+    post_stratify_partial: Annotated[
+        bool,
+        typer.Option(
+            "--post-stratify-partial",
+            help="Ignore population levels absent from the sample (R's partial=TRUE).",
+            rich_help_panel=_CALIBRATION,
+        ),
+    ] = False,
+    calibrate: Annotated[
+        str | None,
+        typer.Option(
+            "--calibrate",
+            metavar="COL[,COL...]",
+            help="Calibrate to the population totals of the model ~COL+... (R's calibrate); "
+            "needs --calibration-totals.",
+            rich_help_panel=_CALIBRATION,
+        ),
+    ] = None,
+    calibration_totals: Annotated[
+        Path | None,
+        typer.Option(
+            "--calibration-totals",
+            help="CSV with columns term and total, one row per model-matrix column, named "
+            "as R names them: (Intercept), stypeH, api99.",
+            rich_help_panel=_CALIBRATION,
+        ),
+    ] = None,
+    calfun: Annotated[
+        CalibrationFunction,
+        typer.Option(
+            "--calfun", help="Calibration distance (R's calfun).", rich_help_panel=_CALIBRATION
+        ),
+    ] = "linear",
+    bounds: Annotated[
+        str | None,
+        typer.Option(
+            "--bounds",
+            metavar="LOW,HIGH",
+            help="Limits on the ratio of calibrated to design weight (R's bounds).",
             rich_help_panel=_CALIBRATION,
         ),
     ] = None,
@@ -237,35 +369,52 @@ def estimate(
         msg = "give at least one column name."
         raise typer.BadParameter(msg, param_hint="'--var'")
     _check_combinations(statistic, denominator, variance, replicates, seed, fay_rho)
+    supplied = supplied_replicates(
+        replicate_weights, replicate_type, replicate_scale, replicate_rscales, weights, variance
+    )
+    check_method_options(
+        statistic, proportion_method, quantile_rule, pps, pps_variance, mse, variance, supplied
+    )
     probabilities = _probabilities(statistic, quantiles)
     margins = [parse_margin(item, "--rake") for item in rake or []]
     strata_margin = parse_margin(post_stratify, "--post-stratify") if post_stratify else None
+    if post_stratify_partial and strata_margin is None:
+        msg = "only used with --post-stratify VAR=FILE."
+        raise typer.BadParameter(msg, param_hint="'--post-stratify-partial'")
+    model = CalibrationModel.parse(calibrate, calibration_totals, calfun, bounds)
 
     from govindex.ingest import read_table
     from govindex.survey import SurveyDesign
 
     text_columns = [by] if by else []
     frame = read_table(data, text_columns=text_columns).frame
-    design = SurveyDesign.from_frame(
-        frame,
-        weights=weights,
-        strata=strata,
-        psu=_split(psu) or None,
-        fpc=_split(fpc) or None,
-        nest=nest,
-        lonely_psu=lonely_psu,
-        ultimate_cluster=ultimate_cluster,
-    )
+    if supplied is not None:
+        design = supplied.design(frame, weights, mse, fay_rho, lonely_psu)
+    else:
+        design = SurveyDesign.from_frame(
+            frame,
+            weights=weights,
+            strata=strata,
+            psu=_split(psu) or None,
+            fpc=_split(fpc) or None,
+            nest=nest,
+            lonely_psu=lonely_psu,
+            ultimate_cluster=ultimate_cluster,
+            pps=pps,
+            pps_variance=pps_variance or "HT",
+        )
     if variance != "taylor":
-        design = _replicate(design, variance, replicates, seed, fay_rho)
-    design, calibration = _calibrate(design, strata_margin, margins)
+        design = _replicate(design, variance, replicates, seed, fay_rho, mse)
+    design, calibration = _calibrate(design, strata_margin, margins, post_stratify_partial, model)
 
     # Replicate variance repeats the estimate once per replicate; that can take a while.
     slow = design.replicates is not None
     with progress(f"estimating with {variance} replicates") if slow else nullcontext():
         table = _estimate(
-            design, statistic, variables, denominator, probabilities, by, na_rm, level, df_rule
-        )
+            design, statistic, variables, denominator, probabilities, by, na_rm, level, df_rule,
+            {"method": proportion_method} if proportion_method else {},
+            {"rule": quantile_rule} if quantile_rule else {},
+        )  # fmt: skip
     parameters: dict[str, Any] = {
         **table.describe(),
         "data": str(data),
@@ -279,6 +428,10 @@ def estimate(
         "seed": seed,
         "fay_rho": None if design.replicates is None else design.replicates.rho,
         "calibration": calibration,
+        "pps": pps,
+        "pps_variance": None if pps is None else design.pps_variance,
+        "mse": None if design.replicates is None else design.replicates.mse,
+        "replicate_weights": None if supplied is None else list(supplied.columns(frame)),
     }
     render_estimates(estimates_frame(table), parameters, output_format, output)
 
@@ -344,10 +497,11 @@ def _replicate(
     replicates: int | None,
     seed: int | None,
     fay_rho: float | None,
+    mse: bool,
 ) -> SurveyDesign:
     from govindex.survey.replication import replicate_design
 
-    options: dict[str, Any] = {"replicates": replicates, "seed": seed}
+    options: dict[str, Any] = {"replicates": replicates, "seed": seed, "mse": mse}
     if fay_rho is not None:
         options["fay_rho"] = fay_rho
     with progress(f"building {method} replicate weights"):
@@ -355,20 +509,29 @@ def _replicate(
 
 
 def _calibrate(
-    design: SurveyDesign, post_strata: Margin | None, margins: list[Margin]
+    design: SurveyDesign,
+    post_strata: Margin | None,
+    margins: list[Margin],
+    partial: bool,
+    model: CalibrationModel | None,
 ) -> tuple[SurveyDesign, list[str]]:
-    """Post-stratify, then rake; replicate weights (if any) are calibrated alongside."""
+    """Post-stratify, rake, then calibrate; replicate weights (if any) are calibrated alongside."""
     from govindex.survey.calibration import post_stratify, rake
 
     steps: list[str] = []
     if post_strata is not None:
-        design = post_stratify(design, post_strata.variable, post_strata.read())
-        steps.append(f"post-stratified on {post_strata.variable}")
+        design = post_stratify(design, post_strata.variable, post_strata.read(), partial=partial)
+        steps.append(
+            f"post-stratified on {post_strata.variable}" + (" (partial)" if partial else "")
+        )
     if margins:
         populations = [(margin.variable, margin.read()) for margin in margins]
         with progress("raking"):
             design = rake(design, populations)
         steps.append("raked on " + ", ".join(margin.variable for margin in margins))
+    if model is not None:
+        design = model.apply(design)
+        steps.append(model.describe())
     return design, steps
 
 
@@ -382,6 +545,8 @@ def _estimate(
     na_rm: bool,
     level: float,
     df_rule: DegreesOfFreedomRule | None,
+    proportion_options: dict[str, Any],
+    quantile_options: dict[str, Any],
 ) -> EstimateTable:
     from govindex.survey import estimators
     from govindex.survey.quantiles import quantile
@@ -393,7 +558,9 @@ def _estimate(
         assert denominator is not None  # checked by _check_combinations
         return estimators.ratio(design, variables, denominator, **options)
     if statistic == "quantile":
-        return quantile(design, variables, probabilities, **options)
+        return quantile(design, variables, probabilities, **options, **quantile_options)
+    if statistic == "proportion":
+        return estimators.proportion(design, variables, **options, **proportion_options)
     function = {
         "mean": estimators.mean,
         "total": estimators.total,

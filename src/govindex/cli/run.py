@@ -222,6 +222,7 @@ def compute_run(
             strata=design.strata or design.province,
             psu=design.psu or design.province,
             weights=design.weights,
+            province=design.province,
         )
         validate_microdata(index_spec, table, design_columns=columns).raise_if_errors()
         say("computing the index")

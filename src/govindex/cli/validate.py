@@ -88,19 +88,43 @@ def validate(
             help="Blank cells where an item applies: allowed, or reported as errors.",
         ),
     ] = "allowed",
+    weight_ratio_stratum: Annotated[
+        float,
+        typer.Option(
+            "--weight-ratio-stratum",
+            help="Refuse a weight more than this many times (or less than 1/this of) its "
+            "stratum's median weight.",
+        ),
+    ] = 100.0,
+    weight_ratio_design: Annotated[
+        float,
+        typer.Option(
+            "--weight-ratio-design",
+            help="Refuse a weight more than this many times (or less than 1/this of) the "
+            "file's median weight.",
+        ),
+    ] = 1000.0,
 ) -> None:
     """Check a microdata file against the spec's codebook: every problem with row and column.
 
     Example: govindex validate specs/papi-2024.yaml survey.parquet --format json
     """
     from govindex.ingest import DesignColumns, read_table, validate_microdata
+    from govindex.ingest.validate import WeightPlausibility
     from govindex.spec import load_spec
 
+    plausibility = WeightPlausibility(
+        stratum_ratio=weight_ratio_stratum, design_ratio=weight_ratio_design
+    )
     index_spec = load_spec(spec)
     design = DesignColumns(respondent_id=respondent_id, strata=strata, psu=psu, weights=weights)
     table = read_table(data, text_columns=[respondent_id, strata, psu])
     report = validate_microdata(
-        index_spec, table, design_columns=design, blank_answers=blank_answers
+        index_spec,
+        table,
+        design_columns=design,
+        blank_answers=blank_answers,
+        weight_plausibility=plausibility,
     )
     typer.echo(render_report(report, output_format))
     if not report.ok:

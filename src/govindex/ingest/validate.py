@@ -11,12 +11,12 @@ column and counts the rest, so a badly broken file still gives a readable report
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import polars as pl
 
-from govindex.errors import DataValidationError, Issue
+from govindex.errors import DataValidationError, Issue, SpecError
 from govindex.ingest.readers import TableFile
 from govindex.ingest.recode import (
     applies_expression,
@@ -39,6 +39,7 @@ __all__ = [
     "ProblemKind",
     "Severity",
     "ValidationReport",
+    "WeightPlausibility",
     "validate_microdata",
 ]
 
@@ -52,8 +53,10 @@ ProblemKind = Literal[
     "answered_not_asked",
     "unanswered",
     "duplicate_id",
+    "unknown_province",
     "missing_design_value",
     "invalid_weight",
+    "implausible_weight",
     "unknown_column",
 ]
 Severity = Literal["error", "warning"]
@@ -70,8 +73,10 @@ PROBLEM_KINDS: dict[ProblemKind, str] = {
     "answered_not_asked": "answers the skip logic forbids",
     "unanswered": "blank answers where the item applies",
     "duplicate_id": "duplicate respondent ids",
+    "unknown_province": "province names not in the spec's list",
     "missing_design_value": "rows without design variables",
     "invalid_weight": "invalid weights",
+    "implausible_weight": "weights far out of line with their stratum or the design",
     "unknown_column": "file columns not in the codebook",
 }
 
@@ -93,10 +98,45 @@ class DesignColumns:
     strata: str = "province"
     psu: str = "district"
     weights: str = "weight"
+    province: str = "province"
+    """Checked against the spec's ``provinces`` (when the spec lists them)."""
 
     def names(self) -> tuple[str, str, str, str]:
         """The four column names: id, strata, PSU, weights."""
         return (self.respondent_id, self.strata, self.psu, self.weights)
+
+
+@dataclass(frozen=True)
+class WeightPlausibility:
+    """How far a weight may stray from the others before the file is refused.
+
+    A weight more than ``stratum_ratio`` times (or less than 1/``stratum_ratio`` of) the
+    median weight of its stratum, or more than ``design_ratio`` times (or less than
+    1/``design_ratio`` of) the median of the whole file, is an error: one absurd weight
+    (1e38, a misplaced decimal point) would otherwise carry its province's estimates and
+    move it across the ranking. Medians are of the positive finite weights, so the outlier
+    does not hide itself. The synthetic PAPI 2024 survey spans 24× and 1/42 of its
+    provinces' medians and 32× and 1/83 of the design's.
+
+    Examples
+    --------
+    >>> WeightPlausibility().to_dict()
+    {'stratum_ratio': 100.0, 'design_ratio': 1000.0}
+    """
+
+    stratum_ratio: float = 100.0
+    design_ratio: float = 1000.0
+
+    def __post_init__(self) -> None:
+        for name in ("stratum_ratio", "design_ratio"):
+            value = getattr(self, name)
+            if not value > 1:
+                msg = f"`{name}` must be greater than 1; got {value!r}."
+                raise SpecError(msg, where=name, found=value, expected="a number > 1")
+
+    def to_dict(self) -> dict[str, float]:
+        """The thresholds, for reports and manifests."""
+        return {"stratum_ratio": self.stratum_ratio, "design_ratio": self.design_ratio}
 
 
 @dataclass(frozen=True)
@@ -137,6 +177,8 @@ class ValidationReport:
     rows: int
     columns: int
     findings: tuple[Finding, ...]
+    parameters: dict[str, Any] = field(default_factory=dict)
+    """The thresholds the checks used (``weight_plausibility``), recorded with the report."""
 
     @property
     def issues(self) -> tuple[Issue, ...]:
@@ -196,6 +238,7 @@ def validate_microdata(
     design_columns: DesignColumns | None = None,
     blank_answers: BlankAnswers = "allowed",
     listed_rows: int = 20,
+    weight_plausibility: WeightPlausibility | None = None,
 ) -> ValidationReport:
     """Check ``table`` against the codebook of ``spec`` and the design columns.
 
@@ -212,6 +255,9 @@ def validate_microdata(
         it is reported (a declared missing code still counts as an answer).
     listed_rows
         Rows listed per column and problem; the rest are counted in one summary line.
+    weight_plausibility
+        How far a weight may be from its stratum's and the file's median weight
+        (default :class:`WeightPlausibility`); recorded in the report's ``parameters``.
 
     Returns
     -------
@@ -225,6 +271,7 @@ def validate_microdata(
     (False, 3)
     """
     design = design_columns or DesignColumns()
+    plausibility = weight_plausibility or WeightPlausibility()
     source = str(table.path)
     frame = table.frame
     schema = frame.schema
@@ -302,12 +349,18 @@ def validate_microdata(
             for check in _item_checks(item, schema[item.id], values, items, blank_answers)
         ),
         *_design_checks(design, schema),
+        *_plausibility_checks(design, schema, plausibility),
+        *_province_checks(design, schema, spec.provinces),
     ]
     findings.extend(_evaluate(prepared, checks, source, listed_rows))
     order = list(PROBLEM_KINDS)
     findings.sort(key=lambda finding: order.index(finding.kind))  # stable: column order kept
     return ValidationReport(
-        source=source, rows=frame.height, columns=frame.width, findings=tuple(findings)
+        source=source,
+        rows=frame.height,
+        columns=frame.width,
+        findings=tuple(findings),
+        parameters={"weight_plausibility": plausibility.to_dict()},
     )
 
 
@@ -475,12 +528,72 @@ def _design_checks(design: DesignColumns, schema: pl.Schema) -> list[_RowCheck]:
                 _RowCheck(
                     "invalid_weight",
                     weights,
-                    ((number <= 0) | number.is_infinite()).fill_null(False),
+                    ((number <= 0) | number.is_infinite() | number.is_nan()).fill_null(False),
                     found,
                     "the weight is not positive and finite",
                     "a positive finite number",
                 ),
             ]
+        )
+    return checks
+
+
+def _province_checks(
+    design: DesignColumns, schema: pl.Schema, provinces: Sequence[str]
+) -> list[_RowCheck]:
+    """Province values the spec does not list (a typo, another year's name, a formula)."""
+    column = design.province
+    if not provinces or column not in schema or schema[column].is_nested():
+        return []
+    given = present_expression(column, schema[column])
+    text = pl.col(column).cast(pl.String)
+    example = ", ".join(f"`{name}`" for name in provinces[:2])
+    return [
+        _RowCheck(
+            "unknown_province",
+            column,
+            given & ~text.is_in(list(provinces)),
+            text,
+            "the province is not one the spec lists",
+            f"one of the spec's {len(provinces)} provinces (e.g. {example})",
+        )
+    ]
+
+
+def _plausibility_checks(
+    design: DesignColumns, schema: pl.Schema, plausibility: WeightPlausibility
+) -> list[_RowCheck]:
+    """Weights far from their stratum's median or the file's median weight."""
+    weights = design.weights
+    if weights not in schema or schema[weights].is_nested():
+        return []
+    number = number_expression(weights, schema[weights])
+    usable = ((number > 0) & number.is_finite()).fill_null(False)
+    positive = pl.when(usable).then(number)
+    checks: list[_RowCheck] = []
+    scopes: list[tuple[str, pl.Expr, float]] = []
+    if design.strata in schema and not schema[design.strata].is_nested():
+        scopes.append(
+            ("its stratum", positive.median().over(design.strata), plausibility.stratum_ratio)
+        )
+    scopes.append(("the whole file", positive.median(), plausibility.design_ratio))
+    for scope, median, limit in scopes:
+        ratio = number / median
+        checks.append(
+            _RowCheck(
+                "implausible_weight",
+                weights,
+                usable & ((ratio > limit) | (ratio < 1.0 / limit)),
+                pl.format(
+                    "{} ({} × the median {} of {})",
+                    number,
+                    ratio.round_sig_figs(3),
+                    median.round_sig_figs(6),
+                    pl.lit(scope),
+                ),
+                f"the weight is far out of line with {scope}",
+                f"between 1/{limit:g} and {limit:g} × the median weight of {scope}",
+            )
         )
     return checks
 

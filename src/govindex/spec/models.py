@@ -161,6 +161,9 @@ class IndexSpec(SpecModel):
     dimensions: tuple[Dimension, ...] = Field(min_length=1)
     total: Total
     weighted_totals: tuple[WeightedTotal, ...] = ()
+    provinces: tuple[str, ...] = ()
+    """The province names the microdata's province column may hold, as written there
+    (empty: not checked). ``validate`` and ``run`` refuse any other value."""
 
     def sub_dimensions(self) -> tuple[SubDimension, ...]:
         """Every sub-dimension, in dimension order."""

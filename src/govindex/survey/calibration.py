@@ -98,7 +98,9 @@ class Raking:
         return result
 
 
-def post_stratify(design: SurveyDesign, by: str, population: Population) -> SurveyDesign:
+def post_stratify(
+    design: SurveyDesign, by: str, population: Population, *, partial: bool = False
+) -> SurveyDesign:
     """Scale the weights within each post-stratum to its population count (R ``postStratify``).
 
     Parameters
@@ -110,6 +112,9 @@ def post_stratify(design: SurveyDesign, by: str, population: Population) -> Surv
     population
         Population count of each level: a mapping ``{level: count}`` or a data frame with
         the column ``by`` and one count column (R's ``Freq``).
+    partial
+        Ignore population levels that no sampled row has (R ``partial=TRUE``); otherwise
+        they are an error, since their population count cannot be reached.
 
     Returns
     -------
@@ -125,7 +130,7 @@ def post_stratify(design: SurveyDesign, by: str, population: Population) -> Surv
     >>> post_stratify(design, "g", {"a": 10, "b": 8}).weights.tolist()
     [5.0, 5.0, 2.0, 6.0]
     """
-    margin = match_margin(design, by, population)
+    margin = match_margin(design, by, population, partial=partial)
     weights = _scale_to_margin(design.weights[:, None], margin, by, "the full sample")[:, 0]
     step = PostStratification(
         groups=margin.groups,
@@ -133,7 +138,8 @@ def post_stratify(design: SurveyDesign, by: str, population: Population) -> Surv
         weights=frozen(weights),
         old_weights=design.weights,
     )
-    result = design.with_weights(weights, step, f"post_stratify({by})")
+    note = f"post_stratify({by}, partial)" if partial else f"post_stratify({by})"
+    result = design.with_weights(weights, step, note)
     if design.replicates is None:
         return result
     matrix = _scale_to_margin(design.replicates.weights, margin, by, "replicate")

@@ -22,10 +22,14 @@ if TYPE_CHECKING:
     from govindex.survey.calibration import CalibrationStep
     from govindex.survey.replicates import ReplicateWeights
 
-__all__ = ["LonelyPSU", "Stage", "SurveyDesign"]
+__all__ = ["LonelyPSU", "PPSApproximation", "PPSVariance", "Stage", "SurveyDesign"]
 
 LonelyPSU = Literal["fail", "remove", "adjust", "average", "certainty"]
 LONELY_PSU_RULES: tuple[str, ...] = get_args(LonelyPSU)
+PPSApproximation = Literal["brewer", "overton"]
+PPS_APPROXIMATIONS: tuple[str, ...] = get_args(PPSApproximation)
+PPSVariance = Literal["HT", "YG"]
+PPS_VARIANCES: tuple[str, ...] = get_args(PPSVariance)
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,6 +47,8 @@ class Stage:
     stratum_sizes: IntArray
     stratum_population: FloatArray | None
     stratum_parent: IntArray | None
+    unit_fraction: FloatArray | None = None
+    """Inclusion probability of each unit (PPS without replacement, Brewer's approximation)."""
 
     @property
     def n_units(self) -> int:
@@ -93,6 +99,8 @@ class SurveyDesign:
     calibration: tuple[CalibrationStep, ...] = ()
     replicates: ReplicateWeights | None = None
     history: tuple[str, ...] = field(default=())
+    pps: PPSApproximation | None = None
+    pps_variance: PPSVariance = "HT"
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -107,6 +115,8 @@ class SurveyDesign:
         nest: bool = False,
         lonely_psu: LonelyPSU = "fail",
         ultimate_cluster: bool = False,
+        pps: PPSApproximation | None = None,
+        pps_variance: PPSVariance = "HT",
     ) -> SurveyDesign:
         """Describe how ``frame`` was sampled.
 
@@ -133,6 +143,17 @@ class SurveyDesign:
             ``average`` (scale up the other strata's contribution), with R's meanings.
         ultimate_cluster
             Use only the first-stage variance even when fpc is given for every stage.
+        pps
+            The PSUs were drawn with probability proportional to size without replacement,
+            and ``fpc`` gives each PSU's inclusion probability (constant within a PSU, not
+            within a stratum); weights default to 1/π. Only single-stage designs. ``brewer``:
+            Brewer's approximation, n/(n−1) Σ (1−π_i)(t_i − t̄)² per stratum, as R
+            ``svydesign(pps="brewer")``. ``overton``: Overton's approximation of the joint
+            inclusion probabilities, π_ij ≈ π_iπ_j(n − (π_i+π_j)/2)/(n − 1), used in the
+            Horvitz–Thompson or Yates–Grundy form, as R ``svydesign(pps="overton")``.
+        pps_variance
+            ``HT`` (Horvitz–Thompson, default) or ``YG`` (Yates–Grundy); ``brewer`` has
+            only ``HT`` (as R).
 
         Examples
         --------
@@ -187,10 +208,23 @@ class SurveyDesign:
             msg = "the design has only one primary sampling unit; no variance can be estimated."
             raise DesignError(msg, where=cluster_columns[0] if cluster_columns else "rows")
 
-        stages = _build_stages(frame, unit_codes, strata_codes, fpc_columns)
+        if pps is not None:
+            if pps_variance not in PPS_VARIANCES or (pps == "brewer" and pps_variance != "HT"):
+                allowed = ("HT",) if pps == "brewer" else PPS_VARIANCES
+                msg = (
+                    f"`pps_variance` must be one of {', '.join(allowed)} for pps={pps!r}; "
+                    f"got {pps_variance!r}."
+                )
+                raise DesignError(msg, where="pps_variance", found=pps_variance, expected=allowed)
+            stages = _pps_stages(frame, unit_codes, strata_codes, fpc_columns, pps)
+            fpc_weights = 1.0 / stages[0].unit_fraction[stages[0].units]  # type: ignore[index]
+        else:
+            stages = _build_stages(frame, unit_codes, strata_codes, fpc_columns)
 
         if weights is not None:
             weight_values = _read_weights(frame, weights)
+        elif pps is not None:
+            weight_values = fpc_weights
         elif fpc_columns and len(fpc_columns) == stage_count:
             weight_values = np.ones(n_rows)
             for stage in stages:
@@ -218,6 +252,8 @@ class SurveyDesign:
             cluster_columns=cluster_columns,
             fpc_columns=fpc_columns,
             nest=nest,
+            pps=pps,
+            pps_variance=pps_variance,
         )
         if lonely_psu == "fail":
             design._check_lonely()
@@ -334,6 +370,51 @@ class SurveyDesign:
             parent = self.cluster_columns[stage_number - 2]
             return f"within {parent} `{self.frame[parent][row]}`"
         return "(the whole sample)"
+
+
+def _pps_stages(
+    frame: pl.DataFrame,
+    unit_codes: list[IntArray],
+    strata_codes: IntArray,
+    fpc_columns: tuple[str, ...],
+    pps: str,
+) -> tuple[Stage, ...]:
+    """The single stage of a PPS design, with each PSU's inclusion probability."""
+    if pps not in PPS_APPROXIMATIONS:
+        msg = f"`pps` must be one of {', '.join(PPS_APPROXIMATIONS)}; got {pps!r}."
+        raise DesignError(msg, where="pps", found=pps, expected=PPS_APPROXIMATIONS)
+    if len(unit_codes) != 1 or len(fpc_columns) != 1:
+        msg = (
+            f"a PPS design (pps={pps!r}) needs one sampling stage and one fpc column giving "
+            "each PSU's inclusion probability."
+        )
+        raise DesignError(msg, where="fpc", found=fpc_columns, expected="one fpc column")
+    column = fpc_columns[0]
+    series = frame[column]
+    if not series.dtype.is_numeric():
+        msg = f"fpc column `{column}` must be numeric (inclusion probabilities)."
+        raise DesignError(msg, where=column, found=str(series.dtype), expected="numbers")
+    values = series.cast(pl.Float64).to_numpy()
+    outside = ~((values > 0) & (values <= 1))
+    if outside.any():
+        row = int(np.flatnonzero(outside)[0])
+        msg = (
+            f"fpc column `{column}` has {values[row]} in row {row + 1}; with pps={pps!r} it "
+            "must be the PSU's inclusion probability, in (0, 1]."
+        )
+        raise DesignError(msg, where=column, found=values[row], expected="a number in (0, 1]")
+    (stage,) = _build_stages(frame, unit_codes, strata_codes, ())
+    fraction = np.full(stage.n_units, np.nan)
+    fraction[stage.units[::-1]] = values[::-1]
+    varies = values != fraction[stage.units]
+    if varies.any():
+        row = int(np.flatnonzero(varies)[0])
+        msg = (
+            f"fpc column `{column}` varies within a PSU (row {row + 1} has {values[row]}, "
+            f"another row of its PSU {fraction[stage.units[row]]})."
+        )
+        raise DesignError(msg, where=column, found=values[row], expected="one value per PSU")
+    return (replace(stage, unit_fraction=frozen(fraction)),)
 
 
 def _as_tuple(value: str | Sequence[str] | None) -> tuple[str, ...]:

@@ -18,7 +18,13 @@ from scipy import special
 from govindex.errors import EstimationError, SpecError
 from govindex.survey.arrays import BoolArray, FloatArray, IntArray, group_sum
 from govindex.survey.design import SurveyDesign
-from govindex.survey.intervals import critical_value
+from govindex.survey.intervals import (
+    PROPORTION_METHODS,
+    IntervalKind,
+    ProportionMethod,
+    critical_value,
+    proportion_interval,
+)
 from govindex.survey.prepare import Domains, Variables, prepare_domains, prepare_variables
 from govindex.survey.replicates import UnitFactors
 from govindex.survey.results import DegreesOfFreedomRule, EstimateTable
@@ -103,11 +109,15 @@ def proportion(
     level: float = 0.95,
     df_rule: DegreesOfFreedomRule = "domain",
     empty_domain: EmptyDomainRule = "error",
+    method: ProportionMethod = "logit",
 ) -> EstimateTable:
-    """Proportions of 0/1 variables with logit intervals (R ``svyciprop(method="logit")``).
+    """Proportions of 0/1 variables with R ``svyciprop`` intervals (default ``logit``).
 
     Text columns give one proportion per level. The default ``df_rule="domain"`` is R's:
-    ``svyciprop`` uses the degrees of freedom of the (domain) design.
+    ``svyciprop`` uses the degrees of freedom of the (domain) design. ``method`` is
+    ``svyciprop``'s: ``logit`` (on a replicate design, the replicate variance of logit(p),
+    as R's svyglm), ``xlogit`` (delta-method logit), ``mean``, ``asin`` or ``beta``
+    (Korn–Graubard, for small cells and shares near 0 or 1).
 
     Examples
     --------
@@ -117,6 +127,9 @@ def proportion(
     >>> float(proportion(design, "y").estimate[0])
     0.75
     """
+    if method not in PROPORTION_METHODS:
+        msg = f"`method` must be one of {', '.join(PROPORTION_METHODS)}; got {method!r}."
+        raise SpecError(msg, where="method", found=method, expected=PROPORTION_METHODS)
     values, domains = _inputs(design, variables, by, na_rm)
     outside = (values.values != 0) & (values.values != 1) & values.present
     if outside.any():
@@ -139,9 +152,17 @@ def proportion(
         df_rule,
         empty_domain,
         na_rm,
-        interval_kind="logit",
-        logit_variance=_logit_replicate_variance(design, linear),
+        interval_kind=method,
+        logit_variance=_logit_replicate_variance(design, linear) if method == "logit" else None,
+        domain_rows=_domain_rows(design, domains) if method == "beta" else None,
     )
+
+
+def _domain_rows(design: SurveyDesign, domains: Domains) -> FloatArray:
+    """Rows of each domain design (R's ``nrow(subset(design, ...))``), for Korn–Graubard."""
+    if domains.column is None:
+        return np.array([[float(design.n_rows)]])
+    return np.array([[float(domains.mask(d).sum())] for d in range(domains.count)])
 
 
 def _logit_replicate_variance(design: SurveyDesign, linear: _Linear) -> FloatArray | None:
@@ -446,8 +467,9 @@ def _table(
     empty_domain: EmptyDomainRule,
     na_rm: bool,
     *,
-    interval_kind: Literal["t", "logit"] = "t",
+    interval_kind: IntervalKind = "t",
     logit_variance: FloatArray | None = None,
+    domain_rows: FloatArray | None = None,
 ) -> EstimateTable:
     names = values.names
     if df_rule not in _DF_RULES:
@@ -461,6 +483,10 @@ def _table(
         )
     estimate = np.where(empty, np.nan, linear.estimate)
     se = np.where(empty, np.nan, np.sqrt(np.maximum(linear.variance, 0.0)))
+    if design.pps_variance == "HT" and design.pps == "overton":
+        # The Horvitz–Thompson form can be negative, and then there is no SE (NaN, as R),
+        # not a zero one.
+        se = np.where(linear.variance < 0, np.nan, se)
     df = _degrees_of_freedom(design, domains, values, df_rule)
     n_domains = domains.count
     variables = [name for name in names for _ in range(n_domains)]
@@ -480,14 +506,31 @@ def _table(
         lonely_psu=design.lonely_psu,
         interval_kind=interval_kind,
         domain_column=domains.column,
-        parameters={"na_rm": na_rm},
+        parameters={"na_rm": na_rm}
+        | ({"proportion_method": interval_kind} if statistic == "proportion" else {}),
         replicate_estimates=None
         if linear.replicate_estimates is None
         else linear.replicate_estimates.transpose(0, 2, 1).reshape(
             linear.replicate_estimates.shape[0], -1
         ),
         **_logit_bounds(estimate, df, level, logit_variance),
+        **_beta_bounds(estimate, se, df, level, domain_rows),
     )
+
+
+def _beta_bounds(
+    estimate: FloatArray,
+    se: FloatArray,
+    df: FloatArray,
+    level: float,
+    domain_rows: FloatArray | None,
+) -> dict[str, FloatArray]:
+    """Korn–Graubard bounds, which need each domain's row count besides estimate and SE."""
+    if domain_rows is None:
+        return {}
+    rows = np.broadcast_to(domain_rows, estimate.shape)
+    low, high = proportion_interval(estimate, se, df, level, "beta", rows=rows)
+    return {"ci_low": _flat(low), "ci_high": _flat(high)}
 
 
 def _logit_bounds(

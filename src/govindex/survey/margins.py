@@ -46,11 +46,14 @@ def level_key(value: object) -> str:
     return str(value)
 
 
-def match_margin(design: SurveyDesign, column: str, population: Population) -> Margin:
+def match_margin(
+    design: SurveyDesign, column: str, population: Population, *, partial: bool = False
+) -> Margin:
     """Match ``population`` counts to the levels of ``column``.
 
     Population levels with a zero count that do not occur in the data are dropped, as R
-    does; any other level found on one side only is an error.
+    does; any other level found on one side only is an error, except that ``partial``
+    (R's ``postStratify(partial=TRUE)``) drops population levels absent from the sample.
 
     Examples
     --------
@@ -72,7 +75,9 @@ def match_margin(design: SurveyDesign, column: str, population: Population) -> M
     keys = [level_key(value) for value in distinct]
     in_data_only = [value for value, key in zip(distinct, keys, strict=True) if key not in counts]
     in_population_only = [
-        value for key, (value, count) in counts.items() if key not in keys and count != 0
+        value
+        for key, (value, count) in counts.items()
+        if key not in keys and count != 0 and not partial
     ]
     if in_data_only or in_population_only:
         msg = (

@@ -1,6 +1,7 @@
 """Quantiles with Woodruff intervals, as R ``survey`` 4.1 ``svyquantile`` computes them.
 
-The estimate follows R's default rule ``qrule="math"``: the smallest value whose weighted
+The estimate follows R's ``qrule`` (every rule, in :mod:`govindex.survey.quantile_rules`);
+the default ``math`` takes the smallest value whose weighted
 cumulative share reaches the probability, taking the next value when the share falls
 strictly between two of them. The interval is Woodruff's (R ``interval.type="mean"``): the
 estimated distribution function at the quantile, ``F(q) = mean(y <= q)``, gets a design-based
@@ -26,6 +27,7 @@ from govindex.errors import EstimationError, SpecError
 from govindex.survey.arrays import BoolArray, FloatArray, IntArray, group_sum
 from govindex.survey.design import SurveyDesign
 from govindex.survey.prepare import Domains, prepare_domains, prepare_variables
+from govindex.survey.quantile_rules import QUANTILE_RULES, QuantileRule, rule_quantile
 from govindex.survey.results import DegreesOfFreedomRule, EstimateTable
 from govindex.survey.variance import taylor_variance
 
@@ -57,12 +59,13 @@ def quantile(
     level: float = 0.95,
     df_rule: DegreesOfFreedomRule = "domain",
     empty_domain: EmptyDomainRule = "error",
+    rule: QuantileRule = "math",
 ) -> EstimateTable:
     """Weighted quantiles with Woodruff intervals (R ``svyquantile``, survey >= 4.1).
 
-    Reproduces ``svyquantile(~y, design, probabilities, ci=TRUE)`` with R's defaults
-    ``qrule="math"`` and ``interval.type="mean"``, for linearisation and replicate designs
-    alike, and ``svyby(~y, ~by, design, svyquantile, ...)`` for domains.
+    Reproduces ``svyquantile(~y, design, probabilities, ci=TRUE, qrule=rule)`` with R's
+    ``interval.type="mean"``, for linearisation and replicate designs alike, and
+    ``svyby(~y, ~by, design, svyquantile, ...)`` for domains.
 
     Parameters
     ----------
@@ -85,6 +88,10 @@ def quantile(
         ``normal`` (infinite).
     empty_domain
         ``error`` (default) refuses a domain with no respondents; ``missing`` gives NaN.
+    rule
+        R's ``qrule``: ``math`` (default), ``school``, ``shahvaish`` or ``hf1``–``hf9``
+        (see :mod:`govindex.survey.quantile_rules`); the interval ends are mapped back to
+        the data through the same rule, as R does.
 
     Returns
     -------
@@ -104,6 +111,9 @@ def quantile(
     ('y[0.5]', 3.0)
     """
     chosen = _check_arguments(probabilities, level, df_rule, empty_domain)
+    if rule not in QUANTILE_RULES:
+        msg = f"`rule` must be one of {', '.join(QUANTILE_RULES)}; got {rule!r}."
+        raise SpecError(msg, where="rule", found=rule, expected=QUANTILE_RULES)
     names = [variables] if isinstance(variables, str) else list(variables)
     for name in names:
         _check_numeric(design.column(name), name)
@@ -121,7 +131,7 @@ def quantile(
     ]
     _check_empty(cells, values.names, domains, empty_domain)
     estimate = np.array(
-        [[[cell.quantile(p) for cell in row] for p in chosen] for row in cells]
+        [[[cell.quantile(p, rule) for cell in row] for p in chosen] for row in cells]
     )  # variables × probabilities × domains
 
     indicator, present = _cdf_indicators(values.values, values.present, estimate, domains.codes)
@@ -136,7 +146,7 @@ def quantile(
     with np.errstate(invalid="ignore"):
         cdf_low = cdf + cdf_se * lower_t
         cdf_high = cdf + cdf_se * upper_t
-    ci_low, ci_high = _woodruff_bounds(cells, cdf_low, cdf_high)
+    ci_low, ci_high = _woodruff_bounds(cells, cdf_low, cdf_high, rule)
     with np.errstate(invalid="ignore"):
         se = (ci_high - ci_low) / (2.0 * upper_t)
 
@@ -165,7 +175,7 @@ def quantile(
         parameters={
             "na_rm": na_rm,
             "probabilities": [float(p) for p in chosen],
-            "quantile_rule": "math",
+            "quantile_rule": rule,
         },
         ci_low=ci_low.reshape(-1),
         ci_high=ci_high.reshape(-1),
@@ -178,6 +188,7 @@ class _Cell:
     """One variable in one domain: its values sorted, with cumulative weights as R sums them."""
 
     values: FloatArray
+    weights: FloatArray
     cumulative: FloatArray
     total: float
 
@@ -186,34 +197,40 @@ class _Cell:
         cls, weights: FloatArray, values: FloatArray, present: BoolArray, domain: BoolArray
     ) -> _Cell:
         keep = domain & present & (weights != 0)
-        kept_weights = weights[keep]
+        # R holds a design's weights as sampling probabilities and reads them back as 1/prob,
+        # which can move a weight by one unit in the last place; the rules compare cumulative
+        # weights with p·W exactly, so ties are decided on R's representation.
+        kept_weights = 1.0 / (1.0 / weights[keep])
         order = np.argsort(values[keep], kind="stable")  # R's order() is stable too
         # R's cumsum() and sum() accumulate in long double; the comparisons in the rule are
         # exact, so the cumulative weights must be rounded the same way.
         cumulative = np.cumsum(kept_weights[order].astype(np.longdouble)).astype(np.float64)
         total = np.cumsum(kept_weights.astype(np.longdouble))[-1] if keep.any() else 0.0
-        return cls(values=values[keep][order], cumulative=cumulative, total=float(total))
+        return cls(
+            values=values[keep][order],
+            weights=kept_weights[order],
+            cumulative=cumulative,
+            total=float(total),
+        )
 
     @property
     def count(self) -> int:
         """Rows with a value and non-zero weight."""
         return int(self.values.shape[0])
 
-    def quantile(self, probability: float) -> float:
-        """R ``qrule_math`` (via ``survey:::qs``), including its choices at the edges.
+    def quantile(self, probability: float, rule: QuantileRule) -> float:
+        """R's ``qrule_<rule>``, including its choices at the edges.
 
-        R takes the last position whose cumulative weight is <= p·W (the first position when
-        there is none) and returns that value if the share matches p exactly, otherwise the
-        next one. So below the first value's share R returns the *second* smallest value;
-        this is reproduced as is.
+        Under ``math`` R takes the last position whose cumulative weight is <= p·W (the
+        first position when there is none) and returns that value if the share matches p
+        exactly, otherwise the next one. So below the first value's share R returns the
+        *second* smallest value; this is reproduced as is.
         """
         if self.total == 0:
             return float("nan")
-        reached = int(np.searchsorted(self.cumulative, probability * self.total, side="right"))
-        low = max(reached, 1) - 1
-        high = low if low == self.count - 1 else low + 1
-        gap = probability - self.cumulative[low] / self.total
-        return float(self.values[low] if gap == 0 else self.values[high])
+        return rule_quantile(
+            self.values, self.weights, self.cumulative, self.total, probability, rule
+        )
 
 
 # ---------------------------------------------------------------------- the CDF at q
@@ -265,7 +282,7 @@ def _cdf_mean(
 
 
 def _woodruff_bounds(
-    cells: list[list[_Cell]], cdf_low: FloatArray, cdf_high: FloatArray
+    cells: list[list[_Cell]], cdf_low: FloatArray, cdf_high: FloatArray, rule: QuantileRule
 ) -> tuple[FloatArray, FloatArray]:
     """Map the interval for F(q) back to the data scale through the quantile rule."""
     ci_low = np.full(cdf_low.shape, np.nan)
@@ -276,9 +293,9 @@ def _woodruff_bounds(
             continue
         # R maps only interval ends inside [0, 1]; an end outside stays NaN (and so the SE).
         if not (np.isnan(cdf_low[index]) or cdf_low[index] < 0):
-            ci_low[index] = cell.quantile(float(cdf_low[index]))
+            ci_low[index] = cell.quantile(float(cdf_low[index]), rule)
         if not (np.isnan(cdf_high[index]) or cdf_high[index] > 1):
-            ci_high[index] = cell.quantile(float(cdf_high[index]))
+            ci_high[index] = cell.quantile(float(cdf_high[index]), rule)
     return ci_low, ci_high
 
 

@@ -76,6 +76,12 @@ def replicate_design(
     if method not in _BUILT_METHODS:
         msg = f"`method` must be one of {', '.join(map(repr, _BUILT_METHODS))}; got {method!r}."
         raise SpecError(msg, where="method", found=method, expected=_BUILT_METHODS)
+    if design.pps is not None:
+        msg = (
+            f"replicates of a PPS design (pps={design.pps!r}) are not built here: its "
+            "inclusion probabilities vary by PSU; use the linearisation design."
+        )
+        raise DesignError(msg, where="pps", found=design.pps)
     if design.replicates is not None:
         msg = f"the design already has {design.replicates.method} replicate weights."
         raise DesignError(msg, where="design", found=design.replicates.method)

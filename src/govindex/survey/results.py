@@ -155,6 +155,9 @@ class EstimateTable:
         recomputed by calling the estimator again.
         """
         _check_level(level)
+        if self.interval_kind == "beta":
+            msg = "Korn–Graubard intervals must be recomputed with `proportion(..., level=...)`."
+            raise SpecError(msg, where="level", found=level)
         if self.interval_kind == "woodruff":
             msg = "quantile intervals must be recomputed with `quantile(..., level=...)`."
             raise SpecError(msg, where="level", found=level)

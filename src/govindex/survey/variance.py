@@ -209,6 +209,36 @@ def _stage_variance(
     group_domain = group_keys % n_domains
 
     sizes = stage.stratum_sizes[group_stratum].astype(np.float64)
+    if stage.unit_fraction is not None:
+        if design.pps == "overton":
+            contribution = _overton_contribution(
+                stage,
+                cell_keys // n_domains,
+                cell_totals,
+                group_of_cell,
+                group_stratum,
+                yates_grundy=design.pps_variance == "YG",
+            )
+            return group_sum(contribution, group_domain, n_domains)
+        contribution = _brewer_contribution(
+            stage,
+            cell_keys // n_domains,
+            cell_totals,
+            group_of_cell,
+            group_stratum,
+            design.lonely_psu,
+        )
+        if design.lonely_psu == "fail" and (sizes == 1).any():
+            msg = (
+                f'a stratum has only one PSU at stage {number}; `lonely_psu="fail"` '
+                "forbids this (options: 'adjust', 'average', 'certainty', 'remove')."
+            )
+            raise DesignError(msg, where="lonely_psu", found="fail")
+        variance = group_sum(contribution, group_domain, n_domains)
+        if design.lonely_psu == "average" and (sizes == 1).any():
+            msg = '`lonely_psu="average"` is not available for a PPS design.'
+            raise DesignError(msg, where="lonely_psu", found="average")
+        return variance
     fpc_factor = 1.0 - stage.sampling_fraction()[group_stratum]
     contribution = np.zeros_like(sum_totals)
     several = sizes > 1
@@ -235,6 +265,9 @@ def _stage_variance(
     contribution *= multiplier[group_stratum][:, None]
     variance = group_sum(contribution, group_domain, n_domains)
 
+    # A certainty unit (n = N) is a stratum that contributes zero variance, not a lonely one:
+    # R's onestrat returns 0 for it before the lonely rule is looked at.
+    lonely = lonely & ~census
     if rule == "average" and lonely.any():
         if number > 1:
             msg = (
@@ -255,6 +288,86 @@ def _stage_variance(
         with np.errstate(divide="ignore", invalid="ignore"):
             variance = variance * strata_present / (strata_present - lonely_present)
     return variance
+
+
+def _brewer_contribution(
+    stage: Stage,
+    cell_unit: IntArray,
+    cell_totals: FloatArray,
+    group_of_cell: IntArray,
+    group_stratum: IntArray,
+    lonely_psu: str,
+) -> FloatArray:
+    """R's onestrat with one fpc per PSU: n/(n−1) Σ (1−π_i)(t_i − t̄)² in each stratum.
+
+    The PSUs of a stratum that have no row in a domain count with a zero total and their own
+    factor (R keeps them, with zero weight); a stratum whose PSUs all have π = 1 contributes
+    nothing.
+    """
+    assert stage.unit_fraction is not None
+    n_groups = group_stratum.shape[0]
+    sizes = stage.stratum_sizes.astype(np.float64)
+    unit_sizes = sizes[stage.unit_stratum]
+    unit_factor = 1.0 - stage.unit_fraction
+    unit_scale = np.where(
+        unit_sizes > 1, unit_factor * unit_sizes / np.maximum(unit_sizes - 1.0, 1.0), unit_factor
+    )
+    stratum_scale = np.bincount(stage.unit_stratum, unit_scale, minlength=stage.n_strata)
+    stratum_census = np.bincount(
+        stage.unit_stratum, unit_factor >= _CENSUS_TOLERANCE, minlength=stage.n_strata
+    )
+    group_sizes = sizes[group_stratum]
+    centre = group_sum(cell_totals, group_of_cell, n_groups) / group_sizes[:, None]
+    if lonely_psu == "adjust":
+        # R leaves a lone PSU uncentred under "adjust" (it is centred at the grand mean 0).
+        centre = np.where((group_sizes == 1)[:, None], 0.0, centre)
+    deviations = cell_totals - centre[group_of_cell]
+    scale = unit_scale[cell_unit]
+    contribution = group_sum(scale[:, None] * deviations * deviations, group_of_cell, n_groups)
+    absent_scale = stratum_scale[group_stratum] - np.bincount(group_of_cell, scale, n_groups)
+    contribution = contribution + absent_scale[:, None] * centre * centre
+    contribution[stratum_census[group_stratum] == 0] = 0.0
+    return np.asarray(contribution, dtype=np.float64)
+
+
+def _overton_contribution(
+    stage: Stage,
+    cell_unit: IntArray,
+    cell_totals: FloatArray,
+    group_of_cell: IntArray,
+    group_stratum: IntArray,
+    *,
+    yates_grundy: bool,
+) -> FloatArray:
+    """The quadratic form t'Ďt of R's ``overton2Dcheck``, without building Ď.
+
+    With q = 1 − π, Ď has q_i on its diagonal and −(q_i + q_j)/(2(n − 1)) between two PSUs
+    of a stratum of n, so t'Ďt = (n·Σqt² − Q·T)/(n − 1) with T = Σt and Q = Σqt.
+    Yates–Grundy subtracts Σ_j t_j² Σ_i Ď_ij, a column sum of Ď being
+    q_j − (Σq − q_j + (n − 1)q_j)/(2(n − 1)).
+    """
+    assert stage.unit_fraction is not None
+    n_groups = group_stratum.shape[0]
+    sizes = stage.stratum_sizes.astype(np.float64)[group_stratum][:, None]
+    remainder = 1.0 - stage.unit_fraction
+    weight = remainder[cell_unit][:, None]
+    squares = cell_totals * cell_totals
+    total = group_sum(cell_totals, group_of_cell, n_groups)
+    weighted = group_sum(weight * cell_totals, group_of_cell, n_groups)
+    weighted_squares = group_sum(weight * squares, group_of_cell, n_groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = (sizes * weighted_squares - weighted * total) / (sizes - 1.0)
+    result = np.where(sizes > 1, result, weighted_squares)
+    if yates_grundy:
+        unit_sizes = stage.stratum_sizes.astype(np.float64)[stage.unit_stratum]
+        stratum_remainder = np.bincount(stage.unit_stratum, remainder, stage.n_strata)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            column = remainder - (
+                stratum_remainder[stage.unit_stratum] - remainder + (unit_sizes - 1.0) * remainder
+            ) / (2.0 * (unit_sizes - 1.0))
+        column = np.where(unit_sizes > 1, column, remainder)
+        result = result - group_sum(column[cell_unit][:, None] * squares, group_of_cell, n_groups)
+    return np.asarray(result, dtype=np.float64)
 
 
 def _present(
