@@ -7,13 +7,10 @@ from pathlib import Path
 
 import polars as pl
 
-from govindex.official import bundled_data_dir
 from govindex.spec import Codebook, IndexSpec, load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "papi-2024.yaml"
-# The official record bundled with the package (province names and published scores).
-PAPI_DATA = bundled_data_dir()
 SMALL_ITEMS = (
     "civic_knowledge",
     "village_head_elected",
