@@ -1,0 +1,69 @@
+"""Every number the dashboard, API, downloads and reports show for the demo store is shown
+after a change of the score model: the answers now are compared with a snapshot taken before
+it (tests/data/snapshots/demo-store.json.gz, written by ``python -m tests.snapshot.capture``).
+
+Only the field renames listed in ``RENAMED`` are allowed; any other difference fails.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.snapshot.capture import capture, differences, read_snapshot
+
+SNAPSHOT = Path(__file__).parents[1] / "data" / "snapshots" / "demo-store.json.gz"
+
+RENAMED: dict[str, str] = {}
+"""Field and column names renamed since the snapshot: old name → new name."""
+
+
+def renamed(value: Any) -> Any:
+    """``value`` (a snapshot answer) with the names in ``RENAMED`` replaced, as keys, as items of
+    column lists and as header cells."""
+    if isinstance(value, dict):
+        return {RENAMED.get(key, key): renamed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [
+            RENAMED.get(item, item) if isinstance(item, str) else renamed(item) for item in value
+        ]
+    return value
+
+
+@pytest.fixture(scope="module")
+def answers(demo_store: Path) -> dict[str, Any]:
+    return capture(demo_store)
+
+
+def test_the_snapshot_is_small_and_covers_every_kind_of_answer() -> None:
+    before = read_snapshot(SNAPSHOT)
+    assert SNAPSHOT.stat().st_size < 2_000_000
+    prefixes = ("/overview.json", "/province/", "/compare.json", "/indicator.json", "/runs.json")
+    for prefix in prefixes:
+        assert any(key.startswith(prefix) for key in before), prefix
+    assert sum(".csv?" in key for key in before) >= 10
+    assert sum(".xlsx" in key for key in before) >= 5
+    assert sum(key.startswith("report ") for key in before) >= 5
+    assert all(f"/overview.json?year={year}" in before for year in range(2011, 2025))
+
+
+def test_every_answer_is_the_same_as_before(answers: dict[str, Any]) -> None:
+    before = read_snapshot(SNAPSHOT)
+    assert sorted(answers) == sorted(before)
+    found = [
+        difference
+        for key in sorted(before)
+        for difference in differences(renamed(before[key]), answers[key], key)
+    ]
+    assert not found, f"{len(found)} differences, the first: " + "\n".join(found[:20])
+
+
+def test_the_comparison_sees_a_changed_number(answers: dict[str, Any]) -> None:
+    # The comparison is not vacuous: one score moved by 1e-6 is reported.
+    key = "/overview.json?year=2024"
+    changed = renamed(read_snapshot(SNAPSHOT)[key])
+    rows = changed["body"]["tables"]["ranking"]["rows"]
+    number = next(name for name, item in rows[0].items() if isinstance(item, float))
+    rows[0][number] += 1e-6
+    assert list(differences(changed, answers[key], key))
