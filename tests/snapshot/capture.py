@@ -80,7 +80,9 @@ def page_addresses(synthetic_run: str) -> list[str]:
         f"/overview?{_query(run=run, level='indicator', code='4.1.2')}",
         f"/overview?{_query(run=run, geo='34', level='dimension', code='5')}",
     ]
-    paths += [f"/overview?{_query(year=2024, level='dimension', code=str(code))}" for code in range(1, 9)]
+    paths += [
+        f"/overview?{_query(year=2024, level='dimension', code=str(code))}" for code in range(1, 9)
+    ]
     profiles = [
         ("Quảng Ninh", {"year": 2024}),
         ("Quảng Ninh", {"year": 2024, "lang": "en"}),
@@ -239,8 +241,13 @@ def capture(store_path: Path) -> dict[str, Any]:
         ("Quảng Ninh", "en", None),
         ("Quảng Ninh", "vi", synthetic_run),
     ):
-        html = profile_html(dashboard, province, year=2024 if run_id is None else None,
-                            run_id=run_id, language=language)
+        html = profile_html(
+            dashboard,
+            province,
+            year=2024 if run_id is None else None,
+            run_id=run_id,
+            language=language,
+        )
         key = f"report {province} --year 2024 --lang {language} --run {run_id}"
         keep(key, 200, _report_text(html))
     return found
@@ -261,9 +268,7 @@ def read_snapshot(path: Path) -> dict[str, Any]:
     return loaded
 
 
-def differences(
-    before: Any, after: Any, where: str = "", tolerance: float = 1e-9
-) -> Iterator[str]:
+def differences(before: Any, after: Any, where: str = "", tolerance: float = 1e-9) -> Iterator[str]:
     """Each place where ``after`` differs from ``before`` (floats within a relative tolerance)."""
     if isinstance(before, dict) and isinstance(after, dict):
         for key in sorted(set(before) | set(after)):
