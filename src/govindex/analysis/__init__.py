@@ -5,7 +5,7 @@ from govindex.analysis.comparability import (
     breaks_between,
     load_comparability_breaks,
 )
-from govindex.analysis.diagnostics import Diagnosis, diagnose
+from govindex.analysis.diagnostics import Diagnosis, default_baseline, diagnose
 from govindex.analysis.geography import derive_estimates, derive_units, population_check
 from govindex.analysis.groups import GROUP_LABELS, GroupRule, assign_groups, rank_and_group
 from govindex.analysis.responsibility import (
@@ -31,6 +31,7 @@ __all__ = [
     "breaks_between",
     "compare_years",
     "critical_value",
+    "default_baseline",
     "derive_estimates",
     "derive_units",
     "diagnose",

@@ -138,7 +138,7 @@ def rank_and_group(
     scores: pl.DataFrame,
     *,
     by: Sequence[str] = ("year", "level", "code"),
-    value: str = "value",
+    estimate: str = "estimate",
     direction: str | None = None,
     rule: GroupRule | None = None,
 ) -> pl.DataFrame:
@@ -150,7 +150,7 @@ def rank_and_group(
         One row per province and item, e.g. from :func:`govindex.analysis.scores.score_table`.
     by
         Columns that define one comparison (each year's item is ranked on its own).
-    value
+    estimate
         The score column; nulls (withheld) get no rank and no group.
     direction
         Optional column holding +1 (higher is better) or -1; rows whose direction is null
@@ -161,13 +161,13 @@ def rank_and_group(
     Examples
     --------
     >>> frame = pl.DataFrame({"year": [2024] * 4, "level": ["total"] * 4,
-    ...                       "code": ["total"] * 4, "value": [40.0, 42.0, None, 41.0]})
+    ...                       "code": ["total"] * 4, "estimate": [40.0, 42.0, None, 41.0]})
     >>> rank_and_group(frame)["rank"].to_list()
     [3, 1, None, 2]
     """
     rule = rule or GroupRule()
     sign = pl.col(direction) if direction is not None else pl.lit(1)
-    oriented = (pl.col(value) * sign).alias("_oriented")
+    oriented = (pl.col(estimate) * sign).alias("_oriented")
     frame = scores.with_row_index("_row").with_columns(oriented)
     parts = []
     for _, part in frame.group_by(list(by), maintain_order=True):

@@ -75,13 +75,13 @@ def dimensions_chart(view: View, words: Wording) -> dict[str, Any]:
                     "who": "",
                 }
             )
-        if record.get("best_value") is not None:
+        if record.get("best_estimate") is not None:
             references.append(
                 {
                     "label": record["label"],
                     "reference": best_label,
-                    "value": record["best_value"],
-                    "value_text": words.number(record["best_value"]),
+                    "value": record["best_estimate"],
+                    "value_text": words.number(record["best_estimate"]),
                     "who": words.province(record.get("best_province")),
                 }
             )
