@@ -167,3 +167,26 @@ def test_the_demo_store_keeps_a_score_table_with_every_run(demo_store: Path) -> 
         assert (joined["estimate"] == joined["stored"]).all()
     synthetic = next(m for m in manifests if m.synthetic)
     assert tables[synthetic.run_id]["df"].drop_nulls().len() > 0
+
+
+def test_the_record_s_groups_are_stored_when_it_is_loaded_as_the_pages_show_them(
+    demo_store: Path,
+) -> None:
+    from govindex.views import Dashboard
+
+    dashboard = Dashboard.open(demo_store)
+    published = dashboard.snapshot.datasets.filter(
+        (pl.col("kind") == "published") & (pl.col("year") == 2024)
+    )["run_id"][0]
+    with RunStore(demo_store) as store:
+        table = store.read_table(published, "score_table")
+    for level, code in (("total", "total"), ("dimension", "3")):
+        shown = dashboard.overview(year=2024, level=level, code=code).table("ranking")
+        stored = table.filter((pl.col("level") == level) & (pl.col("code") == code))
+        pairs = shown.select("province", "group").join(
+            stored.select(pl.col("unit").alias("province"), pl.col("group").alias("stored")),
+            on="province",
+        )
+        assert pairs.height == shown.height
+        assert pairs["group"].cast(pl.Int32).equals(pairs["stored"], check_names=False)
+        assert pairs["stored"].drop_nulls().len() > 50

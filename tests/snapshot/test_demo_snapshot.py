@@ -24,11 +24,12 @@ RENAMED: dict[str, str] = {
 """Field and column names renamed since the snapshot: old name → new name."""
 
 ADDED: frozenset[str] = frozenset(
-    {"respondent_id", "comparison_possible", "comparison_unavailable"}
+    {"respondent_id", "comparison_possible", "comparison_unavailable", "group_rule"}
 )
 """Fields new since the snapshot: a microdata run's recorded design now names its respondent
 id column (one ``DesignColumns`` for the codebook check and the index); a profile says
-whether its diagnosis could compare with earlier years, and which years it lacked."""
+whether its diagnosis could compare with earlier years, and which years it lacked; a run of
+the official record records the group rule its stored groups were cut with."""
 
 CHANGED: dict[str, tuple[str, ...]] = {
     # Quảng Ninh has no published scores in 2023 nor in 2021: the diagnosis now says that no

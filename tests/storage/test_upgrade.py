@@ -49,6 +49,8 @@ def test_the_old_store_is_upgraded_in_place(upgraded: Path) -> None:
         for manifest in manifests:
             table = ScoreTable.from_frame(store.read_table(manifest.run_id, "score_table")).frame
             assert table.height == store.query_scores(run_id=manifest.run_id).height
+        groups = store.read_table(published.run_id, "score_table").filter(level="total")
+        assert set(groups["group"].drop_nulls().to_list()) == {1, 2, 3, 4}
         microdata = next(m for m in manifests if m.kind == "microdata")
         national = store.read_table(microdata.run_id, "national")
         assert not national.filter(pl.col("code").str.starts_with("D")).height

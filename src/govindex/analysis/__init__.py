@@ -7,7 +7,13 @@ from govindex.analysis.comparability import (
 )
 from govindex.analysis.diagnostics import Diagnosis, default_baseline, diagnose
 from govindex.analysis.geography import derive_estimates, derive_units, population_check
-from govindex.analysis.groups import GROUP_LABELS, GroupRule, assign_groups, rank_and_group
+from govindex.analysis.groups import (
+    GROUP_LABELS,
+    GroupRule,
+    assign_groups,
+    group_items,
+    rank_and_group,
+)
 from govindex.analysis.responsibility import (
     Agency,
     ResponsibilityMap,
@@ -35,6 +41,7 @@ __all__ = [
     "derive_estimates",
     "derive_units",
     "diagnose",
+    "group_items",
     "load_comparability_breaks",
     "load_responsibility",
     "parse_responsibility",

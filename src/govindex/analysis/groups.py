@@ -22,6 +22,7 @@ __all__ = [
     "GroupRule",
     "assign_groups",
     "group_cuts",
+    "group_items",
     "rank_and_group",
 ]
 
@@ -190,3 +191,23 @@ def rank_and_group(
             pl.lit(None, pl.Int8).alias("group"),
         )
     return pl.concat(parts).sort("_row").drop("_row", "_oriented")
+
+
+def group_items(scores: pl.DataFrame, rule: GroupRule) -> pl.DataFrame:
+    """``scores`` with the four performance groups of every item (one quartile split per
+    level and code among the provinces published that year), as the dashboard shows them.
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"level": ["total"] * 4, "code": ["total"] * 4,
+    ...                       "estimate": [40.0, 42.0, None, 41.0]})
+    >>> group_items(frame, GroupRule())["group"].to_list()
+    [4, 1, None, 3]
+    """
+    parts = [
+        part.with_columns(
+            pl.Series("group", assign_groups(part["estimate"].to_list(), rule), pl.Int32)
+        )
+        for part in scores.partition_by("level", "code", maintain_order=True)
+    ]
+    return pl.concat(parts) if parts else scores

@@ -8,11 +8,13 @@ published runs have no replicates, so rank intervals stay null.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from importlib import resources
 from typing import Any
 
 import polars as pl
 
+from govindex.analysis import GroupRule, group_items
 from govindex.manifest import RunManifest, hash_bytes, hash_files, hash_frame
 from govindex.official import OfficialWorkbook, bundled_data_dir, load_published_record
 from govindex.official.bundled import BUNDLED_FILES
@@ -111,6 +113,11 @@ def record_scores(record: pl.DataFrame) -> pl.DataFrame:
     ).sort(keys)
 
 
+def parameters_of_groups(manifest: RunManifest) -> dict[str, Any]:
+    """The group rule a published run recorded (the default rule for runs stored before)."""
+    return dict(dict(manifest.parameters).get("group_rule") or {})
+
+
 def _spec_hash() -> str:
     # Published runs have no index spec; what classifies their values is the package's
     # list of dimensions, so its bytes stand in for the spec.
@@ -140,6 +147,7 @@ def _store_years(
                 **({"sheet": str(year)} if year_sheets else {}),
                 "ranking": _RANKING_RULE,
                 "intervals": _INTERVAL_NOTE,
+                "group_rule": asdict(GroupRule()),
             },
             source=source.format(year=year),
         )
@@ -147,13 +155,14 @@ def _store_years(
             manifests.append(store.get_run(manifest.run_id))
             continue
         scores = record_scores(year_record)
+        grouped = group_items(scores, GroupRule(**parameters_of_groups(manifest)))
         facts = published_run(manifest.run_id)
         store.save_run(
             manifest,
             scores,
             extra_tables={
                 RECORD_TABLE: year_record,
-                SCORE_TABLE: papi_score_table(scores, facts).frame,
+                SCORE_TABLE: papi_score_table(grouped, facts).frame,
             },
         )
         manifests.append(manifest)

@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from govindex.analysis import GroupRule, group_items
 from govindex.scores import microdata_run, papi_score_table, published_run
 
 __all__ = ["UPGRADES"]
@@ -55,11 +56,14 @@ def _one_score_model(connection: Any) -> None:
         if run_id in having:
             continue
         scores = _frame(connection, "SELECT * FROM scores WHERE run_id = ?", [run_id])
+        recorded = json.loads(parameters)
         if kind == "published":
             facts = published_run(run_id)
+            # The groups the dashboard cut from the record, now stored with the run.
+            scores = group_items(scores.drop("group"), GroupRule(**recorded.get("group_rule", {})))
         else:
             year = int(scores["year"][0]) if scores.height else 0
-            facts = microdata_run(run_id, json.loads(parameters), synthetic=synthetic, year=year)
+            facts = microdata_run(run_id, recorded, synthetic=synthetic, year=year)
             details = {str(row[1]): str(row[2]) for row in tables if row[0] == run_id}
             if "details" in details and "df" in _columns(connection, details["details"]):
                 df = _frame(
