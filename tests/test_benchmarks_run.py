@@ -17,9 +17,17 @@ def test_web_benchmark_runs_and_reports_every_figure(demo_store: object) -> None
 
     from benchmarks.bench_web import run as run_web
 
-    results = run_web(rounds=3, clients=5, store=Path(str(demo_store)))
-    for key in ("profile", "baseline_runs_json", "profile_cold_single_client"):
+    results = run_web(rounds=3, clients=5, store=Path(str(demo_store)), rate=50.0, open_requests=40)
+    for key in (
+        "profile",
+        "baseline_runs_json",
+        "profile_cold_single_client",
+        "profile_warm_single_client",
+        "profile_open_loop",
+    ):
         figures = results[key]
         assert figures["requests"] > 0  # type: ignore[index]
         assert figures["p95_ms"] > 0  # type: ignore[index]
     assert results["p95_ratio_to_baseline"] > 0  # type: ignore[operator]
+    assert results["cold_to_warm_p50"] > 0  # type: ignore[operator]
+    assert results["profile_open_loop"]["requests"] == 40  # type: ignore[index]

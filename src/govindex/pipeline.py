@@ -18,6 +18,7 @@ import polars as pl
 from govindex.analysis.groups import GroupRule, assign_groups
 from govindex.index import IndexBuilder, IndexParameters, IndexResult
 from govindex.manifest import RunManifest
+from govindex.scores import ScoreTable, microdata_run, papi_score_table
 from govindex.spec import IndexSpec
 
 __all__ = [
@@ -70,9 +71,24 @@ class Run:
             .select(_STORED_COLUMNS)
         )
 
+    def score_table(self) -> ScoreTable:
+        """Every published number of the run in the shared score model (status, reason,
+        interval rule and df included)."""
+        facts = microdata_run(
+            self.manifest.run_id,
+            self.manifest.parameters,
+            synthetic=self.manifest.synthetic,
+            year=self.result.year,
+        )
+        rows = self.scores.filter(pl.col("level").is_in(_STORED_LEVELS)).with_columns(
+            pl.lit(self.result.year, pl.Int32).alias("year")
+        )
+        return papi_score_table(rows.drop("ci_level", "flags"), facts)
+
     def extra_tables(self) -> dict[str, pl.DataFrame]:
-        """The tables stored beside the scores: every extra table plus the full details."""
-        return {**self.tables, "details": self.scores}
+        """The tables stored beside the scores: every extra table, the full details and the
+        score table."""
+        return {**self.tables, "details": self.scores, "score_table": self.score_table().frame}
 
 
 def run(

@@ -27,12 +27,12 @@ def _check_against_hand(
     for code, name in {"total": "total", **DIMENSIONS}.items():
         scores = published(rows, year, name)
         row = items.filter(code=code).row(0, named=True)
-        assert row["value"] == pytest.approx(scores[province], abs=1e-9), code
+        assert row["estimate"] == pytest.approx(scores[province], abs=1e-9), code
         assert row["rank"] == rank_of(scores, province), code
         assert row["ranked"] == len(scores)
         assert row["national_mean"] == pytest.approx(mean(scores), abs=1e-9), code
         assert row["gap_to_mean"] == pytest.approx(scores[province] - mean(scores), abs=1e-9)
-        assert row["best_value"] == pytest.approx(max(scores.values()), abs=1e-9)
+        assert row["best_estimate"] == pytest.approx(max(scores.values()), abs=1e-9)
         assert row["gap_to_best"] == pytest.approx(
             scores[province] - max(scores.values()), abs=1e-9
         )
@@ -106,7 +106,7 @@ def test_indicators_without_direction_are_not_ranked() -> None:
             "code": ["2.2.2"] * 4,
             "label_en": ["Type 1 Errors on Poverty List"] * 4,
             "statistic": ["score"] * 4,
-            "value": [0.3, 0.2, 0.1, 0.2],
+            "estimate": [0.3, 0.2, 0.1, 0.2],
         }
     )
     unknown = diagnose(record, "A", 2023)

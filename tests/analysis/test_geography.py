@@ -65,11 +65,11 @@ def test_2024_derived_scores_exist_for_all_34_units_and_are_weighted_means(
         if all(name in totals for name in names):
             weight_sum = sum(populations[name] for name in names)
             hand = sum(populations[name] * totals[name] for name in names) / weight_sum
-            assert row["value"] == pytest.approx(hand, rel=1e-12), row["unit"]
+            assert row["estimate"] == pytest.approx(hand, rel=1e-12), row["unit"]
             assert not row["incomplete"]
         else:
             assert row["incomplete"]
-            assert row["value"] is None
+            assert row["estimate"] is None
             assert row["missing_provinces"] == sorted(n for n in names if n not in totals)
 
 
@@ -81,12 +81,12 @@ def test_withheld_former_province_flags_the_unit(
     # Vinh Phuc was withheld in 2024 and joined Phu Tho (papi-methodology §4.5, §8).
     withheld = derive_units(record, mapping, table).filter(year=2024, code="total", unit="Phu Tho")
     assert withheld.row(0, named=True)["missing_provinces"] == ["Vinh Phuc"]
-    assert withheld["value"][0] is None
+    assert withheld["estimate"][0] is None
     renormalised = derive_units(record, mapping, table, incomplete="renormalise").filter(
         year=2024, code="total", unit="Phu Tho"
     )
     assert renormalised["incomplete"][0]
-    assert renormalised["value"][0] is not None
+    assert renormalised["estimate"][0] is not None
 
 
 def test_standard_error_is_propagated_assuming_independent_samples(
@@ -100,11 +100,11 @@ def test_standard_error_is_propagated_assuming_independent_samples(
         .row(0, named=True)
     )
     errors = (
-        record.filter(year=2023, code="total", statistic="standard_error")
-        .filter(pl.col("province").is_in(["Ha Giang", "Tuyen Quang"]))["value"]
+        record.filter(year=2023, code="total", statistic="se")
+        .filter(pl.col("province").is_in(["Ha Giang", "Tuyen Quang"]))["estimate"]
         .to_list()
     )
-    assert row["standard_error"] == pytest.approx(math.sqrt(sum(0.25 * se**2 for se in errors)))
+    assert row["se"] == pytest.approx(math.sqrt(sum(0.25 * se**2 for se in errors)))
 
 
 def test_missing_population_is_refused(record: pl.DataFrame, mapping: pl.DataFrame) -> None:

@@ -49,7 +49,7 @@ def test_group_rule_refuses_unknown_options() -> None:
 
 def test_rank_ties_share_the_best_rank() -> None:
     frame = pl.DataFrame(
-        {"year": [1] * 3, "level": ["t"] * 3, "code": ["t"] * 3, "value": [2.0, 2.0, 1.0]}
+        {"year": [1] * 3, "level": ["t"] * 3, "code": ["t"] * 3, "estimate": [2.0, 2.0, 1.0]}
     )
     assert rank_and_group(frame)["rank"].to_list() == [1, 1, 3]
 
@@ -74,7 +74,7 @@ def test_comparison_across_the_2021_break_is_refused(record: pl.DataFrame) -> No
         row = compared.filter(code=code).row(0, named=True)
         assert row["status"] == "not_comparable"
         assert row["change"] is None
-        assert row["baseline_value"] is None
+        assert row["baseline_estimate"] is None
         assert "2021" in row["reason"]
         assert "5.2" in row["reason"]
 
@@ -147,7 +147,7 @@ def _indicator_rows(labels: dict[int, tuple[str | None, str]]) -> pl.DataFrame:
             "label_en": [labels[year][0] for year in years],
             "label_vi": [labels[year][1] for year in years],
             "statistic": ["score"] * len(years),
-            "value": [0.5, 0.6],
+            "estimate": [0.5, 0.6],
         },
         schema_overrides={"label_en": pl.String},
     )

@@ -45,7 +45,7 @@ def test_ha_noi_2023_lists_indicators_with_ranks_changes_and_priorities(
     document = run_json(invoke, "Ha Noi", "--year", "2023")
     indicators = [item for item in document["items"] if item["level"] == "indicator"]
     assert len(indicators) == 120
-    assert all(item["value"] is not None for item in indicators)
+    assert all(item["estimate"] is not None for item in indicators)
     # The spec gives every 2023 indicator a direction, so every one is ranked and grouped.
     assert all(item["rank"] is not None and item["group"] is not None for item in indicators)
     assert Counter(item["better"] for item in indicators) == {"higher": 111, "lower": 9}

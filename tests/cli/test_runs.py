@@ -40,7 +40,7 @@ def test_list_and_show(invoke: Invoke, tmp_path: Path) -> None:
     assert document["kind"] == "published"
     assert document["synthetic"] is False
     assert document["parameters"]["year"] == 2024
-    assert document["tables"] == {"scores": 567, "official_record": 567}
+    assert document["tables"] == {"scores": 567, "official_record": 567, "score_table": 567}
     text = invoke("runs", "show", run_id, "--store", store)
     assert "synthetic" in text.stdout
     assert run_id in text.stdout
@@ -86,7 +86,7 @@ def test_export_writes_readable_files(invoke: Invoke, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     book = openpyxl.load_workbook(xlsx_out, read_only=True)
     try:
-        assert book.sheetnames == ["scores", "official_record", "manifest"]
+        assert book.sheetnames == ["scores", "official_record", "score_table", "manifest"]
     finally:
         book.close()
 

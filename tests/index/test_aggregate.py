@@ -96,7 +96,7 @@ def test_linear_formulas_reproduce_official_sub_dimensions(spec: IndexSpec, year
         bounds = indicator.display.bounds
         if rows.height == 0 or bounds is None:
             continue
-        score = (rows["value"].to_numpy() - bounds.min) / bounds.span
+        score = (rows["estimate"].to_numpy() - bounds.min) / bounds.span
         if indicator.direction == "negative":
             score = 1.0 - score
         scores[indicator.code] = dict(zip(rows["province"].to_list(), score, strict=True))
@@ -107,7 +107,7 @@ def test_linear_formulas_reproduce_official_sub_dimensions(spec: IndexSpec, year
         published = official.filter(
             (pl.col("level") == "subdimension") & (pl.col("code") == sub.code)
         )
-        for province, expected in published.select("province", "value").iter_rows():
+        for province, expected in published.select("province", "estimate").iter_rows():
             vector = np.full(len(plan.indicators), np.nan)
             for term in sub.formula.coefficients:
                 vector[plan.indicators.index(term.indicator)] = scores[term.indicator][province]

@@ -61,15 +61,18 @@ def test_both_sources_agree_where_they_overlap(
 ) -> None:
     both = published.join(workbook.values, on=KEYS, how="inner", suffix="_workbook")
     assert both.height == 10_836
-    published_in_both = both.drop_nulls(["value", "value_workbook"])
-    difference = (published_in_both["value"] - published_in_both["value_workbook"]).abs()
+    published_in_both = both.drop_nulls(["estimate", "estimate_workbook"])
+    difference = (published_in_both["estimate"] - published_in_both["estimate_workbook"]).abs()
     assert difference.max() <= 1e-6
     # The only rows where they part: the 2022 sample sizes of the two provinces whose total
     # is withheld; the CSVs leave them out, the workbook prints them. The CSV is kept.
     disagreements = source_disagreements(published, workbook.values)
-    assert disagreements.select("province", "statistic", "record_value", "workbook_value").rows(
-        named=False
-    ) == [("Bac Giang", "observations", None, 192.0), ("Bac Ninh", "observations", None, 314.0)]
+    assert disagreements.select(
+        "province", "statistic", "record_estimate", "workbook_estimate"
+    ).rows(named=False) == [
+        ("Bac Giang", "observations", None, 192.0),
+        ("Bac Ninh", "observations", None, 314.0),
+    ]
 
 
 def test_the_csv_value_is_kept_where_both_publish_one(
@@ -78,14 +81,14 @@ def test_the_csv_value_is_kept_where_both_publish_one(
     key = {"year": 2023, "province": "Ha Noi", "level": "dimension", "code": "7"}
     altered = workbook.values.with_columns(
         pl.when(pl.all_horizontal(pl.col(name) == value for name, value in key.items()))
-        .then(pl.col("value") + 1)
-        .otherwise(pl.col("value"))
-        .alias("value")
+        .then(pl.col("estimate") + 1)
+        .otherwise(pl.col("estimate"))
+        .alias("estimate")
     )
     combined = combine_record(published, altered, levels=("dimension", "indicator"))
     kept = combined.filter(**key, statistic="score")
     assert kept.height == 1
-    assert kept["value"].item() == published.filter(**key, statistic="score")["value"].item()
+    assert kept["estimate"].item() == published.filter(**key, statistic="score")["estimate"].item()
     assert kept["source_file"].item() == "published_scores.csv"
 
 
@@ -97,9 +100,9 @@ def test_sub_dimensions_come_from_the_workbook_where_the_csvs_lack_them(
     restored = combined.filter(year=2023, level="subdimension")
     assert restored.height == 28 * 63
     assert set(restored["sheet"]) == {"2023"}
-    original = published.filter(year=2023, level="subdimension").select(*KEYS, "value")
+    original = published.filter(year=2023, level="subdimension").select(*KEYS, "estimate")
     assert_frame_equal(
-        restored.select(*KEYS, "value").sort(KEYS), original.sort(KEYS), check_exact=False
+        restored.select(*KEYS, "estimate").sort(KEYS), original.sort(KEYS), check_exact=False
     )
 
 
@@ -145,7 +148,7 @@ def test_diagnose_takes_the_record_with_workbook_rows(
     assert indicators["rank"].null_count() == 0
     type_1_errors = indicators.filter(code="2.2.2").row(0, named=True)
     # Lower is better: the best value is the national minimum.
-    assert type_1_errors["best_value"] == pytest.approx(0.177116, abs=1e-6)
+    assert type_1_errors["best_estimate"] == pytest.approx(0.177116, abs=1e-6)
     declined = result.priorities.filter(level="indicator")
     assert "2.2.2" in declined["code"].to_list()  # rose, i.e. worsened, since 2022
 
@@ -153,7 +156,7 @@ def test_diagnose_takes_the_record_with_workbook_rows(
 def test_indicators_without_a_direction_are_not_ranked(combined: pl.DataFrame) -> None:
     result = diagnose(combined, "Ha Noi", 2023, directions={"2.2.2": -1})
     unknown = result.items.filter(level="indicator", code="1.4.4").row(0, named=True)
-    assert (unknown["rank"], unknown["group"], unknown["best_value"]) == (None, None, None)
+    assert (unknown["rank"], unknown["group"], unknown["best_estimate"]) == (None, None, None)
     assert unknown["previous_change"] == pytest.approx(-0.347188, abs=1e-6)
     assert "1.4.4" not in result.priorities["code"].to_list()
 

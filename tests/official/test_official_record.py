@@ -38,7 +38,7 @@ def test_withheld_totals_are_kept_not_dropped(
     totals = published.filter(year=year, code="total", statistic="score")
     withheld = totals.filter("withheld")
     assert set(withheld["province"]) == provinces
-    assert withheld["value"].null_count() == withheld.height
+    assert withheld["estimate"].null_count() == withheld.height
 
 
 def test_partial_publication_2022_keeps_published_dimensions(published: pl.DataFrame) -> None:
@@ -70,13 +70,13 @@ def test_every_published_value_has_provenance(published: pl.DataFrame) -> None:
 
 def test_uncertainty_rows(published: pl.DataFrame) -> None:
     hanoi = published.filter(year=2019, province="Ha Noi", code="total")
-    by_statistic = dict(zip(hanoi["statistic"], hanoi["value"], strict=True))
-    assert by_statistic["standard_error"] == pytest.approx(0.25674787163734436)
+    by_statistic = dict(zip(hanoi["statistic"], hanoi["estimate"], strict=True))
+    assert by_statistic["se"] == pytest.approx(0.25674787163734436)
     assert by_statistic["ci_low"] == pytest.approx(
-        by_statistic["score"] - 1.645 * by_statistic["standard_error"], abs=1e-4
+        by_statistic["score"] - 1.645 * by_statistic["se"], abs=1e-4
     )
     n_2023 = published.filter(year=2023, province="Ha Noi", code="total", statistic="observations")
-    assert n_2023["value"].to_list() == [1120.0]
+    assert n_2023["estimate"].to_list() == [1120.0]
 
 
 def test_csv_and_workbook_agree_on_every_shared_score(
@@ -88,5 +88,5 @@ def test_csv_and_workbook_agree_on_every_shared_score(
     )
     assert joined["withheld_workbook"].null_count() == 0
     assert (joined["withheld"] == joined["withheld_workbook"]).all()
-    differences = joined.select((pl.col("value") - pl.col("value_workbook")).abs().max()).item()
+    differences = joined.select((pl.col("estimate") - pl.col("estimate_workbook")).abs().max()).item()
     assert differences == 0.0

@@ -65,7 +65,7 @@ def test_values_follow_the_record_schema(workbook: OfficialWorkbook) -> None:
     ("sheet", "row", "level", "code", "statistic"),
     [
         ("2019", 7, "total", "total", "score"),
-        ("2019", 10, "total", "total", "standard_error"),
+        ("2019", 10, "total", "total", "se"),
         ("2019", 12, "dimension", "1", "variance"),
         ("2019", 148, "indicator", "6.4.3", "score"),  # printed in percent, not as a share
         ("2018", 2, "total", "total", "score"),  # carries "KCDL"
@@ -98,10 +98,10 @@ def test_every_value_of_a_row_matches_the_workbook(
         cell = rows[row - 1][column]
         assert header[column] == record["province"]
         if isinstance(cell, int | float) and not (cell == 0 and record["withheld"]):
-            assert record["value"] == pytest.approx(float(cell), abs=0, rel=0)
+            assert record["estimate"] == pytest.approx(float(cell), abs=0, rel=0)
             assert not record["withheld"]
         else:
-            assert record["value"] is None
+            assert record["estimate"] is None
             assert record["withheld"]
 
 
@@ -110,7 +110,7 @@ def test_withheld_values_are_kept_as_withheld(workbook: OfficialWorkbook) -> Non
     kcdl = values.filter(withheld_marker="KCDL")
     assert set(kcdl["province"]) == {"Quang Ninh", "Dong Thap"}
     assert kcdl["year"].unique().to_list() == [2018]
-    assert kcdl["value"].null_count() == kcdl.height
+    assert kcdl["estimate"].null_count() == kcdl.height
     # 2023: Quang Ninh and Binh Duong are blank throughout, and still present.
     for province in ("Quang Ninh", "Binh Duong"):
         blank = values.filter(year=2023, province=province)
@@ -122,7 +122,7 @@ def test_withheld_values_are_kept_as_withheld(workbook: OfficialWorkbook) -> Non
     assert sorted(withheld["province"]) == ["Bac Giang", "Bac Ninh"]
     assert withheld["withheld_marker"].to_list() == ["0 (below the scale minimum)"] * 2
     # ... while genuine indicator zeros (0%–100% scale) stay values.
-    zeros = values.filter(level="indicator", value=0.0)
+    zeros = values.filter(level="indicator", estimate=0.0)
     assert zeros.height > 0
 
 
@@ -148,10 +148,10 @@ def test_bilingual_labels_where_the_sheet_has_them(workbook: OfficialWorkbook) -
 def test_wide_table_joins_intervals_and_observations(workbook: OfficialWorkbook) -> None:
     wide = workbook.wide().filter(year=2023, province="Ha Noi", code="total")
     row = wide.row(0, named=True)
-    assert row["value"] == pytest.approx(43.960304260253906)
-    assert row["standard_error"] == pytest.approx(0.1576850861310959)
+    assert row["estimate"] == pytest.approx(43.960304260253906)
+    assert row["se"] == pytest.approx(0.1576850861310959)
     assert row["observations"] == 1120
-    assert row["ci_low"] == pytest.approx(row["value"] - 1.645 * row["standard_error"], abs=1e-4)
+    assert row["ci_low"] == pytest.approx(row["estimate"] - 1.645 * row["se"], abs=1e-4)
 
 
 def test_notes_and_copyright_rows_are_skipped_and_listed(workbook: OfficialWorkbook) -> None:

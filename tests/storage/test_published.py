@@ -86,11 +86,14 @@ def test_ties_share_the_lowest_rank() -> None:
     record = load_published_record(bundled_data_dir()).filter(
         pl.col("year") == 2024, pl.col("code") == "total", pl.col("statistic") == "score"
     )
-    order = record.sort("value", descending=True, nulls_last=True)["province"]
+    order = record.sort("estimate", descending=True, nulls_last=True)["province"]
     top, second = order[0], order[1]
-    best = record["value"].max()
+    best = record["estimate"].max()
     tied = record.with_columns(
-        pl.when(pl.col("province") == second).then(best).otherwise(pl.col("value")).alias("value")
+        pl.when(pl.col("province") == second)
+        .then(best)
+        .otherwise(pl.col("estimate"))
+        .alias("estimate")
     )
     ranks = dict(record_scores(tied).select("province", "rank").iter_rows())
     assert ranks[top] == ranks[second] == 1

@@ -136,7 +136,7 @@ def test_profile_compares_with_national_mean_and_best(dashboard: Dashboard) -> N
     scored = overview.filter(pl.col("estimate").is_not_null())
     row = dimensions.filter(pl.col("code") == "4").row(0, named=True)
     assert row["national_mean"] == pytest.approx(scored["estimate"].mean())
-    assert row["best_value"] == pytest.approx(scored["estimate"].max())
+    assert row["best_estimate"] == pytest.approx(scored["estimate"].max())
     assert row["best_province"] == scored["province"][0]
     assert row["gap_to_mean"] == pytest.approx(row["estimate"] - row["national_mean"])
     assert row["parent"] == "total"

@@ -5,9 +5,15 @@ from govindex.analysis.comparability import (
     breaks_between,
     load_comparability_breaks,
 )
-from govindex.analysis.diagnostics import Diagnosis, diagnose
+from govindex.analysis.diagnostics import Diagnosis, default_baseline, diagnose
 from govindex.analysis.geography import derive_estimates, derive_units, population_check
-from govindex.analysis.groups import GROUP_LABELS, GroupRule, assign_groups, rank_and_group
+from govindex.analysis.groups import (
+    GROUP_LABELS,
+    GroupRule,
+    assign_groups,
+    group_items,
+    rank_and_group,
+)
 from govindex.analysis.responsibility import (
     Agency,
     ResponsibilityMap,
@@ -31,9 +37,11 @@ __all__ = [
     "breaks_between",
     "compare_years",
     "critical_value",
+    "default_baseline",
     "derive_estimates",
     "derive_units",
     "diagnose",
+    "group_items",
     "load_comparability_breaks",
     "load_responsibility",
     "parse_responsibility",

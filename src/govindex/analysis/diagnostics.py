@@ -16,14 +16,14 @@ import polars as pl
 from govindex.analysis.comparability import ComparabilityBreak
 from govindex.analysis.groups import GROUP_LABELS, GroupRule, rank_and_group
 from govindex.analysis.scores import score_table
-from govindex.analysis.trends import compare_years
+from govindex.analysis.trends import compare_years, term_baseline
 from govindex.errors import NotFound
 from govindex.official.provinces import province_key
 
-__all__ = ["Diagnosis", "diagnose"]
+__all__ = ["Diagnosis", "default_baseline", "diagnose"]
 
 _LEVEL_ORDER = {"total": 0, "dimension": 1, "subdimension": 2, "indicator": 3}
-_CHANGE_COLUMNS = ("baseline_value", "change", "z", "p_value", "status", "reason")
+_CHANGE_COLUMNS = ("baseline_estimate", "change", "z", "p_value", "status", "reason")
 _COMPARABLE = ("significant", "not_significant", "no_se")
 
 
@@ -32,13 +32,15 @@ class Diagnosis:
     """The diagnosis of ``province`` in ``year``.
 
     ``items`` has one row per item (total, dimensions, sub-dimensions, indicators):
-    ``value``, ``standard_error``, ``rank`` of ``ranked`` provinces, ``group`` and
+    ``estimate``, ``se``, ``rank`` of ``ranked`` provinces, ``group`` and
     ``group_label``, ``national_mean`` (simple mean of provincial scores, as PAPI quotes it),
-    ``gap_to_mean``, ``best_value``, ``best_provinces``, ``gap_to_best``, and for the
-    previous year and the baseline ``<prefix>_value``, ``<prefix>_change``, ``<prefix>_z``,
+    ``gap_to_mean``, ``best_estimate``, ``best_provinces``, ``gap_to_best``, and for the
+    previous year and the baseline ``<prefix>_estimate``, ``<prefix>_change``, ``<prefix>_z``,
     ``<prefix>_p_value``, ``<prefix>_status`` and ``<prefix>_reason`` (prefixes
     ``previous`` and ``baseline``). ``priorities`` lists the items needing action, most
-    urgent first, with ``tier`` and ``reasons``.
+    urgent first, with ``tier`` and ``reasons``. ``unavailable`` lists the compared years in
+    which the province has no published score (``(year, "previous" | "baseline")``): no
+    decline can be judged against them, which :meth:`note` says.
     """
 
     province: str
@@ -48,6 +50,66 @@ class Diagnosis:
     items: pl.DataFrame
     priorities: pl.DataFrame
     parameters: Mapping[str, Any] = field(default_factory=dict)
+    unavailable: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def comparable(self) -> bool:
+        """Whether at least one compared year has the province's scores."""
+        compared = 1 + (self.baseline_year is not None)
+        return len(self.unavailable) < compared
+
+    def note(self) -> str:
+        """How the diagnosis compared, in one sentence (the same words in every output).
+
+        Examples
+        --------
+        >>> empty = pl.DataFrame()
+        >>> Diagnosis("Quang Ninh", 2024, 2023, 2021, empty, empty,
+        ...           {"confidence": 0.9}, ((2023, "previous"), (2021, "baseline"))).note()
+        'no comparison possible: Quang Ninh has no published scores in 2023 (previous year) or 2021 (term baseline); priorities are the items in group 4 only.'
+        """
+        roles = {"previous": "previous year", "baseline": "term baseline"}
+        missing = [f"{year} ({roles[role]})" for year, role in self.unavailable]
+        if not self.comparable:
+            return (
+                f"no comparison possible: {self.province} has no published scores in "
+                + " or ".join(missing)
+                + "; priorities are the items in group 4 only."
+            )
+        confidence = float(self.parameters.get("confidence", 0.90))
+        shown = [
+            text
+            for text, year, role in (
+                (f"{self.previous_year}", self.previous_year, "previous"),
+                (f"the term baseline {self.baseline_year}", self.baseline_year, "baseline"),
+            )
+            if year is not None and (year, role) not in self.unavailable
+        ]
+        lacking = (
+            f"; {self.province} has no published scores in " + " or ".join(missing)
+            if missing
+            else ""
+        )
+        return (
+            "compared with "
+            + " and ".join(shown)
+            + lacking
+            + f"; changes tested two-sided at {confidence:.0%} where both SEs are published. "
+            "Priority rule: declined since the previous year or baseline, or in group 4."
+        )
+
+
+def default_baseline(year: int, years: Sequence[int] | set[int]) -> int | None:
+    """The baseline every output compares with by default: the start of the government term
+    ``year`` belongs to, when the record has it and it is not ``year`` itself.
+
+    Examples
+    --------
+    >>> default_baseline(2024, {2021, 2023, 2024}), default_baseline(2021, {2021}), default_baseline(2024, {2023})
+    (2021, None, None)
+    """
+    baseline = term_baseline(year)
+    return baseline if baseline is not None and baseline in years and baseline != year else None
 
 
 def _resolve_province(scores: pl.DataFrame, province: str) -> str:
@@ -72,13 +134,13 @@ def _national(scores: pl.DataFrame, rule: GroupRule, directions: Mapping[str, in
     ranked = rank_and_group(
         scores.with_columns(direction), by=("level", "code"), direction="direction", rule=rule
     )
-    oriented = pl.col("value") * pl.col("direction")
+    oriented = pl.col("estimate") * pl.col("direction")
     best = oriented.max().over("level", "code")
     return ranked.with_columns(
-        pl.col("value").mean().over("level", "code").alias("national_mean"),
+        pl.col("estimate").mean().over("level", "code").alias("national_mean"),
         pl.when(pl.col("direction").is_not_null())
         .then(best * pl.col("direction"))
-        .alias("best_value"),
+        .alias("best_estimate"),
     ).with_columns(
         pl.col("province")
         .filter(oriented == best)
@@ -101,7 +163,7 @@ def _changes(
     schema = {
         "level": pl.String,
         "code": pl.String,
-        f"{prefix}_value": pl.Float64,
+        f"{prefix}_estimate": pl.Float64,
         f"{prefix}_change": pl.Float64,
         f"{prefix}_z": pl.Float64,
         f"{prefix}_p_value": pl.Float64,
@@ -165,7 +227,7 @@ def diagnose(
     >>> record = pl.DataFrame({
     ...     "year": [2023, 2023, 2024, 2024], "province": ["A", "B", "A", "B"],
     ...     "level": ["total"] * 4, "code": ["total"] * 4, "statistic": ["score"] * 4,
-    ...     "value": [42.0, 41.0, 41.5, 43.0]})
+    ...     "estimate": [42.0, 41.0, 41.5, 43.0]})
     >>> diagnosis = diagnose(record, "a", 2024)
     >>> diagnosis.items.select("rank", "previous_change", "previous_status").row(0)
     (2, -0.5, 'no_se')
@@ -199,14 +261,24 @@ def diagnose(
             pl.col("group")
             .replace_strict(labels, default=None, return_dtype=pl.String)
             .alias("group_label"),
-            (pl.col("value") - pl.col("national_mean")).alias("gap_to_mean"),
-            (pl.col("value") - pl.col("best_value")).alias("gap_to_best"),
+            (pl.col("estimate") - pl.col("national_mean")).alias("gap_to_mean"),
+            (pl.col("estimate") - pl.col("best_estimate")).alias("gap_to_best"),
             pl.col("level")
             .replace_strict(_LEVEL_ORDER, default=9, return_dtype=pl.Int8)
             .alias("_level_order"),
         )
         .sort("_level_order", "code")
         .drop("_level_order", "province", "year")
+    )
+    scored = set(
+        scores.filter((pl.col("province") == name) & pl.col("estimate").is_not_null())[
+            "year"
+        ].to_list()
+    )
+    unavailable = tuple(
+        (other, role)
+        for other, role in ((previous, "previous"), (baseline, "baseline"))
+        if other is not None and other not in scored
     )
     return Diagnosis(
         province=name,
@@ -215,6 +287,7 @@ def diagnose(
         baseline_year=baseline,
         items=items,
         priorities=_priorities(items, previous, baseline),
+        unavailable=unavailable,
         parameters={
             "confidence": confidence,
             "group_rule": {

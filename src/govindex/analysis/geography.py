@@ -113,17 +113,17 @@ def derive_units(
     Returns
     -------
     polars.DataFrame
-        One row per year, unit, level and code: ``value``, ``standard_error`` (null unless
+        One row per year, unit, level and code: ``estimate``, ``se`` (null unless
         every included province has one), ``former_provinces``, ``weights``,
         ``missing_provinces``, ``incomplete``, ``derived`` (always true) and ``method``.
 
     Examples
     --------
     >>> record = pl.DataFrame({"year": [2024] * 2, "province": ["A", "B"], "level": ["total"] * 2,
-    ...     "code": ["total"] * 2, "statistic": ["score"] * 2, "value": [40.0, 44.0]})
+    ...     "code": ["total"] * 2, "statistic": ["score"] * 2, "estimate": [40.0, 44.0]})
     >>> mapping = pl.DataFrame({"old_province": ["A", "B"], "new_province": ["U", "U"]})
     >>> populations = pl.DataFrame({"province": ["A", "B"], "population": [1, 3]})
-    >>> derive_units(record, mapping, populations)["value"].to_list()
+    >>> derive_units(record, mapping, populations)["estimate"].to_list()
     [43.0]
     """
     if incomplete not in ("withhold", "renormalise"):
@@ -141,20 +141,20 @@ def derive_units(
     # Every item of a year is expected for every former province: a province absent from
     # the table counts as missing, never as silently dropped.
     grid = items.join(weights, how="cross").join(
-        scores.select(*keys, "province", "value", "standard_error"),
+        scores.select(*keys, "province", "estimate", "se"),
         left_on=[*keys, "old_province"],
         right_on=[*keys, "province"],
         how="left",
     )
-    published = pl.col("value").is_not_null()
+    published = pl.col("estimate").is_not_null()
     share = pl.when(published).then(pl.col("weight"))
     renormalised = share / share.sum().over([*keys, "new_province"])
     grid = grid.with_columns(renormalised.alias("used_weight"))
     summary = grid.group_by([*keys, "new_province"], maintain_order=True).agg(
         pl.col("dimension", "label_en", "label_vi").first(),
-        (pl.col("used_weight") * pl.col("value")).sum().alias("value"),
-        (pl.col("used_weight") ** 2 * pl.col("standard_error") ** 2).sum().sqrt().alias("_se"),
-        (published & pl.col("standard_error").is_null()).any().alias("_se_missing"),
+        (pl.col("used_weight") * pl.col("estimate")).sum().alias("estimate"),
+        (pl.col("used_weight") ** 2 * pl.col("se") ** 2).sum().sqrt().alias("_se"),
+        (published & pl.col("se").is_null()).any().alias("_se_missing"),
         pl.col("old_province").sort().alias("former_provinces"),
         pl.col("weight").sort_by("old_province").alias("weights"),
         pl.col("old_province").filter(~published).sort().alias("missing_provinces"),
@@ -165,8 +165,8 @@ def derive_units(
     return (
         summary.with_columns(
             is_incomplete.alias("incomplete"),
-            pl.when(keep).then(pl.col("value")).alias("value"),
-            pl.when(keep & ~pl.col("_se_missing")).then(pl.col("_se")).alias("standard_error"),
+            pl.when(keep).then(pl.col("estimate")).alias("estimate"),
+            pl.when(keep & ~pl.col("_se_missing")).then(pl.col("_se")).alias("se"),
             pl.lit(value=True).alias("derived"),
             pl.lit(DERIVATION_METHOD).alias("method"),
         )
@@ -179,8 +179,8 @@ def derive_units(
             "dimension",
             "label_en",
             "label_vi",
-            "value",
-            "standard_error",
+            "estimate",
+            "se",
             "former_provinces",
             "weights",
             "missing_provinces",
@@ -208,7 +208,7 @@ def derive_estimates(
     ...     "code": ["total"] * 2, "estimate": [40.0, 44.0], "se": [None, None]})
     >>> mapping = pl.DataFrame({"old_province": ["A", "B"], "new_province": ["U", "U"]})
     >>> populations = pl.DataFrame({"province": ["A", "B"], "population": [1, 3]})
-    >>> derive_estimates(rows, mapping, populations)["value"].to_list()
+    >>> derive_estimates(rows, mapping, populations)["estimate"].to_list()
     [43.0]
     """
     record = rows.select(
@@ -219,7 +219,7 @@ def derive_estimates(
         pl.lit(None, pl.String).alias("dimension"),
         pl.lit(None, pl.String).alias("label_en"),
         pl.lit(None, pl.String).alias("label_vi"),
-        pl.col("estimate").cast(pl.Float64).alias("value"),
-        pl.col("se").cast(pl.Float64).alias("standard_error"),
+        pl.col("estimate").cast(pl.Float64).alias("estimate"),
+        pl.col("se").cast(pl.Float64).alias("se"),
     )
     return derive_units(record, mapping, populations, incomplete=incomplete)

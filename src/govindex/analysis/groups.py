@@ -22,6 +22,7 @@ __all__ = [
     "GroupRule",
     "assign_groups",
     "group_cuts",
+    "group_items",
     "rank_and_group",
 ]
 
@@ -138,7 +139,7 @@ def rank_and_group(
     scores: pl.DataFrame,
     *,
     by: Sequence[str] = ("year", "level", "code"),
-    value: str = "value",
+    estimate: str = "estimate",
     direction: str | None = None,
     rule: GroupRule | None = None,
 ) -> pl.DataFrame:
@@ -150,7 +151,7 @@ def rank_and_group(
         One row per province and item, e.g. from :func:`govindex.analysis.scores.score_table`.
     by
         Columns that define one comparison (each year's item is ranked on its own).
-    value
+    estimate
         The score column; nulls (withheld) get no rank and no group.
     direction
         Optional column holding +1 (higher is better) or -1; rows whose direction is null
@@ -161,13 +162,13 @@ def rank_and_group(
     Examples
     --------
     >>> frame = pl.DataFrame({"year": [2024] * 4, "level": ["total"] * 4,
-    ...                       "code": ["total"] * 4, "value": [40.0, 42.0, None, 41.0]})
+    ...                       "code": ["total"] * 4, "estimate": [40.0, 42.0, None, 41.0]})
     >>> rank_and_group(frame)["rank"].to_list()
     [3, 1, None, 2]
     """
     rule = rule or GroupRule()
     sign = pl.col(direction) if direction is not None else pl.lit(1)
-    oriented = (pl.col(value) * sign).alias("_oriented")
+    oriented = (pl.col(estimate) * sign).alias("_oriented")
     frame = scores.with_row_index("_row").with_columns(oriented)
     parts = []
     for _, part in frame.group_by(list(by), maintain_order=True):
@@ -190,3 +191,23 @@ def rank_and_group(
             pl.lit(None, pl.Int8).alias("group"),
         )
     return pl.concat(parts).sort("_row").drop("_row", "_oriented")
+
+
+def group_items(scores: pl.DataFrame, rule: GroupRule) -> pl.DataFrame:
+    """``scores`` with the four performance groups of every item (one quartile split per
+    level and code among the provinces published that year), as the dashboard shows them.
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"level": ["total"] * 4, "code": ["total"] * 4,
+    ...                       "estimate": [40.0, 42.0, None, 41.0]})
+    >>> group_items(frame, GroupRule())["group"].to_list()
+    [4, 1, None, 3]
+    """
+    parts = [
+        part.with_columns(
+            pl.Series("group", assign_groups(part["estimate"].to_list(), rule), pl.Int32)
+        )
+        for part in scores.partition_by("level", "code", maintain_order=True)
+    ]
+    return pl.concat(parts) if parts else scores

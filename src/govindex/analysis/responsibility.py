@@ -182,7 +182,7 @@ def action_sheets(
     Examples
     --------
     >>> priorities = pl.DataFrame({"code": ["3.3"], "level": ["subdimension"],
-    ...     "label_en": ["Access to Justice"], "label_vi": ["Tiếp cận tư pháp"], "value": [1.2],
+    ...     "label_en": ["Access to Justice"], "label_vi": ["Tiếp cận tư pháp"], "estimate": [1.2],
     ...     "previous_change": [-0.1], "previous_status": ["no_se"], "group": [4],
     ...     "reasons": ["in the lowest group (4)"]})
     >>> mapping = parse_responsibility({
@@ -201,7 +201,7 @@ def action_sheets(
                 "level": row["level"],
                 "item_en": row.get("label_en"),
                 "item_vi": row.get("label_vi"),
-                "score": row.get("value"),
+                "score": row.get("estimate"),
                 "change_since_previous": row.get("previous_change"),
                 "change_status": row.get("previous_status"),
                 "group": row.get("group"),

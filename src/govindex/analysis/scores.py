@@ -23,11 +23,11 @@ SCORE_COLUMNS = (
     "label_vi",
     "scale_low",
     "scale_high",
-    "value",
-    "standard_error",
+    "estimate",
+    "se",
     "withheld",
 )
-_REQUIRED = ("year", "province", "level", "code", "statistic", "value")
+_REQUIRED = ("year", "province", "level", "code", "statistic", "estimate")
 _OPTIONAL: dict[str, pl.DataType] = {
     "dimension": pl.String(),
     "label_en": pl.String(),
@@ -38,7 +38,7 @@ _OPTIONAL: dict[str, pl.DataType] = {
 
 
 def score_table(record: pl.DataFrame) -> pl.DataFrame:
-    """Return one row per (year, province, level, code) with ``value`` and ``standard_error``.
+    """Return one row per (year, province, level, code) with ``estimate`` and ``se``.
 
     Parameters
     ----------
@@ -51,15 +51,15 @@ def score_table(record: pl.DataFrame) -> pl.DataFrame:
     Returns
     -------
     polars.DataFrame
-        Columns :data:`SCORE_COLUMNS`. ``value`` is null where the score is withheld;
-        ``standard_error`` is null where none is published.
+        Columns :data:`SCORE_COLUMNS`. ``estimate`` is null where the score is withheld;
+        ``se`` is null where none is published.
 
     Examples
     --------
     >>> record = pl.DataFrame({
     ...     "year": [2023, 2023], "province": ["A", "A"], "level": ["total", "total"],
-    ...     "code": ["total", "total"], "statistic": ["score", "variance"], "value": [42.0, 0.25]})
-    >>> score_table(record).select("value", "standard_error").row(0)
+    ...     "code": ["total", "total"], "statistic": ["score", "variance"], "estimate": [42.0, 0.25]})
+    >>> score_table(record).select("estimate", "se").row(0)
     (42.0, 0.5)
     """
     missing = [name for name in _REQUIRED if name not in record.columns]
@@ -75,28 +75,28 @@ def score_table(record: pl.DataFrame) -> pl.DataFrame:
     scores = (
         frame.filter(pl.col("statistic") == "score")
         # A published value wins over a withheld duplicate from a second source.
-        .sort(pl.col("value").is_null())
+        .sort(pl.col("estimate").is_null())
         .unique(subset=keys, keep="first", maintain_order=True)
-        .select(*keys, *_OPTIONAL, "value")
+        .select(*keys, *_OPTIONAL, "estimate")
     )
-    errors = frame.filter(pl.col("statistic").is_in(["standard_error", "variance"])).select(
+    errors = frame.filter(pl.col("statistic").is_in(["se", "variance"])).select(
         *keys,
         pl.when(pl.col("statistic") == "variance")
-        .then(pl.col("value").sqrt())
-        .otherwise(pl.col("value"))
-        .alias("standard_error"),
+        .then(pl.col("estimate").sqrt())
+        .otherwise(pl.col("estimate"))
+        .alias("se"),
         # A published SE is preferred over one derived from a variance.
         (pl.col("statistic") == "variance").alias("_from_variance"),
     )
     errors = (
-        errors.drop_nulls("standard_error")
+        errors.drop_nulls("se")
         .sort("_from_variance")
         .unique(subset=keys, keep="first", maintain_order=True)
         .drop("_from_variance")
     )
     return (
         scores.join(errors, on=keys, how="left")
-        .with_columns(pl.col("value").is_null().alias("withheld"))
+        .with_columns(pl.col("estimate").is_null().alias("withheld"))
         .select(SCORE_COLUMNS)
         .sort(keys)
     )

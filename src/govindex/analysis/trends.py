@@ -118,9 +118,9 @@ def compare_years(
     Returns
     -------
     polars.DataFrame
-        One row per province and item present in either year: ``value``,
-        ``baseline_value``, ``change``, ``standard_error``, ``baseline_standard_error``,
-        ``change_standard_error``, ``z``, ``p_value``, ``status`` (see the module
+        One row per province and item present in either year: ``estimate``,
+        ``baseline_estimate``, ``change``, ``se``, ``baseline_se``,
+        ``change_se``, ``z``, ``p_value``, ``status`` (see the module
         docstring) and ``reason``. ``change`` is null unless the status is
         ``significant``, ``not_significant`` or ``no_se``.
 
@@ -128,8 +128,8 @@ def compare_years(
     --------
     >>> record = pl.DataFrame({
     ...     "year": [2022, 2023, 2022, 2023], "province": ["A"] * 4, "level": ["total"] * 4,
-    ...     "code": ["total"] * 4, "statistic": ["score", "score", "standard_error", "standard_error"],
-    ...     "value": [42.0, 43.0, 0.3, 0.4]})
+    ...     "code": ["total"] * 4, "statistic": ["score", "score", "se", "se"],
+    ...     "estimate": [42.0, 43.0, 0.3, 0.4]})
     >>> row = compare_years(record, year=2023, baseline_year=2022).row(0, named=True)
     >>> row["change"], round(row["z"], 1), row["status"]
     (1.0, 2.0, 'significant')
@@ -138,15 +138,15 @@ def compare_years(
     breaks = load_comparability_breaks() if breaks is None else tuple(breaks)
     scores = _as_scores(record)
     columns = [*_KEYS, "label_en", "label_vi", "dimension", "scale_low", "scale_high"]
-    current = scores.filter(pl.col("year") == year).select(*columns, "value", "standard_error")
+    current = scores.filter(pl.col("year") == year).select(*columns, "estimate", "se")
     earlier = scores.filter(pl.col("year") == baseline_year).select(
         *_KEYS,
         pl.col("label_en").alias("baseline_label_en"),
         pl.col("label_vi").alias("baseline_label_vi"),
         pl.col("scale_low").alias("baseline_scale_low"),
         pl.col("scale_high").alias("baseline_scale_high"),
-        pl.col("value").alias("baseline_value"),
-        pl.col("standard_error").alias("baseline_standard_error"),
+        pl.col("estimate").alias("baseline_estimate"),
+        pl.col("se").alias("baseline_se"),
     )
     both = current.join(earlier, on=_KEYS, how="full", coalesce=True)
     reasons = _break_reasons(both["code"].unique().to_list(), baseline_year, year, breaks)
@@ -176,18 +176,16 @@ def compare_years(
         & pl.struct("_label", "_baseline_label").is_in(renamed)
     )
     # A published SE of 0 (Bac Lieu and Ca Mau 2022) is an anomaly, not certainty.
-    has_errors = (
-        (pl.col("standard_error") > 0) & (pl.col("baseline_standard_error") > 0)
-    ).fill_null(value=False)
-    change_se = (pl.col("standard_error") ** 2 + pl.col("baseline_standard_error") ** 2).sqrt()
+    has_errors = ((pl.col("se") > 0) & (pl.col("baseline_se") > 0)).fill_null(value=False)
+    change_se = (pl.col("se") ** 2 + pl.col("baseline_se") ** 2).sqrt()
     status = (
         pl.when(pl.col("break_reason").is_not_null() | scale_changed | label_changed)
         .then(pl.lit("not_comparable"))
-        .when(pl.col("value").is_null() | pl.col("baseline_value").is_null())
+        .when(pl.col("estimate").is_null() | pl.col("baseline_estimate").is_null())
         .then(pl.lit("not_published"))
         .when(
             has_errors
-            & ((pl.col("value") - pl.col("baseline_value")).abs() / change_se >= critical)
+            & ((pl.col("estimate") - pl.col("baseline_estimate")).abs() / change_se >= critical)
         )
         .then(pl.lit("significant"))
         .when(has_errors)
@@ -220,9 +218,9 @@ def compare_years(
                 pl.lit(year),
             )
         )
-        .when(pl.col("value").is_null())
+        .when(pl.col("estimate").is_null())
         .then(pl.lit(f"no published score in {year}"))
-        .when(pl.col("baseline_value").is_null())
+        .when(pl.col("baseline_estimate").is_null())
         .then(pl.lit(f"no published score in {baseline_year}"))
         .when(~has_errors)
         .then(
@@ -232,20 +230,22 @@ def compare_years(
     )
     comparable = status.is_in(["significant", "not_significant", "no_se"])
     tested = status.is_in(["significant", "not_significant"])
-    z = (pl.col("value") - pl.col("baseline_value")) / change_se
+    z = (pl.col("estimate") - pl.col("baseline_estimate")) / change_se
     return (
         both.with_columns(status.alias("status"), reason.alias("reason"))
         .with_columns(
             pl.lit(year, pl.Int32).alias("year"),
             pl.lit(baseline_year, pl.Int32).alias("baseline_year"),
-            pl.when(comparable).then(pl.col("value") - pl.col("baseline_value")).alias("change"),
-            pl.when(tested).then(change_se).alias("change_standard_error"),
+            pl.when(comparable)
+            .then(pl.col("estimate") - pl.col("baseline_estimate"))
+            .alias("change"),
+            pl.when(tested).then(change_se).alias("change_se"),
             pl.when(tested).then(z).alias("z"),
         )
         .with_columns(
             _two_sided_p_value(pl.col("z")).alias("p_value"),
             # Values are kept only when the comparison stands.
-            pl.when(comparable).then(pl.col("baseline_value")).alias("baseline_value"),
+            pl.when(comparable).then(pl.col("baseline_estimate")).alias("baseline_estimate"),
         )
         .select(
             "year",
@@ -254,12 +254,12 @@ def compare_years(
             "dimension",
             "label_en",
             "label_vi",
-            "value",
-            "baseline_value",
+            "estimate",
+            "baseline_estimate",
             "change",
-            "standard_error",
-            "baseline_standard_error",
-            "change_standard_error",
+            "se",
+            "baseline_se",
+            "change_se",
             "z",
             "p_value",
             "status",

@@ -70,18 +70,18 @@ def dimensions_chart(view: View, words: Wording) -> dict[str, Any]:
                 {
                     "label": record["label"],
                     "reference": mean_label,
-                    "value": record["national_mean"],
-                    "value_text": words.number(record["national_mean"]),
+                    "estimate": record["national_mean"],
+                    "estimate_text": words.number(record["national_mean"]),
                     "who": "",
                 }
             )
-        if record.get("best_value") is not None:
+        if record.get("best_estimate") is not None:
             references.append(
                 {
                     "label": record["label"],
                     "reference": best_label,
-                    "value": record["best_value"],
-                    "value_text": words.number(record["best_value"]),
+                    "estimate": record["best_estimate"],
+                    "estimate_text": words.number(record["best_estimate"]),
                     "who": words.province(record.get("best_province")),
                 }
             )
@@ -115,7 +115,7 @@ def dimensions_chart(view: View, words: Wording) -> dict[str, Any]:
         .mark_point(size=260, strokeWidth=2.5, filled=False)
         .encode(
             y=y,
-            x=alt.X("value:Q", title=score, scale=x_scale),
+            x=alt.X("estimate:Q", title=score, scale=x_scale),
             shape=alt.Shape(
                 "reference:N",
                 scale=alt.Scale(domain=[mean_label, best_label], range=[_TICK, _TICK]),
@@ -130,7 +130,7 @@ def dimensions_chart(view: View, words: Wording) -> dict[str, Any]:
             ),
             tooltip=[
                 alt.Tooltip("reference:N", title=words("chart.legend.reference")),
-                alt.Tooltip("value_text:N", title=score),
+                alt.Tooltip("estimate_text:N", title=score),
                 alt.Tooltip("who:N", title=words("chart.field.name")),
             ],
         )

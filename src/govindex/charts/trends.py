@@ -63,19 +63,19 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
             "rank_text": words.rank(row.get("rank")),
             "group_label": words.group(row.get("group")),
         }
-        for series, value, low, high in (
+        for series, estimate, low, high in (
             (province, row.get("estimate"), row.get("ci_low"), row.get("ci_high")),
             (national, row.get("national_mean"), None, None),
         ):
-            if value is None:
+            if estimate is None:
                 continue
             rows.append(
                 {
                     **common,
                     "series": series,
                     "line": f"{series}/{row['segment']}",
-                    "value": json_value(value),
-                    "value_text": words.number(value),
+                    "estimate": json_value(estimate),
+                    "estimate_text": words.number(estimate),
                     "ci_low": json_value(low),
                     "ci_high": json_value(high),
                 }
@@ -102,11 +102,11 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
         scale=alt.Scale(zero=False, nice=False),
         axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelOverlap=True),
     )
-    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
+    y = alt.Y("estimate:Q", title=None, scale=alt.Scale(zero=False))
     tooltip = [
         alt.Tooltip("series:N", title=words("chart.field.series")),
         alt.Tooltip("year:Q", title=words("column.year"), format="d"),
-        alt.Tooltip("value_text:N", title=words("column.estimate")),
+        alt.Tooltip("estimate_text:N", title=words("column.estimate")),
         alt.Tooltip("interval_text:N", title=words("column.interval")),
         alt.Tooltip("rank_text:N", title=words("column.rank")),
     ]

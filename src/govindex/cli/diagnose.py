@@ -39,7 +39,7 @@ _LISTED_DISAGREEMENTS = 10
 _MARKDOWN_COLUMNS = (
     ("code", "Item"),
     ("label_en", "Name"),
-    ("value", "Score"),
+    ("estimate", "Score"),
     ("better", "Better"),
     ("rank", "Rank"),
     ("group", "Group"),
@@ -102,13 +102,12 @@ def diagnosis_markdown(
     """
     from govindex.analysis import action_sheets
 
-    baseline = f", baseline {diagnosis.baseline_year}" if diagnosis.baseline_year else ""
+    note = diagnosis.note()
     lines = [
         f"# PAPI {diagnosis.year}: {diagnosis.province}",
         "",
-        f"Compared with {diagnosis.previous_year}{baseline}. Changes are tested with a two-sided "
-        f"z test at {diagnosis.parameters['confidence']:.0%} where both standard errors are "
-        "published; `no_se` means the change is shown untested, `not_comparable` and "
+        f"{note[0].upper()}{note[1:]} Changes use a two-sided z test where both standard "
+        "errors are published; `no_se` means the change is shown untested, `not_comparable` and "
         "`not_published` mean no change can be given. The national mean is the simple mean "
         "of the provincial scores. Groups: 1 best … 4 poor performers.",
         "",
@@ -190,6 +189,11 @@ def diagnosis_document(
         "year": diagnosis.year,
         "previous_year": diagnosis.previous_year,
         "baseline_year": diagnosis.baseline_year,
+        "comparison_possible": diagnosis.comparable,
+        "comparison_unavailable": [
+            {"year": year, "role": role} for year, role in diagnosis.unavailable
+        ],
+        "note": diagnosis.note(),
         "parameters": dict(diagnosis.parameters),
         "items": _with_better(diagnosis.items, indicators=indicators).to_dicts(),
         "priorities": _with_better(diagnosis.priorities, indicators=indicators).to_dicts(),
@@ -210,7 +214,12 @@ def diagnose(
     ],
     year: Annotated[int, typer.Option("--year", help="Year to diagnose.")],
     baseline: Annotated[
-        int | None, typer.Option("--baseline", help="Baseline year, e.g. 2021 (term start).")
+        int | None,
+        typer.Option(
+            "--baseline",
+            help="Baseline year (default: the start of the year's government term, e.g. 2021, "
+            "as the dashboard and the PDF use).",
+        ),
     ] = None,
     previous_year: Annotated[
         int | None, typer.Option("--previous-year", help="Year compared with (default: year - 1).")
@@ -250,6 +259,7 @@ def diagnose(
     """Diagnose a province: scores, ranks, groups, changes and the items needing action."""
     from govindex.analysis import (
         action_sheets,
+        default_baseline,
         load_responsibility,
         write_action_workbook,
     )
@@ -266,6 +276,8 @@ def diagnose(
         raise typer.BadParameter(msg, param_hint="'--spec'")
     folder = data_dir if data_dir is not None else _bundled()
     record = load_published_record(folder)
+    if baseline is None:
+        baseline = default_baseline(year, set(record["year"].to_list()))
     mapping = load_responsibility(responsibility) if responsibility is not None else None
     directions: dict[str, int] = {}
     summary: dict[str, Any] | None = None
@@ -393,8 +405,8 @@ def _workbook_summary(
             "CSV value is used: "
             + "; ".join(
                 f"{row['year']} {row['province']} {row['code']} {row['statistic']}: CSV "
-                f"{_source_value(row['record_value'], row['record_marker'])}, workbook "
-                f"{_source_value(row['workbook_value'], row['workbook_marker'])} (sheet "
+                f"{_source_value(row['record_estimate'], row['record_marker'])}, workbook "
+                f"{_source_value(row['workbook_estimate'], row['workbook_marker'])} (sheet "
                 f"{row['sheet']}, cell {row['source_column']}{row['source_row']})"
                 for row in disagreements.head(_LISTED_DISAGREEMENTS).iter_rows(named=True)
             )

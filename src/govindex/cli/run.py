@@ -123,10 +123,15 @@ def run(
         suppressed_indicators="exclude" if exclude_suppressed else "keep",
         weighted_totals=tuple(weighted_total or ()),
         design=DesignColumns(
-            province=province, weights=weights, strata=strata, psu=psu, lonely_psu=lonely_psu
+            respondent_id=respondent_id,
+            province=province,
+            weights=weights,
+            strata=strata,
+            psu=psu,
+            lonely_psu=lonely_psu,
         ),
     )
-    finished = compute_run(spec, data, parameters, respondent_id=respondent_id)
+    finished = compute_run(spec, data, parameters)
     manifest = finished.manifest
     with staged_folder(out) as staging:
         write_outputs(finished, staging)
@@ -187,11 +192,9 @@ def compute_run(
     *,
     rule: Any = None,
     expected: Any = None,
-    respondent_id: str = "respondent_id",
 ) -> Run:
     """Read the spec and data, check their hashes against ``expected``, validate the data
     against the codebook and run the pipeline."""
-    from govindex.ingest import DesignColumns as ValidatedColumns
     from govindex.ingest import read_table, validate_microdata
     from govindex.manifest import hash_bytes
     from govindex.pipeline import run as run_pipeline
@@ -216,15 +219,7 @@ def compute_run(
         table = read_table(data_path)
         frame = table.frame
         say("checking the data against the codebook")
-        design = parameters.design
-        columns = ValidatedColumns(
-            respondent_id=respondent_id,
-            strata=design.strata or design.province,
-            psu=design.psu or design.province,
-            weights=design.weights,
-            province=design.province,
-        )
-        validate_microdata(index_spec, table, design_columns=columns).raise_if_errors()
+        validate_microdata(index_spec, table, design_columns=parameters.design).raise_if_errors()
         say("computing the index")
         return run_pipeline(
             index_spec,

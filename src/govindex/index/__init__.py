@@ -7,11 +7,12 @@ frozen :class:`IndexResult` keeps every stage's table with the parameters that m
 
 from govindex.index.aggregate import AggregationPlan
 from govindex.index.build import IndexBuilder
-from govindex.index.parameters import DEFAULT_SEED, DesignColumns, IndexParameters
+from govindex.index.parameters import DEFAULT_SEED, IndexParameters
 from govindex.index.ranking import competition_ranks, rank_intervals
 from govindex.index.result import STAGE_COLUMNS, IndexResult
 from govindex.index.scoring import indicator_scores
 from govindex.index.uncertainty import PAPI_CRITICAL_VALUE, delta_method_variance
+from govindex.ingest import DesignColumns
 
 __all__ = [
     "DEFAULT_SEED",

@@ -8,7 +8,8 @@ from typing import Any, Literal
 from govindex.errors import SpecError
 from govindex.index.ranking import RankRule
 from govindex.index.uncertainty import IntervalRule
-from govindex.survey import DegreesOfFreedomRule, LonelyPSU
+from govindex.ingest import DesignColumns
+from govindex.survey import DegreesOfFreedomRule
 
 __all__ = [
     "DEFAULT_SEED",
@@ -32,22 +33,6 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "rank_rule": ("auto", "replicates", "simulation"),
     "suppressed_indicators": ("keep", "exclude"),
 }
-
-
-@dataclass(frozen=True)
-class DesignColumns:
-    """Which data columns carry the sample design (defaults: the PAPI / synthetic layout).
-
-    PAPI is stratified by province, with districts as first-stage units (codes restart
-    inside each province, hence ``nest``) and raked weights in ``weight``.
-    """
-
-    province: str = "province"
-    weights: str = "weight"
-    strata: str | None = "province"
-    psu: str | None = "district"
-    nest: bool = True
-    lonely_psu: LonelyPSU = "fail"
 
 
 @dataclass(frozen=True)

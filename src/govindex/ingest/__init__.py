@@ -1,8 +1,8 @@
 """Microdata in: read survey files into polars frames, keeping value labels; check them."""
 
+from govindex.ingest.design_columns import DesignColumns, LonelyPSURule
 from govindex.ingest.readers import SUPPORTED_SUFFIXES, TableFile, read_table
 from govindex.ingest.validate import (
-    DesignColumns,
     Finding,
     ValidationReport,
     validate_microdata,
@@ -12,6 +12,7 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
     "DesignColumns",
     "Finding",
+    "LonelyPSURule",
     "TableFile",
     "ValidationReport",
     "read_table",

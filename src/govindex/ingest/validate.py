@@ -17,6 +17,7 @@ from typing import Any, Literal
 import polars as pl
 
 from govindex.errors import DataValidationError, Issue, SpecError
+from govindex.ingest.design_columns import DesignColumns
 from govindex.ingest.readers import TableFile
 from govindex.ingest.recode import (
     applies_expression,
@@ -82,28 +83,6 @@ PROBLEM_KINDS: dict[ProblemKind, str] = {
 
 _ROW = "__govindex_row__"
 _VALUE = "__govindex_value__"
-
-
-@dataclass(frozen=True)
-class DesignColumns:
-    """The columns naming the respondent and the sample design (defaults: the synthetic data).
-
-    Examples
-    --------
-    >>> DesignColumns(psu="commune").names()
-    ('respondent_id', 'province', 'commune', 'weight')
-    """
-
-    respondent_id: str = "respondent_id"
-    strata: str = "province"
-    psu: str = "district"
-    weights: str = "weight"
-    province: str = "province"
-    """Checked against the spec's ``provinces`` (when the spec lists them)."""
-
-    def names(self) -> tuple[str, str, str, str]:
-        """The four column names: id, strata, PSU, weights."""
-        return (self.respondent_id, self.strata, self.psu, self.weights)
 
 
 @dataclass(frozen=True)
@@ -472,8 +451,8 @@ def _design_checks(design: DesignColumns, schema: pl.Schema) -> list[_RowCheck]:
     checks: list[_RowCheck] = []
     roles = (
         ("respondent id", design.respondent_id),
-        ("stratum", design.strata),
-        ("PSU", design.psu),
+        ("stratum", design.checked_strata),
+        ("PSU", design.checked_psu),
     )
     for role, column in roles:
         if column in schema:
@@ -572,10 +551,9 @@ def _plausibility_checks(
     positive = pl.when(usable).then(number)
     checks: list[_RowCheck] = []
     scopes: list[tuple[str, pl.Expr, float]] = []
-    if design.strata in schema and not schema[design.strata].is_nested():
-        scopes.append(
-            ("its stratum", positive.median().over(design.strata), plausibility.stratum_ratio)
-        )
+    strata = design.checked_strata
+    if strata in schema and not schema[strata].is_nested():
+        scopes.append(("its stratum", positive.median().over(strata), plausibility.stratum_ratio))
     scopes.append(("the whole file", positive.median(), plausibility.design_ratio))
     for scope, median, limit in scopes:
         ratio = number / median

@@ -155,7 +155,7 @@ def verify_arithmetic(
     >>> from govindex.official.schema import RECORD_SCHEMA
     >>> rows = [
     ...     {"year": 2023, "province": "A", "level": level, "code": code, "statistic": "score",
-    ...      "value": value, "withheld": False}
+    ...      "estimate": value, "withheld": False}
     ...     for level, code, value in [("subdimension", "1.1", 1.0), ("subdimension", "1.2", 2.0),
     ...                                ("dimension", "1", 3.0), ("total", "total", 3.5)]
     ... ]
@@ -181,7 +181,7 @@ def _scores(record: pl.DataFrame) -> pl.DataFrame:
         "level",
         "code",
         "dimension",
-        "value",
+        "estimate",
         "withheld",
         *(["label_vi"] if "label_vi" in record.columns else []),
     )
@@ -212,13 +212,13 @@ def _sum_against(
     parts: pl.DataFrame, wholes: pl.DataFrame, parent: str, check: str
 ) -> pl.DataFrame:
     sums = parts.group_by("year", "province", parent).agg(
-        pl.col("value").sum().alias("computed"),
-        (pl.col("withheld") | pl.col("value").is_null()).any().alias("incomplete"),
+        pl.col("estimate").sum().alias("computed"),
+        (pl.col("withheld") | pl.col("estimate").is_null()).any().alias("incomplete"),
     )
-    joined = wholes.filter(~pl.col("withheld") & pl.col("value").is_not_null()).join(
+    joined = wholes.filter(~pl.col("withheld") & pl.col("estimate").is_not_null()).join(
         sums, left_on=["year", "province", "code"], right_on=["year", "province", parent]
     )
-    return _comparison(joined.filter(~pl.col("incomplete")).rename({"value": "expected"}), check)
+    return _comparison(joined.filter(~pl.col("incomplete")).rename({"estimate": "expected"}), check)
 
 
 def _subdimension_sums(scores: pl.DataFrame) -> pl.DataFrame:
@@ -252,7 +252,7 @@ def _exact_formulas(
         if target.is_empty() or year_scores.filter(level="indicator").is_empty():
             continue
         computed = target.select(
-            "year", "province", "code", pl.col("value").alias("expected"), "withheld"
+            "year", "province", "code", pl.col("estimate").alias("expected"), "withheld"
         )
         expression = pl.lit(formula.constant)
         usable = True
@@ -276,7 +276,7 @@ def _exact_formulas(
                 break
             column = f"term_{code}"
             computed = computed.join(
-                indicator.select("province", pl.col("value").alias(column)),
+                indicator.select("province", pl.col("estimate").alias(column)),
                 on="province",
                 how="left",
             )

@@ -68,7 +68,7 @@ def combine_record(
     >>> from govindex.official.schema import empty_record
     >>> def row(level, code, value, source):
     ...     return {"year": 2023, "province": "Ha Noi", "level": level, "code": code,
-    ...             "statistic": "score", "value": value, "withheld": False,
+    ...             "statistic": "score", "estimate": value, "withheld": False,
     ...             "source_file": source}
     >>> record = pl.concat([empty_record(), pl.DataFrame([row("dimension", "2", 5.6, "csv")])],
     ...                    how="diagonal_relaxed")
@@ -106,30 +106,30 @@ def source_disagreements(
     Returns
     -------
     polars.DataFrame
-        The key columns, ``record_value``, ``workbook_value``, ``record_marker`` and
+        The key columns, ``record_estimate``, ``workbook_estimate``, ``record_marker`` and
         ``workbook_marker`` (the withheld markers) and the workbook ``sheet``,
         ``source_row`` and ``source_column``.
 
     Examples
     --------
     >>> frame = pl.DataFrame({"year": [2022], "province": ["Bac Ninh"], "level": ["total"],
-    ...     "code": ["total"], "statistic": ["observations"], "value": [None],
+    ...     "code": ["total"], "statistic": ["observations"], "estimate": [None],
     ...     "withheld_marker": ["absent from CSV"], "sheet": [None], "source_row": [None],
     ...     "source_column": [None]})
     >>> workbook = frame.with_columns(value=pl.lit(314.0), withheld_marker=pl.lit(None),
     ...     sheet=pl.lit("2022"), source_row=pl.lit(12), source_column=pl.lit("D"))
-    >>> source_disagreements(frame, workbook).select("record_value", "workbook_value").row(0)
+    >>> source_disagreements(frame, workbook).select("record_estimate", "workbook_estimate").row(0)
     (None, 314.0)
     """
     keys = list(RECORD_KEYS)
     both = record.select(
         *keys,
-        pl.col("value").alias("record_value"),
+        pl.col("estimate").alias("record_estimate"),
         pl.col("withheld_marker").alias("record_marker"),
     ).join(
         workbook_values.select(
             *keys,
-            pl.col("value").alias("workbook_value"),
+            pl.col("estimate").alias("workbook_estimate"),
             pl.col("withheld_marker").alias("workbook_marker"),
             "sheet",
             "source_row",
@@ -138,8 +138,8 @@ def source_disagreements(
         on=keys,
         how="inner",
     )
-    one_withheld = pl.col("record_value").is_null() != pl.col("workbook_value").is_null()
-    apart = (pl.col("record_value") - pl.col("workbook_value")).abs() > tolerance
+    one_withheld = pl.col("record_estimate").is_null() != pl.col("workbook_estimate").is_null()
+    apart = (pl.col("record_estimate") - pl.col("workbook_estimate")).abs() > tolerance
     return both.filter(one_withheld | apart.fill_null(value=False)).sort(keys)
 
 

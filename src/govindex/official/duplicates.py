@@ -44,11 +44,11 @@ def find_duplicate_sheets(sheets: Mapping[str, Sequence[Mapping[str, Any]]]) -> 
     """Return the sheets to refuse because they repeat an earlier kept sheet.
 
     ``sheets`` maps each sheet name to its records (dicts with ``source_row``,
-    ``province`` and ``value``); names sort in year order.
+    ``province`` and ``estimate``); names sort in year order.
 
     Examples
     --------
-    >>> rows = [{"source_row": 1, "province": p, "value": v} for p, v in zip("abc", (1.0, 2.0, 3.0))]
+    >>> rows = [{"source_row": 1, "province": p, "estimate": v} for p, v in zip("abc", (1.0, 2.0, 3.0))]
     >>> [item.duplicate_of for item in find_duplicate_sheets({"2019": rows, "2020": rows})]
     ['2019']
     """
@@ -82,9 +82,9 @@ def find_duplicate_sheets(sheets: Mapping[str, Sequence[Mapping[str, Any]]]) -> 
 def _row_signatures(records: Sequence[Mapping[str, Any]]) -> list[Signature]:
     by_row: dict[int, set[tuple[str, float]]] = {}
     for record in records:
-        if record["value"] is not None:
+        if record["estimate"] is not None:
             by_row.setdefault(record["source_row"], set()).add(
-                (record["province"], record["value"])
+                (record["province"], record["estimate"])
             )
     return [
         frozenset(cells)

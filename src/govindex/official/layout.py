@@ -48,7 +48,7 @@ class RowMeaning:
 _TOTAL_STATISTICS: tuple[tuple[str, Statistic], ...] = (
     ("toi thieu", "ci_low"),
     ("toi da", "ci_high"),
-    ("sai so", "standard_error"),
+    ("sai so", "se"),
 )
 
 
@@ -58,7 +58,7 @@ def classify_label(label_vi: str) -> RowMeaning | None:
     Examples
     --------
     >>> classify_label("Chỉ số PAPI tổng hợp (không có trọng số) - sai số ")
-    RowMeaning(level='total', code='total', statistic='standard_error')
+    RowMeaning(level='total', code='total', statistic='se')
     >>> classify_label("Phương sai (Chỉ số nội dung 3)")
     RowMeaning(level='dimension', code='3', statistic='variance')
     >>> classify_label("4.1: Kiểm soát tham nhũng trong chính quyền địa phương")

@@ -25,7 +25,7 @@ UNCERTAINTY_FILE = "published_uncertainty.csv"
 _UNCERTAINTY_COLUMNS = {
     "ci95_low_as_labelled": "ci_low",
     "ci95_high_as_labelled": "ci_high",
-    "standard_error": "standard_error",
+    "standard_error": "se",
     "variance_as_published": "variance",
     "n_observations": "observations",
 }
@@ -138,7 +138,7 @@ def _scores(folder: Path) -> pl.DataFrame:
         "label_vi",
         pl.lit(None, pl.String).alias("scale"),
         pl.lit("score").alias("statistic"),
-        pl.col("score").cast(pl.Float64).alias("value"),
+        pl.col("score").cast(pl.Float64).alias("estimate"),
         "source_file",
         "source_url",
         _upstream_sheet(),
@@ -161,7 +161,7 @@ def _subdimensions(folder: Path) -> pl.DataFrame:
         parts.struct.field("field_1").alias("label_vi"),
         pl.col("scale").cast(pl.String),
         pl.lit("score").alias("statistic"),
-        pl.col("score").cast(pl.Float64).alias("value"),
+        pl.col("score").cast(pl.Float64).alias("estimate"),
         "source_file",
         "source_url",
         _upstream_sheet(),
@@ -178,7 +178,7 @@ def _with_withheld(published: pl.DataFrame, provinces: tuple[str, ...]) -> pl.Da
     )
     grid = codes.join(pl.DataFrame({"province": list(provinces)}), how="cross")
     missing = grid.join(published, on=[*keys, "province"], how="anti").with_columns(
-        pl.lit(None, pl.Float64).alias("value"),
+        pl.lit(None, pl.Float64).alias("estimate"),
         pl.lit(None, pl.String).alias("source_url"),
         pl.lit(None, pl.String).alias("sheet"),
         pl.lit(None, pl.Int32).alias("source_row"),
@@ -196,8 +196,8 @@ def _with_withheld(published: pl.DataFrame, provinces: tuple[str, ...]) -> pl.Da
     return both.with_columns(
         low_high.list.get(0, null_on_oob=True).cast(pl.Float64).alias("scale_low"),
         low_high.list.get(1, null_on_oob=True).cast(pl.Float64).alias("scale_high"),
-        pl.col("value").is_null().alias("withheld"),
-        pl.when(pl.col("value").is_null())
+        pl.col("estimate").is_null().alias("withheld"),
+        pl.when(pl.col("estimate").is_null())
         .then(pl.lit("absent from CSV"))
         .otherwise(None)
         .alias("withheld_marker"),
@@ -231,7 +231,7 @@ def _uncertainty(folder: Path) -> pl.DataFrame:
                 "label_vi",
                 pl.lit(None, pl.String).alias("scale"),
                 pl.lit(statistic).alias("statistic"),
-                pl.col(column).cast(pl.Float64).alias("value"),
+                pl.col(column).cast(pl.Float64).alias("estimate"),
                 "source_file",
                 "source_url",
                 "sheet",

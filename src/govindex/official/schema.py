@@ -27,13 +27,13 @@ __all__ = [
 ]
 
 Level = Literal["indicator", "subdimension", "dimension", "total"]
-Statistic = Literal["score", "ci_low", "ci_high", "standard_error", "variance", "observations"]
+Statistic = Literal["score", "ci_low", "ci_high", "se", "variance", "observations"]
 LEVELS: tuple[Level, ...] = ("indicator", "subdimension", "dimension", "total")
 STATISTICS: tuple[Statistic, ...] = (
     "score",
     "ci_low",
     "ci_high",
-    "standard_error",
+    "se",
     "variance",
     "observations",
 )
@@ -50,7 +50,7 @@ RECORD_SCHEMA: dict[str, pl.DataType] = {
     "scale_low": pl.Float64(),
     "scale_high": pl.Float64(),
     "statistic": pl.String(),
-    "value": pl.Float64(),
+    "estimate": pl.Float64(),
     "withheld": pl.Boolean(),
     "withheld_marker": pl.String(),
     "source_file": pl.String(),
@@ -64,7 +64,7 @@ RECORD_SCHEMA: dict[str, pl.DataType] = {
 ``code`` is ``"total"``/``"total_weighted"`` for aggregates, ``"k"`` for dimension *k*,
 ``"k.j"`` for a sub-dimension and ``"k.j.n"`` for the *n*-th indicator row of sub-dimension
 ``k.j`` in its sheet. ``withheld`` is true where the source publishes no number (blank cell,
-"KCDL", row absent from a CSV); ``value`` is then null, never zero. ``source_row`` is 1-based
+"KCDL", row absent from a CSV); ``estimate`` is then null, never zero. ``source_row`` is 1-based
 (the spreadsheet row, or the CSV line counting the header as line 1).
 """
 

@@ -26,7 +26,7 @@ from govindex.official.schema import RECORD_SCHEMA, empty_record, parse_scale
 __all__ = ["OfficialWorkbook", "RefusedSheet", "SkippedRow", "read_official_workbook"]
 
 _YEAR_SHEET = re.compile(r"^\s*(\d{4})\s*$")
-_WIDE_STATISTICS = ("ci_low", "ci_high", "standard_error", "variance", "observations")
+_WIDE_STATISTICS = ("ci_low", "ci_high", "se", "variance", "observations")
 
 
 @dataclass(frozen=True)
@@ -68,11 +68,11 @@ class OfficialWorkbook:
         keys = ["year", "province", "level", "code"]
         scores = self.values.filter(pl.col("statistic") == "score")
         extra = self.values.filter(pl.col("statistic") != "score").select(
-            [*keys, "statistic", "value"]
+            [*keys, "statistic", "estimate"]
         )
         for statistic in _WIDE_STATISTICS:
             column = extra.filter(pl.col("statistic") == statistic).select(
-                [*keys, pl.col("value").alias(statistic)]
+                [*keys, pl.col("estimate").alias(statistic)]
             )
             scores = scores.join(column, on=keys, how="left")
         return scores.drop("statistic")
@@ -163,7 +163,7 @@ def _withhold_placeholders(values: pl.DataFrame) -> pl.DataFrame:
     """
     impossible = (
         (pl.col("statistic") == "score")
-        & (pl.col("value") == 0)
+        & (pl.col("estimate") == 0)
         & (pl.col("scale_low").fill_null(0) > 0)
     )
     marked = values.with_columns(
@@ -172,24 +172,24 @@ def _withhold_placeholders(values: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.col("withheld_marker"))
         .alias("withheld_marker"),
         (pl.col("withheld") | impossible).alias("withheld"),
-        pl.when(impossible).then(None).otherwise(pl.col("value")).alias("value"),
+        pl.when(impossible).then(None).otherwise(pl.col("estimate")).alias("estimate"),
     )
     keys = ["year", "province", "code"]
     withheld_totals = marked.filter(
         (pl.col("level") == "total") & (pl.col("statistic") == "score") & pl.col("withheld")
     ).select(*keys, pl.lit(True).alias("total_withheld"))
-    follows_total = pl.col("statistic").is_in(["ci_low", "ci_high", "standard_error"]) & pl.col(
+    follows_total = pl.col("statistic").is_in(["ci_low", "ci_high", "se"]) & pl.col(
         "total_withheld"
     ).fill_null(False)
     return (
         marked.join(withheld_totals, on=keys, how="left")
         .with_columns(
-            pl.when(follows_total & pl.col("value").is_not_null())
-            .then(pl.col("value").cast(pl.String))
+            pl.when(follows_total & pl.col("estimate").is_not_null())
+            .then(pl.col("estimate").cast(pl.String))
             .otherwise(pl.col("withheld_marker"))
             .alias("withheld_marker"),
             (pl.col("withheld") | follows_total).alias("withheld"),
-            pl.when(follows_total).then(None).otherwise(pl.col("value")).alias("value"),
+            pl.when(follows_total).then(None).otherwise(pl.col("estimate")).alias("estimate"),
         )
         .drop("total_withheld")
     )
@@ -282,7 +282,7 @@ def _sheet_records(
                     "scale_low": low,
                     "scale_high": high,
                     "statistic": statistic,
-                    "value": value,
+                    "estimate": value,
                     "withheld": value is None,
                     "withheld_marker": marker,
                     "source_file": file_name,

@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from govindex.analysis.trends import term_baseline
 from govindex.charts import Wording
 from govindex.views import View
 
-__all__ = ["priority_rows", "priority_rule"]
+__all__ = ["nothing_listed", "priority_rows", "priority_rule"]
 
 _TESTED = ("significant", "not_significant", "no_se")
 
@@ -25,7 +24,18 @@ def priority_rule(view: View, words: Wording) -> str:
         return words("report.priorities.single_run")
     if view.table("changes").is_empty():
         return words("report.priorities.no_previous", year=view.parameters["year"])
+    if not view.meta.get("comparison_possible", True):
+        years = ", ".join(str(item["year"]) for item in view.meta["comparison_unavailable"])
+        return words("report.priorities.no_comparison", years=years)
     return words("report.priorities.rule")
+
+
+def nothing_listed(view: View, words: Wording) -> str:
+    """What an empty priority list means: nothing fell and nothing is in group 4, or, when no
+    comparison was possible, only that nothing is in group 4."""
+    if view.meta.get("comparison_possible", True):
+        return words("report.priorities.none")
+    return words("report.priorities.none_in_lowest")
 
 
 def priority_rows(view: View, words: Wording) -> list[dict[str, str]]:
@@ -41,8 +51,12 @@ def priority_rows(view: View, words: Wording) -> list[dict[str, str]]:
     changes = {
         (row["level"], row["code"]): row for row in view.table("changes").iter_rows(named=True)
     }
-    baseline = term_baseline(year)
-    compared = {"previous": year - 1, "baseline": baseline if baseline != year else None}
+    # The years the stored diagnosis compared with (one rule for every output).
+    previous = view.meta.get("previous_year")
+    compared = {
+        "previous": year - 1 if previous is None else int(previous),
+        "baseline": view.meta.get("baseline_year"),
+    }
     rows = []
     for number, row in enumerate(view.table("priorities").iter_rows(named=True), start=1):
         reasons = []

@@ -24,7 +24,7 @@ from govindex.reports.notes import (
     run_line,
     source_files,
 )
-from govindex.reports.priorities import priority_rows, priority_rule
+from govindex.reports.priorities import nothing_listed, priority_rows, priority_rule
 from govindex.views import View
 
 if TYPE_CHECKING:
@@ -156,6 +156,7 @@ def _context(profile: View, overview: View, words: Wording) -> dict[str, Any]:
         "rows": rows,
         "priorities": priority_rows(profile, words),
         "priority_rule": priority_rule(profile, words),
+        "nothing_listed": nothing_listed(profile, words),
         "notes": notes,
         "breaks": break_notes(words, meta.get("breaks", [])),
         "attribution": map_attribution(),
@@ -178,7 +179,7 @@ def _dimension_rows(profile: View, words: Wording) -> list[dict[str, Any]]:
                 "group_number": row.get("group") or 0,
                 "national_mean": words.number(row.get("national_mean")),
                 "best": (
-                    f"{words.province(best)} ({words.number(row.get('best_value'))})"
+                    f"{words.province(best)} ({words.number(row.get('best_estimate'))})"
                     if best
                     else "–"
                 ),

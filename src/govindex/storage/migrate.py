@@ -1,7 +1,8 @@
 """Numbered SQL migrations for the run store, tracked in a ``schema_version`` table.
 
 Migrations are the files ``migrations/NNNN_name.sql`` shipped with the package. Each runs
-once, in number order, inside its own transaction together with its ``schema_version`` row.
+once, in number order, inside its own transaction together with its ``schema_version`` row
+and, where a version needs one, its Python step (:mod:`govindex.storage.upgrade`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from govindex.errors import StorageError
+from govindex.storage.upgrade import UPGRADES
 
 __all__ = ["Migration", "apply_migrations", "load_migrations", "schema_version"]
 
@@ -82,6 +84,9 @@ def apply_migrations(connection: Any, where: str) -> int:
         connection.execute("BEGIN TRANSACTION")
         try:
             connection.execute(migration.sql)
+            step = UPGRADES.get(migration.version)
+            if step is not None:
+                step(connection)
             connection.execute(
                 "INSERT INTO schema_version VALUES (?, ?, ?)",
                 [

@@ -8,14 +8,17 @@ published runs have no replicates, so rank intervals stay null.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from importlib import resources
 from typing import Any
 
 import polars as pl
 
+from govindex.analysis import GroupRule, group_items
 from govindex.manifest import RunManifest, hash_bytes, hash_files, hash_frame
 from govindex.official import OfficialWorkbook, bundled_data_dir, load_published_record
 from govindex.official.bundled import BUNDLED_FILES
+from govindex.scores import PUBLISHED_INTERVALS, papi_score_table, published_run
 from govindex.storage.store import RunStore
 
 __all__ = [
@@ -31,10 +34,11 @@ BUNDLED_ORIGIN = "bundled official CSVs"
 WORKBOOK_ORIGIN = "official workbook"
 RANKED_LEVELS = ("total", "dimension")
 RECORD_TABLE = "official_record"
+SCORE_TABLE = "score_table"
 
 # Record statistic → scores column.
 _STATISTIC_COLUMNS = {
-    "standard_error": "se",
+    "se": "se",
     "ci_low": "ci_low",
     "ci_high": "ci_high",
     "observations": "n",
@@ -44,7 +48,7 @@ _RANKING_RULE = (
     "rank 1 = highest published score among the provinces published that year; "
     "ties share the lowest rank; withheld values are not ranked; no rank intervals"
 )
-_INTERVAL_NOTE = "ci_low/ci_high as published (labelled 95%; equal to score ± 1.645 SE)"
+_INTERVAL_NOTE = PUBLISHED_INTERVALS
 
 
 def record_scores(record: pl.DataFrame) -> pl.DataFrame:
@@ -73,7 +77,7 @@ def record_scores(record: pl.DataFrame) -> pl.DataFrame:
     scores = record.filter(pl.col("statistic") == "score")
     for statistic, column in _STATISTIC_COLUMNS.items():
         values = record.filter(pl.col("statistic") == statistic).select(
-            *keys, pl.col("value").alias(column)
+            *keys, pl.col("estimate").alias(column)
         )
         scores = scores.join(values, on=keys, how="left")
     ranked = pl.col("level").is_in(list(RANKED_LEVELS))
@@ -85,13 +89,15 @@ def record_scores(record: pl.DataFrame) -> pl.DataFrame:
         pl.coalesce(
             "label_en", "label_vi", pl.col("code").replace_strict(_TOTAL_NAMES, default=None)
         ).alias("name"),
-        pl.col("value").alias("estimate"),
+        "estimate",
         "se",
         "ci_low",
         "ci_high",
         pl.col("n").round(0).cast(pl.Int64),
         pl.when(ranked)
-        .then(pl.col("value").rank(method="min", descending=True).over(["year", "level", "code"]))
+        .then(
+            pl.col("estimate").rank(method="min", descending=True).over(["year", "level", "code"])
+        )
         .cast(pl.Int32)
         .alias("rank"),
         pl.lit(None, pl.Int32).alias("rank_low"),
@@ -105,6 +111,11 @@ def record_scores(record: pl.DataFrame) -> pl.DataFrame:
         "source_column",
         "source_url",
     ).sort(keys)
+
+
+def parameters_of_groups(manifest: RunManifest) -> dict[str, Any]:
+    """The group rule a published run recorded (the default rule for runs stored before)."""
+    return dict(dict(manifest.parameters).get("group_rule") or {})
 
 
 def _spec_hash() -> str:
@@ -136,14 +147,23 @@ def _store_years(
                 **({"sheet": str(year)} if year_sheets else {}),
                 "ranking": _RANKING_RULE,
                 "intervals": _INTERVAL_NOTE,
+                "group_rule": asdict(GroupRule()),
             },
             source=source.format(year=year),
         )
         if store.has_run(manifest.run_id):
             manifests.append(store.get_run(manifest.run_id))
             continue
+        scores = record_scores(year_record)
+        grouped = group_items(scores, GroupRule(**parameters_of_groups(manifest)))
+        facts = published_run(manifest.run_id)
         store.save_run(
-            manifest, record_scores(year_record), extra_tables={RECORD_TABLE: year_record}
+            manifest,
+            scores,
+            extra_tables={
+                RECORD_TABLE: year_record,
+                SCORE_TABLE: papi_score_table(grouped, facts).frame,
+            },
         )
         manifests.append(manifest)
     return tuple(manifests)

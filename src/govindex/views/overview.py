@@ -152,16 +152,16 @@ def unit_rows(
     if populations is None:
         populations = former_province_populations()
     units = derive_estimates(rows.with_columns(pl.lit(year).alias("year")), mapping, populations)
-    ranked = rank_and_group(units, by=("year", "level", "code"), value="value", rule=rule)
-    margin = critical_value(confidence) * pl.col("standard_error")
+    ranked = rank_and_group(units, by=("year", "level", "code"), rule=rule)
+    margin = critical_value(confidence) * pl.col("se")
     return ranked.select(
         pl.col("unit").alias("province"),
         "level",
         "code",
-        pl.col("value").alias("estimate"),
-        pl.col("standard_error").alias("se"),
-        (pl.col("value") - margin).alias("ci_low"),
-        (pl.col("value") + margin).alias("ci_high"),
+        "estimate",
+        "se",
+        (pl.col("estimate") - margin).alias("ci_low"),
+        (pl.col("estimate") + margin).alias("ci_high"),
         pl.lit(None, pl.Int64).alias("n"),
         pl.col("rank").cast(pl.Int32),
         pl.lit(None, pl.Int32).alias("rank_low"),
@@ -172,7 +172,7 @@ def unit_rows(
         .replace_strict(GROUP_KEYS, default=None, return_dtype=pl.String)
         .alias("group_key"),
         pl.lit(value=False).alias("suppressed"),
-        pl.col("value").is_null().alias("withheld"),
+        pl.col("estimate").is_null().alias("withheld"),
         pl.lit(value=True).alias("derived"),
         pl.col("former_provinces").list.join(", ").alias("former_provinces"),
         pl.col("missing_provinces").list.join(", ").alias("missing_provinces"),

@@ -9,8 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from govindex.analysis import GroupRule, diagnose, load_comparability_breaks
-from govindex.analysis.trends import term_baseline
+from govindex.analysis import GroupRule, default_baseline, diagnose, load_comparability_breaks
 from govindex.errors import GovIndexError, NotFound
 from govindex.official import ProvinceLookup, bundled_data_dir, load_province_lookup
 from govindex.views.selection import (
@@ -29,11 +28,11 @@ _PRIORITY_COLUMNS = ("tier", "level", "code", "name_en", "name_vi", "estimate", 
 _CHANGE_COLUMNS = (
     "level",
     "code",
-    "previous_value",
+    "previous_estimate",
     "previous_change",
     "previous_status",
     "previous_reason",
-    "baseline_value",
+    "baseline_estimate",
     "baseline_change",
     "baseline_status",
     "baseline_reason",
@@ -58,7 +57,7 @@ def national_figures(items: pl.DataFrame) -> pl.DataFrame:
     scored = items.filter(pl.col("estimate").is_not_null())
     return scored.group_by("level", "code", maintain_order=True).agg(
         pl.col("estimate").mean().alias("national_mean"),
-        pl.col("estimate").max().alias("best_value"),
+        pl.col("estimate").max().alias("best_estimate"),
         pl.col("province")
         .filter(pl.col("estimate") == pl.col("estimate").max())
         .sort()
@@ -79,7 +78,7 @@ def profile(
     """Return one province's profile in one run-year.
 
     Tables: ``items`` (every level, with ``parent``, names, intervals, rank and rank
-    interval, group, ``national_mean``, ``best_value``, ``best_province``, ``gap_to_mean``),
+    interval, group, ``national_mean``, ``best_estimate``, ``best_province``, ``gap_to_mean``),
     ``dimensions`` (the eight dimensions and the total), ``trends`` (published years of the
     total and dimensions, with the national mean and a ``segment`` that changes at each
     comparability break), ``changes`` and ``priorities``.
@@ -101,7 +100,7 @@ def profile(
         .join(snapshot.names, on=["level", "code"], how="left")
         .with_columns(
             (pl.col("estimate") - pl.col("national_mean")).alias("gap_to_mean"),
-            (pl.col("estimate") - pl.col("best_value")).alias("gap_to_best"),
+            (pl.col("estimate") - pl.col("best_estimate")).alias("gap_to_best"),
             _parent().alias("parent"),
             pl.col("level").replace_strict(LEVEL_ORDER).alias("_order"),
         )
@@ -110,7 +109,7 @@ def profile(
     )
     dimensions = items.filter(pl.col("level").is_in(["total", "dimension"]))
     run = snapshot.describe_run(chosen_run)
-    changes, priorities, diagnosis_note = _diagnosis(
+    changes, priorities, diagnosis_note, unavailable = _diagnosis(
         snapshot, run["kind"], name, chosen_year, items, rule=rule, confidence=confidence
     )
     compared = _compared_years(snapshot, run["kind"], chosen_year) if changes.height else {}
@@ -121,6 +120,11 @@ def profile(
         "synthetic": run["synthetic"],
         "groups": group_legend(),
         "diagnosis_note": diagnosis_note,
+        "comparison_unavailable": [{"year": year, "role": role} for year, role in unavailable],
+        # False when no earlier year could be compared (none stored, a single microdata run,
+        # or the province unpublished in every compared year): no decline can be judged.
+        "comparison_possible": changes.height > 0
+        and len(unavailable) < 1 + (compared.get("baseline_year") is not None),
         "previous_year": compared.get("previous_year"),
         "baseline_year": compared.get("baseline_year"),
         "years": sorted(set(snapshot.datasets["year"].to_list())),
@@ -240,11 +244,10 @@ def _diagnosis(
     *,
     rule: GroupRule,
     confidence: float,
-) -> tuple[pl.DataFrame, pl.DataFrame, str]:
+) -> tuple[pl.DataFrame, pl.DataFrame, str, tuple[tuple[int, str], ...]]:
     if kind == "published" and snapshot.record.height:
         years = set(snapshot.record["year"].to_list())
-        baseline = term_baseline(year)
-        baseline = baseline if baseline in years and baseline != year else None
+        baseline = default_baseline(year, years)
         if year - 1 in years:
             try:
                 compared = {year, year - 1} | ({baseline} if baseline else set())
@@ -257,11 +260,10 @@ def _diagnosis(
                     rule=rule,
                 )
             except GovIndexError as error:
-                return _empty_changes(), _empty_priorities(), f"no diagnosis: {error.message}"
+                return _empty_changes(), _empty_priorities(), f"no diagnosis: {error.message}", ()
             changes = diagnosis.items.select(_CHANGE_COLUMNS)
             priorities = (
-                diagnosis.priorities.select("tier", "level", "code", "value", "group", "reasons")
-                .rename({"value": "estimate"})
+                diagnosis.priorities.select("tier", "level", "code", "estimate", "group", "reasons")
                 .join(snapshot.names, on=["level", "code"], how="left")
                 .select(_PRIORITY_COLUMNS)
                 .join(
@@ -277,17 +279,12 @@ def _diagnosis(
                     how="left",
                 )
             )
-            note = (
-                f"compared with {diagnosis.previous_year}"
-                + (f" and the term baseline {baseline}" if baseline else "")
-                + f"; changes tested two-sided at {confidence:.0%} where both SEs are published. "
-                "Priority rule: declined since the previous year or baseline, or in group 4."
-            )
-            return changes, priorities, note
+            return changes, priorities, diagnosis.note(), diagnosis.unavailable
         return (
             _empty_changes(),
             _empty_priorities(),
             f"no published year before {year} to compare with",
+            (),
         )
     lowest = items.filter(pl.col("group") == 4).select(
         pl.lit(1, pl.Int8).alias("tier"),
@@ -300,7 +297,7 @@ def _diagnosis(
         pl.lit("in the lowest group (4)").alias("reasons"),
     )
     note = "a single microdata run has no earlier year: priorities are the items in group 4"
-    return _empty_changes(), lowest, note
+    return _empty_changes(), lowest, note, ()
 
 
 @lru_cache(maxsize=64)
@@ -312,16 +309,15 @@ def _record_of_years(snapshot: Snapshot, years: tuple[int, ...]) -> pl.DataFrame
 def _compared_years(snapshot: Snapshot, kind: str, year: int) -> dict[str, int | None]:
     """The years a published diagnosis compares with (the same choice as :func:`_diagnosis`)."""
     years = set(snapshot.record["year"].to_list()) if kind == "published" else set()
-    baseline = term_baseline(year)
     return {
         "previous_year": year - 1 if year - 1 in years else None,
-        "baseline_year": baseline if baseline in years and baseline != year else None,
+        "baseline_year": default_baseline(year, years),
     }
 
 
 def _empty_changes() -> pl.DataFrame:
     schema: dict[str, Any] = dict.fromkeys(_CHANGE_COLUMNS, pl.String)
-    for column in ("previous_value", "previous_change", "baseline_value", "baseline_change"):
+    for column in ("previous_estimate", "previous_change", "baseline_estimate", "baseline_change"):
         schema[column] = pl.Float64
     return pl.DataFrame(schema=schema)
 

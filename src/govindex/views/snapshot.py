@@ -17,29 +17,9 @@ import polars as pl
 from govindex.manifest import RunManifest
 from govindex.storage import RunStore
 
-__all__ = ["DIMENSION_PREFIX", "Snapshot", "normalised_code"]
-
-DIMENSION_PREFIX = "D"
-"""Microdata runs code dimensions ``D1``…``D8``; the official record codes them ``1``…``8``."""
+__all__ = ["Snapshot"]
 
 _NAME_COLUMNS = ("level", "code", "name_en", "name_vi")
-
-
-def normalised_code(level: pl.Expr, code: pl.Expr) -> pl.Expr:
-    """Return dimension codes without the ``D`` prefix, so both sources share codes.
-
-    Examples
-    --------
-    >>> frame = pl.DataFrame({"level": ["dimension", "indicator"], "code": ["D3", "3.1.1"]})
-    >>> frame.select(normalised_code(pl.col("level"), pl.col("code")))["code"].to_list()
-    ['3', '3.1.1']
-    """
-    return (
-        pl.when(level == "dimension")
-        .then(code.str.strip_prefix(DIMENSION_PREFIX))
-        .otherwise(code)
-        .alias("code")
-    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,7 +28,7 @@ class Snapshot:
 
     ``datasets`` has one row per run and year (``run_id``, ``kind``, ``year``,
     ``synthetic``, ``source``, ``created_at``); ``scores`` the scores of every run that no
-    other run supersedes (codes normalised); ``record`` the official record (long layout)
+    other run supersedes; ``record`` the official record (long layout)
     of every published run; ``national`` the national figures of microdata runs; ``names``
     the English and Vietnamese name of every item code.
     """
@@ -71,7 +51,7 @@ class Snapshot:
         >>> snapshot.datasets.columns[:3]  # doctest: +SKIP
         ['run_id', 'kind', 'year']
         """
-        scores = store.query_scores().with_columns(normalised_code(pl.col("level"), pl.col("code")))
+        scores = store.query_scores()
         current = set(scores["run_id"].unique().to_list())
         manifests = tuple(m for m in store.list_runs() if m.run_id in current)
         datasets = _datasets(manifests, scores)
@@ -83,12 +63,7 @@ class Snapshot:
                 records.append(store.read_table(manifest.run_id, "official_record"))
             if manifest.kind == "microdata" and "national" in tables:
                 national = store.read_table(manifest.run_id, "national")
-                nationals.append(
-                    national.with_columns(
-                        pl.lit(manifest.run_id).alias("run_id"),
-                        normalised_code(pl.col("level"), pl.col("code")),
-                    )
-                )
+                nationals.append(national.with_columns(pl.lit(manifest.run_id).alias("run_id")))
         record = pl.concat(records, how="diagonal_relaxed") if records else pl.DataFrame()
         national = pl.concat(nationals, how="diagonal_relaxed") if nationals else pl.DataFrame()
         return cls(
@@ -208,11 +183,10 @@ def _spec_names() -> pl.DataFrame:
     spec = load_spec(default_spec_path(2024))
     rows: list[dict[str, str]] = []
     for dimension in spec.dimensions:
-        code = dimension.code.removeprefix(DIMENSION_PREFIX)
         rows.append(
             {
                 "level": "dimension",
-                "code": code,
+                "code": dimension.code,
                 "name_en": dimension.name.en,
                 "name_vi": dimension.name.vi,
             }

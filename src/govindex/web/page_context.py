@@ -199,7 +199,7 @@ def profile_context(
         row["bar"] = None
     interval_bars(
         [row for row in dimensions if row["level"] == "dimension"],
-        markers=("national_mean", "best_value"),
+        markers=("national_mean", "best_estimate"),
     )
     children: dict[str, list[dict[str, Any]]] = {}
     for row in items:

@@ -1,0 +1,75 @@
+"""A store written by the previous version opens and is upgraded in place: one code scheme,
+one vocabulary, and a score table for every run; the dashboard then serves it."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from govindex.scores import ScoreTable
+from govindex.storage import RunStore
+from govindex.views import Dashboard
+
+OLD_STORE = Path(__file__).parents[1] / "data" / "stores" / "base-ec474fd.duckdb.gz"
+
+
+@pytest.fixture(scope="module")
+def upgraded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("upgrade") / "old.duckdb"
+    with gzip.open(OLD_STORE, "rb") as source, target.open("wb") as copy:
+        shutil.copyfileobj(source, copy)
+    return target
+
+
+def test_the_old_store_is_upgraded_in_place(upgraded: Path) -> None:
+    import duckdb
+
+    with duckdb.connect(str(upgraded), read_only=True) as connection:
+        before = connection.execute("SELECT max(version) FROM schema_version").fetchall()[0][0]
+        old_codes = connection.execute(
+            "SELECT DISTINCT code FROM scores WHERE level = 'dimension' ORDER BY code"
+        ).fetchall()
+    assert before == 1
+    assert ("D3",) in old_codes
+    with RunStore(upgraded) as store:
+        assert store.schema_version == 2
+        manifests = store.list_runs()
+        assert {m.kind for m in manifests} == {"published", "microdata"}
+        codes = set(store.query_scores(level="dimension")["code"].to_list())
+        assert codes == {str(number) for number in range(1, 9)}
+        published = next(m for m in manifests if m.kind == "published")
+        record = store.read_table(published.run_id, "official_record")
+        assert "estimate" in record.columns
+        assert "value" not in record.columns
+        assert "standard_error" not in record["statistic"].to_list()
+        for manifest in manifests:
+            table = ScoreTable.from_frame(store.read_table(manifest.run_id, "score_table")).frame
+            assert table.height == store.query_scores(run_id=manifest.run_id).height
+        groups = store.read_table(published.run_id, "score_table").filter(level="total")
+        assert set(groups["group"].drop_nulls().to_list()) == {1, 2, 3, 4}
+        microdata = next(m for m in manifests if m.kind == "microdata")
+        national = store.read_table(microdata.run_id, "national")
+        assert not national.filter(pl.col("code").str.starts_with("D")).height
+        synthetic = store.read_table(microdata.run_id, "score_table")
+        assert synthetic["synthetic"].all()
+        assert synthetic["df"].drop_nulls().len() > 0
+    # Opening again changes nothing (the upgrade ran once).
+    with RunStore(upgraded) as store:
+        assert store.schema_version == 2
+        assert len(store.run_tables(published.run_id)) == 3
+
+
+def test_the_dashboard_serves_the_upgraded_store(upgraded: Path) -> None:
+    with RunStore(upgraded):
+        pass
+    dashboard = Dashboard.open(upgraded)
+    synthetic = str(dashboard.snapshot.datasets.filter("synthetic")["run_id"][0])
+    overview = dashboard.overview(run_id=synthetic, level="dimension", code="3")
+    assert overview.table("ranking").height == 63
+    page = dashboard.profile("Quảng Ninh", year=2024)
+    assert page.meta["comparison_possible"] is False
+    assert dashboard.profile("Hà Nội", year=2024).table("changes").height > 0
