@@ -7,10 +7,10 @@ positional (``n0``, ``d0``, …) so no dialect's identifier quoting is involved.
 Examples
 --------
 >>> from govindex.onestop.profile import shipped_profile
->>> query = aggregate_sql(shipped_profile().resolve(), "dossiers", "province")
->>> query.measures[0]
-('indicator', '1.4')
->>> "GROUP BY period_id, province_code" in query.text
+>>> by_unit, by_procedure = aggregate_sql(shipped_profile().resolve(), "dossiers", "province")
+>>> by_unit.measures[0], by_procedure.measures[0]
+(('indicator', '1.4'), ('indicator', '3.1'))
+>>> "FROM dossier_facts" in by_unit.text
 True
 """
 
@@ -26,7 +26,18 @@ from govindex.onestop.facts import dossier_facts_sql, petition_facts_sql
 from govindex.onestop.profile import ResolvedProfile
 from govindex.onestop.scoring import COUNT_SCHEMA, counts_from_wide
 
-__all__ = ["GEOGRAPHIES", "KPI_MEASURES", "AggregateQuery", "aggregate_sql", "collect_counts"]
+__all__ = [
+    "FACT_TABLES",
+    "GEOGRAPHIES",
+    "KPI_MEASURES",
+    "AggregateQuery",
+    "aggregate_sql",
+    "collect_counts",
+    "fact_queries",
+]
+
+#: Where each source's facts are materialised before aggregation.
+FACT_TABLES = {"dossiers": "dossier_facts", "petitions": "petition_facts"}
 
 #: Unit columns of each geography; an agency is a department, commune or legacy district.
 GEOGRAPHIES: dict[str, tuple[str, ...]] = {
@@ -76,72 +87,94 @@ class AggregateQuery:
     measures: tuple[tuple[str, str], ...]
 
 
-def _pair(index: int, denominator: str, numerator: str, measure: str, count: str) -> str:
+def _pair(index: int, denominator: str, numerator: str, measure: str, count: str) -> tuple[str, str]:
+    """Inner (per unit × procedure) and outer (per unit) aggregates of one measure.
+
+    A procedure-count measure is 1 for a procedure with a qualifying dossier (MAX inside),
+    summed over procedures outside; this avoids COUNT(DISTINCT …), slow on both engines.
+    """
     if count == "procedures":
-        return (
-            f"COUNT(DISTINCT CASE WHEN ({denominator}) AND ({numerator}) THEN procedure_code END) AS n{index}, "
-            f"COUNT(DISTINCT CASE WHEN ({denominator}) THEN procedure_code END) AS d{index}"
+        inner = (
+            f"MAX(CASE WHEN ({denominator}) AND ({numerator}) THEN 1 ELSE 0 END) AS n{index}, "
+            f"MAX(CASE WHEN ({denominator}) THEN 1 ELSE 0 END) AS d{index}"
         )
-    value = "1" if measure == "count" else f"({numerator})"
-    condition = f"({denominator}) AND ({numerator})" if measure == "count" else f"({denominator})"
-    return (
-        f"SUM(CASE WHEN {condition} THEN {value} ELSE 0 END) AS n{index}, "
-        f"SUM(CASE WHEN ({denominator}) THEN 1 ELSE 0 END) AS d{index}"
-    )
+    else:
+        value = "1" if measure == "count" else f"({numerator})"
+        condition = f"({denominator}) AND ({numerator})" if measure == "count" else f"({denominator})"
+        inner = (
+            f"SUM(CASE WHEN {condition} THEN {value} ELSE 0 END) AS n{index}, "
+            f"SUM(CASE WHEN ({denominator}) THEN 1 ELSE 0 END) AS d{index}"
+        )
+    return inner, f"SUM(n{index}) AS n{index}, SUM(d{index}) AS d{index}"
 
 
-def aggregate_sql(
-    profile: ResolvedProfile,
-    source: str,
-    geography: str,
-    *,
-    remap_legacy_districts: bool = False,
-) -> AggregateQuery:
-    """The aggregate query of ``source`` (dossiers or petitions) for one geography."""
+def aggregate_sql(profile: ResolvedProfile, source: str, geography: str) -> list[AggregateQuery]:
+    """The aggregate queries of ``source`` (dossiers or petitions) for one geography: one over
+    dossier counts, grouped by unit, and one over procedure counts, grouped by unit and
+    procedure first (only the few procedure-count indicators pay for the finer grain)."""
     if geography not in GEOGRAPHIES:
         msg = f"unknown geography `{geography}`"
         raise SpecError(msg, where="geography", found=geography, expected=sorted(GEOGRAPHIES))
     if source == "petitions" and geography == "procedure":
-        return AggregateQuery(source, geography, "", ())
-    columns: list[str] = []
-    measures: list[tuple[str, str]] = []
+        return []
+    grains: dict[str, list[tuple[tuple[str, str], tuple[str, str]]]] = {"dossiers": [], "procedures": []}
     for indicator in profile.computed(source):
         assert indicator.numerator is not None
         assert indicator.denominator is not None
-        columns.append(
-            _pair(
-                len(measures),
-                indicator.denominator,
-                indicator.numerator,
-                indicator.measure,
-                indicator.count,
-            )
+        pair = _pair(
+            len(grains[indicator.count]),
+            indicator.denominator,
+            indicator.numerator,
+            indicator.measure,
+            indicator.count,
         )
-        measures.append(("indicator", indicator.code))
+        grains[indicator.count].append((pair, ("indicator", indicator.code)))
     if source == "dossiers":
         for code, denominator, numerator, measure in KPI_MEASURES:
-            columns.append(_pair(len(measures), denominator, numerator, measure, "dossiers"))
-            measures.append(("kpi", code))
-    facts = (
-        dossier_facts_sql(remap_legacy_districts=remap_legacy_districts)
-        if source == "dossiers"
-        else petition_facts_sql()
-    )
-    keys = ", ".join(("period_id", *GEOGRAPHIES[geography]))
-    body = ",\n  ".join(columns)
-    text = f"WITH facts AS (\n{facts}\n)\nSELECT {keys},\n  {body}\nFROM facts\nGROUP BY {keys}"
-    return AggregateQuery(source, geography, text, tuple(measures))
+            pair = _pair(len(grains["dossiers"]), denominator, numerator, measure, "dossiers")
+            grains["dossiers"].append((pair, ("kpi", code)))
+    unit_keys = ("period_id", *GEOGRAPHIES[geography])
+    keys = ", ".join(unit_keys)
+    table = FACT_TABLES[source]
+    queries = []
+    if grains["dossiers"]:
+        body = ",\n  ".join(pair[0] for pair, _ in grains["dossiers"])
+        text = f"SELECT {keys},\n  {body}\nFROM {table}\nGROUP BY {keys}"
+        queries.append(AggregateQuery(source, geography, text, tuple(m for _, m in grains["dossiers"])))
+    if grains["procedures"]:
+        inner_keys = ", ".join(dict.fromkeys((*unit_keys, "procedure_code")))
+        inner = ",\n    ".join(pair[0] for pair, _ in grains["procedures"])
+        outer = ",\n  ".join(pair[1] for pair, _ in grains["procedures"])
+        text = (
+            f"SELECT {keys},\n  {outer}\nFROM (\n  SELECT {inner_keys},\n    {inner}\n"
+            f"  FROM {table}\n  GROUP BY {inner_keys}\n) AS by_procedure\nGROUP BY {keys}"
+        )
+        queries.append(AggregateQuery(source, geography, text, tuple(m for _, m in grains["procedures"])))
+    return queries
+
+
+def fact_queries(*, remap_legacy_districts: bool = False) -> dict[str, str]:
+    """The fact query of each source, keyed by the table it is materialised as.
+
+    Examples
+    --------
+    >>> sorted(fact_queries())
+    ['dossier_facts', 'petition_facts']
+    """
+    return {
+        FACT_TABLES["dossiers"]: dossier_facts_sql(remap_legacy_districts=remap_legacy_districts),
+        FACT_TABLES["petitions"]: petition_facts_sql(),
+    }
 
 
 def collect_counts(
     profile: ResolvedProfile,
     geographies: Sequence[str],
     run: Callable[[str], pl.DataFrame],
-    *,
-    remap_legacy_districts: bool = False,
 ) -> pl.DataFrame:
-    """Run every aggregate query through ``run`` (an engine's SQL executor) and return the
-    long counts of :func:`govindex.onestop.scoring.counts_from_wide`.
+    """Run every aggregate query through ``run`` (an engine's SQL executor) over the
+    materialised fact tables (:func:`fact_queries`) and return the long counts of
+    :func:`govindex.onestop.scoring.counts_from_wide`.
 
     Examples
     --------
@@ -152,9 +185,6 @@ def collect_counts(
     parts = [pl.DataFrame(schema=COUNT_SCHEMA)]
     for geography in geographies:
         for source in ("dossiers", "petitions"):
-            query = aggregate_sql(
-                profile, source, geography, remap_legacy_districts=remap_legacy_districts
-            )
-            if query.text:
+            for query in aggregate_sql(profile, source, geography):
                 parts.append(counts_from_wide(run(query.text), geography, query.measures))
     return pl.concat(parts, how="vertical")

@@ -260,9 +260,7 @@ def score_rows(
             .cast(pl.Int64)
             .alias("rank")
         )
-        .with_columns(
-            pl.col("estimate").map_elements(profile.band, return_dtype=pl.String).alias("band"),
-        )
+        .with_columns(_band_expression(profile).alias("band"))
         .select(
             "period_id",
             "geography",
@@ -326,5 +324,12 @@ def score_rows(
             "max_points",
             "band",
         )
-        .sort("period", "geography", "unit", "level", "code")
     )
+
+
+def _band_expression(profile: ResolvedProfile) -> pl.Expr:
+    """The band of ``estimate``: the highest band whose minimum it reaches."""
+    expression: pl.Expr = pl.lit(None, pl.String)
+    for band in sorted(profile.bands, key=lambda band: band.min):
+        expression = pl.when(pl.col("estimate") >= band.min).then(pl.lit(band.code)).otherwise(expression)
+    return expression

@@ -40,6 +40,10 @@ class Engine(Protocol):
         """Make ``frame`` available as table ``name``."""
         ...
 
+    def materialise(self, name: str, text: str) -> None:
+        """Compute query ``text`` once and keep it as table ``name``."""
+        ...
+
     def query(self, text: str) -> pl.DataFrame:
         """Run ``text``."""
         ...
@@ -79,15 +83,24 @@ class DuckDBEngine:
             if isinstance(source, pl.DataFrame):
                 self.register(name, source)
             else:
+                glob = _parquet_glob(source).replace("'", "''")
                 self.connection.execute(
-                    f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM read_parquet(?, hive_partitioning = true, union_by_name = true)',
-                    [_parquet_glob(source)],
+                    f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM '
+                    f"read_parquet('{glob}', hive_partitioning = false, union_by_name = true)"
                 )
 
     def register(self, name: str, frame: pl.DataFrame) -> None:
         """Make ``frame`` available as table ``name`` (replacing any earlier one)."""
         self.connection.register(f"{name}__frame", frame.to_arrow())
         self.connection.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM "{name}__frame"')
+
+    def materialise(self, name: str, text: str) -> None:
+        """Compute ``text`` once into temporary table ``name``."""
+        try:
+            self.connection.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {text}')
+        except duckdb.Error as error:
+            msg = f"DuckDB could not compute `{name}`: {str(error).splitlines()[0]}"
+            raise StorageError(msg, where="duckdb") from error
 
     def query(self, text: str) -> pl.DataFrame:
         """Run a query and return its result."""
@@ -122,17 +135,28 @@ class SparkEngine:
 
     def __init__(self, session: Any, tables: Mapping[str, TableSource]) -> None:
         self.session = session
+        self.materialised: dict[str, Any] = {}
         for name, source in _with_defaults(tables).items():
             if isinstance(source, pl.DataFrame):
                 self.register(name, source)
             else:
-                session.read.parquet(str(source)).createOrReplaceTempView(name)
+                session.read.option("recursiveFileLookup", "true").parquet(str(source)).createOrReplaceTempView(name)
 
     def register(self, name: str, frame: pl.DataFrame) -> None:
         """Make ``frame`` available as temporary view ``name``."""
         rows = frame.to_dicts()
         spark_frame = self.session.createDataFrame(rows, schema=_spark_schema(name, frame))
         spark_frame.createOrReplaceTempView(name)
+
+    def materialise(self, name: str, text: str) -> None:
+        """Compute the transpiled ``text`` once, cached, as temporary view ``name``."""
+        previous = self.materialised.pop(name, None)
+        if previous is not None:
+            previous.unpersist()
+        frame = self.session.sql(spark_sql(text)).cache()
+        frame.count()
+        frame.createOrReplaceTempView(name)
+        self.materialised[name] = frame
 
     def query(self, text: str) -> pl.DataFrame:
         """Transpile ``text`` to Spark SQL, run it and collect the result."""

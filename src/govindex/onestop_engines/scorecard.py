@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from govindex.onestop.aggregation import collect_counts
+from govindex.onestop.aggregation import collect_counts, fact_queries
 from govindex.onestop.periods import Period, period_table
 from govindex.onestop.profile import ResolvedProfile
 from govindex.onestop.scoring import PeriodLabels, score_rows
@@ -48,9 +48,9 @@ def score_records(
 ) -> Scorecard:
     """Every indicator, group and total for every unit of ``geographies`` and every period."""
     engine.register("periods", period_table(periods, as_of))
-    counts = collect_counts(
-        profile, geographies, engine.query, remap_legacy_districts=remap_legacy_districts
-    )
+    for name, text in fact_queries(remap_legacy_districts=remap_legacy_districts).items():
+        engine.materialise(name, text)
+    counts = collect_counts(profile, geographies, engine.query)
     scores = score_rows(
         profile, counts, PeriodLabels.of(periods), provenance=provenance, synthetic=synthetic
     )
