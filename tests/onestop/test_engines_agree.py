@@ -25,10 +25,16 @@ from govindex.onestop_engines.store import RecordStore
 from govindex.onestop_engines.synthetic_writer import write_synthetic
 
 pyspark = pytest.importorskip("pyspark", reason="the Spark engine needs the [spark] extra")
-pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java 17 (scripts/test installs it)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("java") is None, reason="Spark needs Java 17 (scripts/test installs it)"
+)
 
 DOSSIERS = int(os.environ.get("GOVINDEX_ONESTOP_SPARK_DOSSIERS", "20000"))
-PERIODS = periods_of_year(2025, "month") + periods_of_year(2025, "quarter") + periods_of_year(2025, "year")
+PERIODS = (
+    periods_of_year(2025, "month")
+    + periods_of_year(2025, "quarter")
+    + periods_of_year(2025, "year")
+)
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +65,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> RecordStore:
 
 
 @pytest.mark.slow
-def test_duckdb_and_spark_give_identical_counts_and_ratios(spark: object, store: RecordStore) -> None:
+def test_duckdb_and_spark_give_identical_counts_and_ratios(
+    spark: object, store: RecordStore
+) -> None:
     profile = shipped_profile().resolve()
     duck = score_records(DuckDBEngine(store.sources()), profile, PERIODS)
     sparked = score_records(SparkEngine(spark, store.folders()), profile, PERIODS)
@@ -70,11 +78,18 @@ def test_duckdb_and_spark_give_identical_counts_and_ratios(spark: object, store:
     assert left.select(keys).equals(right.select(keys))
     assert left["denominator"].equals(right["denominator"])
     assert left["numerator"].equals(right["numerator"])
-    ratios = left.join(right, on=keys, suffix="_spark").filter(pl.col("denominator") > 0).select(
-        (pl.col("numerator") / pl.col("denominator")).alias("duck"),
-        (pl.col("numerator_spark") / pl.col("denominator_spark")).alias("spark"),
+    ratios = (
+        left.join(right, on=keys, suffix="_spark")
+        .filter(pl.col("denominator") > 0)
+        .select(
+            (pl.col("numerator") / pl.col("denominator")).alias("duck"),
+            (pl.col("numerator_spark") / pl.col("denominator_spark")).alias("spark"),
+        )
     )
-    assert ((ratios["duck"] - ratios["spark"]).abs() <= 1e-12 * ratios["duck"].abs().clip(lower_bound=1.0)).all()
+    assert (
+        (ratios["duck"] - ratios["spark"]).abs()
+        <= 1e-12 * ratios["duck"].abs().clip(lower_bound=1.0)
+    ).all()
     # Every indicator, every geography and every period is covered.
     assert set(left["geography"]) == {"province", "agency", "procedure"}
     assert set(left["period_id"]) == {period.period_id for period in PERIODS}

@@ -87,7 +87,9 @@ class AggregateQuery:
     measures: tuple[tuple[str, str], ...]
 
 
-def _pair(index: int, denominator: str, numerator: str, measure: str, count: str) -> tuple[str, str]:
+def _pair(
+    index: int, denominator: str, numerator: str, measure: str, count: str
+) -> tuple[str, str]:
     """Inner (per unit × procedure) and outer (per unit) aggregates of one measure.
 
     A procedure-count measure is 1 for a procedure with a qualifying dossier (MAX inside),
@@ -100,7 +102,9 @@ def _pair(index: int, denominator: str, numerator: str, measure: str, count: str
         )
     else:
         value = "1" if measure == "count" else f"({numerator})"
-        condition = f"({denominator}) AND ({numerator})" if measure == "count" else f"({denominator})"
+        condition = (
+            f"({denominator}) AND ({numerator})" if measure == "count" else f"({denominator})"
+        )
         inner = (
             f"SUM(CASE WHEN {condition} THEN {value} ELSE 0 END) AS n{index}, "
             f"SUM(CASE WHEN ({denominator}) THEN 1 ELSE 0 END) AS d{index}"
@@ -117,7 +121,10 @@ def aggregate_sql(profile: ResolvedProfile, source: str, geography: str) -> list
         raise SpecError(msg, where="geography", found=geography, expected=sorted(GEOGRAPHIES))
     if source == "petitions" and geography == "procedure":
         return []
-    grains: dict[str, list[tuple[tuple[str, str], tuple[str, str]]]] = {"dossiers": [], "procedures": []}
+    grains: dict[str, list[tuple[tuple[str, str], tuple[str, str]]]] = {
+        "dossiers": [],
+        "procedures": [],
+    }
     for indicator in profile.computed(source):
         assert indicator.numerator is not None
         assert indicator.denominator is not None
@@ -140,7 +147,9 @@ def aggregate_sql(profile: ResolvedProfile, source: str, geography: str) -> list
     if grains["dossiers"]:
         body = ",\n  ".join(pair[0] for pair, _ in grains["dossiers"])
         text = f"SELECT {keys},\n  {body}\nFROM {table}\nGROUP BY {keys}"
-        queries.append(AggregateQuery(source, geography, text, tuple(m for _, m in grains["dossiers"])))
+        queries.append(
+            AggregateQuery(source, geography, text, tuple(m for _, m in grains["dossiers"]))
+        )
     if grains["procedures"]:
         inner_keys = ", ".join(dict.fromkeys((*unit_keys, "procedure_code")))
         inner = ",\n    ".join(pair[0] for pair, _ in grains["procedures"])
@@ -149,7 +158,9 @@ def aggregate_sql(profile: ResolvedProfile, source: str, geography: str) -> list
             f"SELECT {keys},\n  {outer}\nFROM (\n  SELECT {inner_keys},\n    {inner}\n"
             f"  FROM {table}\n  GROUP BY {inner_keys}\n) AS by_procedure\nGROUP BY {keys}"
         )
-        queries.append(AggregateQuery(source, geography, text, tuple(m for _, m in grains["procedures"])))
+        queries.append(
+            AggregateQuery(source, geography, text, tuple(m for _, m in grains["procedures"]))
+        )
     return queries
 
 

@@ -71,7 +71,7 @@ def complete_dossiers(
         .alias("due_source"),
         pl.coalesce("due_at", "computed_due").alias("due_at"),
         pl.coalesce("due_at_original", "due_at").alias("due_at_original"),
-        pl.coalesce("received_at", "submitted_at")
+        pl.coalesce("submitted_at", "received_at")
         .map_batches(_month_labels, return_dtype=pl.String)
         .alias("month"),
     )

@@ -125,7 +125,7 @@ _DOSSIER: dict[str, pl.DataType] = {
     "apology_issued": pl.Boolean(),
     "synced_to_portal_at": _TIME,
     "processing_working_days": pl.Float64(),
-    "month": pl.String(),  # partition: YYYY-MM of reception (submission if never received)
+    "month": pl.String(),  # partition: YYYY-MM of submission (reception if none): stable across syncs
 }
 
 TABLES: dict[str, Table] = {

@@ -287,43 +287,42 @@ def score_rows(
     )
     rows = pl.concat([rows, totals], how="vertical")
     period_ids = rows["period_id"].unique().sort().to_list()
-    return (
-        rows.join(labels.frame(period_ids), left_on="period_id", right_on="period", how="left")
-        .select(
-            pl.lit("onestop").alias("instrument"),
-            pl.lit(profile.edition).alias("edition"),
-            pl.col("period_id").alias("period"),
-            "period_start",
-            "period_end",
-            "geography",
-            "unit",
-            "parent_unit",
-            "level",
-            "code",
-            "name_vi",
-            "name_en",
-            "estimate",
-            pl.lit(None, pl.Float64).alias("se"),
-            pl.lit(None, pl.Float64).alias("ci_low"),
-            pl.lit(None, pl.Float64).alias("ci_high"),
-            pl.lit(None, pl.Float64).alias("ci_level"),
-            pl.lit("census: complete records, no sampling error").alias("ci_rule"),
-            pl.lit(None, pl.Float64).alias("df"),
-            pl.col("denominator").alias("n"),
-            "rank",
-            pl.col("rank").alias("rank_low"),
-            pl.col("rank").alias("rank_high"),
-            "group",
-            "status",
-            "reason",
-            pl.lit(synthetic).alias("synthetic"),
-            pl.lit(provenance).alias("provenance"),
-            "ratio",
-            "numerator",
-            "denominator",
-            "max_points",
-            "band",
-        )
+    return rows.join(
+        labels.frame(period_ids), left_on="period_id", right_on="period", how="left"
+    ).select(
+        pl.lit("onestop").alias("instrument"),
+        pl.lit(profile.edition).alias("edition"),
+        pl.col("period_id").alias("period"),
+        "period_start",
+        "period_end",
+        "geography",
+        "unit",
+        "parent_unit",
+        "level",
+        "code",
+        "name_vi",
+        "name_en",
+        "estimate",
+        pl.lit(None, pl.Float64).alias("se"),
+        pl.lit(None, pl.Float64).alias("ci_low"),
+        pl.lit(None, pl.Float64).alias("ci_high"),
+        pl.lit(None, pl.Float64).alias("ci_level"),
+        pl.lit("census: complete records, no sampling error").alias("ci_rule"),
+        pl.lit(None, pl.Float64).alias("df"),
+        pl.col("denominator").alias("n"),
+        "rank",
+        pl.col("rank").alias("rank_low"),
+        pl.col("rank").alias("rank_high"),
+        "group",
+        "status",
+        "reason",
+        pl.lit(synthetic).alias("synthetic"),
+        pl.lit(provenance).alias("provenance"),
+        "ratio",
+        "numerator",
+        "denominator",
+        "max_points",
+        "band",
     )
 
 
@@ -331,5 +330,7 @@ def _band_expression(profile: ResolvedProfile) -> pl.Expr:
     """The band of ``estimate``: the highest band whose minimum it reaches."""
     expression: pl.Expr = pl.lit(None, pl.String)
     for band in sorted(profile.bands, key=lambda band: band.min):
-        expression = pl.when(pl.col("estimate") >= band.min).then(pl.lit(band.code)).otherwise(expression)
+        expression = (
+            pl.when(pl.col("estimate") >= band.min).then(pl.lit(band.code)).otherwise(expression)
+        )
     return expression

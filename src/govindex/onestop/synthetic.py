@@ -129,7 +129,11 @@ class SyntheticNation:
         count = self.settings.procedures
         generator = np.random.default_rng(self.settings.seed + 1)
         hours = generator.uniform(size=count) < 0.05
-        limit = np.where(hours, generator.choice([4, 8, 16], size=count), generator.choice([1, 3, 5, 7, 10, 15, 20], size=count))
+        limit = np.where(
+            hours,
+            generator.choice([4, 8, 16], size=count),
+            generator.choice([1, 3, 5, 7, 10, 15, 20], size=count),
+        )
         level = generator.choice(["full", "partial", "none"], size=count, p=[0.55, 0.3, 0.15])
         return pl.DataFrame(
             {
@@ -151,15 +155,38 @@ class SyntheticNation:
         rows: list[dict[str, object]] = []
         for code in self.province_codes():
             name = "Quảng Ninh" if code == SEED_PROVINCE else f"Province {code}"
-            rows.append({"agency_id": code, "name": f"{name} (SYNTHETIC)", "level": "province", "province_code": code})
+            rows.append(
+                {
+                    "agency_id": code,
+                    "name": f"{name} (SYNTHETIC)",
+                    "level": "province",
+                    "province_code": code,
+                }
+            )
             for number in range(self.settings.departments_per_province):
-                rows.append({"agency_id": f"{code}.S{number:02d}", "name": f"SYNTHETIC department {number}",
-                             "level": "department", "parent_id": code, "province_code": code})
+                rows.append(
+                    {
+                        "agency_id": f"{code}.S{number:02d}",
+                        "name": f"SYNTHETIC department {number}",
+                        "level": "department",
+                        "parent_id": code,
+                        "province_code": code,
+                    }
+                )
             for number in range(self.settings.communes_per_province):
-                rows.append({"agency_id": f"{code}.X{number:03d}", "name": f"SYNTHETIC commune {number}",
-                             "level": "commune", "parent_id": code, "province_code": code})
+                rows.append(
+                    {
+                        "agency_id": f"{code}.X{number:03d}",
+                        "name": f"SYNTHETIC commune {number}",
+                        "level": "commune",
+                        "parent_id": code,
+                        "province_code": code,
+                    }
+                )
         schema = TABLES["agencies"].schema
-        return pl.DataFrame([{column: row.get(column) for column in schema} for row in rows], schema=schema)
+        return pl.DataFrame(
+            [{column: row.get(column) for column in schema} for row in rows], schema=schema
+        )
 
     def calendar(self, year: int) -> WorkingCalendar:
         """The calendar the synthetic due dates follow."""
@@ -177,7 +204,9 @@ class SyntheticNation:
             for month in range(1, 13):
                 count = round(self.settings.dossiers_per_year * share / 12)
                 seed = [self.settings.seed, year, p_index, month]
-                yield from self._province_month(code, year, month, count, rates[code], procedures, holidays, seed)
+                yield from self._province_month(
+                    code, year, month, count, rates[code], procedures, holidays, seed
+                )
 
     def _province_month(
         self,
@@ -199,12 +228,22 @@ class SyntheticNation:
         day = generator.choice(working, size=count).astype(np.int64)
         received = day * _DAY + _OPEN_S + generator.integers(0, 9 * 3600, size=count)
         chosen = generator.integers(0, procedures.height, size=count)
-        limit_days = np.maximum(1, np.ceil(procedures["legal_limit_value"].to_numpy()[chosen] / np.where(procedures["legal_limit_unit"].to_numpy()[chosen] == "hour", 8, 1))).astype(np.int64)
-        due_day = np.busday_offset(day.astype("datetime64[D]"), limit_days, roll="forward", holidays=holidays).astype(np.int64)
+        limit_days = np.maximum(
+            1,
+            np.ceil(
+                procedures["legal_limit_value"].to_numpy()[chosen]
+                / np.where(procedures["legal_limit_unit"].to_numpy()[chosen] == "hour", 8, 1)
+            ),
+        ).astype(np.int64)
+        due_day = np.busday_offset(
+            day.astype("datetime64[D]"), limit_days, roll="forward", holidays=holidays
+        ).astype(np.int64)
         due = due_day * _DAY + 17 * 3600
         late = generator.uniform(size=count) >= rate.on_time
         early_days = np.floor(generator.uniform(size=count) * limit_days).astype(np.int64)
-        finish_day = np.where(late, due_day + 1 + generator.integers(0, 10, size=count), day + early_days)
+        finish_day = np.where(
+            late, due_day + 1 + generator.integers(0, 10, size=count), day + early_days
+        )
         finished = finish_day * _DAY + _OPEN_S + generator.integers(0, 9 * 3600, size=count)
         outcome = generator.uniform(size=count)
         withdrawn = outcome < 0.01
@@ -212,17 +251,41 @@ class SyntheticNation:
         processed = ~(withdrawn | stopped)
         returned = processed & (generator.uniform(size=count) < 0.9)
         channel_draw = generator.uniform(size=count)
-        channel = np.where(channel_draw < rate.online, 2, np.where(channel_draw < rate.online + rate.postal_submission, 3, 1))
+        channel = np.where(
+            channel_draw < rate.online,
+            2,
+            np.where(channel_draw < rate.online + rate.postal_submission, 3, 1),
+        )
         fee_bearing = procedures["fee_bearing"].to_numpy()[chosen]
-        fee = np.where(fee_bearing & (generator.uniform(size=count) < 0.9), generator.choice([20000.0, 50000.0, 100000.0], size=count), 0.0)
-        paid_online = np.where((fee > 0) & (generator.uniform(size=count) < rate.online_payment), generator.choice([1, 2], size=count), 0)
-        noncash = (fee > 0) & ((paid_online > 0) | (generator.uniform(size=count) < (rate.noncash - rate.online_payment) / max(1e-9, 1 - rate.online_payment)))
+        fee = np.where(
+            fee_bearing & (generator.uniform(size=count) < 0.9),
+            generator.choice([20000.0, 50000.0, 100000.0], size=count),
+            0.0,
+        )
+        paid_online = np.where(
+            (fee > 0) & (generator.uniform(size=count) < rate.online_payment),
+            generator.choice([1, 2], size=count),
+            0,
+        )
+        noncash = (fee > 0) & (
+            (paid_online > 0)
+            | (
+                generator.uniform(size=count)
+                < (rate.noncash - rate.online_payment) / max(1e-9, 1 - rate.online_payment)
+            )
+        )
         postal_return = generator.uniform(size=count) < rate.postal_return
         agency_draw = generator.uniform(size=count)
         agencies = np.where(
             agency_draw < 0.3,
-            [f"{code}.S{n:02d}" for n in generator.integers(0, self.settings.departments_per_province, size=count)],
-            [f"{code}.X{n:03d}" for n in generator.integers(0, self.settings.communes_per_province, size=count)],
+            [
+                f"{code}.S{n:02d}"
+                for n in generator.integers(0, self.settings.departments_per_province, size=count)
+            ],
+            [
+                f"{code}.X{n:03d}"
+                for n in generator.integers(0, self.settings.communes_per_province, size=count)
+            ],
         )
         e_result = generator.uniform(size=count) < 0.7
         codes = np.array([f"{code}-{year}{month:02d}-{n:07d}" for n in range(count)])
@@ -234,7 +297,9 @@ class SyntheticNation:
                 "agency_id": agencies,
                 "procedure_code": procedures["procedure_code"].to_numpy()[chosen],
                 "channel": channel.astype(np.int8),
-                "status": np.where(withdrawn, 7, np.where(stopped, 8, np.where(returned, 10, 9))).astype(np.int8),
+                "status": np.where(
+                    withdrawn, 7, np.where(stopped, 8, np.where(returned, 10, 9))
+                ).astype(np.int8),
                 "submitted_at": received - 600,
                 "received_at": received,
                 "due_at": due,
@@ -245,7 +310,9 @@ class SyntheticNation:
                 "stopped_at": _masked(finished, stopped),
                 "withdrawn_at": _masked(finished, withdrawn),
                 "supplement_count": np.zeros(count, dtype=np.int16),
-                "result_return_method": np.where(postal_return, "postal", np.where(channel == 2, "online", "counter")),
+                "result_return_method": np.where(
+                    postal_return, "postal", np.where(channel == 2, "online", "counter")
+                ),
                 "has_e_result": e_result,
                 "has_digitized_components": generator.uniform(size=count) < 0.8,
                 "reused_components": (generator.uniform(size=count) < rate.reuse).astype(np.int16),
@@ -257,26 +324,48 @@ class SyntheticNation:
                 "paid_online": paid_online.astype(np.int8),
                 "paid_noncash": noncash,
                 "apology_issued": late & (generator.uniform(size=count) < 0.5),
-                "synced_to_portal_at": _masked(received + 3600, generator.uniform(size=count) < 0.97),
-                "processing_working_days": _masked(np.minimum(finish_day - day, 60).astype(np.float64), processed),
+                "synced_to_portal_at": _masked(
+                    received + 3600, generator.uniform(size=count) < 0.97
+                ),
+                "processing_working_days": _masked(
+                    np.minimum(finish_day - day, 60).astype(np.float64), processed
+                ),
                 "month": label,
             },
             strict=False,
         )
         schema = TABLES["dossiers"].schema
-        frame = frame.with_columns([pl.lit(None, dtype).alias(name) for name, dtype in schema.items() if name not in frame.columns])
+        frame = frame.with_columns(
+            [
+                pl.lit(None, dtype).alias(name)
+                for name, dtype in schema.items()
+                if name not in frame.columns
+            ]
+        )
         frame = frame.select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
         yield Chunk("dossiers", code, label, frame)
-        yield Chunk("queue_tickets", code, label, self._tickets(code, label, frame, rate, generator))
+        yield Chunk(
+            "queue_tickets", code, label, self._tickets(code, label, frame, rate, generator)
+        )
         yield Chunk("ratings", code, label, self._ratings(code, label, frame, generator))
         yield Chunk("petitions", code, label, self._petitions(code, label, frame, generator))
 
     @staticmethod
-    def _tickets(code: str, label: str, dossiers: pl.DataFrame, rate: _ProvinceRates, generator: np.random.Generator) -> pl.DataFrame:
+    def _tickets(
+        code: str,
+        label: str,
+        dossiers: pl.DataFrame,
+        rate: _ProvinceRates,
+        generator: np.random.Generator,
+    ) -> pl.DataFrame:
         direct = dossiers.filter(pl.col("channel") != 2)
         issued = direct["received_at"].to_numpy() - 1200
         wait = generator.integers(60, 1800, size=direct.height)
-        service = generator.gamma(4.0, rate.counter_minutes * 60 / 4.0, size=direct.height).round().astype(np.int64)
+        service = (
+            generator.gamma(4.0, rate.counter_minutes * 60 / 4.0, size=direct.height)
+            .round()
+            .astype(np.int64)
+        )
         called = issued + wait
         return pl.DataFrame(
             {
@@ -291,9 +380,15 @@ class SyntheticNation:
             schema=TABLES["queue_tickets"].schema,
         )
 
-    def _ratings(self, code: str, label: str, dossiers: pl.DataFrame, generator: np.random.Generator) -> pl.DataFrame:
-        rated = dossiers.filter(pl.Series(generator.uniform(size=dossiers.height) < self.settings.rating_rate))
-        levels = generator.choice([5, 4, 3, 2, 1], size=rated.height, p=[0.7, 0.2, 0.06, 0.03, 0.01])
+    def _ratings(
+        self, code: str, label: str, dossiers: pl.DataFrame, generator: np.random.Generator
+    ) -> pl.DataFrame:
+        rated = dossiers.filter(
+            pl.Series(generator.uniform(size=dossiers.height) < self.settings.rating_rate)
+        )
+        levels = generator.choice(
+            [5, 4, 3, 2, 1], size=rated.height, p=[0.7, 0.2, 0.06, 0.03, 0.01]
+        )
         return pl.DataFrame(
             {
                 "rating_id": [f"R{code}-{label}-{n}" for n in range(rated.height)],
@@ -310,8 +405,12 @@ class SyntheticNation:
             schema=TABLES["ratings"].schema,
         )
 
-    def _petitions(self, code: str, label: str, dossiers: pl.DataFrame, generator: np.random.Generator) -> pl.DataFrame:
-        chosen = dossiers.filter(pl.Series(generator.uniform(size=dossiers.height) < self.settings.petition_rate))
+    def _petitions(
+        self, code: str, label: str, dossiers: pl.DataFrame, generator: np.random.Generator
+    ) -> pl.DataFrame:
+        chosen = dossiers.filter(
+            pl.Series(generator.uniform(size=dossiers.height) < self.settings.petition_rate)
+        )
         received = chosen["received_at"].to_numpy() + 2 * 86400
         handled_late = generator.uniform(size=chosen.height) < 0.1
         return pl.DataFrame(

@@ -140,7 +140,9 @@ class SparkEngine:
             if isinstance(source, pl.DataFrame):
                 self.register(name, source)
             else:
-                session.read.option("recursiveFileLookup", "true").parquet(str(source)).createOrReplaceTempView(name)
+                session.read.option("recursiveFileLookup", "true").parquet(
+                    str(source)
+                ).createOrReplaceTempView(name)
 
     def register(self, name: str, frame: pl.DataFrame) -> None:
         """Make ``frame`` available as temporary view ``name``."""

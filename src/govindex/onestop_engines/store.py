@@ -30,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-import pyarrow.parquet as parquet
+import pyarrow.parquet as parquet  # type: ignore[import-untyped]
 
 from govindex.errors import StorageError
 from govindex.onestop.records import TABLES
@@ -74,7 +74,9 @@ class RecordStore:
         target = folder / f"part-{part}.parquet"
         arrow = frame.select(list(TABLES[table].schema)).to_arrow()
         tags = {"govindex.table": table, "govindex.schema": SCHEMA_VERSION, **(metadata or {})}
-        arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **{k.encode(): v.encode() for k, v in tags.items()}})
+        arrow = arrow.replace_schema_metadata(
+            {**(arrow.schema.metadata or {}), **{k.encode(): v.encode() for k, v in tags.items()}}
+        )
         temporary = target.with_suffix(".parquet.tmp")
         try:
             parquet.write_table(arrow, temporary, compression="zstd")
@@ -114,7 +116,11 @@ class RecordStore:
         if not files:
             return {}
         raw = parquet.read_schema(files[0]).metadata or {}
-        return {key.decode(): value.decode() for key, value in raw.items() if key.startswith(b"govindex.")}
+        return {
+            key.decode(): value.decode()
+            for key, value in raw.items()
+            if key.startswith(b"govindex.")
+        }
 
     def write_catalogue(self) -> Path:
         """(Re)create ``catalogue.duckdb`` with one view per table over its Parquet files."""

@@ -47,7 +47,13 @@ def write_synthetic(
     store.write("agencies", nation.agencies(), metadata=tag)
     counts: dict[str, int] = {}
     for chunk in nation.chunks(year):
-        store.write(chunk.table, chunk.frame, province_code=chunk.province_code, month=chunk.month, metadata=tag)
+        store.write(
+            chunk.table,
+            chunk.frame,
+            province_code=chunk.province_code,
+            month=chunk.month,
+            metadata=tag,
+        )
         counts[chunk.table] = counts.get(chunk.table, 0) + chunk.frame.height
         if on_chunk is not None and chunk.table == "dossiers":
             on_chunk(chunk.frame.height)
