@@ -18,21 +18,30 @@ from dataclasses import dataclass
 import polars as pl
 
 from govindex.onestop.aggregation import collect_counts, fact_queries
+from govindex.onestop.explain import explain_sql
+from govindex.onestop.kpis import kpi_rows, ratings_sql, tickets_sql
 from govindex.onestop.periods import Period, period_table
 from govindex.onestop.profile import ResolvedProfile
 from govindex.onestop.scoring import PeriodLabels, score_rows
 from govindex.onestop_engines.engines import Engine
 
-__all__ = ["Scorecard", "score_records"]
+__all__ = ["Scorecard", "explain_records", "score_records"]
 
 
 @dataclass(frozen=True)
 class Scorecard:
-    """Scores in the shared vocabulary and the counts they came from."""
+    """Scores and KPIs in the shared vocabulary and the counts they came from."""
 
     scores: pl.DataFrame
     counts: pl.DataFrame
     engine: str
+    kpis: pl.DataFrame | None = None
+
+    def published(self) -> pl.DataFrame:
+        """Index rows and KPI rows together (the columns they share)."""
+        if self.kpis is None:
+            return self.scores
+        return pl.concat([self.scores, self.kpis], how="diagonal_relaxed")
 
 
 def score_records(
@@ -51,7 +60,29 @@ def score_records(
     for name, text in fact_queries(remap_legacy_districts=remap_legacy_districts).items():
         engine.materialise(name, text)
     counts = collect_counts(profile, geographies, engine.query)
-    scores = score_rows(
-        profile, counts, PeriodLabels.of(periods), provenance=provenance, synthetic=synthetic
+    labels = PeriodLabels.of(periods)
+    scores = score_rows(profile, counts, labels, provenance=provenance, synthetic=synthetic)
+    ratings = {g: engine.query(ratings_sql(g)) for g in geographies}
+    tickets = {g: engine.query(tickets_sql(g)) for g in geographies if g != "procedure"}
+    kpis = kpi_rows(
+        counts, labels, ratings=ratings, tickets=tickets, provenance=provenance, synthetic=synthetic
     )
-    return Scorecard(scores, counts, engine.name)
+    return Scorecard(scores, counts, engine.name, kpis)
+
+
+def explain_records(
+    engine: Engine,
+    profile: ResolvedProfile,
+    code: str,
+    geography: str,
+    unit: str,
+    period: Period,
+    *,
+    as_of: int | None = None,
+    remap_legacy_districts: bool = False,
+) -> pl.DataFrame:
+    """The records behind one number (for the agency's staff; never for a public page)."""
+    engine.register("periods", period_table([period], as_of))
+    for name, text in fact_queries(remap_legacy_districts=remap_legacy_districts).items():
+        engine.materialise(name, text)
+    return engine.query(explain_sql(profile, code, geography, unit, period.period_id))
