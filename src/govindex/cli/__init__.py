@@ -31,6 +31,7 @@ from govindex.cli import diagnose as _diagnose
 from govindex.cli import estimate as _estimate
 from govindex.cli import export_site as _export_site
 from govindex.cli import importing as _importing
+from govindex.cli import onestop as _onestop
 from govindex.cli import report as _report
 from govindex.cli import run as _run
 from govindex.cli import runs as _runs
@@ -140,6 +141,7 @@ app.command(name="serve")(_serve.serve)
 app.command(name="export-site", no_args_is_help=True)(_export_site.export_site)
 app.add_typer(_runs.app, name="runs")
 app.add_typer(_importing.app, name="import")
+app.add_typer(_onestop.app, name="onestop")
 
 
 def main() -> None:
