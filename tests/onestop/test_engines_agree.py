@@ -65,6 +65,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> RecordStore:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(5400)
 def test_duckdb_and_spark_give_identical_counts_and_ratios(
     spark: object, store: RecordStore
 ) -> None:
