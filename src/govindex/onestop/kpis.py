@@ -126,6 +126,16 @@ def _unit(frame: pl.DataFrame, geography: str) -> pl.DataFrame:
     )
 
 
+def _wilson(successes: pl.Expr, total: pl.Expr, z: float) -> tuple[pl.Expr, pl.Expr]:
+    share = successes / total
+    centre = share + z * z / (2 * total)
+    spread = z * (share * (1 - share) / total + z * z / (4 * total * total)).sqrt()
+    divisor = 1 + z * z / total
+    return ((centre - spread) / divisor).clip(0.0, 1.0), ((centre + spread) / divisor).clip(
+        0.0, 1.0
+    )
+
+
 def kpi_rows(
     counts: pl.DataFrame,
     labels: PeriodLabels,
@@ -136,129 +146,140 @@ def kpi_rows(
     synthetic: bool = False,
 ) -> pl.DataFrame:
     """KPI rows from the engines' counts, rating and ticket aggregates (keyed by geography)."""
-    rows: list[dict[str, object]] = []
-    dossier_counts = counts.filter(pl.col("kind") == "kpi")
-    completed = {
-        (r["period_id"], r["geography"], r["unit"]): r["denominator"]
-        for r in dossier_counts.filter(pl.col("code") == "postal_return").iter_rows(named=True)
-    }
-    for record in dossier_counts.iter_rows(named=True):
-        name_vi, name_en, kind = _NAMES[record["code"]]
-        numerator, denominator = record["numerator"], record["denominator"]
-        if kind == "count":
-            estimate: float | None = float(numerator)
-            n = denominator
-        else:
-            estimate = numerator / denominator if denominator else None
-            n = denominator
-        rows.append(
-            {
-                **{
-                    key: record[key]
-                    for key in ("period_id", "geography", "unit", "parent_unit", "code")
-                },
-                "name_vi": name_vi,
-                "name_en": name_en,
-                "estimate": estimate,
-                "ci_low": None,
-                "ci_high": None,
-                "ci_level": None,
-                "ci_rule": "census: complete records, no sampling error",
-                "n": n,
-                "numerator": numerator,
-                "denominator": denominator,
-                "status": "published" if estimate is not None else "missing",
-                "reason": None if estimate is not None else "no_denominator",
-            }
+    census = "census: complete records, no sampling error"
+    names = pl.DataFrame(
+        [
+            {"code": code, "name_vi": vi, "name_en": en, "kind": kind}
+            for code, (vi, en, kind) in _NAMES.items()
+        ]
+    )
+    dossier_counts = counts.filter(pl.col("kind") == "kpi").drop("kind").join(names, on="code")
+    ratio = pl.when(pl.col("denominator") > 0).then(pl.col("numerator") / pl.col("denominator"))
+    estimate = pl.when(pl.col("kind") == "count").then(pl.col("numerator")).otherwise(ratio)
+    parts = [
+        dossier_counts.with_columns(estimate.alias("estimate")).select(
+            "period_id",
+            "geography",
+            "unit",
+            "parent_unit",
+            "code",
+            "name_vi",
+            "name_en",
+            "estimate",
+            pl.lit(None, pl.Float64).alias("ci_low"),
+            pl.lit(None, pl.Float64).alias("ci_high"),
+            pl.lit(None, pl.Float64).alias("ci_level"),
+            pl.lit(census).alias("ci_rule"),
+            pl.col("denominator").alias("n"),
+            "numerator",
+            "denominator",
+            pl.when(pl.col("estimate").is_null())
+            .then(pl.lit("missing"))
+            .otherwise(pl.lit("published"))
+            .alias("status"),
+            pl.when(pl.col("estimate").is_null())
+            .then(pl.lit("no_denominator"))
+            .otherwise(None)
+            .alias("reason"),
         )
+    ]
     for geography, frame in (tickets or {}).items():
-        for record in _unit(frame, geography).iter_rows(named=True):
-            count = int(record["tickets"])
-            rows.append(
-                {
-                    **{
-                        key: record[key]
-                        for key in ("period_id", "geography", "unit", "parent_unit")
-                    },
-                    "code": "counter_minutes",
-                    "name_vi": "Thời gian tiếp nhận bình quân (phút/giao dịch)",
-                    "name_en": "Mean counter time per transaction (minutes)",
-                    "estimate": float(record["service_seconds"]) / 60 / count if count else None,
-                    "ci_low": None,
-                    "ci_high": None,
-                    "ci_level": None,
-                    "ci_rule": "census of queue tickets",
-                    "n": count,
-                    "numerator": float(record["service_seconds"]) / 60,
-                    "denominator": count,
-                    "status": "published" if count else "missing",
-                    "reason": None if count else "no_tickets",
-                }
+        if frame.is_empty():
+            continue
+        minutes = pl.col("service_seconds").cast(pl.Float64) / 60
+        count = pl.col("tickets").cast(pl.Int64)
+        parts.append(
+            _unit(frame, geography).select(
+                "period_id",
+                "geography",
+                "unit",
+                "parent_unit",
+                pl.lit("counter_minutes").alias("code"),
+                pl.lit("Thời gian tiếp nhận bình quân (phút/giao dịch)").alias("name_vi"),
+                pl.lit("Mean counter time per transaction (minutes)").alias("name_en"),
+                (minutes / count).alias("estimate"),
+                pl.lit(None, pl.Float64).alias("ci_low"),
+                pl.lit(None, pl.Float64).alias("ci_high"),
+                pl.lit(None, pl.Float64).alias("ci_level"),
+                pl.lit("census of queue tickets").alias("ci_rule"),
+                count.alias("n"),
+                minutes.alias("numerator"),
+                count.alias("denominator"),
+                pl.lit("published").alias("status"),
+                pl.lit(None, pl.String).alias("reason"),
             )
+        )
+    completed = dossier_counts.filter(pl.col("code") == "postal_return").select(
+        "period_id", "geography", "unit", pl.col("denominator").alias("completed")
+    )
+    z = float(scipy.special.ndtri(0.975))
     for geography, frame in (ratings or {}).items():
-        for record in _unit(frame, geography).iter_rows(named=True):
-            total, satisfied = int(record["ratings"]), int(record["satisfied"])
-            low, high = wilson_interval(satisfied, total)
-            key = (record["period_id"], geography, record["unit"])
-            done = completed.get(key) or 0
-            few = total < MIN_RATINGS
-            rows.append(
-                {
-                    **{k: record[k] for k in ("period_id", "geography", "unit", "parent_unit")},
-                    "code": "survey_satisfaction",
-                    "name_vi": "Tỷ lệ hài lòng (phiếu đánh giá)",
-                    "name_en": "Share satisfied (ratings 4-5)",
-                    "estimate": satisfied / total if total else None,
-                    "ci_low": low,
-                    "ci_high": high,
-                    "ci_level": 0.95,
-                    "ci_rule": "Wilson score interval",
-                    "n": total,
-                    "numerator": float(satisfied),
-                    "denominator": total,
-                    "status": "published",
-                    "reason": "flag:fewer_than_30_ratings" if few else None,
-                }
+        if frame.is_empty():
+            continue
+        total = pl.col("ratings").cast(pl.Int64)
+        satisfied = pl.col("satisfied").cast(pl.Float64)
+        low, high = _wilson(satisfied, total.cast(pl.Float64), z)
+        rated = _unit(frame, geography).join(
+            completed, on=["period_id", "geography", "unit"], how="left"
+        )
+        common = ("period_id", "geography", "unit", "parent_unit")
+        parts.append(
+            rated.select(
+                *common,
+                pl.lit("survey_satisfaction").alias("code"),
+                pl.lit("Tỷ lệ hài lòng (phiếu đánh giá)").alias("name_vi"),
+                pl.lit("Share satisfied (ratings 4-5)").alias("name_en"),
+                (satisfied / total).alias("estimate"),
+                low.alias("ci_low"),
+                high.alias("ci_high"),
+                pl.lit(0.95).alias("ci_level"),
+                pl.lit("Wilson score interval").alias("ci_rule"),
+                total.alias("n"),
+                satisfied.alias("numerator"),
+                total.alias("denominator"),
+                pl.lit("published").alias("status"),
+                pl.when(total < MIN_RATINGS)
+                .then(pl.lit("flag:fewer_than_30_ratings"))
+                .otherwise(None)
+                .alias("reason"),
             )
-            rows.append(
-                {
-                    **{k: record[k] for k in ("period_id", "geography", "unit", "parent_unit")},
-                    "code": "rating_coverage",
-                    "name_vi": "Tỷ lệ hồ sơ được đánh giá",
-                    "name_en": "Share of completed dossiers rated",
-                    "estimate": int(record["rated_dossiers"]) / done if done else None,
-                    "ci_low": None,
-                    "ci_high": None,
-                    "ci_level": None,
-                    "ci_rule": "census: complete records, no sampling error",
-                    "n": done,
-                    "numerator": float(record["rated_dossiers"]),
-                    "denominator": done,
-                    "status": "published" if done else "missing",
-                    "reason": None if done else "no_denominator",
-                }
+        )
+        done = pl.col("completed").fill_null(0).cast(pl.Int64)
+        parts.append(
+            rated.select(
+                *common,
+                pl.lit("rating_coverage").alias("code"),
+                pl.lit("Tỷ lệ hồ sơ được đánh giá").alias("name_vi"),
+                pl.lit("Share of completed dossiers rated").alias("name_en"),
+                pl.when(done > 0)
+                .then(pl.col("rated_dossiers").cast(pl.Float64) / done)
+                .alias("estimate"),
+                pl.lit(None, pl.Float64).alias("ci_low"),
+                pl.lit(None, pl.Float64).alias("ci_high"),
+                pl.lit(None, pl.Float64).alias("ci_level"),
+                pl.lit(census).alias("ci_rule"),
+                done.alias("n"),
+                pl.col("rated_dossiers").cast(pl.Float64).alias("numerator"),
+                done.alias("denominator"),
+                pl.when(done > 0)
+                .then(pl.lit("published"))
+                .otherwise(pl.lit("missing"))
+                .alias("status"),
+                pl.when(done > 0).then(None).otherwise(pl.lit("no_denominator")).alias("reason"),
             )
-
-    schema = {
-        "period_id": pl.String,
-        "geography": pl.String,
-        "unit": pl.String,
-        "parent_unit": pl.String,
-        "code": pl.String,
-        "name_vi": pl.String,
-        "name_en": pl.String,
-        "estimate": pl.Float64,
-        "ci_low": pl.Float64,
-        "ci_high": pl.Float64,
-        "ci_level": pl.Float64,
-        "ci_rule": pl.String,
-        "n": pl.Int64,
-        "numerator": pl.Float64,
-        "denominator": pl.Int64,
-        "status": pl.String,
-        "reason": pl.String,
-    }
-    frame = pl.DataFrame(rows, schema=schema)
+        )
+    frame = pl.concat(
+        [
+            part.with_columns(
+                pl.col("n").cast(pl.Int64),
+                pl.col("denominator").cast(pl.Int64),
+                pl.col("numerator").cast(pl.Float64),
+                pl.col("estimate").cast(pl.Float64),
+            )
+            for part in parts
+        ],
+        how="vertical_relaxed",
+    )
     period_ids = frame["period_id"].unique().sort().to_list()
     return frame.join(
         labels.frame(period_ids), left_on="period_id", right_on="period", how="left"
