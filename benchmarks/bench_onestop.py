@@ -105,11 +105,12 @@ def run(
     jsonl_records: int = 20_000,
     spark: bool = False,
     folder: Path | None = None,
+    provinces: int = 34,
 ) -> dict[str, Any]:
     """Run every measurement; return the figures."""
     root = Path(folder or tempfile.mkdtemp(prefix="bench-onestop-"))
     store = RecordStore(root / "store")
-    nation = SyntheticNation(SyntheticSettings(dossiers_per_year=dossiers))
+    nation = SyntheticNation(SyntheticSettings(dossiers_per_year=dossiers, provinces=provinces))
     start = time.perf_counter()
     counts = write_synthetic(nation, 2025, store)
     synth_seconds = time.perf_counter() - start

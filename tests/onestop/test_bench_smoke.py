@@ -8,7 +8,7 @@ from benchmarks.bench_onestop import run
 
 
 def test_onestop_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
-    results = run(dossiers=3400, repeats=1, jsonl_records=200, folder=tmp_path)
+    results = run(dossiers=2000, repeats=1, jsonl_records=200, folder=tmp_path, provinces=3)
     for key in (
         "synth_dossiers_per_second",
         "jsonl_records_per_second",

@@ -135,10 +135,12 @@ def score_rows(
 ) -> pl.DataFrame:
     """Indicator, group and total rows in the shared score vocabulary."""
     indicators = _indicator_table(profile)
-    units = counts.select("period_id", "geography", "unit", "parent_unit").unique()
-    grid = units.join(indicators, how="cross")
-    found = counts.filter(pl.col("kind") == "indicator").select(
-        "period_id", "geography", "unit", "code", "numerator", "denominator"
+    units = counts.lazy().select("period_id", "geography", "unit", "parent_unit").unique()
+    grid = units.join(indicators.lazy(), how="cross")
+    found = (
+        counts.lazy()
+        .filter(pl.col("kind") == "indicator")
+        .select("period_id", "geography", "unit", "code", "numerator", "denominator")
     )
     frame = grid.join(
         found, on=["period_id", "geography", "unit", "code"], how="left"
@@ -226,7 +228,7 @@ def score_rows(
             pl.col("estimate").fill_null(0.0).sum().alias("estimate"),
             available.sum().alias("available"),
         )
-        .join(groups, on="group")
+        .join(groups.lazy(), on="group")
         .select(
             "period_id",
             "geography",
@@ -286,43 +288,47 @@ def score_rows(
         pl.lit(None, pl.Int64).alias("rank"), pl.lit(None, pl.String).alias("band")
     )
     rows = pl.concat([rows, totals], how="vertical")
-    period_ids = rows["period_id"].unique().sort().to_list()
-    return rows.join(
-        labels.frame(period_ids), left_on="period_id", right_on="period", how="left"
-    ).select(
-        pl.lit("onestop").alias("instrument"),
-        pl.lit(profile.edition).alias("edition"),
-        pl.col("period_id").alias("period"),
-        "period_start",
-        "period_end",
-        "geography",
-        "unit",
-        "parent_unit",
-        "level",
-        "code",
-        "name_vi",
-        "name_en",
-        "estimate",
-        pl.lit(None, pl.Float64).alias("se"),
-        pl.lit(None, pl.Float64).alias("ci_low"),
-        pl.lit(None, pl.Float64).alias("ci_high"),
-        pl.lit(None, pl.Float64).alias("ci_level"),
-        pl.lit("census: complete records, no sampling error").alias("ci_rule"),
-        pl.lit(None, pl.Float64).alias("df"),
-        pl.col("denominator").alias("n"),
-        "rank",
-        pl.col("rank").alias("rank_low"),
-        pl.col("rank").alias("rank_high"),
-        "group",
-        "status",
-        "reason",
-        pl.lit(synthetic).alias("synthetic"),
-        pl.lit(provenance).alias("provenance"),
-        "ratio",
-        "numerator",
-        "denominator",
-        "max_points",
-        "band",
+    period_ids = counts["period_id"].unique().sort().to_list()
+    return (
+        rows.join(
+            labels.frame(period_ids).lazy(), left_on="period_id", right_on="period", how="left"
+        )
+        .select(
+            pl.lit("onestop").alias("instrument"),
+            pl.lit(profile.edition).alias("edition"),
+            pl.col("period_id").alias("period"),
+            "period_start",
+            "period_end",
+            "geography",
+            "unit",
+            "parent_unit",
+            "level",
+            "code",
+            "name_vi",
+            "name_en",
+            "estimate",
+            pl.lit(None, pl.Float64).alias("se"),
+            pl.lit(None, pl.Float64).alias("ci_low"),
+            pl.lit(None, pl.Float64).alias("ci_high"),
+            pl.lit(None, pl.Float64).alias("ci_level"),
+            pl.lit("census: complete records, no sampling error").alias("ci_rule"),
+            pl.lit(None, pl.Float64).alias("df"),
+            pl.col("denominator").alias("n"),
+            "rank",
+            pl.col("rank").alias("rank_low"),
+            pl.col("rank").alias("rank_high"),
+            "group",
+            "status",
+            "reason",
+            pl.lit(synthetic).alias("synthetic"),
+            pl.lit(provenance).alias("provenance"),
+            "ratio",
+            "numerator",
+            "denominator",
+            "max_points",
+            "band",
+        )
+        .collect()
     )
 
 
