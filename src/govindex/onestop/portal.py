@@ -231,7 +231,7 @@ def dossier_from_portal(
             reused += int(state in (2, 3) or _flag(component.get("DuocTaiSuDung")) is True)
             repository = repository or _flag(component.get("DuocLayTuKhoDMQG")) is True
             digitised = bool(digitised) or state >= 1
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):
             issues.append(
                 Issue(
                     "malformed component flags",
@@ -245,7 +245,7 @@ def dossier_from_portal(
     for index, fee in enumerate(fees):
         try:
             amount = float(fee.get("Gia") or 0)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):
             issues.append(
                 Issue(
                     "fee amount is not a number",
@@ -274,7 +274,7 @@ def dossier_from_portal(
         try:
             asked = parse_time(supplement.get("NgayBoSung"))
             answered = parse_time(supplement.get("NgayTiepNhanBoSung"))
-        except ValueError as error:
+        except (ValueError, TypeError, OverflowError) as error:
             issues.append(
                 Issue(str(error), where=where, row=line, column=f"DanhSachHoSoBoSung[{index}]")
             )
@@ -288,7 +288,7 @@ def dossier_from_portal(
         try:
             step_status = _code(step.get("TrangThai"), STATUS_NAMES)
             step_at = parse_time(step.get("ThoiDiemXuLy"))
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, OverflowError) as error:
             issues.append(Issue(str(error), where=where, row=line, column=f"QuaTrinhXuLy[{index}]"))
             continue
         if step_status is not None and step_at is not None and code is not None:
