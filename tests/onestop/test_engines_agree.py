@@ -92,7 +92,7 @@ def test_duckdb_and_spark_give_identical_counts_and_ratios(
         <= 1e-12 * ratios["duck"].abs().clip(lower_bound=1.0)
     ).all()
     # Every indicator, every geography and every period is covered.
-    assert set(left["geography"]) == {"province", "agency", "procedure"}
+    assert set(left["geography"]) == {"province", "department", "commune", "procedure"}
     assert set(left["period_id"]) == {period.period_id for period in PERIODS}
     computed = {i.code for i in profile.indicators if i.source != "unavailable"}
     assert set(left.filter(pl.col("kind") == "indicator")["code"]) == computed

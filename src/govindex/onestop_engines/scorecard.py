@@ -25,7 +25,7 @@ from govindex.onestop.profile import ResolvedProfile
 from govindex.onestop.scoring import PeriodLabels, score_rows
 from govindex.onestop_engines.engines import Engine
 
-__all__ = ["Scorecard", "explain_records", "score_records"]
+__all__ = ["Scorecard", "explain_records", "score_records", "with_agency_levels"]
 
 
 @dataclass(frozen=True)
@@ -59,15 +59,44 @@ def score_records(
     engine.register("periods", period_table(periods, as_of))
     for name, text in fact_queries(remap_legacy_districts=remap_legacy_districts).items():
         engine.materialise(name, text)
-    counts = collect_counts(profile, geographies, engine.query)
+    levels = engine.query("SELECT agency_id AS unit, level FROM agencies")
+    counts = with_agency_levels(collect_counts(profile, geographies, engine.query), levels)
     labels = PeriodLabels.of(periods)
     scores = score_rows(profile, counts, labels, provenance=provenance, synthetic=synthetic)
     ratings = {g: engine.query(ratings_sql(g)) for g in geographies}
     tickets = {g: engine.query(tickets_sql(g)) for g in geographies if g != "procedure"}
-    kpis = kpi_rows(
-        counts, labels, ratings=ratings, tickets=tickets, provenance=provenance, synthetic=synthetic
+    kpis = with_agency_levels(
+        kpi_rows(
+            counts,
+            labels,
+            ratings=ratings,
+            tickets=tickets,
+            provenance=provenance,
+            synthetic=synthetic,
+        ),
+        levels,
     )
     return Scorecard(scores, counts, engine.name, kpis)
+
+
+def with_agency_levels(frame: pl.DataFrame, levels: pl.DataFrame) -> pl.DataFrame:
+    """Name each agency row's geography by the agency's level (department, commune,
+    legacy_district), so ranks compare departments with departments and communes with
+    communes; agencies missing from the tree stay ``agency``."""
+    is_agency = pl.col("geography") == "agency"
+    agencies = (
+        frame.filter(is_agency)
+        .join(
+            levels.select(
+                pl.col("unit").cast(pl.String), pl.col("level").alias("agency_level")
+            ).unique("unit"),
+            on="unit",
+            how="left",
+        )
+        .with_columns(pl.coalesce("agency_level", pl.lit("agency")).alias("geography"))
+        .drop("agency_level")
+    )
+    return pl.concat([frame.filter(~is_agency), agencies], how="vertical_relaxed")
 
 
 def explain_records(
