@@ -32,6 +32,7 @@ from govindex.cli import estimate as _estimate
 from govindex.cli import export_site as _export_site
 from govindex.cli import feedback as _feedback
 from govindex.cli import importing as _importing
+from govindex.cli import onestop as _onestop
 from govindex.cli import par as _par
 from govindex.cli import plan as _plan
 from govindex.cli import report as _report
@@ -146,6 +147,7 @@ app.add_typer(_importing.app, name="import")
 app.add_typer(_par.app, name="par")
 app.command(name="plan", no_args_is_help=True)(_plan.plan)
 app.add_typer(_feedback.app, name="feedback")
+app.add_typer(_onestop.app, name="onestop")
 
 
 def main() -> None:

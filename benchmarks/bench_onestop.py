@@ -1,0 +1,206 @@
+"""Benchmark: one-stop records to the Decision 766 index on SYNTHETIC national data.
+
+Run ``python -m benchmarks.bench_onestop --dossiers 2000000 [--spark]``. In one run, on the
+same Parquet files, it reports:
+
+* synthetic generation (dossiers/s, streamed by province-month);
+* JSON Lines ingest throughput (portal sync layout; records/s, checks included);
+* year-to-date scoring of every unit (province and agency) × month with DuckDB — facts,
+  every indicator and KPI, groups, totals, bands and ranks — best of N;
+* a bare DuckDB ``GROUP BY`` of the same number of counts over the same Parquet files and
+  units (simple conditions on raw columns, nothing else), best of N, and the ratio;
+* one day's incremental update (a day of new records appended, the current month rescored);
+* peak resident memory of the process (``ru_maxrss``; includes DuckDB's native memory);
+* optionally Spark local mode scoring the same data.
+
+Sizes are parameters; the machine it runs on is shared, so report the sizes with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from govindex.onestop.aggregation import KPI_MEASURES
+from govindex.onestop.periods import Period, parse_period, periods_of_year
+from govindex.onestop.profile import shipped_profile
+from govindex.onestop.records import from_local_seconds
+from govindex.onestop.synthetic import SyntheticNation, SyntheticSettings
+from govindex.onestop.working_calendar import WorkingCalendar
+from govindex.onestop_engines.engines import DuckDBEngine
+from govindex.onestop_engines.ingest import ingest_files
+from govindex.onestop_engines.scorecard import score_records
+from govindex.onestop_engines.snapshots import ScoreSnapshots, refresh_scores
+from govindex.onestop_engines.store import RecordStore
+from govindex.onestop_engines.synthetic_writer import write_synthetic
+
+
+def best_of(repeats: int, task: Callable[[], object]) -> float:
+    """Best wall time of ``repeats`` calls, in seconds."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        task()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def _portal(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    def stamp(value: int | None) -> str | None:
+        return None if value is None else from_local_seconds(value).strftime("%Y%m%d%H%M%S")
+
+    return [
+        {
+            "MaHoSo": f"J{row['dossier_code']}",
+            "MaTTHC": row["procedure_code"],
+            "DonViXuLy": row["agency_id"],
+            "KenhThucHien": row["channel"],
+            "TrangThaiHoSo": row["status"],
+            "NgayNopHoSo": stamp(row["submitted_at"]),
+            "NgayTiepNhan": stamp(row["received_at"]),
+            "NgayHenTra": stamp(row["due_at"]),
+            "NgayKetThucXuLy": stamp(row["processed_at"]),
+            "DanhSachLePhi": [
+                {"Gia": row["fee_total"], "HinhThucThu": 2 if row["paid_noncash"] else 1}
+            ],
+            "TaiLieuNop": [{"DuocSoHoa": 2 if row["reused_components"] else 1}],
+        }
+        for row in frame.iter_rows(named=True)
+    ]
+
+
+def _bare_sql(measures: int) -> str:
+    conditions = [
+        "status >= 9",
+        "channel = 2",
+        "fee_total > 0",
+        "reused_components > 0",
+        "due_at >= processed_at",
+    ]
+    columns = ",\n  ".join(
+        f"SUM(CASE WHEN {conditions[i % len(conditions)]} THEN 1 ELSE 0 END) AS n{i}, COUNT(*) AS d{i}"
+        for i in range(measures)
+    )
+    return (
+        "SELECT month, province_code, agency_id,\n  "
+        + columns
+        + "\nFROM dossiers GROUP BY month, province_code, agency_id"
+        " UNION ALL SELECT month, province_code, NULL,\n  "
+        + columns
+        + "\nFROM dossiers GROUP BY month, province_code"
+    )
+
+
+def run(
+    dossiers: int = 200_000,
+    repeats: int = 3,
+    jsonl_records: int = 20_000,
+    spark: bool = False,
+    folder: Path | None = None,
+    provinces: int = 34,
+) -> dict[str, Any]:
+    """Run every measurement; return the figures."""
+    root = Path(folder or tempfile.mkdtemp(prefix="bench-onestop-"))
+    store = RecordStore(root / "store")
+    nation = SyntheticNation(SyntheticSettings(dossiers_per_year=dossiers, provinces=provinces))
+    start = time.perf_counter()
+    counts = write_synthetic(nation, 2025, store)
+    synth_seconds = time.perf_counter() - start
+    results: dict[str, Any] = {
+        "dossiers": counts["dossiers"],
+        "synth_dossiers_per_second": counts["dossiers"] / synth_seconds,
+    }
+
+    # JSON Lines ingest into a separate store with the same catalogue.
+    sample = store.read("dossiers").head(jsonl_records)
+    jsonl = root / "batch.jsonl"
+    jsonl.write_text(
+        "\n".join(json.dumps(record) for record in _portal(sample)) + "\n", encoding="utf-8"
+    )
+    ingest_store = RecordStore(root / "ingest")
+    ingest_store.write("procedures", store.read("procedures"))
+    ingest_store.write("agencies", store.read("agencies"))
+    calendar = WorkingCalendar.for_years([2024, 2025, 2026])
+    start = time.perf_counter()
+    report = ingest_files(ingest_store, [jsonl], calendar)
+    results["jsonl_records"] = report.records
+    results["jsonl_records_per_second"] = report.records / (time.perf_counter() - start)
+
+    profile = shipped_profile().resolve()
+    months = periods_of_year(2025, "month")
+    engine = DuckDBEngine(store.sources())
+    results["score_seconds"] = best_of(
+        repeats, lambda: score_records(engine, profile, months, ("province", "agency"))
+    )
+    measures = (
+        len(profile.computed("dossiers")) + len(profile.computed("petitions")) + len(KPI_MEASURES)
+    )
+    bare = _bare_sql(measures)
+    results["bare_group_by_seconds"] = best_of(repeats, lambda: engine.query(bare))
+    results["score_ratio_to_bare"] = results["score_seconds"] / results["bare_group_by_seconds"]
+
+    # One day's update: a day of new December records, then the current month rescored.
+    snapshots = ScoreSnapshots(root / "store")
+    december: Period = parse_period("2025-12")
+    as_of = december.end_s
+    refresh_scores(snapshots, DuckDBEngine(store.sources()), profile, months, as_of)
+    day = store.read("dossiers").filter(pl.col("month") == "2025-12").head(max(1, dossiers // 365))
+    day = day.with_columns(("DAY-" + pl.col("dossier_code")).alias("dossier_code"))
+    start = time.perf_counter()
+    for province in day["province_code"].unique().to_list():
+        store.write(
+            "dossiers",
+            day.filter(pl.col("province_code") == province),
+            province_code=province,
+            month="2025-12",
+            part="day",
+        )
+    update = refresh_scores(snapshots, DuckDBEngine(store.sources()), profile, months, as_of)
+    results["incremental_day_dossiers"] = day.height
+    results["incremental_seconds"] = time.perf_counter() - start
+    results["incremental_recomputed_periods"] = list(update.computed)
+
+    if spark:
+        from pyspark.sql import SparkSession
+
+        from govindex.onestop_engines.engines import SparkEngine
+
+        session = (
+            SparkSession.builder.master("local[2]")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", "8")
+            .getOrCreate()
+        )
+        spark_engine = SparkEngine(session, store.folders())
+        results["spark_score_seconds"] = best_of(
+            1, lambda: score_records(spark_engine, profile, months, ("province", "agency"))
+        )
+        session.stop()
+    results["peak_rss_megabytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return results
+
+
+def main() -> None:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dossiers", type=int, default=200_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--jsonl-records", type=int, default=20_000)
+    parser.add_argument("--spark", action="store_true")
+    arguments = parser.parse_args()
+    figures = run(arguments.dossiers, arguments.repeats, arguments.jsonl_records, arguments.spark)
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Derived dossier columns: the due time when the source has none, and processing time.
+
+The portal trusts the synced appointment (NgayHenTra) and recomputes it from the procedure's
+legal time limit only when it is missing; so does this module (``due_source`` says which).
+Processing time is counted in working days from reception to completion (9, else 10).
+
+Examples
+--------
+>>> import datetime as dt, polars as pl
+>>> from govindex.onestop.records import TABLES, to_local_seconds
+>>> from govindex.onestop.working_calendar import WorkingCalendar
+>>> received = to_local_seconds(dt.datetime(2025, 1, 24, 9, 0))
+>>> dossiers = pl.DataFrame({"dossier_code": ["A"], "procedure_code": ["P"], "received_at": [received]})
+>>> procedures = pl.DataFrame({"procedure_code": ["P"], "legal_limit_value": [5.0],
+...     "legal_limit_unit": ["working_day"]})
+>>> done = complete_dossiers(dossiers, procedures, WorkingCalendar.for_years([2025]))
+>>> from govindex.onestop.records import from_local_seconds
+>>> from_local_seconds(done["due_at"].item()), done["due_source"].item()
+(datetime.datetime(2025, 2, 7, 17, 0), 'computed')
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from govindex.onestop.records import TABLES, from_local_seconds, to_local_seconds
+from govindex.onestop.working_calendar import WorkingCalendar
+
+__all__ = ["complete_dossiers"]
+
+_DAY = 86400
+
+
+def complete_dossiers(
+    dossiers: pl.DataFrame, procedures: pl.DataFrame, calendar: WorkingCalendar
+) -> pl.DataFrame:
+    """Add every dossier column, fill ``due_at`` from legal limits where missing, set
+    ``due_source``, ``month`` and ``processing_working_days``. Returns a new frame."""
+    schema = TABLES["dossiers"].schema
+    frame = dossiers.with_columns(
+        [
+            pl.lit(None, dtype).alias(name)
+            for name, dtype in schema.items()
+            if name not in dossiers.columns
+        ]
+    ).select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
+    limits = procedures.select("procedure_code", "legal_limit_value", "legal_limit_unit")
+    frame = frame.join(limits, on="procedure_code", how="left")
+    missing = frame.filter(
+        pl.col("due_at").is_null()
+        & pl.col("received_at").is_not_null()
+        & pl.col("legal_limit_value").is_not_null()
+    )
+    computed: dict[str, int] = {}
+    for code, received, value, unit in missing.select(
+        "dossier_code", "received_at", "legal_limit_value", "legal_limit_unit"
+    ).iter_rows():
+        due = calendar.due_at(from_local_seconds(received), value, unit)
+        computed[code] = to_local_seconds(due)
+    fill = pl.DataFrame(
+        {"dossier_code": list(computed), "computed_due": list(computed.values())},
+        schema={"dossier_code": pl.String, "computed_due": pl.Int64},
+    )
+    frame = frame.join(fill, on="dossier_code", how="left").with_columns(
+        pl.when(pl.col("due_at").is_not_null())
+        .then(pl.lit("source"))
+        .when(pl.col("computed_due").is_not_null())
+        .then(pl.lit("computed"))
+        .otherwise(pl.lit("none"))
+        .alias("due_source"),
+        pl.coalesce("due_at", "computed_due").alias("due_at"),
+        pl.coalesce("due_at_original", "due_at").alias("due_at_original"),
+        pl.coalesce("submitted_at", "received_at")
+        .map_batches(_month_labels, return_dtype=pl.String)
+        .alias("month"),
+    )
+    completed = pl.coalesce("processed_at", "returned_at")
+    ready = frame.select(
+        pl.col("received_at").fill_null(0) // _DAY,
+        completed.fill_null(0) // _DAY,
+        (pl.col("received_at").is_not_null() & completed.is_not_null()).alias("ok"),
+    )
+    starts = ready.to_series(0).to_numpy().astype(np.int64)
+    ends = ready.to_series(1).to_numpy().astype(np.int64)
+    ok = ready["ok"].to_numpy()
+    covered = _within_calendar(calendar, starts, ends) & ok
+    days = np.zeros(len(starts), dtype=np.float64)
+    if covered.any():
+        days[covered] = calendar.working_days_between(starts[covered], ends[covered])
+    processing = (
+        pl.Series("processing_working_days", days)
+        .to_frame()
+        .with_columns(
+            pl.when(pl.Series(covered)).then(pl.col("processing_working_days")).otherwise(None)
+        )
+    )
+    return frame.with_columns(processing["processing_working_days"]).select(list(schema))
+
+
+def _within_calendar(calendar: WorkingCalendar, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    first = np.datetime64(f"{calendar.years[0]}-01-01", "D").astype(np.int64)
+    last = np.datetime64(f"{calendar.years[-1]}-12-31", "D").astype(np.int64)
+    return (starts >= first) & (ends <= last) & (ends >= starts)
+
+
+def _month_labels(seconds: pl.Series) -> pl.Series:
+    days = (seconds // _DAY).cast(pl.Int32)
+    return days.cast(pl.Date).dt.strftime("%Y-%m")

@@ -1,0 +1,342 @@
+"""Counts to scores: indicator points, group and total sums, bands and ranks among peers.
+
+Input is the long table of counts every engine returns (:func:`counts_from_wide`); output is
+the shared score vocabulary, one row per published number. A ratio with no denominator is
+``null`` with status ``missing`` and reason ``no_denominator`` — never 0 — unless the
+indicator's rule awards points to an empty unit (``on_empty``), which the row then says.
+Indicators whose inputs are not in the records are ``missing`` with reason
+``input_not_in_records``; under the profile's ``missing_indicator: exclude`` they add no points
+and the group's ``coverage`` (points available ÷ maximum) shows it.
+
+Examples
+--------
+>>> import polars as pl
+>>> from govindex.onestop.profile import shipped_profile
+>>> profile = shipped_profile().resolve()
+>>> counts = pl.DataFrame({"period_id": ["2025-01"], "geography": ["province"],
+...     "unit": ["22"], "parent_unit": [None], "kind": ["indicator"], "code": ["2.1"],
+...     "numerator": [998.0], "denominator": [1000]})
+>>> rows = score_rows(profile, counts, PeriodLabels.of([]), provenance="example")
+>>> rows.filter(pl.col("code") == "2.1")["estimate"].item()
+19.96
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from govindex.onestop.periods import Period, parse_period
+from govindex.onestop.profile import ResolvedProfile
+
+__all__ = ["COUNT_SCHEMA", "PeriodLabels", "counts_from_wide", "score_rows"]
+
+COUNT_SCHEMA: dict[str, pl.DataType] = {
+    "period_id": pl.String(),
+    "geography": pl.String(),
+    "unit": pl.String(),
+    "parent_unit": pl.String(),
+    "kind": pl.String(),
+    "code": pl.String(),
+    "numerator": pl.Float64(),
+    "denominator": pl.Int64(),
+}
+
+
+@dataclass(frozen=True)
+class PeriodLabels:
+    """Start and end dates of the periods scored, for the vocabulary's period columns."""
+
+    periods: tuple[Period, ...]
+
+    @classmethod
+    def of(cls, periods: Iterable[Period]) -> PeriodLabels:
+        """Wrap periods."""
+        return cls(tuple(periods))
+
+    def frame(self, ids: Sequence[str]) -> pl.DataFrame:
+        """period_id → period_start, period_end (parsed from the id when not given)."""
+        known = {period.period_id: period for period in self.periods}
+        rows = [known.get(period_id) or parse_period(period_id) for period_id in ids]
+        return pl.DataFrame(
+            {
+                "period": [period.period_id for period in rows],
+                "period_start": [period.start for period in rows],
+                "period_end": [period.end for period in rows],
+            },
+            schema={"period": pl.String, "period_start": pl.Date, "period_end": pl.Date},
+        )
+
+
+def counts_from_wide(
+    wide: pl.DataFrame, geography: str, measures: Sequence[tuple[str, str]]
+) -> pl.DataFrame:
+    """Reshape one aggregate query's result (keys, n0, d0, n1, d1, …) to long counts.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> wide = pl.DataFrame({"period_id": ["2025"], "province_code": ["22"], "n0": [3], "d0": [4]})
+    >>> counts_from_wide(wide, "province", [("indicator", "2.1")]).row(0)
+    ('2025', 'province', '22', None, 'indicator', '2.1', 3.0, 4)
+    """
+    if wide.is_empty() or not measures:
+        return pl.DataFrame(schema=COUNT_SCHEMA)
+    unit = {"province": "province_code", "agency": "agency_id", "procedure": "procedure_code"}[
+        geography
+    ]
+    parent = pl.col("province_code") if geography == "agency" else pl.lit(None, pl.String)
+    parts = [
+        wide.select(
+            pl.col("period_id").cast(pl.String),
+            pl.lit(geography).alias("geography"),
+            pl.col(unit).cast(pl.String).alias("unit"),
+            parent.cast(pl.String).alias("parent_unit"),
+            pl.lit(kind).alias("kind"),
+            pl.lit(code).alias("code"),
+            pl.col(f"n{index}").cast(pl.Float64).fill_null(0.0).alias("numerator"),
+            pl.col(f"d{index}").cast(pl.Int64).fill_null(0).alias("denominator"),
+        )
+        for index, (kind, code) in enumerate(measures)
+    ]
+    return pl.concat(parts)
+
+
+def _indicator_table(profile: ResolvedProfile) -> pl.DataFrame:
+    rows = []
+    for indicator in profile.indicators:
+        rule = indicator.rule
+        rows.append(
+            {
+                "code": indicator.code,
+                "group": indicator.group,
+                "name_vi": indicator.name_vi,
+                "name_en": indicator.name_en,
+                "max_points": indicator.max,
+                "source": indicator.source,
+                "rule_kind": rule.kind if rule else None,
+                "threshold": rule.threshold if rule else None,
+                "on_empty": rule.on_empty if rule else None,
+                "unavailable_reason": indicator.reason,
+            }
+        )
+    return pl.DataFrame(rows)
+
+
+def score_rows(
+    profile: ResolvedProfile,
+    counts: pl.DataFrame,
+    labels: PeriodLabels,
+    *,
+    provenance: str,
+    synthetic: bool = False,
+) -> pl.DataFrame:
+    """Indicator, group and total rows in the shared score vocabulary."""
+    indicators = _indicator_table(profile)
+    units = counts.lazy().select("period_id", "geography", "unit", "parent_unit").unique()
+    grid = units.join(indicators.lazy(), how="cross")
+    found = (
+        counts.lazy()
+        .filter(pl.col("kind") == "indicator")
+        .select("period_id", "geography", "unit", "code", "numerator", "denominator")
+    )
+    frame = grid.join(
+        found, on=["period_id", "geography", "unit", "code"], how="left"
+    ).with_columns(pl.col("numerator").fill_null(0.0), pl.col("denominator").fill_null(0))
+    applicable = ~((pl.col("source") == "petitions") & (pl.col("geography") == "procedure"))
+    ratio = pl.when(pl.col("denominator") > 0).then(pl.col("numerator") / pl.col("denominator"))
+    frame = frame.with_columns(ratio.otherwise(None).alias("ratio"))
+    clamped = pl.col("ratio").clip(0.0, 1.0)
+    linear = pl.col("max_points") * clamped
+    capped = pl.min_horizontal(
+        pl.col("max_points"), pl.col("max_points") * clamped / pl.col("threshold")
+    )
+    empty = (
+        pl.when(pl.col("on_empty") == "full")
+        .then(pl.col("max_points"))
+        .when(pl.col("on_empty") == "zero")
+        .then(0.0)
+        .otherwise(None)
+    )
+    computed = pl.col("source") != "unavailable"
+    score = (
+        pl.when(~computed | ~applicable)
+        .then(None)
+        .when(pl.col("ratio").is_null())
+        .then(empty)
+        .when(pl.col("rule_kind") == "linear")
+        .then(linear)
+        .otherwise(capped)
+    )
+    status = (
+        pl.when(
+            ~computed | ~applicable | (pl.col("ratio").is_null() & (pl.col("on_empty") == "null"))
+        )
+        .then(pl.lit("missing"))
+        .otherwise(pl.lit("published"))
+    )
+    reason = (
+        pl.when(~computed)
+        .then(pl.lit("input_not_in_records"))
+        .when(~applicable)
+        .then(pl.lit("not_applicable_to_geography"))
+        .when(pl.col("ratio").is_null())
+        .then(pl.concat_str(pl.lit("no_denominator;on_empty="), pl.col("on_empty")))
+        .otherwise(None)
+    )
+    frame = frame.with_columns(
+        score.cast(pl.Float64).alias("estimate"),
+        status.alias("status"),
+        reason.alias("reason"),
+        pl.lit("indicator").alias("level"),
+    )
+    indicator_rows = frame.select(
+        "period_id",
+        "geography",
+        "unit",
+        "parent_unit",
+        "level",
+        "code",
+        "name_vi",
+        "name_en",
+        "estimate",
+        "ratio",
+        "numerator",
+        "denominator",
+        "max_points",
+        "group",
+        "status",
+        "reason",
+    )
+    groups = pl.DataFrame(
+        [
+            {
+                "group": group.code,
+                "group_name_vi": group.name_vi,
+                "group_name_en": group.name_en,
+                "group_max": group.max,
+            }
+            for group in profile.groups
+        ]
+    )
+    available = pl.when(pl.col("estimate").is_not_null()).then(pl.col("max_points")).otherwise(0.0)
+    group_rows = (
+        indicator_rows.group_by("period_id", "geography", "unit", "parent_unit", "group")
+        .agg(
+            pl.col("estimate").fill_null(0.0).sum().alias("estimate"),
+            available.sum().alias("available"),
+        )
+        .join(groups.lazy(), on="group")
+        .select(
+            "period_id",
+            "geography",
+            "unit",
+            "parent_unit",
+            pl.lit("group").alias("level"),
+            pl.col("group").alias("code"),
+            pl.col("group_name_vi").alias("name_vi"),
+            pl.col("group_name_en").alias("name_en"),
+            "estimate",
+            (pl.col("available") / pl.col("group_max")).alias("ratio"),
+            pl.lit(None, pl.Float64).alias("numerator"),
+            pl.lit(None, pl.Int64).alias("denominator"),
+            pl.col("group_max").alias("max_points"),
+            "group",
+            pl.lit("published").alias("status"),
+            pl.lit(None, pl.String).alias("reason"),
+        )
+    )
+    total_max = float(sum(group.max for group in profile.groups))
+    totals = (
+        group_rows.group_by("period_id", "geography", "unit", "parent_unit")
+        .agg(
+            pl.col("estimate").sum(),
+            (pl.col("ratio") * pl.col("max_points")).sum().alias("available"),
+        )
+        .with_columns(
+            pl.col("estimate")
+            .rank(method="min", descending=True)
+            .over("period_id", "geography", "parent_unit")
+            .cast(pl.Int64)
+            .alias("rank")
+        )
+        .with_columns(_band_expression(profile).alias("band"))
+        .select(
+            "period_id",
+            "geography",
+            "unit",
+            "parent_unit",
+            pl.lit("total").alias("level"),
+            pl.lit("total").alias("code"),
+            pl.lit(profile.profile).alias("name_vi"),
+            pl.lit(profile.profile).alias("name_en"),
+            "estimate",
+            (pl.col("available") / total_max).alias("ratio"),
+            pl.lit(None, pl.Float64).alias("numerator"),
+            pl.lit(None, pl.Int64).alias("denominator"),
+            pl.lit(total_max).alias("max_points"),
+            pl.lit(None, pl.String).alias("group"),
+            pl.lit("published").alias("status"),
+            pl.lit(None, pl.String).alias("reason"),
+            "rank",
+            "band",
+        )
+    )
+    rows = pl.concat([indicator_rows, group_rows], how="vertical").with_columns(
+        pl.lit(None, pl.Int64).alias("rank"), pl.lit(None, pl.String).alias("band")
+    )
+    rows = pl.concat([rows, totals], how="vertical")
+    period_ids = counts["period_id"].unique().sort().to_list()
+    return (
+        rows.join(
+            labels.frame(period_ids).lazy(), left_on="period_id", right_on="period", how="left"
+        )
+        .select(
+            pl.lit("onestop").alias("instrument"),
+            pl.lit(profile.edition).alias("edition"),
+            pl.col("period_id").alias("period"),
+            "period_start",
+            "period_end",
+            "geography",
+            "unit",
+            "parent_unit",
+            "level",
+            "code",
+            "name_vi",
+            "name_en",
+            "estimate",
+            pl.lit(None, pl.Float64).alias("se"),
+            pl.lit(None, pl.Float64).alias("ci_low"),
+            pl.lit(None, pl.Float64).alias("ci_high"),
+            pl.lit(None, pl.Float64).alias("ci_level"),
+            pl.lit("census: complete records, no sampling error").alias("ci_rule"),
+            pl.lit(None, pl.Float64).alias("df"),
+            pl.col("denominator").alias("n"),
+            "rank",
+            pl.col("rank").alias("rank_low"),
+            pl.col("rank").alias("rank_high"),
+            "group",
+            "status",
+            "reason",
+            pl.lit(synthetic).alias("synthetic"),
+            pl.lit(provenance).alias("provenance"),
+            "ratio",
+            "numerator",
+            "denominator",
+            "max_points",
+            "band",
+        )
+        .collect()
+    )
+
+
+def _band_expression(profile: ResolvedProfile) -> pl.Expr:
+    """The band of ``estimate``: the highest band whose minimum it reaches."""
+    expression: pl.Expr = pl.lit(None, pl.String)
+    for band in sorted(profile.bands, key=lambda band: band.min):
+        expression = (
+            pl.when(pl.col("estimate") >= band.min).then(pl.lit(band.code)).otherwise(expression)
+        )
+    return expression

@@ -1,0 +1,117 @@
+"""Score records with an engine: periods registered, counts collected, rows scored.
+
+Examples
+--------
+>>> from govindex.onestop.periods import parse_period
+>>> from govindex.onestop.profile import shipped_profile
+>>> from govindex.onestop_engines.engines import DuckDBEngine
+>>> card = score_records(DuckDBEngine({}), shipped_profile().resolve(), [parse_period("2025-01")])
+>>> card.scores.height  # no records, no units
+0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from govindex.onestop.aggregation import collect_counts, fact_queries
+from govindex.onestop.explain import explain_sql
+from govindex.onestop.kpis import kpi_rows, ratings_sql, tickets_sql
+from govindex.onestop.periods import Period, period_table
+from govindex.onestop.profile import ResolvedProfile
+from govindex.onestop.scoring import PeriodLabels, score_rows
+from govindex.onestop_engines.engines import Engine
+
+__all__ = ["Scorecard", "explain_records", "score_records", "with_agency_levels"]
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """Scores and KPIs in the shared vocabulary and the counts they came from."""
+
+    scores: pl.DataFrame
+    counts: pl.DataFrame
+    engine: str
+    kpis: pl.DataFrame | None = None
+
+    def published(self) -> pl.DataFrame:
+        """Index rows and KPI rows together (the columns they share)."""
+        if self.kpis is None:
+            return self.scores
+        return pl.concat([self.scores, self.kpis], how="diagonal_relaxed")
+
+
+def score_records(
+    engine: Engine,
+    profile: ResolvedProfile,
+    periods: Sequence[Period],
+    geographies: Sequence[str] = ("province", "agency", "procedure"),
+    *,
+    as_of: int | None = None,
+    provenance: str = "records",
+    synthetic: bool = False,
+    remap_legacy_districts: bool = False,
+) -> Scorecard:
+    """Every indicator, group and total for every unit of ``geographies`` and every period."""
+    engine.register("periods", period_table(periods, as_of))
+    for name, text in fact_queries(remap_legacy_districts=remap_legacy_districts).items():
+        engine.materialise(name, text)
+    levels = engine.query("SELECT agency_id AS unit, level FROM agencies")
+    counts = with_agency_levels(collect_counts(profile, geographies, engine.query), levels)
+    labels = PeriodLabels.of(periods)
+    scores = score_rows(profile, counts, labels, provenance=provenance, synthetic=synthetic)
+    ratings = {g: engine.query(ratings_sql(g)) for g in geographies}
+    tickets = {g: engine.query(tickets_sql(g)) for g in geographies if g != "procedure"}
+    kpis = with_agency_levels(
+        kpi_rows(
+            counts,
+            labels,
+            ratings=ratings,
+            tickets=tickets,
+            provenance=provenance,
+            synthetic=synthetic,
+        ),
+        levels,
+    )
+    return Scorecard(scores, counts, engine.name, kpis)
+
+
+def with_agency_levels(frame: pl.DataFrame, levels: pl.DataFrame) -> pl.DataFrame:
+    """Name each agency row's geography by the agency's level (department, commune,
+    legacy_district), so ranks compare departments with departments and communes with
+    communes; agencies missing from the tree stay ``agency``."""
+    is_agency = pl.col("geography") == "agency"
+    agencies = (
+        frame.filter(is_agency)
+        .join(
+            levels.select(
+                pl.col("unit").cast(pl.String), pl.col("level").alias("agency_level")
+            ).unique("unit"),
+            on="unit",
+            how="left",
+        )
+        .with_columns(pl.coalesce("agency_level", pl.lit("agency")).alias("geography"))
+        .drop("agency_level")
+    )
+    return pl.concat([frame.filter(~is_agency), agencies], how="vertical_relaxed")
+
+
+def explain_records(
+    engine: Engine,
+    profile: ResolvedProfile,
+    code: str,
+    geography: str,
+    unit: str,
+    period: Period,
+    *,
+    as_of: int | None = None,
+    remap_legacy_districts: bool = False,
+) -> pl.DataFrame:
+    """The records behind one number (for the agency's staff; never for a public page)."""
+    engine.register("periods", period_table([period], as_of))
+    for name, text in fact_queries(remap_legacy_districts=remap_legacy_districts).items():
+        engine.materialise(name, text)
+    return engine.query(explain_sql(profile, code, geography, unit, period.period_id))

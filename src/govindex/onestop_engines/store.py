@@ -1,0 +1,137 @@
+"""The one-stop record store: Parquet partitioned by province and month, with a DuckDB
+catalogue of views over it.
+
+Layout under the store's root::
+
+    dossiers/<province_code>/<month>/part-<batch>.parquet   (likewise events, petitions,
+    queue_tickets, ratings)
+    procedures/part-0.parquet, agencies/part-0.parquet       (reference tables)
+    catalogue.duckdb                                         (one view per table)
+
+Every file carries key-value metadata: the table, the record-schema version and, for
+generated data, ``govindex.synthetic = SYNTHETIC …``. Files are written to a temporary name
+and renamed, so a reader never sees half a file.
+
+Examples
+--------
+>>> import tempfile, polars as pl
+>>> from govindex.onestop.records import TABLES
+>>> store = RecordStore(tempfile.mkdtemp())
+>>> _ = store.write("procedures", TABLES["procedures"].empty())
+>>> sorted(store.sources())
+['procedures']
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pyarrow.parquet as parquet  # type: ignore[import-untyped]
+
+from govindex.errors import StorageError
+from govindex.onestop.records import TABLES
+
+__all__ = ["PARTITIONED", "SCHEMA_VERSION", "RecordStore"]
+
+SCHEMA_VERSION = "onestop-records/1"
+PARTITIONED = ("dossiers", "events", "petitions", "queue_tickets", "ratings")
+
+
+class RecordStore:
+    """Parquet files of one-stop records under ``root``."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def path(self, table: str, province_code: str | None = None, month: str | None = None) -> Path:
+        """The folder of a table, or of one of its partitions."""
+        folder = self.root / table
+        if table in PARTITIONED and province_code is not None and month is not None:
+            folder = folder / province_code / month
+        return folder
+
+    def write(
+        self,
+        table: str,
+        frame: pl.DataFrame,
+        *,
+        province_code: str | None = None,
+        month: str | None = None,
+        part: str = "0",
+        metadata: Mapping[str, str] | None = None,
+    ) -> Path:
+        """Write ``frame`` as one Parquet file of ``table`` (replacing the same part)."""
+        if table not in TABLES:
+            msg = f"unknown record table `{table}`"
+            raise StorageError(msg, where="table", found=table, expected=sorted(TABLES))
+        folder = self.path(table, province_code, month)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"part-{part}.parquet"
+        arrow = frame.select(list(TABLES[table].schema)).to_arrow()
+        tags = {"govindex.table": table, "govindex.schema": SCHEMA_VERSION, **(metadata or {})}
+        arrow = arrow.replace_schema_metadata(
+            {**(arrow.schema.metadata or {}), **{k.encode(): v.encode() for k, v in tags.items()}}
+        )
+        temporary = target.with_suffix(".parquet.tmp")
+        try:
+            parquet.write_table(arrow, temporary, compression="zstd")
+            os.replace(temporary, target)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            msg = f"cannot write {target}: {error}"
+            raise StorageError(msg, where=str(target)) from error
+        return target
+
+    def files(self, table: str) -> list[Path]:
+        """Every Parquet file of ``table``."""
+        return sorted(self.path(table).rglob("*.parquet"))
+
+    def sources(self) -> dict[str, str]:
+        """Glob of each table that has files, for the engines."""
+        return {
+            table: str(self.path(table) / "**" / "*.parquet")
+            for table in TABLES
+            if self.files(table)
+        }
+
+    def folders(self) -> dict[str, str]:
+        """Folder of each table that has files (Spark reads folders recursively)."""
+        return {table: str(self.path(table)) for table in TABLES if self.files(table)}
+
+    def read(self, table: str) -> pl.DataFrame:
+        """All rows of ``table`` (empty frame if none)."""
+        files = self.files(table)
+        if not files:
+            return TABLES[table].empty()
+        return pl.read_parquet([str(file) for file in files]).select(list(TABLES[table].schema))
+
+    def metadata(self, table: str) -> dict[str, str]:
+        """Key-value metadata of the table's first file."""
+        files = self.files(table)
+        if not files:
+            return {}
+        raw = parquet.read_schema(files[0]).metadata or {}
+        return {
+            key.decode(): value.decode()
+            for key, value in raw.items()
+            if key.startswith(b"govindex.")
+        }
+
+    def write_catalogue(self) -> Path:
+        """(Re)create ``catalogue.duckdb`` with one view per table over its Parquet files."""
+        target = self.root / "catalogue.duckdb"
+        connection = duckdb.connect(str(target))
+        try:
+            for table, source in self.sources().items():
+                glob = source.replace("'", "''")
+                connection.execute(
+                    f"CREATE OR REPLACE VIEW \"{table}\" AS SELECT * FROM read_parquet('{glob}', hive_partitioning = false, union_by_name = true)"
+                )
+        finally:
+            connection.close()
+        return target

@@ -1,0 +1,70 @@
+"""``govindex onestop synth|ingest|score|explain`` in-process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+from typer.testing import CliRunner
+
+from govindex.cli import app
+
+from .builders import AGENCIES, PROCEDURES
+
+
+def _run(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, [str(arg) for arg in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_synth_score_and_explain(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    code, out, _ = _run("onestop", "synth", "--out", store, "--dossiers", "3400", "--seed", "3")
+    assert code == 0
+    assert out.startswith("SYNTHETIC one-stop records")
+    code, out, err = _run(
+        "onestop", "score", store, "--period", "2025-Q1", "--format", "csv", "--level", "total"
+    )
+    assert code == 0
+    assert "SYNTHETIC" in err
+    totals = pl.read_csv(out.encode(), schema_overrides={"unit": pl.String})
+    assert totals.height == 34
+    assert totals["synthetic"].all()
+    assert (totals["estimate"] <= 100).all()
+    code, out, err = _run(
+        "onestop", "explain", store, "--indicator", "2.1", "--unit", "22", "--period", "2025-02"
+    )
+    assert code == 0
+    listing = pl.read_csv(out.encode())
+    assert listing.columns[:2] == ["record_code", "procedure_code"]
+    assert f"denominator {listing.height}" in err
+
+
+def test_ingest_reports_bad_records_without_a_traceback(tmp_path: Path) -> None:
+    procedures, agencies = tmp_path / "procedures.csv", tmp_path / "agencies.csv"
+    PROCEDURES.write_csv(procedures)
+    AGENCIES.write_csv(agencies)
+    batch = tmp_path / "batch.jsonl"
+    good = {
+        "MaHoSo": "H1",
+        "MaTTHC": "P5",
+        "DonViXuLy": "A1",
+        "TrangThaiHoSo": 2,
+        "NgayTiepNhan": "20250303080000",
+    }
+    bad = {**good, "MaHoSo": "H2", "DonViXuLy": "ZZ"}
+    batch.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
+    store = tmp_path / "store"
+    code, out, err = _run(
+        "onestop", "ingest", store, batch, "--procedures", procedures, "--agencies", agencies
+    )
+    assert code == 1
+    assert "batch.jsonl, row 2, column `DonViXuLy`: unknown agency" in err
+    assert "Traceback" not in err
+    code, out, err = _run("onestop", "ingest", store, batch, "--allow-invalid")
+    assert code == 0
+    assert "1 loaded; 1 left out" in out
+    code, out, err = _run("onestop", "score", store, "--period", "2025-13")
+    assert code == 1
+    assert err.startswith("error: `2025-13` is not a period")
