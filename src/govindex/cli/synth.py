@@ -65,7 +65,7 @@ def synth(
     """
     import polars as pl
 
-    from govindex.spec import load_spec
+    from govindex.cli.spec_cache import load_spec_cached
     from govindex.spec.bundled import default_spec_path
     from govindex.synthetic import (
         load_size_classes,
@@ -77,7 +77,7 @@ def synth(
     from govindex.synthetic.output import write_survey
 
     spec_path = spec or default_spec_path(year)
-    index_spec = load_spec(spec_path)
+    index_spec = load_spec_cached(spec_path)
     folder = find_papi_data(papi_data, spec_path)
     published = pl.read_csv(
         folder / _SCORES_FILE, columns=["year", "province", "dimension", "score"]
