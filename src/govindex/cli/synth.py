@@ -65,6 +65,7 @@ def synth(
     """
     import polars as pl
 
+    from govindex.cli.progress import Steps
     from govindex.cli.spec_cache import load_spec_cached
     from govindex.spec.bundled import default_spec_path
     from govindex.synthetic import (
@@ -77,21 +78,36 @@ def synth(
     from govindex.synthetic.output import write_survey
 
     spec_path = spec or default_spec_path(year)
-    index_spec = load_spec_cached(spec_path)
-    folder = find_papi_data(papi_data, spec_path)
-    published = pl.read_csv(
-        folder / _SCORES_FILE, columns=["year", "province", "dimension", "score"]
+    steps = Steps(
+        [
+            "reading the spec",
+            "drawing respondents and answers",
+            f"writing {out.name}",
+            "checking the provinces track their targets",
+        ],
+        title=f"SYNTHETIC PAPI {year}",
     )
-    provinces = province_table(published["province"].unique(), load_size_classes())
-    survey = synthesise_papi(
-        index_spec, seed=seed, year=year, targets=published, provinces=provinces
-    )
-    written = write_survey(survey, out)
-    computed = province_scores(index_spec, survey.microdata)
-    expected = survey.truth.filter(pl.col("level") == "total").select(
-        "province", "code", pl.col("target")
-    )
-    total = tracking_correlations(computed, expected)["correlation"].to_list()
+    with steps:
+        steps.next()
+        index_spec = load_spec_cached(spec_path)
+        folder = find_papi_data(papi_data, spec_path)
+        published = pl.read_csv(
+            folder / _SCORES_FILE, columns=["year", "province", "dimension", "score"]
+        )
+        provinces = province_table(published["province"].unique(), load_size_classes())
+        steps.next()
+        survey = synthesise_papi(
+            index_spec, seed=seed, year=year, targets=published, provinces=provinces
+        )
+        steps.next()
+        written = write_survey(survey, out)
+        steps.next()
+        computed = province_scores(index_spec, survey.microdata)
+        expected = survey.truth.filter(pl.col("level") == "total").select(
+            "province", "code", pl.col("target")
+        )
+        total = tracking_correlations(computed, expected)["correlation"].to_list()
+        steps.finish()
     typer.echo(
         f"SYNTHETIC PAPI {year} survey (seed {seed}): {survey.microdata.height} respondents in "
         f"{survey.metadata['provinces']} provinces, {survey.metadata['villages']} villages."
