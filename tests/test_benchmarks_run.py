@@ -31,4 +31,5 @@ def test_cli_benchmark_runs_and_reports_every_figure() -> None:
     results = run_cli(repeats=1, commands=("help", "estimate"))
     for key in ("baseline_python_start", "help", "estimate"):
         assert results[key] > 0
+        assert results[f"{key}_cpu"] > 0
     assert results["help_over_baseline"] == results["help"] - results["baseline_python_start"]

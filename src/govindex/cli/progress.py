@@ -44,6 +44,7 @@ class Steps:
     >>> with Steps(["reading", "writing"], title="example") as steps:
     ...     steps.next()
     ...     steps.next()
+    ...     steps.finish()
     >>> steps.done, steps.total
     (2, 2)
     """

@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from govindex.i18n import LANGUAGES, translate
+from govindex.i18n import LANGUAGES, labels, translate
 from govindex.views import Dashboard, View
 from govindex.web.addresses import Language, PageAddress
 from govindex.web.errors import WebError
@@ -154,7 +154,10 @@ class PageRenderer:
             "permalink": links.page(address) if view is not None else None,
             "downloads": self._downloads(view, address, links) if view is not None else [],
             "source_line": self._source_line(view, fmt) if view is not None else None,
-            "attribution": map_attribution(),
+            # The licence's credit in the page's language (the English one is SOURCE.md's).
+            "attribution": map_attribution()
+            if address.language == "en"
+            else translate("map.attribution", address.language),
             "licence_url": links.asset("maps/LICENSE-ODbL.md"),
             "stylesheet": links.asset("css/site.css"),
             "icon": links.asset("favicon.svg"),
@@ -218,10 +221,20 @@ class PageRenderer:
     def _downloads(self, view: View, address: PageAddress, links: Links) -> list[dict[str, str]]:
         candidates = [("JSON", links.download(address, "json"))]
         candidates += [
-            (f"CSV · {name}", links.download(address, "csv", name)) for name in view.tables
+            (
+                f"CSV · {self._table_label(name, address.language)}",
+                links.download(address, "csv", name),
+            )
+            for name in view.tables
         ]
         candidates.append(("XLSX", links.download(address, "xlsx")))
         return [{"label": label, "url": url} for label, url in candidates if url is not None]
+
+    @staticmethod
+    def _table_label(name: str, language: str) -> str:
+        # A table without a label in the catalog keeps its (English) name rather than failing.
+        entry = labels().get(f"download.table.{name}")
+        return entry.get(language, name) if entry is not None else name
 
     def _source_line(self, view: View, fmt: Formatter) -> str:
         run = view.meta.get("run")
