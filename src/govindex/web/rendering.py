@@ -21,7 +21,7 @@ from govindex.views import Dashboard, View
 from govindex.web.addresses import Language, PageAddress
 from govindex.web.errors import WebError
 from govindex.web.formatting import Formatter, json_for_script
-from govindex.web.links import Links
+from govindex.web.links import AppLinks, Links
 from govindex.web.navigation import StoreFacts
 from govindex.web.page_context import kind_context
 
@@ -131,9 +131,9 @@ class PageRenderer:
         """What every page shows: navigation, language switch, banner, downloads, footer."""
         meta: Mapping[str, Any] = view.meta if view is not None else {}
         year = address.year or self.facts.latest_year
+        # The banner marks a page whose numbers are SYNTHETIC. The runs page lists official
+        # and synthetic runs together, so it flags each synthetic row instead.
         synthetic = bool(meta.get("synthetic"))
-        if view is not None and view.kind == "runs":
-            synthetic = any(row["synthetic"] for row in self.facts.runs)
         return {
             "t": fmt,
             "lang": address.language,
@@ -159,6 +159,8 @@ class PageRenderer:
             if address.language == "en"
             else translate("map.attribution", address.language),
             "licence_url": links.asset("maps/LICENSE-ODbL.md"),
+            # The OpenAPI page exists where the app serves; a static export has no API.
+            "docs_url": f"{links.root}/docs" if isinstance(links, AppLinks) else None,
             "stylesheet": links.asset("css/site.css"),
             "icon": links.asset("favicon.svg"),
             "vendor": {
