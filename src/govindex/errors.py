@@ -20,7 +20,7 @@ only the CLI and the API render them::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -36,8 +36,10 @@ __all__ = [
     "NotFound",
     "NotPublishable",
     "RunNotFound",
+    "ServiceError",
     "SpecError",
     "StorageError",
+    "readable",
 ]
 
 
@@ -75,9 +77,37 @@ class Issue:
             "where": self.where,
             "row": self.row,
             "column": self.column,
-            "found": None if self.found is None else str(self.found),
-            "expected": None if self.expected is None else str(self.expected),
+            "found": readable(self.found),
+            "expected": readable(self.expected),
         }
+
+
+def readable(value: Any) -> str | None:
+    """A ``found`` or ``expected`` value as a person reads it (never a Python repr of a list).
+
+    Lists are joined with commas, mappings as ``key: value``, and a list of mappings (the
+    valid items, for example) one item after another with semicolons.
+
+    Examples
+    --------
+    >>> readable(["2023", "2024"])
+    '2023, 2024'
+    >>> readable([{"code": "1", "name": "Participation"}, {"code": "2", "name": "Transparency"}])
+    'code: 1, name: Participation; code: 2, name: Transparency'
+    >>> readable(None) is None
+    True
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        return ", ".join(f"{key}: {readable(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
+        separator = "; " if any(isinstance(item, Mapping) for item in items) else ", "
+        return separator.join(str(readable(item)) for item in items)
+    return str(value)
 
 
 class GovIndexError(Exception):
@@ -117,8 +147,8 @@ class GovIndexError(Exception):
             "type": type(self).__name__,
             "message": self.message,
             "where": self.where,
-            "found": None if self.found is None else str(self.found),
-            "expected": None if self.expected is None else str(self.expected),
+            "found": readable(self.found),
+            "expected": readable(self.expected),
             "hint": self.hint,
             "issues": [issue.to_dict() for issue in self.issues],
         }
@@ -176,6 +206,12 @@ class NotFound(GovIndexError):
     """A requested province, indicator, year or page does not exist."""
 
     http_status = 404
+
+
+class ServiceError(GovIndexError):
+    """A local service (the dashboard server) cannot start, e.g. its port is in use."""
+
+    http_status = 503
 
 
 class NotPublishable(GovIndexError):

@@ -118,20 +118,26 @@ def make_run_id(
 ) -> str:
     """Return the content-derived id of a run: a sha256 prefix of everything that makes it.
 
-    Package versions and the creation time are left out, so reproducing a run gives
-    back the same id.
+    Package versions, the creation time and the ``inputs`` parameter (where the spec and
+    data files lay, recorded for ``govindex rerun``) are left out: the hashes already name
+    the inputs, so reproducing a run, from any folder, gives back the same id.
 
     Examples
     --------
     >>> len(make_run_id(kind="microdata", spec_hash="s", data_hash="d", parameters={}))
     16
+    >>> here = make_run_id(kind="microdata", spec_hash="s", data_hash="d",
+    ...                    parameters={"inputs": {"data": "/a/survey.parquet"}})
+    >>> here == make_run_id(kind="microdata", spec_hash="s", data_hash="d",
+    ...                     parameters={"inputs": {"data": "/b/survey.parquet"}})
+    True
     """
     content = _canonical_json(
         {
             "kind": kind,
             "spec_hash": spec_hash,
             "data_hash": data_hash,
-            "parameters": dict(parameters),
+            "parameters": {key: value for key, value in parameters.items() if key != "inputs"},
             "seed": seed,
             "supersedes": supersedes,
         }

@@ -1,7 +1,8 @@
 """The province outlines: right names, valid rings inside Viet Nam, winding d3-geo reads.
 
 Islands in the source (Phu Quoc, Con Dao, Ly Son, ...) are kept; all lie inside the box
-below. The source has no Hoang Sa or Truong Sa outlines.
+below. The source has no Hoang Sa or Truong Sa outlines: they are a separate asset
+(tests/assets/test_archipelagos.py).
 """
 
 from __future__ import annotations

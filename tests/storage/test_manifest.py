@@ -63,3 +63,17 @@ def test_hash_frame_sees_values_and_types() -> None:
     base = pl.DataFrame({"a": [1, 2]})
     assert hash_frame(base) != hash_frame(pl.DataFrame({"a": [1, 3]}))
     assert hash_frame(base) != hash_frame(base.cast({"a": pl.Float64}))
+
+
+def test_run_id_does_not_depend_on_where_the_input_files_lie() -> None:
+    arguments = {"kind": "microdata", "spec_hash": "s", "data_hash": "d", "seed": 3}
+    here = make_run_id(
+        **arguments,  # type: ignore[arg-type]
+        parameters={"a": 1, "inputs": {"data": "/home/a/survey.parquet", "spec": "/x/p.yaml"}},
+    )
+    there = make_run_id(
+        **arguments,  # type: ignore[arg-type]
+        parameters={"a": 1, "inputs": {"data": "/tmp/b/survey.parquet", "spec": "/y/p.yaml"}},
+    )
+    assert here == there
+    assert here != make_run_id(**arguments, parameters={"a": 2, "inputs": {}})  # type: ignore[arg-type]

@@ -60,3 +60,20 @@ def test_export_site_writes_a_whole_year(web_store, tmp_path: Path) -> None:
     assert "wrote 91 pages" in result.output
     profiles = list((tmp_path / "site" / "vi" / "province").glob("*/2024/index.html"))
     assert len(profiles) == 63
+
+
+def test_serve_on_a_busy_port_exits_with_one_line_naming_the_option(web_store) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = _invoke("serve", "--store", web_store[0], "--port", str(port))
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines == [
+        f"error: port {port} on 127.0.0.1 is already in use; choose another with --port."
+    ]
+    assert "http://" not in result.output
+    assert "Errno" not in result.output

@@ -95,3 +95,27 @@ def test_no_route_publishes_server_paths(client, web_store, synthetic_run: str) 
         "inputs"
     ]
     assert inputs == {"data": "papi-2024-synthetic.parquet", "spec": "papi-2024.yaml"}
+
+
+def test_xlsx_numbers_are_rounded_for_reading_and_the_csv_keeps_every_digit(client) -> None:
+    from govindex.web.downloads import DISPLAY_DIGITS, PRECISION_NOTE
+
+    answer = client.get("/overview.xlsx?year=2024")
+    workbook = openpyxl.load_workbook(io.BytesIO(answer.content), read_only=True)
+    rows = list(workbook["ranking"].iter_rows(values_only=True))
+    floats = [cell for row in rows[1:] for cell in row if isinstance(cell, float)]
+    assert floats
+    for cell in floats:
+        assert cell == float(f"{cell:.{DISPLAY_DIGITS}g}")
+    parameters = dict(workbook["parameters"].iter_rows(min_row=2, values_only=True))
+    assert parameters["precision"] == PRECISION_NOTE
+    # The CSV of the same page carries the stored values, digit for digit.
+    csv_rows = _csv(client.get("/overview.csv?year=2024").content.decode("utf-8"))
+    header = list(rows[0])
+    column = header.index("estimate")
+    first = next(row for row in csv_rows if row["estimate"])
+    stored = float(first["estimate"])
+    shown = next(
+        row[column] for row in rows[1:] if row[header.index("province")] == first["province"]
+    )
+    assert shown == float(f"{stored:.{DISPLAY_DIGITS}g}")

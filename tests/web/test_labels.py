@@ -25,6 +25,11 @@ BUILT_KEYS = {
     "geography.": ["63", "34"],
     "nav.": ["overview", "compare", "indicator", "runs"],
     "reason.": ["significant", "not_significant", "no_se"],
+    # Download labels name each table of a view (rendering.PageRenderer._table_label).
+    "download.table.": [
+        *("changes", "dimensions", "items", "national", "priorities", "ranking"),
+        *("runs", "scores", "summary", "trends", "values"),
+    ],
 }
 
 

@@ -124,13 +124,18 @@ def test_synthetic_runs_carry_the_banner_and_published_ones_do_not(
         f"/province/Ha%20Noi?run={synthetic_run}",
         f"/compare?province=Ha%20Noi&province=Da%20Nang&run={synthetic_run}",
         f"/indicator?level=dimension&code=4&run={synthetic_run}",
-        "/runs",
     ):
         page = client.get(path).text
         assert banner in page, path
         assert "SYNTHETIC" in page
     assert banner not in client.get("/overview?year=2024").text
     assert banner not in client.get("/province/Ha%20Noi?year=2024").text
+    # The runs page lists official runs too: no page-wide banner, the synthetic row is flagged.
+    runs = client.get("/runs").text
+    assert banner not in runs
+    flagged = [row for row in runs.split("<tr") if "SYNTHETIC" in row]
+    assert flagged
+    assert all("run-synthetic" in row and synthetic_run in row for row in flagged)
 
 
 def test_suppressed_cells_show_words_not_numbers(
@@ -204,3 +209,10 @@ def test_a_vietnamese_profile_has_no_english_prose(client) -> None:
     assert "so sánh với năm 2023 và năm gốc của nhiệm kỳ 2021" in page
     english_page = client.get("/province/Ha%20Noi?year=2024&lang=en").text
     assert "declined since 2023" in english_page
+
+
+def test_every_served_page_links_the_api_documentation(client) -> None:
+    for path in ("/overview?year=2024&lang=vi", "/runs?lang=en", "/province/Ha%20Noi?year=2024"):
+        page = client.get(path).text
+        assert 'href="/docs"' in page, path
+    assert client.get("/docs").status_code == 200

@@ -10,7 +10,7 @@ from typing import Any
 
 from govindex.charts.choropleth import map_chart, outlines
 from govindex.charts.comparison import compare_chart
-from govindex.charts.dimensions import dimensions_chart
+from govindex.charts.dimensions import WEB_WIDTH, dimensions_chart
 from govindex.charts.indicator import distribution_chart, indicator_trend_chart
 from govindex.charts.ranking import ranking_chart
 from govindex.charts.rendering import chart_svg
@@ -67,7 +67,14 @@ def charts_for(view: View, language: str, *, asset_base: str | None) -> dict[str
             "ranking": ranking_chart(view, words),
         }
     if view.kind == "profile":
-        return {"dimensions": dimensions_chart(view, words), "trends": trends_chart(view, words)}
+        # On a page the dimension chart has the row to itself; a PDF column is narrower.
+        width = WEB_WIDTH if asset_base is not None else None
+        dimensions = (
+            dimensions_chart(view, words)
+            if width is None
+            else dimensions_chart(view, words, width=width)
+        )
+        return {"dimensions": dimensions, "trends": trends_chart(view, words)}
     if view.kind == "compare":
         return {"compare": compare_chart(view, words)}
     if view.kind == "indicator":

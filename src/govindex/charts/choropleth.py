@@ -18,20 +18,36 @@ from govindex.charts.wording import Wording, score_records
 from govindex.errors import SpecError
 from govindex.views import View
 
-__all__ = ["MAP_FILES", "map_chart", "outlines"]
+__all__ = [
+    "ARCHIPELAGOS_FILE",
+    "ISLAND_COLOUR",
+    "MAP_FILES",
+    "archipelagos",
+    "map_chart",
+    "outlines",
+]
 
 MAP_FILES = {"63": "provinces-63.geojson", "34": "units-34.geojson"}
 """The outline file of each geography, in ``govindex.web``'s ``static/maps`` folder."""
 
+ARCHIPELAGOS_FILE = "archipelagos.geojson"
+"""Hoàng Sa and Trường Sa, drawn and labelled on every map of Viet Nam (both geographies)."""
+
 _KEY_PROPERTY = {"63": "province", "34": "unit"}
+ISLAND_COLOUR = "#5f6b73"
+"""Fill and outline of the archipelagos' islands (no performance group's colour)."""
 _WIDTH = 340
 _HEIGHT = 560
 
 
 @cache
-def _outline_text(geography: str) -> str:
+def _asset_text(name: str) -> str:
     folder = resources.files("govindex.web").joinpath("static", "maps")
-    return folder.joinpath(MAP_FILES[geography]).read_text("utf-8")
+    return folder.joinpath(name).read_text("utf-8")
+
+
+def _outline_text(geography: str) -> str:
+    return _asset_text(MAP_FILES[geography])
 
 
 def outlines(geography: str) -> list[dict[str, Any]]:
@@ -47,6 +63,48 @@ def outlines(geography: str) -> list[dict[str, Any]]:
         raise SpecError(msg, where="geography", found=geography, expected=sorted(MAP_FILES))
     features: list[dict[str, Any]] = json.loads(_outline_text(geography))["features"]
     return features
+
+
+def archipelagos() -> list[dict[str, Any]]:
+    """The Hoàng Sa (Đà Nẵng) and Trường Sa (Khánh Hòa) archipelagos as GeoJSON features.
+
+    Examples
+    --------
+    >>> [feature["properties"]["archipelago_vi"] for feature in archipelagos()]
+    ['Hoàng Sa', 'Trường Sa']
+    """
+    features: list[dict[str, Any]] = json.loads(_asset_text(ARCHIPELAGOS_FILE))["features"]
+    return features
+
+
+def _archipelago_layers(words: Wording) -> list[alt.Chart]:
+    # Inlined on every map (web, static export, PDF): two small features, and the map must
+    # never be shown without them. The islands are too small to see at this scale, so
+    # each is outlined thickly and named beneath.
+    features = archipelagos()
+    labels = [
+        {
+            "longitude": feature["properties"]["label_at"][0],
+            "latitude": feature["properties"]["label_at"][1],
+            "label": words(
+                f"chart.map.archipelago.{feature['properties']['archipelago'].lower().replace(' ', '_')}",
+                province=words.province(feature["properties"]["province"]),
+            ),
+        }
+        for feature in features
+    ]
+    islands = (
+        alt.Chart(alt.InlineData(values=features))
+        .mark_geoshape(fill=ISLAND_COLOUR, stroke=ISLAND_COLOUR, strokeWidth=1.6)
+        .project(type="mercator")
+    )
+    names = (
+        alt.Chart(alt.InlineData(values=labels))
+        .mark_text(align="center", baseline="top", dy=5, fontSize=9, color="#333333")
+        .encode(longitude="longitude:Q", latitude="latitude:Q", text="label:N")
+        .project(type="mercator")
+    )
+    return [islands, names]
 
 
 def map_chart(
@@ -95,8 +153,10 @@ def map_chart(
         synthetic=bool(view.meta.get("synthetic")),
         notes=notes,
     )
+    # The outlines are the layered chart's own data (its top-level "data", which the web
+    # page and the static export point at the map file); the archipelagos bring their own.
     groups = (
-        alt.Chart(outline)
+        alt.Chart()
         .mark_geoshape(stroke="white", strokeWidth=0.6)
         .transform_lookup(
             lookup=f"properties.{key}",
@@ -119,13 +179,13 @@ def map_chart(
         )
         .project(type="mercator")
     )
-    layers = [groups]
+    layers = [groups, *_archipelago_layers(words)]
     if highlight is not None:
         layers.append(
-            alt.Chart(outline)
+            alt.Chart()
             .mark_geoshape(filled=False, stroke="#000000", strokeWidth=2.2)
             .transform_filter(f"datum.properties.{key} === {literal(highlight)}")
             .project(type="mercator")
         )
-    chart = alt.layer(*layers, title=title).properties(width=_WIDTH, height=_HEIGHT)
+    chart = alt.layer(*layers, data=outline, title=title).properties(width=_WIDTH, height=_HEIGHT)
     return finish(chart, words)

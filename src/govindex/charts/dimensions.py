@@ -19,6 +19,8 @@ from govindex.views import View
 __all__ = ["dimensions_chart"]
 
 _WIDTH = 340
+WEB_WIDTH = 720
+"""Plot width on the dashboard, where the chart has a whole row (the PDF keeps ``_WIDTH``)."""
 _ROW_HEIGHT = 34
 _WRAP = 32
 _BEST_COLOUR = "#1a9641"
@@ -26,8 +28,10 @@ _TICK = "M0,-1L0,1"
 """A vertical line, the symbol of the reference marks (Vega's own "stroke" lies flat)."""
 
 
-def dimensions_chart(view: View, words: Wording) -> dict[str, Any]:
+def dimensions_chart(view: View, words: Wording, *, width: int = _WIDTH) -> dict[str, Any]:
     """The dimensions of a profile view: point and interval, national mean, best province.
+
+    ``width`` is the plot's width in pixels (the labels come on top of it).
 
     Examples
     --------
@@ -136,6 +140,6 @@ def dimensions_chart(view: View, words: Wording) -> dict[str, Any]:
         )
     )
     chart = alt.layer(intervals, marks, points, title=title).properties(
-        width=_WIDTH, height=_ROW_HEIGHT * max(len(dimensions), 1)
+        width=width, height=_ROW_HEIGHT * max(len(dimensions), 1)
     )
     return finish(chart, words)

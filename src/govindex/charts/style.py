@@ -37,16 +37,19 @@ GROUP_COLOURS = ("#2c7bb6", "#abd9e9", "#fdae61", "#d7191c")
 NOT_RANKED_COLOUR = "#bdbdbd"
 NATIONAL_COLOUR = "#252525"
 SERIES_COLOURS = (
-    "#1f77b4",
-    "#d62728",
-    "#2ca02c",
-    "#9467bd",
-    "#ff7f0e",
+    "#1a9850",
+    "#762a83",
+    "#e7298a",
+    "#b8860b",
+    "#00008b",
     "#8c564b",
-    "#e377c2",
-    "#17becf",
+    "#66a61e",
+    "#f781bf",
 )
-"""Colours of provinces shown side by side (up to eight, the comparison's maximum)."""
+"""Colours of provinces shown side by side (up to eight, the comparison's maximum).
+
+None is near a performance group's colour: a province drawn in "poor performers" red (or
+"best performers" blue) would be read as being in that group."""
 
 _SYNTHETIC_COLOUR = "#b2182b"
 _TEXT_COLOUR = "#333333"

@@ -26,22 +26,7 @@ import typer
 from typer.core import TyperGroup
 
 from govindex import __version__
-from govindex.cli import demo as _demo
-from govindex.cli import diagnose as _diagnose
-from govindex.cli import estimate as _estimate
-from govindex.cli import export_site as _export_site
-from govindex.cli import feedback as _feedback
-from govindex.cli import importing as _importing
-from govindex.cli import onestop as _onestop
-from govindex.cli import par as _par
-from govindex.cli import plan as _plan
-from govindex.cli import report as _report
-from govindex.cli import run as _run
-from govindex.cli import runs as _runs
-from govindex.cli import scores as _scores
-from govindex.cli import serve as _serve
-from govindex.cli import synth as _synth
-from govindex.cli import validate as _validate
+from govindex.cli.commands import COMMANDS, LazyCommand
 from govindex.cli.rendering import render_error, render_internal_error, render_usage_error
 from govindex.errors import GovIndexError
 
@@ -57,7 +42,20 @@ class _GovIndexGroup(TyperGroup):
 
     Overriding ``main`` (rather than wrapping ``app()``) means the same handling applies to
     the installed ``govindex`` script and to in-process runners such as ``CliRunner``.
+
+    Commands are listed from :data:`~govindex.cli.commands.COMMANDS` and imported only when
+    one runs or shows its own help, so ``govindex --help`` and a quick command never pay for
+    the imports (polars, DuckDB, FastAPI, WeasyPrint...) of the others.
     """
+
+    def __init__(self, **attributes: Any) -> None:
+        super().__init__(**attributes)
+        for entry in COMMANDS:
+            self.commands.setdefault(entry.name, LazyCommand(entry))
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        # Registration order, as the help always showed it (click would sort by name).
+        return list(self.commands)
 
     def main(
         self,
@@ -82,8 +80,11 @@ class _GovIndexGroup(TyperGroup):
             render_error(error)
             code = error.exit_code
         except typer.TyperException as error:  # typer's usage errors (its vendored click)
-            # Help was already printed for "no arguments"; typer tests the class by name too.
-            if type(error).__name__ != "NoArgsIsHelpError":
+            # "No arguments" carries the command's help as its message; typer tests the
+            # class by name too.
+            if type(error).__name__ == "NoArgsIsHelpError":
+                typer.echo(error.format_message())
+            else:
                 render_usage_error(error)
             code = error.exit_code
         except typer.Abort:
@@ -106,6 +107,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: typer's rich help costs a fifth of a second of imports on every `--help`.
+    rich_markup_mode=None,
 )
 
 
@@ -128,26 +131,6 @@ def _root(
     ] = False,
 ) -> None:
     """Provincial governance indices from complex-sample survey microdata."""
-
-
-# One line per command module.
-app.command(name="demo")(_demo.demo)
-app.command(name="estimate", no_args_is_help=True)(_estimate.estimate)
-app.command(name="synth", no_args_is_help=True)(_synth.synth)
-app.command(name="validate", no_args_is_help=True)(_validate.validate)
-app.command(name="scores")(_scores.scores)
-app.command(name="diagnose", no_args_is_help=True)(_diagnose.diagnose)
-app.command(name="run", no_args_is_help=True)(_run.run)
-app.command(name="rerun", no_args_is_help=True)(_run.rerun)
-app.command(name="report", no_args_is_help=True)(_report.report)
-app.command(name="serve")(_serve.serve)
-app.command(name="export-site", no_args_is_help=True)(_export_site.export_site)
-app.add_typer(_runs.app, name="runs")
-app.add_typer(_importing.app, name="import")
-app.add_typer(_par.app, name="par")
-app.command(name="plan", no_args_is_help=True)(_plan.plan)
-app.add_typer(_feedback.app, name="feedback")
-app.add_typer(_onestop.app, name="onestop")
 
 
 def main() -> None:

@@ -105,9 +105,12 @@ def build_demo(store: Path | None, out: Path, seed: int = 2024) -> DemoResult:
 
 def demo(
     store: StoreOption = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the demo's files.")] = Path(
-        "govindex-demo"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder for the demo's files [default: govindex-demo beside the store]."
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic survey.")] = 2024,
     serve: Annotated[
         bool,
@@ -117,6 +120,10 @@ def demo(
     port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8000,
 ) -> None:
     """Load the official PAPI record, score a SYNTHETIC 2024 survey, then serve the dashboard."""
+    if out is None:  # beside the store, not in whatever folder the command runs from
+        from govindex.storage import default_store_path
+
+        out = (store or default_store_path()).resolve().parent / "govindex-demo"
     result = build_demo(store, out, seed)
     leaders = (
         result.published_totals.filter(pl.col("estimate").is_not_null())

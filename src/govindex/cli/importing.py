@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from govindex.cli.progress import Steps
 from govindex.cli.runs import StoreOption, note, open_store
 
 __all__ = ["app", "import_official"]
@@ -34,16 +35,24 @@ def import_official(
     from govindex.official import bundled_data_dir, load_province_lookup, read_official_workbook
     from govindex.storage import store_official_workbook
 
-    read = read_official_workbook(workbook, provinces=load_province_lookup(bundled_data_dir()))
+    with Steps([f"reading {workbook.name}", "storing the year sheets"], title="import") as steps:
+        steps.next()
+        read = read_official_workbook(workbook, provinces=load_province_lookup(bundled_data_dir()))
+        steps.next()
+        with open_store(store) as opened:
+            already = {manifest.run_id for manifest in opened.list_runs(kind="published")}
+            manifests = store_official_workbook(opened, read)
+            counts = {
+                manifest.run_id: opened.run_tables(manifest.run_id)["scores"]
+                for manifest in manifests
+            }
+        steps.finish()
     for refused in read.refused_sheets:
         note(f"refused sheet `{refused.sheet}`: {refused.reason}")
-    with open_store(store) as opened:
-        already = {manifest.run_id for manifest in opened.list_runs(kind="published")}
-        manifests = store_official_workbook(opened, read)
-        for manifest in manifests:
-            status = "already stored" if manifest.run_id in already else "stored"
-            rows = opened.run_tables(manifest.run_id)["scores"]
-            typer.echo(f"{manifest.parameters['year']}\t{manifest.run_id}\t{rows} scores\t{status}")
+    for manifest in manifests:
+        status = "already stored" if manifest.run_id in already else "stored"
+        rows = counts[manifest.run_id]
+        typer.echo(f"{manifest.parameters['year']}\t{manifest.run_id}\t{rows} scores\t{status}")
     typer.echo(
         f"{len(manifests)} year sheet(s) of {read.path.name} in the store; "
         f"{len(read.refused_sheets)} refused.",

@@ -221,18 +221,16 @@ def _console(file: TextIO, *, stderr: bool = False) -> Console:
 # ---------------------------------------------------------------------- progress
 @contextmanager
 def progress(description: str) -> Iterator[None]:
-    """Show a spinner on stderr while slow work runs, only when stderr is a terminal.
+    """Show a spinner on stderr once slow work has run a second, only on a terminal.
 
     Examples
     --------
     >>> with progress("building replicate weights"):
     ...     pass
     """
-    if not sys.stderr.isatty():
-        yield
-        return
-    console = _console(sys.stderr, stderr=True)
-    with console.status(description):
+    from govindex.cli.progress import status
+
+    with status(description):
         yield
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from govindex.cli.rendering import progress
+from govindex.cli.progress import Steps
 from govindex.cli.runs import StoreOption, open_store
 
 __all__ = ["NATIONAL", "report"]
@@ -77,21 +77,24 @@ def report(
     national = province.strip().lower() == NATIONAL
     target = _target(national, pdf, xlsx)
     started = time.perf_counter()
-    with open_store(store) as opened:
-        if run is None:
-            ensure_published(opened)
-        store_path = opened.path
-    dashboard = Dashboard.open(store_path)
-    if national:
-        with progress("writing the national workbook"):
+    last = "writing the national workbook" if national else f"rendering the profile of {province}"
+    with Steps(["opening the run store", last], title="report") as steps:
+        steps.next()
+        with open_store(store) as opened:
+            if run is None:
+                ensure_published(opened)
+            store_path = opened.path
+        dashboard = Dashboard.open(store_path)
+        steps.next()
+        if national:
             written = national_workbook(
                 dashboard, year=year, run_id=run, language=language, path=target
             )
-    else:
-        with progress(f"rendering the profile of {province}"):
+        else:
             written = profile_pdf(
                 dashboard, province, year=year, run_id=run, language=language, path=target
             )
+        steps.finish()
     seconds = time.perf_counter() - started
     size = written.stat().st_size / 1024
     typer.echo(f"wrote {written} ({size:,.0f} KiB, {seconds:.1f} s)", err=True)

@@ -16,7 +16,7 @@ from govindex.cli.runs import StoreOption
 if TYPE_CHECKING:
     from govindex.views import Dashboard
 
-__all__ = ["load_dashboard", "serve", "serve_store"]
+__all__ = ["ensure_port_free", "load_dashboard", "serve", "serve_store"]
 
 
 def load_dashboard(store: Path | None) -> Dashboard:
@@ -45,6 +45,35 @@ def load_dashboard(store: Path | None) -> Dashboard:
     return dashboard
 
 
+def ensure_port_free(host: str, port: int) -> None:
+    """Fail with one line naming ``--port`` if ``host:port`` cannot be listened on.
+
+    Checked before the dashboard's address is printed, so a busy port never shows an
+    address that does not answer (uvicorn would print a bare "Errno 98" after it).
+
+    Examples
+    --------
+    >>> ensure_port_free("127.0.0.1", 0)  # port 0: any free port
+    """
+    import errno
+    import socket
+
+    from govindex.errors import ServiceError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # The same option uvicorn sets, so a port left in TIME_WAIT counts as free here too.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                msg = f"port {port} on {host} is already in use; choose another with --port."
+            else:
+                msg = f"cannot listen on {host}:{port} ({error.strerror}); check --host and --port."
+            raise ServiceError(msg, where="--port", found=port) from error
+
+
 def serve_store(store: Path | None, *, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the dashboard of ``store`` until interrupted (Ctrl-C)."""
     import uvicorn
@@ -52,6 +81,7 @@ def serve_store(store: Path | None, *, host: str = "127.0.0.1", port: int = 8000
     from govindex.web import create_app
 
     dashboard = load_dashboard(store)
+    ensure_port_free(host, port)
     app = create_app(dashboard)
     shown_host = f"[{host}]" if ":" in host else host
     typer.echo(f"govindex dashboard: http://{shown_host}:{port}/  (Ctrl-C stops it)")

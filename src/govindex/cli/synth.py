@@ -67,15 +67,18 @@ def synth(
         typer.Option("--instrument", help="papi, or sipas (the SIPAS household survey)."),
     ] = "papi",
 ) -> None:
-    """Write a SYNTHETIC PAPI survey whose provinces track the official dimension scores
-    (or, with --instrument sipas, a SIPAS survey tracking the reported 2024 values).
+    """Write a SYNTHETIC PAPI or SIPAS survey whose provinces track the published scores.
+
+    PAPI provinces track the official dimension scores; with --instrument sipas, a SIPAS
+    household survey tracks the reported 2024 values.
 
     Every file is marked synthetic: a `synthetic` column and a FILE.meta.json sidecar for
     CSV, key-value metadata for Parquet, the file label for SPSS and Stata.
     """
     import polars as pl
 
-    from govindex.spec import load_spec
+    from govindex.cli.progress import Steps
+    from govindex.cli.spec_cache import load_spec_cached
     from govindex.spec.bundled import default_spec_path
     from govindex.synthetic import (
         load_size_classes,
@@ -87,24 +90,43 @@ def synth(
     from govindex.synthetic.output import write_survey
 
     spec_path = spec or default_spec_path(year, instrument)
-    index_spec = load_spec(spec_path)
-    folder = find_papi_data(papi_data, spec_path)
     if instrument == "sipas":
-        _synth_sipas(index_spec, folder, seed=seed, year=year, out=out)
+        _synth_sipas(
+            load_spec_cached(spec_path), find_papi_data(papi_data, spec_path),
+            seed=seed, year=year, out=out,
+        )
         return
-    published = pl.read_csv(
-        folder / _SCORES_FILE, columns=["year", "province", "dimension", "score"]
+    spec_path = spec or default_spec_path(year)
+    steps = Steps(
+        [
+            "reading the spec",
+            "drawing respondents and answers",
+            f"writing {out.name}",
+            "checking the provinces track their targets",
+        ],
+        title=f"SYNTHETIC PAPI {year}",
     )
-    provinces = province_table(published["province"].unique(), load_size_classes())
-    survey = synthesise_papi(
-        index_spec, seed=seed, year=year, targets=published, provinces=provinces
-    )
-    written = write_survey(survey, out)
-    computed = province_scores(index_spec, survey.microdata)
-    expected = survey.truth.filter(pl.col("level") == "total").select(
-        "province", "code", pl.col("target")
-    )
-    total = tracking_correlations(computed, expected)["correlation"].to_list()
+    with steps:
+        steps.next()
+        index_spec = load_spec_cached(spec_path)
+        folder = find_papi_data(papi_data, spec_path)
+        published = pl.read_csv(
+            folder / _SCORES_FILE, columns=["year", "province", "dimension", "score"]
+        )
+        provinces = province_table(published["province"].unique(), load_size_classes())
+        steps.next()
+        survey = synthesise_papi(
+            index_spec, seed=seed, year=year, targets=published, provinces=provinces
+        )
+        steps.next()
+        written = write_survey(survey, out)
+        steps.next()
+        computed = province_scores(index_spec, survey.microdata)
+        expected = survey.truth.filter(pl.col("level") == "total").select(
+            "province", "code", pl.col("target")
+        )
+        total = tracking_correlations(computed, expected)["correlation"].to_list()
+        steps.finish()
     typer.echo(
         f"SYNTHETIC PAPI {year} survey (seed {seed}): {survey.microdata.height} respondents in "
         f"{survey.metadata['provinces']} provinces, {survey.metadata['villages']} villages."

@@ -109,14 +109,14 @@ def validate(
 
     Example: govindex validate specs/papi-2024.yaml survey.parquet --format json
     """
+    from govindex.cli.spec_cache import load_spec_cached
     from govindex.ingest import DesignColumns, read_table, validate_microdata
     from govindex.ingest.validate import WeightPlausibility
-    from govindex.spec import load_spec
 
     plausibility = WeightPlausibility(
         stratum_ratio=weight_ratio_stratum, design_ratio=weight_ratio_design
     )
-    index_spec = load_spec(spec)
+    index_spec = load_spec_cached(spec)
     design = DesignColumns(respondent_id=respondent_id, strata=strata, psu=psu, weights=weights)
     table = read_table(data, text_columns=[respondent_id, strata, psu])
     report = validate_microdata(

@@ -137,7 +137,9 @@ class ProvinceLookup:
         suggestions = sorted({self.keys[key] for key in close})
         hint = f"did you mean {', '.join(repr(item) for item in suggestions)}?" if close else None
         msg = f"`{name}` is not a PAPI province (old or 2025 name)."
-        raise NotFound(msg, found=name, expected="one of the 63 former provinces", hint=hint)
+        # Every valid name, so a page or a script can offer the list, not only a guess.
+        valid = sorted(set(self.keys.values()))
+        raise NotFound(msg, where="province", found=name, expected=valid, hint=hint)
 
     def unit_2025(self, name: str) -> str:
         """Return the provincial unit (from 1 July 2025) that the province ``name`` joined.

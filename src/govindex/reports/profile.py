@@ -159,7 +159,10 @@ def _context(profile: View, overview: View, words: Wording) -> dict[str, Any]:
         "nothing_listed": nothing_listed(profile, words),
         "notes": notes,
         "breaks": break_notes(words, meta.get("breaks", [])),
-        "attribution": map_attribution(),
+        # The licence's credit in the report's language (the English one is SOURCE.md's).
+        "attribution": map_attribution()
+        if words.language == "en"
+        else words("map.attribution"),
     }
 
 

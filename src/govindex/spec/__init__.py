@@ -3,7 +3,7 @@
 ``load_spec(path)`` reads a YAML spec into frozen models and reports every problem at once.
 """
 
-from govindex.spec.load import dump_spec, load_spec, spec_from_dict, spec_to_dict
+from govindex.spec.load import dump_spec, load_spec, spec_from_dict, spec_from_text, spec_to_dict
 from govindex.spec.models import (
     Bounds,
     Codebook,
@@ -49,5 +49,6 @@ __all__ = [
     "json_schema",
     "load_spec",
     "spec_from_dict",
+    "spec_from_text",
     "spec_to_dict",
 ]

@@ -21,7 +21,7 @@ from typing import Literal
 
 import numpy as np
 import polars as pl
-from scipy import stats
+from scipy import special
 
 from govindex.errors import EstimationError, SpecError
 from govindex.survey.arrays import BoolArray, FloatArray, IntArray, group_sum
@@ -331,7 +331,7 @@ def _t_quantiles(level: float, df: FloatArray) -> tuple[FloatArray, FloatArray]:
     safe = np.where(usable, df, 1.0)
     ends = []
     for probability in (tail, 1.0 - tail):
-        value = np.where(usable, stats.t.ppf(probability, safe), stats.norm.ppf(probability))
+        value = np.where(usable, special.stdtrit(safe, probability), special.ndtri(probability))
         ends.append(np.where(np.isinf(df) | usable, value, np.nan))
     return np.asarray(ends[0], dtype=np.float64), np.asarray(ends[1], dtype=np.float64)
 

@@ -15,7 +15,6 @@ from typing import Literal
 
 import numpy as np
 import polars as pl
-from scipy import linalg
 
 from govindex.errors import CalibrationError, SpecError
 from govindex.survey.arrays import FloatArray, frozen
@@ -301,6 +300,9 @@ def _newton_g(
 
 def _column_basis(weighted_matrix: FloatArray) -> FloatArray:
     """Orthonormal basis of the column space, dropping dependent columns as R ``qr`` does."""
+    # Imported here: scipy.linalg adds a tenth of a second to every command's start-up.
+    from scipy import linalg
+
     q_factor, r_factor, _ = linalg.qr(weighted_matrix, mode="economic", pivoting=True)
     diagonal = np.abs(np.diag(r_factor))
     if diagonal.size == 0 or diagonal[0] == 0:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import PurePosixPath, PureWindowsPath
@@ -20,7 +21,10 @@ import polars as pl
 from govindex.views import View, json_value
 
 __all__ = [
+    "DISPLAY_DIGITS",
+    "PRECISION_NOTE",
     "csv_bytes",
+    "displayed_number",
     "json_bytes",
     "public_dict",
     "public_table",
@@ -179,16 +183,39 @@ def xlsx_bytes(view: View) -> bytes:
         sheet = workbook.add_worksheet(_sheet_name(name, used))
         sheet.write_row(0, 0, frame.columns, bold)
         for number, row in enumerate(frame.iter_rows(), start=1):
-            sheet.write_row(number, 0, [json_value(cell) for cell in row])
+            sheet.write_row(number, 0, [displayed_number(json_value(cell)) for cell in row])
         sheet.freeze_panes(1, 0)
     parameters = workbook.add_worksheet("parameters")
     parameters.write_row(0, 0, ["parameter", "value"], bold)
-    for number, row in enumerate(tabular_parameters(view), start=1):
+    rows = [*tabular_parameters(view), ("precision", PRECISION_NOTE)]
+    for number, row in enumerate(rows, start=1):
         parameters.write_row(number, 0, row)
     parameters.set_column(0, 0, 28)
     parameters.set_column(1, 1, 60)
     workbook.close()
     return buffer.getvalue()
+
+
+#: Significant digits of the numbers in a workbook: as many as a score, SE or share carries,
+#: without the noise of single-precision storage (47.8212, not 47.82123565673828).
+DISPLAY_DIGITS = 6
+PRECISION_NOTE = (
+    f"numbers rounded to {DISPLAY_DIGITS} significant digits for reading; "
+    "the CSV and JSON downloads of this page keep every digit"
+)
+
+
+def displayed_number(value: Any) -> Any:
+    """A float rounded to :data:`DISPLAY_DIGITS` significant digits; anything else unchanged.
+
+    Examples
+    --------
+    >>> displayed_number(47.82123565673828), displayed_number(0.000123456789), displayed_number(7)
+    (47.8212, 0.000123457, 7)
+    """
+    if isinstance(value, float) and math.isfinite(value):
+        return float(f"{value:.{DISPLAY_DIGITS}g}")
+    return value
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

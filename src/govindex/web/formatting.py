@@ -106,6 +106,20 @@ class Formatter:
         """The label of a performance group key (``best`` …) or of no group."""
         return self(f"group.{key}") if key else self("group.none")
 
+    def provinces(self, names: str) -> str:
+        """Comma-separated province names (govindex spelling) in the page language.
+
+        Examples
+        --------
+        >>> Formatter("vi").provinces("Ba Ria-Vung Tau, Hue"), Formatter("en").provinces("Hue")
+        ('Bà Rịa - Vũng Tàu, Huế', 'Hue')
+        """
+        if self.language != "vi" or not names:
+            return names
+        from govindex.official import vietnamese_name
+
+        return ", ".join(vietnamese_name(name) for name in names.split(", "))
+
     def name(self, row: Mapping[str, Any], column: str = "name") -> str:
         """The item or province name in the page language (``name_vi``/``name_en``)."""
         if column == "province":

