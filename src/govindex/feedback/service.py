@@ -84,10 +84,19 @@ class FeedbackService:
     def throttle(
         self, throttle: SlidingWindowThrottle, key: str, *, what: str, agency_code: str | None
     ) -> None:
-        """Apply ``throttle`` to ``key``; refusals are reported to the store (sampled)."""
-        with self._throttle_lock:
-            allowed = throttle.allow(key, now=time.monotonic())
-            refused = throttle.refused.get(key, 0)
+        """Apply ``throttle`` to ``key``; refusals are reported to the store (sampled).
+
+        With ``shared_throttle`` the counts are kept in the store, so several server
+        processes enforce one limit together; otherwise in this process's memory.
+        """
+        if self.settings.shared_throttle:
+            allowed, refused = self.store.count_throttled(
+                what, key, now=time.time(), limit=throttle.limit, window=throttle.window
+            )
+        else:
+            with self._throttle_lock:
+                allowed = throttle.allow(key, now=time.monotonic())
+                refused = throttle.refused.get(key, 0)
         if allowed:
             return
         if refused == 1 or refused % _REPORT_EVERY == 0:
@@ -107,6 +116,9 @@ class FeedbackService:
         """The signed-in staff member of ``request``; :class:`NotSignedIn` otherwise."""
         session = self.cookies.read_session(request.cookies.get(self.cookies.session_name))
         user = self.store.user(session.username)
+        if user is not None and not self.store.session_is_open(session.session_id, user.username):
+            message = "this session has ended (signed out); please sign in again"
+            raise NotSignedIn(message, where="session", hint="/staff/sign-in")
         if user is None:
             message = "this account no longer exists; please sign in again"
             raise NotSignedIn(message, where="session", hint="/staff/sign-in")

@@ -79,6 +79,9 @@ class FeedbackSettings:
     """How often the live centre page is sent new figures."""
     ci_level: float = 0.95
     min_n: int = 30
+    shared_throttle: bool = False
+    """Keep the throttle counts in the store, shared by every server process (``serve
+    --workers N`` with N > 1); otherwise in this process's memory, which is faster."""
 
     def __post_init__(self) -> None:
         if len(self.secret) < 16:
