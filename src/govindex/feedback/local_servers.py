@@ -56,7 +56,14 @@ def free_port() -> int:
 
 @dataclass
 class Cluster:
-    """A running throwaway PostgreSQL cluster (trust authentication, loopback only)."""
+    """A running throwaway PostgreSQL cluster (trust authentication, loopback only).
+
+    Examples
+    --------
+    >>> cluster = Cluster(Path("/tmp/pg"), 54321, Path("/usr/lib/postgresql/15/bin"), [])
+    >>> cluster.url("bench"), cluster.data
+    ('postgresql+psycopg://postgres@127.0.0.1:54321/bench', PosixPath('/tmp/pg/data'))
+    """
 
     folder: Path
     port: int
@@ -159,7 +166,16 @@ def remove_cluster(cluster: Cluster) -> None:
 
 @dataclass
 class ServerProcess:
-    """``govindex feedback serve`` over ``database_url`` in its own process on loopback."""
+    """``govindex feedback serve`` over ``database_url`` in its own process on loopback.
+
+    Examples
+    --------
+    >>> server = ServerProcess("sqlite:///feedback.db", ("--workers", "2"), "s" * 16, port=8100)
+    >>> server.base
+    'http://127.0.0.1:8100'
+    >>> server.read_log()  # not started: nothing written yet
+    ''
+    """
 
     database_url: str
     options: tuple[str, ...]

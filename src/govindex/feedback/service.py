@@ -30,7 +30,23 @@ _REPORT_EVERY = 50
 
 
 class FeedbackService:
-    """Settings, store, throttles, cookies and templates of one app."""
+    """Settings, store, throttles, cookies and templates of one app.
+
+    Examples
+    --------
+    >>> from govindex.feedback.store import open_store
+    >>> service = FeedbackService(FeedbackSettings("sqlite://", b"0123456789abcdef"),
+    ...                           open_store("sqlite://"))
+    >>> service.store.put_centre(Centre("H37", "22", "Trung tâm", "Centre", "", "default@1"))
+    >>> service.centre("H37").name_en
+    'Centre'
+    >>> for _ in range(10):
+    ...     service.throttle(service.device_throttle, "phone-1", what="device", agency_code="H37")
+    >>> service.throttle(service.device_throttle, "phone-1", what="device", agency_code="H37")
+    Traceback (most recent call last):
+    ...
+    govindex.feedback.refusals.Throttled: too many ratings from this device: at most 10 per minute; please wait a minute
+    """
 
     def __init__(self, settings: FeedbackSettings, store: FeedbackStore) -> None:
         self.settings = settings
@@ -138,6 +154,15 @@ class FeedbackService:
 
 
 def service_of(request: Request) -> FeedbackService:
-    """The service of the app answering ``request``."""
+    """The service of the app answering ``request``.
+
+    Examples
+    --------
+    >>> from govindex.feedback.app import create_app
+    >>> app = create_app(FeedbackSettings("sqlite://", b"0123456789abcdef"))
+    >>> request = Request({"type": "http", "app": app, "headers": []})
+    >>> service_of(request).store.backend
+    'sqlite'
+    """
     service: FeedbackService = request.app.state.feedback
     return service

@@ -81,7 +81,16 @@ class SessionCookies:
         return token, str(self._pre.dumps(token))
 
     def check_sign_in(self, cookie: str | None, field: str | None) -> None:
-        """Refuse a sign-in post whose hidden token does not match its cookie."""
+        """Refuse a sign-in post whose hidden token does not match its cookie.
+
+        Examples
+        --------
+        >>> cookies = SessionCookies(b"0123456789abcdef", secure=True)
+        >>> token, cookie = cookies.sign_in_value()
+        >>> cookies.check_sign_in(cookie, token)
+        >>> cookies.sign_in_name
+        '__Host-feedback_sign_in'
+        """
         try:
             expected = str(self._pre.loads(cookie or "", max_age=3600))
         except BadSignature:
@@ -94,7 +103,16 @@ class SessionCookies:
 
     @staticmethod
     def check_csrf(session: StaffSession, field: str | None) -> None:
-        """Refuse a staff post without the session's CSRF token."""
+        """Refuse a staff post without the session's CSRF token.
+
+        Examples
+        --------
+        >>> SessionCookies.check_csrf(StaffSession("lan", "t0k", "s1"), "t0k")
+        >>> SessionCookies.check_csrf(StaffSession("lan", "t0k", "s1"), "other")
+        Traceback (most recent call last):
+        ...
+        govindex.feedback.refusals.Forbidden: the form is missing its security token (CSRF); reload the page and try again
+        """
         if not field or not hmac.compare_digest(session.csrf, field):
             message = "the form is missing its security token (CSRF); reload the page and try again"
             raise Forbidden(message, where="csrf")

@@ -115,7 +115,15 @@ def _engine(url: str) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema up to the newest migration shipped with the package."""
+    """Bring the schema up to the newest migration shipped with the package.
+
+    Examples
+    --------
+    >>> engine = sa.create_engine("sqlite://")
+    >>> migrate(engine)
+    >>> "feedback_staff_sessions" in sa.inspect(engine).get_table_names()
+    True
+    """
     config = Config()
     config.set_main_option(
         "script_location", str(resources.files("govindex.feedback").joinpath("migrations"))
@@ -150,7 +158,28 @@ def open_store(
 
 
 class FeedbackStore:
-    """Reads and writes of the feedback service (one engine, thread-safe pool)."""
+    """Reads and writes of the feedback service (one engine, thread-safe pool).
+
+    Examples
+    --------
+    >>> store = open_store("sqlite://", password_hasher=PasswordHasher(time_cost=1,
+    ...                                                                memory_cost=1024))
+    >>> store.put_centre(Centre("H37", "22", "Trung tâm", "Centre", "Hạ Long", "default@1"))
+    >>> [centre.agency_code for centre in store.centres()], store.backend
+    (['H37'], 'sqlite')
+    >>> store.put_completed("H37", datetime.date(2026, 3, 2), 12)
+    >>> store.completed(["H37"], datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+    12
+    >>> store.add_user(StaffUser("lan", Role.CENTRE_MANAGER, "22", "H37"), "a-long-password")
+    >>> store.authenticate("lan", "a-long-password").role.value
+    'centre_manager'
+    >>> device, key = store.add_device("H37", "kiosk at desk 1")
+    >>> store.device_for_key(key) == (device, "H37")
+    True
+    >>> store.audit("lan", "sign_in", "lan", {})
+    >>> [entry["action"] for entry in store.audit_entries()]
+    ['sign_in']
+    """
 
     def __init__(self, engine: Engine, password_hasher: PasswordHasher) -> None:
         self.engine = engine
