@@ -7,11 +7,12 @@ rating page), spend a think time choosing, drawn uniformly from ``--think`` (def
 seeded), and post the form (the public page, what a citizen's phone does); the next citizen at
 that desk scans ``--gap`` seconds later (default 2–10 s). Every send time is fixed in advance
 from the seed, and each request's latency is measured from its *scheduled* send time, so a slow
-server cannot hide its queueing by slowing the clients down. N desks run at once; scans are
-scheduled during the first ``--seconds`` and every citizen who scanned also posts, so a run
-lasts at most ``--seconds`` + the longest think time + the drain. Each request is a fresh
-connection (phones do not share one). A second scenario does the same through the kiosk API
-(``POST /api/v1/ratings`` with the device's key after the think time, no page). Reported for
+server cannot hide its queueing by slowing the clients down. N raters run at once (on up
+to 50 desks' QR codes); scans are scheduled during the first ``--seconds`` and every citizen
+who scanned also posts, so a run lasts at most ``--seconds`` + the longest think time + the
+drain. Each request is a fresh connection (phones do not share one). A second scenario does
+the same through the kiosk API (``POST /api/v1/ratings`` with the device's key after the think
+time, no page). Reported for
 each: requests, errors, p50/p95/p99 of GET and of POST, and whether every acknowledged rating
 (303 to the thank-you page; 201 from the API) is in the store afterwards (count and ids).
 
