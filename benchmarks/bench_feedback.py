@@ -12,9 +12,9 @@ to 50 desks' QR codes); scans are scheduled during the first ``--seconds`` and e
 who scanned also posts, so a run lasts at most ``--seconds`` + the longest think time + the
 drain. Each request is a fresh connection (phones do not share one). A second scenario does
 the same through the kiosk API (``POST /api/v1/ratings`` with the device's key after the think
-time, no page). Reported for
-each: requests, errors, p50/p95/p99 of GET and of POST, and whether every acknowledged rating
-(303 to the thank-you page; 201 from the API) is in the store afterwards (count and ids).
+time, no page). Reported for each: requests, errors, p50/p95/p99 of GET and of POST, and
+whether every acknowledged rating (303 to the thank-you page; 201 from the API) is in the
+store afterwards (count and ids).
 
 **Capacity (closed loop, labelled separately).** 1, 2, 4 … keep-alive kiosk clients posting
 back to back with no think time, ``--capacity-step`` seconds per step: the requests per second
