@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from tests.feedback.postgres_cluster import Cluster, remove_cluster, start_cluster
 
 from govindex.feedback.app import create_app
+from govindex.feedback.local_servers import Cluster, remove_cluster, start_cluster
 from govindex.feedback.roles import Role, StaffUser
 from govindex.feedback.rules import AntiAbusePolicy
 from govindex.feedback.settings import FeedbackSettings

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
 from tests.feedback.conftest import HUE, QUANG_NINH, SECRET, TestClient, sign_in
 
-from govindex.feedback.store import FeedbackStore
+from govindex.feedback.store import FeedbackStore, open_store
 from govindex.feedback.tokens import ServicePoint, sign_token
 
 STAFF_PAGES = [
@@ -320,3 +321,90 @@ def test_staff_posts_for_another_provinces_units_are_refused(
     )
     assert users.status_code == 403
     assert [e["action"] for e in store.audit_entries()] == ["sign_in"]
+
+
+def test_a_copied_session_cookie_is_refused_after_sign_out(
+    client: TestClient, store: FeedbackStore
+) -> None:
+    csrf = sign_in(client, "lan", "centre-password-1")
+    copied = client.cookies.get("feedback_session")
+    assert copied
+    assert client.get("/staff").status_code == 200
+    signed_out = client.post("/staff/sign-out", data={"csrf": csrf}, follow_redirects=False)
+    assert signed_out.status_code == 303
+    # Someone who copied the cookie before sign-out puts it back: the store has ended it.
+    client.cookies.clear()
+    client.cookies.set("feedback_session", copied)
+    refused = client.get("/staff")
+    assert refused.status_code == 401
+    assert "signed out" in refused.text
+    assert client.post("/staff/sign-out", data={"csrf": csrf}).status_code == 401
+    # Signing in again opens a new session; the old cookie stays dead.
+    client.cookies.clear()
+    sign_in(client, "lan", "centre-password-1")
+    assert client.get("/staff").status_code == 200
+    client.cookies.clear()
+    client.cookies.set("feedback_session", copied)
+    assert client.get("/staff").status_code == 401
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_throttle_counts_are_shared_by_server_processes(
+    store: FeedbackStore, database_url: str, shared: bool
+) -> None:
+    """Two apps, each with its own connection pool, stand for two ``serve`` worker processes."""
+    from tests.feedback.conftest import make_settings
+
+    from govindex.feedback.app import create_app
+    from govindex.feedback.rules import AntiAbusePolicy
+
+    policy = AntiAbusePolicy(min_seconds=0.0, per_api_key_per_minute=10)
+    settings = make_settings(database_url, policy=policy, shared_throttle=shared)
+    _device, key = store.add_device(QUANG_NINH.agency_code, "kiosk")
+    second_store = open_store(database_url)
+    statuses = []
+    try:
+        with (
+            TestClient(create_app(settings, store), base_url="http://127.0.0.1") as first,
+            TestClient(create_app(settings, second_store), base_url="http://127.0.0.1") as second,
+        ):
+            for index in range(30):
+                body = {
+                    "submission_id": f"shared-{index:03d}",
+                    "desk": "desk-1",
+                    "procedure_code": "1.001234",
+                    "answers": {"overall": 4},
+                }
+                worker = first if index % 2 else second
+                answer = worker.post("/api/v1/ratings", json=body, headers={"X-API-Key": key})
+                statuses.append(answer.status_code)
+    finally:
+        second_store.close()
+    # Shared: one limit of 10 for both processes; each process alone would let 10 through.
+    assert statuses.count(201) == (10 if shared else 20)
+    assert statuses.count(429) == (20 if shared else 10)
+    assert len(store.rating_rows()) == statuses.count(201)
+
+
+def test_docs_are_served_from_the_projects_vendored_swagger_ui(client: TestClient) -> None:
+    from govindex.feedback.app import swagger_folder
+
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/docs/assets/swagger-ui-bundle.js" in page.text
+    assert "/docs/assets/swagger-ui.css" in page.text
+    assert "/openapi.json" in page.text
+    assert not re.search(r"(src|href)=\"https?://", page.text)  # nothing from a CDN
+    assert "script-src 'self' 'unsafe-inline'" in page.headers["content-security-policy"]
+    for name in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        asset = client.get(f"/docs/assets/{name}")
+        assert asset.status_code == 200
+        assert asset.content == (swagger_folder() / name).read_bytes()
+    assert (
+        client.get("/docs/assets/swagger-ui-bundle.js")
+        .headers["content-type"]
+        .startswith("text/javascript")
+    )
+    # The vendor folder is the dashboard's: its other files are not published here.
+    for name in ("vega.min.js", "..%2Fcss%2Fdashboard.css", "VERSIONS.txt"):
+        assert client.get(f"/docs/assets/{name}").status_code == 404, name

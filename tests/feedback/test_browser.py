@@ -13,9 +13,8 @@ import pytest
 from argon2 import PasswordHasher
 from tests.browser.conftest import browser  # the project's Chromium fixture
 from tests.feedback.conftest import HUE, QUANG_NINH, QUANG_NINH_2, SECRET
-from tests.feedback.postgres_cluster import Cluster
-from tests.feedback.server_process import ServerProcess
 
+from govindex.feedback.local_servers import Cluster, ServerProcess
 from govindex.feedback.roles import Role, StaffUser
 from govindex.feedback.store import FeedbackStore, open_store
 from govindex.feedback.tokens import ServicePoint, sign_token
@@ -39,7 +38,7 @@ def served(postgres: Cluster) -> Iterator[tuple[ServerProcess, FeedbackStore]]:
     store.add_user(
         StaffUser("lan", Role.CENTRE_MANAGER, "22", QUANG_NINH.agency_code), "centre-password-1"
     )
-    server = ServerProcess(url, ("--min-seconds", "1"))
+    server = ServerProcess(url, ("--min-seconds", "1"), SECRET.decode())
     server.start()
     try:
         yield server, store
@@ -154,3 +153,30 @@ def test_a_manager_sees_only_its_centre_and_a_new_rating_live(
         assert time.monotonic() - posted < 2.0
     finally:
         context.close()
+
+
+def test_the_api_docs_render_offline_in_the_browser(
+    browser: Any, served: tuple[ServerProcess, FeedbackStore]
+) -> None:
+    server, _store = served
+    context = browser.new_context()
+    outside: list[str] = []
+
+    def only_loopback(route: Any) -> None:
+        if route.request.url.startswith(server.base) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:  # the page must not need the network beyond this server
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_loopback)
+    page = context.new_page()
+    try:
+        answer = page.goto(f"{server.base}/docs")
+        assert answer is not None
+        assert answer.status == 200
+        page.wait_for_selector('.opblock-summary-path[data-path="/api/v1/ratings"]', timeout=15_000)
+        assert "govindex citizen feedback" in page.locator(".info .title").inner_text()
+    finally:
+        context.close()
+    assert outside == []

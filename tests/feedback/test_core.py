@@ -34,6 +34,13 @@ MODULES = [
     "store",
     "export",
     "scores",
+    "decision766",
+    "sessions",
+    "service",
+    "app",
+    "figures",
+    "cards",
+    "local_servers",
 ]
 
 
@@ -41,6 +48,7 @@ MODULES = [
 def test_docstring_examples_run(name: str) -> None:
     module = importlib.import_module(f"govindex.feedback.{name}")
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
     assert result.failed == 0
 
 

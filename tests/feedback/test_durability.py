@@ -13,10 +13,9 @@ import time
 from collections.abc import Callable
 
 import pytest
-from tests.feedback.conftest import QUANG_NINH
-from tests.feedback.postgres_cluster import Cluster
-from tests.feedback.server_process import ServerProcess
+from tests.feedback.conftest import QUANG_NINH, SECRET
 
+from govindex.feedback.local_servers import Cluster, ServerProcess
 from govindex.feedback.store import open_store
 
 
@@ -81,7 +80,7 @@ def test_no_acknowledged_rating_is_lost_or_duplicated(
     store = open_store(url)
     store.put_centre(QUANG_NINH)
     _device, key = store.add_device(QUANG_NINH.agency_code, "kiosk")
-    server = ServerProcess(url, ("--api-key-limit", "1000000"))
+    server = ServerProcess(url, ("--api-key-limit", "1000000"), SECRET.decode())
     server.start()
     stop = threading.Event()
     raters = [Rater(f"rater{i}", lambda: server.port, key, stop) for i in range(8)]

@@ -47,13 +47,17 @@ def test_migrations_are_idempotent_and_create_every_table(database_url: str) -> 
     first.close()
     store = open_store(database_url)  # a second run finds the schema at head and does nothing
     names = set(sa.inspect(store.engine).get_table_names())
-    assert {"feedback_ratings", "feedback_audit_log", "alembic_version"} <= names
     with store.engine.connect() as connection:
-        assert (
-            connection.execute(sa.text("select version_num from alembic_version")).scalar()
-            == "0001"
-        )
+        version = connection.execute(sa.text("select version_num from alembic_version")).scalar()
     store.close()
+    assert {
+        "feedback_ratings",
+        "feedback_audit_log",
+        "feedback_staff_sessions",
+        "feedback_throttle_counts",
+        "alembic_version",
+    } <= names
+    assert version == "0002"
 
 
 def test_a_retried_submission_is_stored_once(store: FeedbackStore) -> None:
@@ -231,3 +235,43 @@ def test_a_database_failure_while_storing_is_unavailable_not_an_internal_error(
         store.record(rating("submission-0001", 5), "22")
     assert refused.value.http_status == 503
     store.close()
+
+
+def test_a_session_ended_in_the_store_stays_ended(store: FeedbackStore) -> None:
+    session_id = store.open_session("lan")
+    other = store.open_session("lan")
+    assert store.session_is_open(session_id, "lan")
+    assert not store.session_is_open(session_id, "hue")  # a session names its user
+    assert not store.session_is_open("made-up", "lan")
+    store.end_session(session_id)
+    assert not store.session_is_open(session_id, "lan")
+    assert store.session_is_open(other, "lan")  # sign-out ends that session only
+
+
+def test_throttle_counts_in_the_store_hold_under_concurrent_processes(
+    store: FeedbackStore, database_url: str
+) -> None:
+    """Two stores (two pools, as two server processes have) count one key from eight threads."""
+    second = open_store(database_url)
+    results: list[bool] = []
+    lock = threading.Lock()
+    now = 120.5  # inside one window, away from its edges
+
+    def hit(which: FeedbackStore) -> None:
+        for _ in range(10):
+            allowed, _refused = which.count_throttled("API key", "kiosk-1", now=now, limit=25)
+            with lock:
+                results.append(allowed)
+
+    threads = [threading.Thread(target=hit, args=(s,)) for s in (store, second) * 4]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    second.close()
+    assert len(results) == 80
+    assert results.count(True) == 25
+    allowed, refused = store.count_throttled("API key", "kiosk-1", now=now, limit=25)
+    assert (allowed, refused) == (False, 56)
+    # The next window counts afresh, minus the previous window's weight still inside it.
+    assert store.count_throttled("API key", "kiosk-1", now=180.0 + 59.0, limit=25)[0] is True

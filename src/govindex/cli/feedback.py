@@ -245,7 +245,8 @@ def serve(
         typer.Option(
             min=1,
             max=64,
-            help="server processes (each keeps its own throttle counters)",
+            help="server processes (with more than one, the throttle counts are kept in "
+            "the store, shared by all)",
         ),
     ] = 1,
 ) -> None:
@@ -260,6 +261,7 @@ def serve(
         "device_limit": device_limit,
         "point_limit": point_limit,
         "api_key_limit": api_key_limit,
+        "shared_throttle": workers > 1,
     }
     settings = _settings(options)
     with opened(database) as store:
@@ -312,6 +314,7 @@ def _settings(options: dict[str, Any]) -> FeedbackSettings:
         forms=load_forms(None if forms is None else Path(forms)),
         policy=policy,
         secure_cookies=not options["insecure_cookies"],
+        shared_throttle=bool(options.get("shared_throttle", False)),
     )
 
 

@@ -121,7 +121,7 @@ def _install_errors(app: FastAPI, service: FeedbackService) -> None:
         else:
             answer = web_error(error, request.url.path)
             if answer.hint and "/docs" in answer.hint:
-                answer = dataclasses.replace(answer, hint="the API is described at /openapi.json")
+                answer = dataclasses.replace(answer, hint="the API is described at /docs")
         return _answer(answer, request, service)
 
     for kind in (GovIndexError, HTTPException, RequestValidationError):
@@ -129,8 +129,60 @@ def _install_errors(app: FastAPI, service: FeedbackService) -> None:
 
 
 def static_folder() -> Path:
-    """The folder of the service's CSS and JavaScript."""
+    """The folder of the service's CSS and JavaScript.
+
+    Examples
+    --------
+    >>> (static_folder() / "feedback.css").is_file()
+    True
+    """
     return Path(str(resources.files("govindex.feedback").joinpath("static")))
+
+
+def swagger_folder() -> Path:
+    """The project's vendored Swagger UI (shipped with the dashboard; served, not copied).
+
+    Examples
+    --------
+    >>> (swagger_folder() / "swagger-ui-bundle.js").is_file()
+    True
+    """
+    return Path(str(resources.files("govindex.web").joinpath("static", "vendor")))
+
+
+_SWAGGER_FILES = ("swagger-ui-bundle.js", "swagger-ui.css", "LICENSE-swagger-ui-dist.txt")
+
+
+def _install_offline_docs(app: FastAPI) -> None:
+    # FastAPI's default /docs loads Swagger UI from a CDN: a centre's network may be
+    # offline or filtered, and the CSP allows scripts from this site only.
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    folder = swagger_folder()
+
+    @app.get("/docs", include_in_schema=False)
+    def documentation() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="govindex citizen feedback API",
+            swagger_js_url="/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs/assets/swagger-ui.css",
+            swagger_favicon_url="data:,",
+            # No badge from the public validator service: the page must work offline.
+            swagger_ui_parameters={"validatorUrl": None},
+        )
+
+    @app.get("/docs/assets/{name}", include_in_schema=False)
+    def documentation_asset(name: str) -> Response:
+        # Only Swagger UI's own files: the vendor folder also holds the dashboard's charts.
+        if name not in _SWAGGER_FILES:
+            raise HTTPException(404)
+        media = {"js": "text/javascript", "css": "text/css"}.get(name.rsplit(".", 1)[-1])
+        return Response(
+            (folder / name).read_bytes(),
+            media_type=media or "text/plain",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
 
 
 def create_app(settings: FeedbackSettings, store: FeedbackStore | None = None) -> FastAPI:
@@ -140,7 +192,7 @@ def create_app(settings: FeedbackSettings, store: FeedbackStore | None = None) -
     --------
     >>> from govindex.feedback.settings import FeedbackSettings
     >>> app = create_app(FeedbackSettings("sqlite://", b"0123456789abcdef"))
-    >>> sorted(route.path for route in app.routes if route.path.startswith("/api"))[:2]
+    >>> sorted(app.openapi()["paths"])[:2]
     ['/api/v1/completed-dossiers/{day}', '/api/v1/ratings']
     """
     service = FeedbackService(settings, store or open_store(settings.database_url))
@@ -154,8 +206,9 @@ def create_app(settings: FeedbackSettings, store: FeedbackStore | None = None) -
             '`{"ok": false, "error": {"status", "type", "message", ...}}`.'
         ),
         redoc_url=None,
-        docs_url=None,  # the OpenAPI document is at /openapi.json; no CDN-hosted viewer
+        docs_url=None,  # /docs is served from the vendored Swagger UI below, not a CDN
     )
+    _install_offline_docs(app)
     app.state.feedback = service
     _install_errors(app, service)
     app.include_router(public_routes.router)

@@ -66,7 +66,16 @@ def cards_html(
 def cards_pdf(
     centre: Centre, links: Sequence[tuple[str, str]], *, expires_at: datetime.datetime
 ) -> bytes:
-    """The cards as an A6 PDF, one page per desk."""
+    """The cards as an A6 PDF, one page per desk.
+
+    Examples
+    --------
+    >>> centre = Centre("000.00.22.H37", "22", "Trung tâm", "Centre", "Hạ Long", "default@1")
+    >>> expires = datetime.datetime(2027, 3, 1, tzinfo=datetime.UTC)
+    >>> cards_pdf(centre, [("desk-1", "https://feedback.example.vn/r/abc")],
+    ...           expires_at=expires)[:5]
+    b'%PDF-'
+    """
     from weasyprint import HTML  # imported here: WeasyPrint loads Pango, which takes a while
 
     document: bytes = HTML(string=cards_html(centre, links, expires_at=expires_at)).write_pdf()

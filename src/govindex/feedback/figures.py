@@ -74,6 +74,19 @@ def centre_figures(
     """The figures of ``centre`` over the last ``hour``, or the current Vietnamese ``day``.
 
     Coverage needs the day's count of completed dossiers, so the hour has none.
+
+    Examples
+    --------
+    >>> from govindex.feedback.settings import bundled_forms
+    >>> from govindex.feedback.store import open_store
+    >>> store = open_store("sqlite://")
+    >>> centre = Centre("000.00.22.H37", "22", "Trung tâm", "Centre", "Hạ Long", "default@1")
+    >>> store.put_centre(centre)
+    >>> store.put_completed(centre.agency_code, datetime.date(2026, 3, 2), 40)
+    >>> figures = centre_figures(store, centre, bundled_forms()["default@1"], window="day",
+    ...                          now=datetime.datetime(2026, 3, 2, 8, tzinfo=datetime.UTC))
+    >>> figures.summary.n, figures.summary.completed, figures.summary.coverage_status
+    (0, 40, 'published')
     """
     completed: int | None = None
     if window == "hour":

@@ -26,7 +26,9 @@ __all__ = [
     "devices",
     "metadata",
     "ratings",
+    "staff_sessions",
     "staff_users",
+    "throttle_counts",
     "throttle_reports",
 ]
 
@@ -118,5 +120,27 @@ throttle_reports = Table(
     Column("kind", String(32), nullable=False),
     Column("key", String(128), nullable=False),
     Column("agency_code", String(64), nullable=True),
+    Column("refused", Integer, nullable=False),
+)
+
+# Added by migration 0002.
+
+staff_sessions = Table(
+    "feedback_staff_sessions",
+    metadata,
+    # Only a digest of the session id is kept: a copy of this table opens no session.
+    Column("id_hash", String(64), primary_key=True),
+    Column("username", String(64), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+)
+
+throttle_counts = Table(
+    "feedback_throttle_counts",
+    metadata,
+    Column("kind", String(32), primary_key=True),
+    Column("key", String(160), primary_key=True),
+    Column("window", Integer, primary_key=True, autoincrement=False),
+    Column("allowed", Integer, nullable=False),
     Column("refused", Integer, nullable=False),
 )

@@ -30,7 +30,23 @@ _REPORT_EVERY = 50
 
 
 class FeedbackService:
-    """Settings, store, throttles, cookies and templates of one app."""
+    """Settings, store, throttles, cookies and templates of one app.
+
+    Examples
+    --------
+    >>> from govindex.feedback.store import open_store
+    >>> service = FeedbackService(FeedbackSettings("sqlite://", b"0123456789abcdef"),
+    ...                           open_store("sqlite://"))
+    >>> service.store.put_centre(Centre("H37", "22", "Trung tâm", "Centre", "", "default@1"))
+    >>> service.centre("H37").name_en
+    'Centre'
+    >>> for _ in range(10):
+    ...     service.throttle(service.device_throttle, "phone-1", what="device", agency_code="H37")
+    >>> service.throttle(service.device_throttle, "phone-1", what="device", agency_code="H37")
+    Traceback (most recent call last):
+    ...
+    govindex.feedback.refusals.Throttled: too many ratings from this device: at most 10 per minute; please wait a minute
+    """
 
     def __init__(self, settings: FeedbackSettings, store: FeedbackStore) -> None:
         self.settings = settings
@@ -84,10 +100,19 @@ class FeedbackService:
     def throttle(
         self, throttle: SlidingWindowThrottle, key: str, *, what: str, agency_code: str | None
     ) -> None:
-        """Apply ``throttle`` to ``key``; refusals are reported to the store (sampled)."""
-        with self._throttle_lock:
-            allowed = throttle.allow(key, now=time.monotonic())
-            refused = throttle.refused.get(key, 0)
+        """Apply ``throttle`` to ``key``; refusals are reported to the store (sampled).
+
+        With ``shared_throttle`` the counts are kept in the store, so several server
+        processes enforce one limit together; otherwise in this process's memory.
+        """
+        if self.settings.shared_throttle:
+            allowed, refused = self.store.count_throttled(
+                what, key, now=time.time(), limit=throttle.limit, window=throttle.window
+            )
+        else:
+            with self._throttle_lock:
+                allowed = throttle.allow(key, now=time.monotonic())
+                refused = throttle.refused.get(key, 0)
         if allowed:
             return
         if refused == 1 or refused % _REPORT_EVERY == 0:
@@ -107,6 +132,9 @@ class FeedbackService:
         """The signed-in staff member of ``request``; :class:`NotSignedIn` otherwise."""
         session = self.cookies.read_session(request.cookies.get(self.cookies.session_name))
         user = self.store.user(session.username)
+        if user is not None and not self.store.session_is_open(session.session_id, user.username):
+            message = "this session has ended (signed out); please sign in again"
+            raise NotSignedIn(message, where="session", hint="/staff/sign-in")
         if user is None:
             message = "this account no longer exists; please sign in again"
             raise NotSignedIn(message, where="session", hint="/staff/sign-in")
@@ -126,6 +154,15 @@ class FeedbackService:
 
 
 def service_of(request: Request) -> FeedbackService:
-    """The service of the app answering ``request``."""
+    """The service of the app answering ``request``.
+
+    Examples
+    --------
+    >>> from govindex.feedback.app import create_app
+    >>> app = create_app(FeedbackSettings("sqlite://", b"0123456789abcdef"))
+    >>> request = Request({"type": "http", "app": app, "headers": []})
+    >>> service_of(request).store.backend
+    'sqlite'
+    """
     service: FeedbackService = request.app.state.feedback
     return service

@@ -38,7 +38,13 @@ def bundled_forms() -> dict[str, FormDefinition]:
 
 
 def load_forms(folder: Path | None) -> dict[str, FormDefinition]:
-    """The bundled forms plus those in ``folder`` (``*.yaml``); a clash of ``id@version`` is refused."""
+    """The bundled forms plus those in ``folder`` (``*.yaml``); a clash of ``id@version`` is refused.
+
+    Examples
+    --------
+    >>> sorted(load_forms(None))
+    ['default@1', 'quang-ninh@1']
+    """
     forms = bundled_forms()
     if folder is None:
         return forms
@@ -55,7 +61,22 @@ def load_forms(folder: Path | None) -> dict[str, FormDefinition]:
 
 
 def secret_from_environment() -> bytes:
-    """The signing secret from ``GOVINDEX_FEEDBACK_SECRET`` (at least 16 characters)."""
+    """The signing secret from ``GOVINDEX_FEEDBACK_SECRET`` (at least 16 characters).
+
+    Examples
+    --------
+    >>> saved = os.environ.pop(SECRET_VARIABLE, None)
+    >>> os.environ[SECRET_VARIABLE] = "a-secret-of-24-characters"
+    >>> secret_from_environment()
+    b'a-secret-of-24-characters'
+    >>> os.environ[SECRET_VARIABLE] = "short"
+    >>> secret_from_environment()
+    Traceback (most recent call last):
+    ...
+    govindex.errors.SpecError: set GOVINDEX_FEEDBACK_SECRET to a random secret of at least 16 characters
+    >>> _ = os.environ.pop(SECRET_VARIABLE)
+    >>> if saved is not None: os.environ[SECRET_VARIABLE] = saved
+    """
     value = os.environ.get(SECRET_VARIABLE, "")
     if len(value) < 16:
         message = f"set {SECRET_VARIABLE} to a random secret of at least 16 characters"
@@ -79,6 +100,9 @@ class FeedbackSettings:
     """How often the live centre page is sent new figures."""
     ci_level: float = 0.95
     min_n: int = 30
+    shared_throttle: bool = False
+    """Keep the throttle counts in the store, shared by every server process (``serve
+    --workers N`` with N > 1); otherwise in this process's memory, which is faster."""
 
     def __post_init__(self) -> None:
         if len(self.secret) < 16:

@@ -39,7 +39,7 @@ _LIVE_SECONDS = 600.0
 
 
 def _signed_in_response(service: FeedbackService, response: Response, username: str) -> Response:
-    session = service.cookies.new_session(username)
+    session = service.cookies.new_session(username, service.store.open_session(username))
     response.set_cookie(
         service.cookies.session_name,
         service.cookies.session_value(session),
@@ -91,6 +91,7 @@ def sign_out(request: Request, csrf: Annotated[str, Form(max_length=128)] = "") 
     service = service_of(request)
     session, user = service.session(request)
     service.cookies.check_csrf(session, csrf)
+    service.store.end_session(session.session_id)
     service.store.audit(user.username, "sign_out", user.username, {})
     response = RedirectResponse("/staff/sign-in", status_code=303)
     response.delete_cookie(

@@ -25,6 +25,7 @@ from alembic.config import Config
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from govindex.errors import NotFound, SpecError, StorageError
@@ -36,7 +37,9 @@ from govindex.feedback.schema import (
     completed_dossiers,
     devices,
     ratings,
+    staff_sessions,
     staff_users,
+    throttle_counts,
     throttle_reports,
 )
 from govindex.feedback.statistics import CountedRating
@@ -71,6 +74,10 @@ class StoredRating:
 def _utc(value: datetime.datetime) -> datetime.datetime:
     # SQLite hands times back without a zone; they were stored in UTC.
     return value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
+
+
+def _digest(secret_text: str) -> str:
+    return hashlib.sha256(secret_text.encode()).hexdigest()
 
 
 def _now() -> datetime.datetime:
@@ -108,7 +115,15 @@ def _engine(url: str) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema up to the newest migration shipped with the package."""
+    """Bring the schema up to the newest migration shipped with the package.
+
+    Examples
+    --------
+    >>> engine = sa.create_engine("sqlite://")
+    >>> migrate(engine)
+    >>> "feedback_staff_sessions" in sa.inspect(engine).get_table_names()
+    True
+    """
     config = Config()
     config.set_main_option(
         "script_location", str(resources.files("govindex.feedback").joinpath("migrations"))
@@ -143,7 +158,28 @@ def open_store(
 
 
 class FeedbackStore:
-    """Reads and writes of the feedback service (one engine, thread-safe pool)."""
+    """Reads and writes of the feedback service (one engine, thread-safe pool).
+
+    Examples
+    --------
+    >>> store = open_store("sqlite://", password_hasher=PasswordHasher(time_cost=1,
+    ...                                                                memory_cost=1024))
+    >>> store.put_centre(Centre("H37", "22", "Trung tâm", "Centre", "Hạ Long", "default@1"))
+    >>> [centre.agency_code for centre in store.centres()], store.backend
+    (['H37'], 'sqlite')
+    >>> store.put_completed("H37", datetime.date(2026, 3, 2), 12)
+    >>> store.completed(["H37"], datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+    12
+    >>> store.add_user(StaffUser("lan", Role.CENTRE_MANAGER, "22", "H37"), "a-long-password")
+    >>> store.authenticate("lan", "a-long-password").role.value
+    'centre_manager'
+    >>> device, key = store.add_device("H37", "kiosk at desk 1")
+    >>> store.device_for_key(key) == (device, "H37")
+    True
+    >>> store.audit("lan", "sign_in", "lan", {})
+    >>> [entry["action"] for entry in store.audit_entries()]
+    ['sign_in']
+    """
 
     def __init__(self, engine: Engine, password_hasher: PasswordHasher) -> None:
         self.engine = engine
@@ -448,6 +484,105 @@ class FeedbackStore:
     @staticmethod
     def _user(row: Any) -> StaffUser:
         return StaffUser(row.username, Role(row.role), row.province_code, row.agency_code)
+
+    def open_session(self, username: str) -> str:
+        """Open a staff session for ``username``; its id (kept only as a digest).
+
+        Examples
+        --------
+        >>> store = open_store("sqlite://")
+        >>> session_id = store.open_session("lan")
+        >>> store.session_is_open(session_id, "lan"), store.session_is_open(session_id, "hue")
+        (True, False)
+        >>> store.end_session(session_id)
+        >>> store.session_is_open(session_id, "lan")
+        False
+        """
+        session_id = secrets.token_urlsafe(24)
+        with self._write() as connection:
+            connection.execute(
+                staff_sessions.insert().values(
+                    id_hash=_digest(session_id), username=username, created_at=_now()
+                )
+            )
+        return session_id
+
+    def session_is_open(self, session_id: str, username: str) -> bool:
+        """Whether ``session_id`` was opened for ``username`` and not yet ended."""
+        query = sa.select(staff_sessions.c.username).where(
+            staff_sessions.c.id_hash == _digest(session_id), staff_sessions.c.ended_at.is_(None)
+        )
+        with self.engine.connect() as connection:
+            owner = connection.execute(query).scalar()
+        return owner is not None and owner == username
+
+    def end_session(self, session_id: str) -> None:
+        """End a session (sign-out): a copy of its cookie is refused from now on."""
+        with self._write() as connection:
+            connection.execute(
+                staff_sessions.update()
+                .where(staff_sessions.c.id_hash == _digest(session_id))
+                .values(ended_at=_now())
+            )
+
+    def count_throttled(
+        self, kind: str, key: str, *, now: float, limit: int, window: float = 60.0
+    ) -> tuple[bool, int]:
+        """Count one event for ``key`` in the store; whether it is within ``limit`` per
+        ``window`` seconds, and how many ``key`` has had refused in this window.
+
+        Every server process shares these counts. The window slides approximately: the
+        previous fixed window's count is weighted by the share of it still inside the
+        sliding window. The row lock taken by the upsert serialises concurrent events of one
+        key, so two processes cannot both take the last place.
+
+        Examples
+        --------
+        >>> store = open_store("sqlite://")
+        >>> [store.count_throttled("device", "d1", now=t, limit=2)[0] for t in (0, 1, 2)]
+        [True, True, False]
+        >>> store.count_throttled("device", "d1", now=130, limit=2)
+        (True, 0)
+        """
+        index = int(now // window)
+        weight = 1.0 - (now - index * window) / window
+        row_key = (kind, key[:160], index)
+        insert = (postgresql.insert if self.backend == "postgresql" else sqlite.insert)(
+            throttle_counts
+        ).values(kind=row_key[0], key=row_key[1], window=index, allowed=1, refused=0)
+        upsert = insert.on_conflict_do_update(
+            index_elements=["kind", "key", "window"],
+            set_={"allowed": throttle_counts.c.allowed + 1},
+        ).returning(throttle_counts.c.allowed, throttle_counts.c.refused)
+        this_row = (
+            (throttle_counts.c.kind == row_key[0])
+            & (throttle_counts.c.key == row_key[1])
+            & (throttle_counts.c.window == index)
+        )
+        with self._write() as connection:
+            allowed, refused = connection.execute(upsert).one()
+            previous = connection.execute(
+                sa.select(throttle_counts.c.allowed).where(
+                    (throttle_counts.c.kind == row_key[0])
+                    & (throttle_counts.c.key == row_key[1])
+                    & (throttle_counts.c.window == index - 1)
+                )
+            ).scalar()
+            if secrets.randbelow(1000) == 0:
+                # Past windows are of no further use: forget them now and then.
+                connection.execute(
+                    throttle_counts.delete().where(throttle_counts.c.window < index - 1)
+                )
+            if (previous or 0) * weight + allowed <= limit:
+                return True, int(refused)
+            connection.execute(
+                throttle_counts.update()
+                .where(this_row)
+                .values(
+                    allowed=throttle_counts.c.allowed - 1, refused=throttle_counts.c.refused + 1
+                )
+            )
+            return False, int(refused) + 1
 
     def add_device(self, agency_code: str, label: str) -> tuple[str, str]:
         """Register a kiosk or one-stop system; its id and API key (shown once, kept hashed)."""

@@ -141,7 +141,18 @@ def sign_form_stamp(token: str, submission_id: str, issued_at: float, *, secret:
 
 
 def read_form_stamp(stamp: str, token: str, submission_id: str, *, secret: bytes) -> float:
-    """When the form carrying ``stamp`` was shown; :class:`TokenRefused` if it was not ours."""
+    """When the form carrying ``stamp`` was shown; :class:`TokenRefused` if it was not ours.
+
+    Examples
+    --------
+    >>> stamp = sign_form_stamp("tok", "sub-1", 1700000000.0, secret=b"0123456789abcdef")
+    >>> read_form_stamp(stamp, "tok", "sub-1", secret=b"0123456789abcdef")
+    1700000000.0
+    >>> read_form_stamp(stamp, "tok", "sub-2", secret=b"0123456789abcdef")
+    Traceback (most recent call last):
+    ...
+    govindex.feedback.refusals.TokenRefused: the form was not issued by this service (missing or altered stamp)
+    """
     issued, _, signature = stamp.rpartition(".")
     body = f"form.{token}.{submission_id}.{issued}".encode()
     expected = _encode(hmac.new(secret, body, hashlib.sha256).digest())
