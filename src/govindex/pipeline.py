@@ -116,6 +116,8 @@ def run(
     rule = group_rule or GroupRule()
     builder = IndexBuilder(spec, **_builder_arguments(parameters))
     result = builder.run(data, progress=progress)
+    if result.disclosure is not None:  # refuse a run whose hidden cells can be recomputed
+        result.disclosure.audit.refuse_if_recoverable()
     scores = _with_groups(result.scores(), rule)
     published = scores.filter(pl.col("level") != "weighted_total").select(SCORE_COLUMNS)
     tables = {"national": result.national}
@@ -125,6 +127,7 @@ def run(
     recorded = {
         "index": parameters.to_dict(),
         "group_rule": asdict(rule),
+        "disclosure": result.disclosure.to_dict() if result.disclosure else None,
         "spec": {"code": spec.index.code, "year": spec.index.year},
         "inputs": dict(inputs or {}),
     }
