@@ -461,10 +461,15 @@ def _null_distance(matrix: FloatArray, parameters: DisclosureParameters) -> Floa
 def _revealing(matrix: FloatArray, index: int, parameters: DisclosureParameters) -> list[int]:
     """A small set of rows whose combination isolates column ``index``.
 
-    Start from the minimum-norm combination and drop rows, one at a time, while the
-    column stays determined by the rest: the message then names equations a reader can
-    follow (usually one or two).
+    Every equation in which it is the only hidden cell; otherwise the minimum-norm
+    combination, pruned one row at a time while the column stays determined by the rest:
+    the message then names equations a reader can follow (usually one or two).
     """
+    # An equation whose only hidden cell is this one gives it away on its own: name all such.
+    others = np.delete(matrix, index, axis=1)
+    direct = (matrix[:, index] != 0) & ~others.any(axis=1)
+    if direct.any():
+        return [int(i) for i in np.flatnonzero(direct)]
     target = np.zeros(matrix.shape[1])
     target[index] = 1.0
     weights = np.linalg.lstsq(matrix.T, target, rcond=None)[0]
