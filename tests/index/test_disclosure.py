@@ -87,10 +87,17 @@ def test_secondary_suppression_hides_the_parent_and_what_would_reveal_it(
     assert "few_respondents" not in str(parent["flags"])
     # Every secondary cell is flagged so, none as few respondents, and all are blank.
     hidden = finished.scores.filter(pl.col("flags").str.contains("secondary"))
-    assert hidden.height == int(result.disclosure.secondary.sum())
+    withheld = int(finished.tables["national"]["suppressed"].sum())
+    assert hidden.height + withheld == int(result.disclosure.secondary.sum())
     assert hidden["suppressed"].all()
     assert hidden["estimate"].is_null().all()
     assert not hidden["flags"].str.contains("few_respondents").any()
+    # The national mean of provinces of 8.3.1 includes Ha Noi's value: it is withheld too.
+    national = finished.tables["national"].filter(
+        (pl.col("figure") == "mean_of_provinces") & (pl.col("code") == "8.3.1")
+    )
+    assert national["suppressed"][0]
+    assert national["estimate"][0] is None
     # Ranks skip the hidden cells: the published ranks of 8.3 run 1..62.
     ranks = finished.scores.filter(pl.col("code") == "8.3")["rank"].drop_nulls()
     assert sorted(ranks.to_list()) == list(range(1, 63))
@@ -99,9 +106,9 @@ def test_secondary_suppression_hides_the_parent_and_what_would_reveal_it(
     assert recorded["index"]["disclosure"]["rule"] == "lowest-level-complement"
     assert recorded["index"]["disclosure"]["rank_tolerance"] == 1e-9
     assert recorded["disclosure"]["passed"] is True
-    assert recorded["disclosure"]["secondary"] == hidden.height
+    assert recorded["disclosure"]["secondary"] == hidden.height + withheld
     index, _ = parameters_from_manifest(finished.manifest)
-    assert index == parameters
+    assert index.disclosure == parameters.disclosure
 
 
 def test_the_synthetic_2024_run_passes_the_audit_with_secondary_suppression(
@@ -115,13 +122,16 @@ def test_the_synthetic_2024_run_passes_the_audit_with_secondary_suppression(
     # Audit again from the published tables alone, as a stored run would be audited.
     plan = AggregationPlan.from_spec(spec)
     system = ReleasedSystem.from_tables(plan, jackknife.indicators, jackknife.aggregates)
-    table_hidden = np.concatenate(
+    provincial = np.concatenate(
         [
             _grid(jackknife.indicators, "suppressed", len(jackknife.provinces)),
             _grid(jackknife.aggregates, "suppressed", len(jackknife.provinces)),
         ],
         axis=1,
     )
+    means = jackknife.national.filter(pl.col("figure") == "mean_of_provinces")
+    assert means["code"].to_list() == list(system.codes)
+    table_hidden = np.vstack([provincial, means["suppressed"].to_numpy()[None]])
     assert table_hidden.sum() == control.hidden.sum()
     assert audit_disclosure(system, table_hidden).passed
     # Without the secondary cells the same release is refused.
@@ -187,6 +197,8 @@ def _assert_every_hidden_cell_can_move(
     plan: AggregationPlan, values: np.ndarray, hidden: np.ndarray
 ) -> None:
     provinces, n_indicators = values.shape
+    national = hidden[-1]
+    hidden = hidden[:-1]
     jacobian = plan.jacobian(np.ones(values.shape, dtype=bool))  # provinces × aggregates × ind
     free = np.flatnonzero(hidden[:, :n_indicators].reshape(-1))  # hidden indicator cells
 
@@ -203,7 +215,11 @@ def _assert_every_hidden_cell_can_move(
 
     width = hidden.shape[1]
     released = [effect(p, c) for p in range(provinces) for c in range(width) if not hidden[p, c]]
-    released += [sum(effect(p, c) for p in range(provinces)) / provinces for c in range(width)]
+
+    def mean_effect(code: int) -> np.ndarray:
+        return np.asarray(sum(effect(p, code) for p in range(provinces)) / provinces)
+
+    released += [mean_effect(c) for c in range(width) if not national[c]]
     basis = null_space(np.array(released)) if released else np.eye(free.size)
     for p, c in zip(*np.nonzero(hidden), strict=True):
         projection = basis @ (basis.T @ effect(p, c))
@@ -217,5 +233,10 @@ def _assert_every_hidden_cell_can_move(
         after = np.concatenate([moved, plan.apply(moved)], axis=1)
         shown = ~hidden
         np.testing.assert_allclose(after[shown], before[shown], rtol=0, atol=1e-9)
-        np.testing.assert_allclose(after.mean(axis=0), before.mean(axis=0), rtol=0, atol=1e-9)
+        np.testing.assert_allclose(
+            after.mean(axis=0)[~national], before.mean(axis=0)[~national], rtol=0, atol=1e-9
+        )
         assert after[p, c] - before[p, c] == pytest.approx(reach, rel=1e-6)
+    for c in np.flatnonzero(national):
+        projection = basis @ (basis.T @ mean_effect(c))
+        assert np.linalg.norm(projection) > 1e-6, f"the national mean of code {c} is determined"

@@ -142,12 +142,15 @@ class IndexBuilder:
 
         say("disclosure control")
         control = self._disclose(provinces, indicator, entering, aggregate_stage, suppressed)
-        hidden_indicators = control.hidden[:, :n_codes]
-        hidden_aggregates = control.hidden[:, n_codes:]
+        hidden_indicators = control.hidden[:n_provinces, :n_codes]
+        hidden_aggregates = control.hidden[:n_provinces, n_codes:]
 
         say("ranking")
         published = np.concatenate(
-            [_without(indicator.estimate, hidden_indicators), _without(aggregate, hidden_aggregates)],
+            [
+                _without(indicator.estimate, hidden_indicators),
+                _without(aggregate, hidden_aggregates),
+            ],
             axis=1,
         )
         spread = np.concatenate([indicator.se, aggregate_stage.se], axis=1)
@@ -253,9 +256,8 @@ class IndexBuilder:
             np.concatenate([indicator.n, aggregate.n], axis=1),
             national_means=settings.national_means,
         )
-        primary = np.concatenate(
-            [suppressed, np.zeros(aggregate.estimate.shape, dtype=bool)], axis=1
-        )
+        primary = np.zeros(system.present.shape, dtype=bool)  # provinces + national row
+        primary[: len(provinces), : suppressed.shape[1]] = suppressed
         return protect(system, primary, settings)
 
     def _aggregate_df(self, design: SurveyDesign, codes: np.ndarray, count: int) -> FloatArray:
@@ -387,7 +389,7 @@ class IndexBuilder:
             (ranks[:, :n_indicators], low[:, :n_indicators], high[:, :n_indicators]),
             suppressed=suppressed,
             rules=rules,
-            secondary=control.secondary[:, :n_indicators],
+            secondary=control.secondary[: len(provinces), :n_indicators],
         )
         members = plan.jacobian(np.ones((1, n_indicators), dtype=bool))[0] != 0
         incomplete = (
@@ -407,7 +409,7 @@ class IndexBuilder:
             levels=plan.levels,
             incomplete=incomplete,
             uses_suppressed=uses_suppressed if excluded is None else None,
-            secondary=control.secondary[:, n_indicators:],
+            secondary=control.secondary[: len(provinces), n_indicators:],
         )
         all_codes = (*plan.indicators, *plan.codes)
         all_levels = (*("indicator",) * n_indicators, *plan.levels)
@@ -417,6 +419,16 @@ class IndexBuilder:
                 national_frame(figure, all_levels, all_codes, all_names, arrays, interval)
                 for figure, arrays in national.items()
             ]
+        )
+        # A national mean of provinces hidden by secondary suppression loses its numbers.
+        withheld = [code for code, hide in zip(all_codes, control.hidden[-1], strict=True) if hide]
+        hidden_national = (pl.col("figure") == "mean_of_provinces") & pl.col("code").is_in(withheld)
+        national_table = national_table.with_columns(
+            *(
+                pl.when(hidden_national).then(None).otherwise(pl.col(name)).alias(name)
+                for name in ("estimate", "se", "ci_low", "ci_high")
+            ),
+            hidden_national.alias("suppressed"),
         )
         return IndexResult(
             spec_code=self.spec.index.code,

@@ -53,6 +53,9 @@ __all__ = [
 FloatArray = np.ndarray
 BoolArray = np.ndarray
 
+NATIONAL = "national mean of provinces"
+"""The name of the last row of cells: the national mean of provincial scores."""
+
 
 @dataclass(frozen=True)
 class DisclosureParameters:
@@ -134,7 +137,8 @@ class ReleasedSystem:
     """Every released equation of a run over its province × code cells.
 
     Cell ``p × len(codes) + c`` is province ``p``'s value of ``codes[c]`` (indicators
-    first, then the aggregates of the plan). ``present`` marks cells that have a value;
+    first, then the aggregates of the plan); one more row after the provinces holds the
+    national mean of provinces of every code. ``present`` marks cells that have a value;
     ``respondents`` is each cell's ``n`` (secondary suppression prefers thin cells).
     """
 
@@ -151,9 +155,21 @@ class ReleasedSystem:
         return len(self.provinces), len(self.codes)
 
     def name(self, cell: int) -> tuple[str, str]:
-        """(province, code) of a flat cell number."""
+        """(province, code) of a flat cell number; the last row is the national mean."""
         province, code = divmod(cell, len(self.codes))
+        if province == len(self.provinces):
+            return NATIONAL, self.codes[code]
         return self.provinces[province], self.codes[code]
+
+    def cells(self, hidden: BoolArray) -> BoolArray:
+        """``hidden`` as a mask over every cell (a provinces-only mask gets a national row)."""
+        mask = np.asarray(hidden, dtype=bool)
+        if mask.shape == (len(self.provinces), len(self.codes)):
+            mask = np.vstack([mask, np.zeros((1, len(self.codes)), dtype=bool)])
+        if mask.shape != self.present.shape:
+            msg = f"`hidden` must have shape {self.present.shape}; got {mask.shape}."
+            raise SpecError(msg, where="hidden", found=mask.shape)
+        return np.asarray(mask & self.present, dtype=bool)
 
     @classmethod
     def from_arrays(
@@ -224,27 +240,32 @@ class ReleasedSystem:
                     _sum_relation(province, base, total + 1 + w, parts, plan, present[p])
                 )
         codes = (*plan.indicators, *plan.codes)
+        national = len(provinces) * width
         if national_means:
             for c, code in enumerate(codes):
                 having = np.flatnonzero(present[:, c])
                 if having.size:
                     relations.append(
                         Relation(
-                            cells=tuple(int(p) * width + c for p in having),
-                            coefficients=(1.0 / having.size,) * having.size,
+                            cells=(national + c, *(int(p) * width + c for p in having)),
+                            coefficients=(1.0, *(-1.0 / having.size,) * having.size),
                             text=(
-                                f"national mean of provinces for {code} = (1/{having.size}) × Σ "
-                                f"of the {having.size} provinces' {code}"
+                                f"{NATIONAL}: {code} = (1/{having.size}) × Σ of the "
+                                f"{having.size} provinces' {code}"
                             ),
                         )
                     )
+        # The national mean of provinces is a row of cells too: it can be hidden.
+        national_present = present.any(axis=0) & national_means
+        counts = np.asarray(respondents, dtype=np.float64)
+        present = np.vstack([present, national_present[None]])
         return cls(
             provinces=tuple(provinces),
             codes=codes,
             levels=(*("indicator",) * n_indicators, *plan.levels),
             relations=tuple(relation for relation in relations if relation.cells),
             present=present,
-            respondents=np.asarray(respondents, dtype=np.float64),
+            respondents=np.vstack([counts, counts.sum(axis=0)[None]]),
         )
 
     @classmethod
@@ -343,7 +364,8 @@ def audit_disclosure(
     """Try to solve for every hidden cell of ``system`` from the released equations.
 
     ``hidden`` is a provinces × codes boolean array; ``reasons`` optionally names why each
-    hidden cell (in flat order) was hidden, for the messages.
+    hidden cell (in flat order) was hidden, for the messages. A last row of ``hidden``, if
+    given, is the national mean of provinces of every code.
 
     Examples
     --------
@@ -361,10 +383,7 @@ def audit_disclosure(
     A: 8.3 = 0.334 + 3.006 × 8.3.1
     """
     parameters = parameters or DisclosureParameters()
-    mask = np.asarray(hidden, dtype=bool) & system.present
-    if mask.shape != system.present.shape:
-        msg = f"`hidden` must have shape {system.present.shape}; got {mask.shape}."
-        raise SpecError(msg, where="hidden", found=mask.shape)
+    mask = system.cells(hidden)
     incidence = Incidence(system)
     cells = set(np.flatnonzero(mask.reshape(-1)).tolist())
     recoveries: list[Recovery] = []
@@ -379,7 +398,7 @@ def audit_disclosure(
             reason = reasons[found] if reasons is not None else "hidden"
             texts = tuple(system.relations[row].text for row in rows)
             recoveries.append(Recovery(province, code, reason, distance, texts))
-    order = {name: index for index, name in enumerate(system.provinces)}
+    order = {name: index for index, name in enumerate((*system.provinces, NATIONAL))}
     recoveries.sort(key=lambda item: (order[item.province], system.codes.index(item.code)))
     return DisclosureAudit(parameters, len(cells), tuple(recoveries))
 

@@ -91,7 +91,7 @@ def protect(
     True
     """
     parameters = parameters or DisclosureParameters()
-    primary = np.asarray(primary, dtype=bool) & system.present
+    primary = system.cells(primary)
     secondary = np.zeros_like(primary)
     incidence = Incidence(system)
     width = len(system.codes)
@@ -143,14 +143,24 @@ def _complement(
         trial = flat_hidden | {candidate}
         block = incidence.component(cell, trial)
         left = len(incidence.solve(block, trial, parameters, explain=False))
-        level = _LEVEL_COST.get(system.levels[candidate % width], 5)
-        return (level, left, float(respondents[candidate]), candidate // width, candidate % width)
+        return (
+            level(candidate),
+            left,
+            float(respondents[candidate]),
+            candidate // width,
+            candidate % width,
+        )
 
     # The look-ahead audits one block per candidate; a national mean offers a complement in
     # every province, so only the cheapest few (lowest level, same province first, fewest
     # respondents) are evaluated.
-    def level(candidate: int) -> int:
-        return _LEVEL_COST.get(system.levels[candidate % width], 5)
+    national = len(system.provinces)
+
+    def level(candidate: int) -> float:
+        # A national mean of provinces goes before a provincial cell of the same level: it
+        # protects without starting a chain of complements through other provinces.
+        cost = _LEVEL_COST.get(system.levels[candidate % width], 5)
+        return cost - 0.5 if candidate // width == national else cost
 
     def preference(candidate: int) -> tuple[float, ...]:
         elsewhere = candidate // width != cell // width
