@@ -114,14 +114,13 @@ def test_cells_under_15_respondents_are_suppressed(
     assert published["rank"][0] is None
     assert published["suppressed"][0]
     others = result.scores().filter((pl.col("code") == "1.1.1") & (pl.col("province") != "Ha Noi"))
-    # Another province's 1.1.1 is hidden as a complement, or the national mean of provinces
-    # would give Ha Noi's away; it is marked secondary, not few respondents.
-    complements = result.indicators.filter(
-        (pl.col("code") == "1.1.1") & (pl.col("province") != "Ha Noi") & pl.col("suppressed")
+    assert not others["suppressed"].any()
+    # The national mean of provinces would give Ha Noi's value away: it is withheld.
+    national = result.national.filter(
+        (pl.col("figure") == "mean_of_provinces") & (pl.col("code") == "1.1.1")
     )
-    assert complements.height >= 1
-    assert all(flag.split(";").count("secondary") == 1 for flag in complements["flags"])
-    assert not any("few_respondents" in flag for flag in complements["flags"])
+    assert national["suppressed"][0]
+    assert national["estimate"][0] is None
     sub = result.subdimensions.filter((pl.col("province") == "Ha Noi") & (pl.col("code") == "1.1"))
     assert "uses_suppressed" in sub["flags"][0]
     excluded = IndexBuilder(spec, variance="taylor", suppressed_indicators="exclude").run(thinned)

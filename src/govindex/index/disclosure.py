@@ -448,8 +448,9 @@ class Incidence:
             return []
         distance = _null_distance(matrix, parameters)
         found = []
-        for index in np.flatnonzero(distance < parameters.recovery_tolerance):
-            used = _revealing(matrix, int(index), parameters) if explain else []
+        for position in np.flatnonzero(distance < parameters.recovery_tolerance):
+            index = int(position)
+            used = _revealing(matrix, index, parameters) if explain else []
             found.append((component[index], float(distance[index]), tuple(rows[i] for i in used)))
         return found
 

@@ -9,13 +9,18 @@ The rule (``lowest-level-complement``), deterministic and audited:
    spec order) and the equations that isolate it. Every published cell in those equations
    is a candidate complement. Hide the candidate that is lowest in the tree (indicator,
    then sub-dimension, dimension, weighted total, total — headline numbers are hidden
-   last), then the one that leaves the fewest recoverable cells in its block, then the
-   one with the fewest respondents, then the first in province and spec order.
+   last; at each level the national mean of provinces before a provincial cell, because
+   a complement in another province starts a chain through that province's formulas);
+   among the cheapest eight (same province first, then fewest respondents) the one that
+   leaves the fewest recoverable cells in its block, then the fewest respondents, then
+   the first in province and spec order.
 4. Go to 2. Each round hides one more cell, so the loop ends; the final audit is kept.
 
 A parent with a single contributing indicator (8.3 = 0.334 + 3.006 × 8.3.1) is hidden
 with it, a sibling with a hidden member keeps a published sum from giving a difference
-away, and a national mean of provinces is protected by a complement in another province.
+away, and the national mean of provinces of a code is withheld when it would give a
+province's hidden value away (the pooled national estimate stays published; see
+:mod:`govindex.index.disclosure` for why it is not an equation).
 Each secondary cell carries the reason ``secondary``, distinct from ``few_respondents``.
 """
 
