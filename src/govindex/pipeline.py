@@ -132,6 +132,8 @@ def run(
     rule = group_rule or GroupRule()
     builder = IndexBuilder(spec, **_builder_arguments(parameters))
     result = builder.run(data, progress=progress)
+    if result.disclosure is not None:  # refuse a run whose hidden cells can be recomputed
+        result.disclosure.audit.refuse_if_recoverable()
     scores = result.scores()
     if spec.publication.performance_groups == "quartiles":
         scores = _with_groups(scores, rule)
@@ -145,6 +147,7 @@ def run(
     recorded = {
         "index": parameters.to_dict(),
         "group_rule": asdict(rule),
+        "disclosure": result.disclosure.to_dict() if result.disclosure else None,
         "spec": {"code": spec.index.code, "year": spec.index.year},
         "inputs": dict(inputs or {}),
     }

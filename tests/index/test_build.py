@@ -115,6 +115,12 @@ def test_cells_under_15_respondents_are_suppressed(
     assert published["suppressed"][0]
     others = result.scores().filter((pl.col("code") == "1.1.1") & (pl.col("province") != "Ha Noi"))
     assert not others["suppressed"].any()
+    # The national mean of provinces would give Ha Noi's value away: it is withheld.
+    national = result.national.filter(
+        (pl.col("figure") == "mean_of_provinces") & (pl.col("code") == "1.1.1")
+    )
+    assert national["suppressed"][0]
+    assert national["estimate"][0] is None
     sub = result.subdimensions.filter((pl.col("province") == "Ha Noi") & (pl.col("code") == "1.1"))
     assert "uses_suppressed" in sub["flags"][0]
     excluded = IndexBuilder(spec, variance="taylor", suppressed_indicators="exclude").run(thinned)

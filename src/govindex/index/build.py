@@ -26,10 +26,12 @@ import polars as pl
 
 from govindex.errors import ColumnNotFound, EstimationError
 from govindex.index.aggregate import AggregationPlan
+from govindex.index.disclosure import ReleasedSystem
 from govindex.index.parameters import IndexParameters
 from govindex.index.ranking import competition_ranks, rank_intervals, resolve_rank_rule, simulate
 from govindex.index.result import IndexResult, StageArrays, national_frame, stage_frame
 from govindex.index.scoring import indicator_scores
+from govindex.index.secondary import DisclosureControl, protect
 from govindex.index.uncertainty import delta_method_variance
 from govindex.spec import IndexSpec
 from govindex.survey import SurveyDesign, mean, replicate_design
@@ -138,14 +140,29 @@ class IndexBuilder:
             deff=np.full(aggregate.shape, np.nan),
         )
 
+        say("disclosure control")
+        control = self._disclose(provinces, indicator, entering, aggregate_stage, suppressed)
+        hidden_indicators = control.hidden[:n_provinces, :n_codes]
+        hidden_aggregates = control.hidden[:n_provinces, n_codes:]
+
         say("ranking")
-        published = np.concatenate([_without(indicator.estimate, suppressed), aggregate], axis=1)
+        published = np.concatenate(
+            [
+                _without(indicator.estimate, hidden_indicators),
+                _without(aggregate, hidden_aggregates),
+            ],
+            axis=1,
+        )
         spread = np.concatenate([indicator.se, aggregate_stage.se], axis=1)
         ranks = competition_ranks(published.T).T
         replicate_published = None
         if replicate_indicators is not None and replicate_aggregates is not None:
             replicate_published = np.concatenate(
-                [_without(replicate_indicators, suppressed), replicate_aggregates], axis=2
+                [
+                    _without(replicate_indicators, hidden_indicators),
+                    _without(replicate_aggregates, hidden_aggregates),
+                ],
+                axis=2,
             )
         low, high = self._rank_intervals(published, spread, replicate_published)
 
@@ -172,6 +189,7 @@ class IndexBuilder:
             national,
             replicate_indicators,
             replicate_aggregates,
+            control,
         )
 
     # ------------------------------------------------------------------ stages
@@ -218,6 +236,29 @@ class IndexBuilder:
         return replicate_design(
             design, parameters.variance, replicates=parameters.replicates, seed=seed
         )
+
+    def _disclose(
+        self,
+        provinces: tuple[str, ...],
+        indicator: StageArrays,
+        entering: FloatArray,
+        aggregate: StageArrays,
+        suppressed: FloatArray,
+    ) -> DisclosureControl:
+        """Secondary suppression until no hidden cell can be recomputed (then audited)."""
+        settings = self.parameters.disclosure
+        system = ReleasedSystem.from_arrays(
+            self.plan,
+            provinces,
+            indicator.estimate,
+            entering,
+            aggregate.estimate,
+            np.concatenate([indicator.n, aggregate.n], axis=1),
+            national_means=settings.national_means,
+        )
+        primary = np.zeros(system.present.shape, dtype=bool)  # provinces + national row
+        primary[: len(provinces), : suppressed.shape[1]] = suppressed
+        return protect(system, primary, settings)
 
     def _aggregate_df(self, design: SurveyDesign, codes: np.ndarray, count: int) -> FloatArray:
         rule = self.parameters.df_rule
@@ -329,6 +370,7 @@ class IndexBuilder:
         national: dict[str, StageArrays],
         replicate_indicators: FloatArray | None,
         replicate_aggregates: FloatArray | None,
+        control: DisclosureControl,
     ) -> IndexResult:
         parameters = self.parameters
         rules = self.spec.publication
@@ -347,6 +389,7 @@ class IndexBuilder:
             (ranks[:, :n_indicators], low[:, :n_indicators], high[:, :n_indicators]),
             suppressed=suppressed,
             rules=rules,
+            secondary=control.secondary[: len(provinces), :n_indicators],
         )
         members = plan.jacobian(np.ones((1, n_indicators), dtype=bool))[0] != 0
         incomplete = (
@@ -366,6 +409,7 @@ class IndexBuilder:
             levels=plan.levels,
             incomplete=incomplete,
             uses_suppressed=uses_suppressed if excluded is None else None,
+            secondary=control.secondary[: len(provinces), n_indicators:],
         )
         all_codes = (*plan.indicators, *plan.codes)
         all_levels = (*("indicator",) * n_indicators, *plan.levels)
@@ -375,6 +419,16 @@ class IndexBuilder:
                 national_frame(figure, all_levels, all_codes, all_names, arrays, interval)
                 for figure, arrays in national.items()
             ]
+        )
+        # A national mean of provinces hidden by secondary suppression loses its numbers.
+        withheld = [code for code, hide in zip(all_codes, control.hidden[-1], strict=True) if hide]
+        hidden_national = (pl.col("figure") == "mean_of_provinces") & pl.col("code").is_in(withheld)
+        national_table = national_table.with_columns(
+            *(
+                pl.when(hidden_national).then(None).otherwise(pl.col(name)).alias(name)
+                for name in ("estimate", "se", "ci_low", "ci_high")
+            ),
+            hidden_national.alias("suppressed"),
         )
         return IndexResult(
             spec_code=self.spec.index.code,
@@ -388,6 +442,7 @@ class IndexBuilder:
             indicator_codes=plan.indicators,
             replicate_indicators=replicate_indicators,
             replicate_aggregates=replicate_aggregates,
+            disclosure=control,
         )
 
 

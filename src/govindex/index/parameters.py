@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from govindex.errors import SpecError
+from govindex.index.disclosure import DisclosureParameters
 from govindex.index.ranking import RankRule
 from govindex.index.uncertainty import IntervalRule
 from govindex.ingest import DesignColumns
@@ -70,6 +71,9 @@ class IndexParameters:
         Codes of the spec's weighted totals to compute besides the unweighted total.
     design
         The design columns.
+    disclosure
+        Disclosure control: secondary suppression and the audit's tolerances
+        (:class:`~govindex.index.disclosure.DisclosureParameters`).
 
     Examples
     --------
@@ -92,6 +96,7 @@ class IndexParameters:
     suppressed_indicators: SuppressedIndicators = "keep"
     weighted_totals: tuple[str, ...] = ()
     design: DesignColumns = field(default_factory=DesignColumns)
+    disclosure: DisclosureParameters = field(default_factory=DisclosureParameters)
 
     def __post_init__(self) -> None:
         for name, choices in _CHOICES.items():
@@ -137,4 +142,5 @@ class IndexParameters:
         known = {key: values[key] for key in values if key in cls.__dataclass_fields__}
         known["design"] = DesignColumns(**dict(known.get("design") or {}))
         known["weighted_totals"] = tuple(known.get("weighted_totals") or ())
+        known["disclosure"] = DisclosureParameters(**dict(known.get("disclosure") or {}))
         return cls(**known)

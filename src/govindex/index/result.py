@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
@@ -12,6 +12,9 @@ import polars as pl
 from govindex.index.parameters import IndexParameters
 from govindex.index.uncertainty import interval_bounds
 from govindex.spec import PublicationRules
+
+if TYPE_CHECKING:
+    from govindex.index.secondary import DisclosureControl
 
 __all__ = ["STAGE_COLUMNS", "IndexResult", "StageArrays", "national_frame", "stage_frame"]
 
@@ -63,6 +66,7 @@ class IndexResult:
     aggregate_codes: tuple[str, ...]
     replicate_indicators: FloatArray | None = None
     replicate_aggregates: FloatArray | None = None
+    disclosure: DisclosureControl | None = None
 
     @property
     def subdimensions(self) -> pl.DataFrame:
@@ -92,17 +96,20 @@ class IndexResult:
     def scores(self) -> pl.DataFrame:
         """The publishable long table: totals, dimensions, sub-dimensions, then indicators.
 
-        Suppressed indicator cells keep ``suppressed = true`` but lose their estimate,
-        SE and interval (the value is kept out of the published table).
+        Suppressed cells (indicators with few respondents, and any cell hidden by
+        secondary suppression) keep ``suppressed = true`` but lose their estimate, SE and
+        interval (the value is kept out of the published table).
         """
         hidden = ("estimate", "se", "ci_low", "ci_high", "cv")
-        indicators = self.indicators.with_columns(
+        blank = [
             pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(name)).alias(name)
             for name in hidden
-        )
+        ]
+        indicators = self.indicators.with_columns(blank)
         order = {"total": 0, "weighted_total": 1, "dimension": 2, "subdimension": 3}
         aggregates = (
-            self.aggregates.with_row_index("_row")
+            self.aggregates.with_columns(blank)
+            .with_row_index("_row")
             .sort(pl.col("level").replace_strict(order, return_dtype=pl.Int8), "_row")
             .drop("_row")
         )
@@ -123,13 +130,15 @@ def stage_frame(
     levels: Sequence[str] | None = None,
     incomplete: FloatArray | None = None,
     uses_suppressed: FloatArray | None = None,
+    secondary: FloatArray | None = None,
 ) -> pl.DataFrame:
     """One stage as a long table, code-major (every province of a code, then the next code).
 
     ``kind`` is ``indicator`` or ``aggregate`` (then ``levels`` names each code's level).
     Flags, ``;``-separated: ``few_respondents`` (suppressed), ``no_respondents``,
     ``high_cv`` and ``low_effective_n`` (the spec's quality thresholds), ``incomplete``
-    (a member indicator is missing), ``uses_suppressed`` (a member is suppressed but kept).
+    (a member indicator is missing), ``uses_suppressed`` (a member is suppressed but kept),
+    ``secondary`` (hidden so that no suppressed cell can be recomputed; also ``suppressed``).
     """
     n_provinces = len(provinces)
 
@@ -153,6 +162,10 @@ def stage_frame(
         marks.append(("incomplete", flat(incomplete).astype(bool)))
     if uses_suppressed is not None:
         marks.append(("uses_suppressed", flat(uses_suppressed).astype(bool)))
+    hidden = flat(suppressed).astype(bool)
+    if secondary is not None:
+        marks.append(("secondary", flat(secondary).astype(bool)))
+        hidden = hidden | flat(secondary).astype(bool)
     flags = [";".join(name for name, mask in marks if mask[row]) for row in range(estimate.size)]
     level_of = list(levels) if levels is not None else ["indicator"] * len(codes)
     ranks, rank_low, rank_high = (flat(values) for values in ranking)
@@ -178,7 +191,7 @@ def stage_frame(
             "rank": whole(ranks),
             "rank_low": whole(rank_low),
             "rank_high": whole(rank_high),
-            "suppressed": flat(suppressed).astype(bool),
+            "suppressed": hidden,
             "flags": flags,
         }
     ).with_columns(pl.col(pl.Float64).fill_nan(None))
