@@ -7,42 +7,14 @@ error that says how to make one.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from govindex.application.site import load_dashboard
 from govindex.cli.runs import StoreOption
 
-if TYPE_CHECKING:
-    from govindex.views import Dashboard
-
 __all__ = ["load_dashboard", "serve", "serve_store"]
-
-
-def load_dashboard(store: Path | None) -> Dashboard:
-    """Read the store at ``store`` (default location if ``None``) into a dashboard.
-
-    Raises :class:`~govindex.errors.NotFound` if there is no store there or it holds no
-    runs, rather than creating an empty one.
-
-    Examples
-    --------
-    >>> load_dashboard(Path("govindex.duckdb")).runs().table("runs").height  # doctest: +SKIP
-    15
-    """
-    from govindex.errors import NotFound
-    from govindex.storage import default_store_path
-    from govindex.views import Dashboard
-
-    path = default_store_path() if store is None else store
-    if not path.exists():
-        msg = f"there is no run store at {path}; run `govindex demo` to build one."
-        raise NotFound(msg, where="store", found=str(path))
-    dashboard = Dashboard.open(path)
-    if dashboard.snapshot.datasets.is_empty():
-        msg = f"the run store {path} holds no runs; run `govindex demo` to fill it."
-        raise NotFound(msg, where="store", found=str(path))
-    return dashboard
 
 
 def serve_store(store: Path | None, *, host: str = "127.0.0.1", port: int = 8000) -> None:
