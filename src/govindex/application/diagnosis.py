@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from govindex.application.progress import ProgressCallback, report_step
 from govindex.errors import SpecError
@@ -27,11 +27,35 @@ if TYPE_CHECKING:
 __all__ = [
     "DiagnosisOutcome",
     "DiagnosisRequest",
+    "WorkbookSummary",
     "diagnose",
     "diagnosis_document",
     "diagnosis_markdown",
     "write_diagnosis_workbook",
 ]
+
+
+class WorkbookDirections(TypedDict):
+    """Where the workbook indicators' directions came from, and what they are."""
+
+    spec: str
+    higher_is_better: int
+    lower_is_better: list[str]
+    unknown: list[str]
+
+
+class WorkbookSummary(TypedDict):
+    """What the official workbook adds to the record (the JSON key ``workbook``)."""
+
+    file: str
+    sheets_read: list[int]
+    refused_sheets: list[dict[str, str | int | None]]
+    rows_added: list[dict[str, object]]
+    indicators: int
+    directions: WorkbookDirections
+    disagreements: list[dict[str, object]]
+    notes: list[str]
+
 
 DiagnoseFormat = Literal["md", "xlsx", "json"]
 
@@ -100,7 +124,7 @@ def _with_better(frame: pl.DataFrame, *, indicators: bool) -> pl.DataFrame:
 def diagnosis_markdown(
     diagnosis: Diagnosis,
     responsibility: ResponsibilityMap | None = None,
-    workbook: dict[str, Any] | None = None,
+    workbook: WorkbookSummary | None = None,
 ) -> str:
     """Render a diagnosis as a Markdown report (items, then priorities, then agencies).
 
@@ -180,7 +204,7 @@ def _jsonable(value: Any) -> Any:
 def diagnosis_document(
     diagnosis: Diagnosis,
     responsibility: ResponsibilityMap | None = None,
-    workbook: dict[str, Any] | None = None,
+    workbook: WorkbookSummary | None = None,
 ) -> dict[str, Any]:
     """Return the diagnosis as a JSON-ready dict.
 
@@ -240,7 +264,7 @@ class DiagnosisOutcome:
 
     diagnosis: Diagnosis
     responsibility: ResponsibilityMap | None = None
-    workbook: dict[str, Any] | None = None
+    workbook: WorkbookSummary | None = None
     notes: tuple[str, ...] = field(default=())
 
     def markdown(self) -> str:
@@ -281,7 +305,7 @@ def diagnose(
         load_responsibility(request.responsibility) if request.responsibility is not None else None
     )
     directions: dict[str, int] = {}
-    summary: dict[str, Any] | None = None
+    summary: WorkbookSummary | None = None
     notes: tuple[str, ...] = ()
     if request.workbook is not None:
         from govindex.official import combine_record
@@ -364,7 +388,7 @@ def _workbook_summary(
     year: int,
     compared: list[int],
     spec_path: Path | None,
-) -> tuple[dict[str, int], dict[str, Any]]:
+) -> tuple[dict[str, int], WorkbookSummary]:
     """Return the directions of ``year``'s workbook indicators and what the workbook adds."""
     import polars as pl
 
@@ -408,7 +432,7 @@ def _workbook_summary(
             + ("; …" if disagreements.height > _LISTED_DISAGREEMENTS else "")
             + "."
         )
-    summary: dict[str, Any] = {
+    summary: WorkbookSummary = {
         "file": str(book.path),
         "sheets_read": list(book.years),
         "refused_sheets": [
