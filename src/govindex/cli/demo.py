@@ -15,11 +15,19 @@ from typing import Annotated
 import polars as pl
 import typer
 
-from govindex.application.demo import build_demo
-from govindex.cli.progress import progress_display
+from govindex.application.demo import DemoResult
+from govindex.cli.progress_bars import progress_display
 from govindex.cli.runs import StoreOption, note, render_frame
 
-__all__ = ["demo"]
+__all__ = ["build_demo", "demo"]
+
+
+def build_demo(store: Path | None, out: Path, seed: int = 2024) -> DemoResult:
+    """:func:`govindex.application.build_demo` with its steps shown as progress bars."""
+    from govindex.application.demo import build_demo as build
+
+    with progress_display() as progress:
+        return build(store, out, seed, progress=progress)
 
 
 def demo(
@@ -36,8 +44,7 @@ def demo(
     port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8000,
 ) -> None:
     """Load the official PAPI record, score a SYNTHETIC 2024 survey, then serve the dashboard."""
-    with progress_display() as progress:
-        result = build_demo(store, out, seed, progress=progress)
+    result = build_demo(store, out, seed)
     if result.loaded_record:
         years = [int(manifest.parameters["year"]) for manifest in result.loaded_record]
         note(

@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from govindex.application.diagnosis import diagnosis_document, diagnosis_markdown
-from govindex.cli.progress import progress_display
+from govindex.cli.progress_bars import progress_display
 from govindex.errors import SpecError
 
 __all__ = ["diagnose", "diagnosis_document", "diagnosis_markdown"]

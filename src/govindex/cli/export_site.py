@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from govindex.cli.progress import progress_display
+from govindex.cli.progress_bars import progress_display
 from govindex.cli.runs import StoreOption
 
 if TYPE_CHECKING:

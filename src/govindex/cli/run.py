@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from govindex.cli.progress import progress_display
+from govindex.cli.progress_bars import progress_display
 from govindex.cli.runs import StoreOption
 
 __all__ = ["rerun", "run"]

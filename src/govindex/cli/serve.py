@@ -7,14 +7,35 @@ error that says how to make one.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from govindex.application.site import load_dashboard
 from govindex.cli.runs import StoreOption
 
+if TYPE_CHECKING:
+    from govindex.views import Dashboard
+
 __all__ = ["load_dashboard", "serve", "serve_store"]
+
+
+def load_dashboard(store: Path | None) -> Dashboard:
+    """Read the store at ``store`` (default location if ``None``) into a dashboard.
+
+    Raises :class:`~govindex.errors.NotFound` if there is no store there or it holds no
+    runs, rather than creating an empty one.
+
+    Examples
+    --------
+    >>> load_dashboard(Path("govindex.duckdb")).runs().table("runs").height  # doctest: +SKIP
+    15
+    """
+    # The library opens it (and refuses a missing or empty store); this name stays for
+    # the commands that serve or export a store.
+    from govindex.application.site import load_dashboard as open_dashboard
+
+    dashboard = open_dashboard(store)
+    return dashboard
 
 
 def serve_store(store: Path | None, *, host: str = "127.0.0.1", port: int = 8000) -> None:
