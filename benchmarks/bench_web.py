@@ -208,7 +208,7 @@ def run(
     """Build (or reuse) a demo store, serve it and measure; return every figure."""
     import polars as pl
 
-    from govindex.cli.demo import build_demo
+    from govindex.application.demo import build_demo
     from govindex.official import bundled_data_dir
 
     with tempfile.TemporaryDirectory() as folder:

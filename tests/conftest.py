@@ -34,7 +34,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     It holds the official record 2011–2024 and one SYNTHETIC microdata run for 2024.
     Tests must treat it as read-only.
     """
-    from govindex.cli.demo import build_demo
+    from govindex.application.demo import build_demo
 
     folder = tmp_path_factory.mktemp("demo")
     return build_demo(folder / "store.duckdb", folder / "files").store_path

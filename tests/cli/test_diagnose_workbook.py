@@ -11,7 +11,7 @@ import pytest
 from tests.cli.conftest import Invoke
 from tests.conftest import WORKBOOK
 
-from govindex.cli import diagnose as diagnose_command
+from govindex.application import diagnosis as diagnose_command
 from govindex.official import OfficialWorkbook, bundled_data_dir
 
 

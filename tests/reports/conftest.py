@@ -12,7 +12,7 @@ from govindex.views import Dashboard
 @pytest.fixture(scope="session")
 def published_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A run store holding only the official PAPI record 2011–2024 (built once, read-only)."""
-    from govindex.cli.scores import ensure_published
+    from govindex.application.demo import ensure_published
     from govindex.storage import RunStore
 
     path = tmp_path_factory.mktemp("reports") / "s.duckdb"

@@ -299,7 +299,7 @@ def differences(before: Any, after: Any, where: str = "", tolerance: float = 1e-
 
 def main(target: str) -> None:
     """Build the demo store in a temporary folder and write its snapshot to ``target``."""
-    from govindex.cli.demo import build_demo
+    from govindex.application.demo import build_demo
 
     with tempfile.TemporaryDirectory() as folder:
         store = build_demo(Path(folder) / "store.duckdb", Path(folder) / "files").store_path

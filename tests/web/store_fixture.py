@@ -13,8 +13,8 @@ from pathlib import Path
 
 import polars as pl
 
-from govindex.cli.run import compute_run
-from govindex.cli.scores import ensure_published
+from govindex.application.demo import ensure_published
+from govindex.application.runs import compute_run
 from govindex.index import IndexParameters
 from govindex.official.bundled import bundled_data_dir
 from govindex.spec import load_spec

@@ -1,15 +1,22 @@
-"""``govindex export-site DIR``: the whole dashboard as static files for any web server."""
+"""``govindex export-site DIR``: the whole dashboard as static files for any web server.
+
+The work is done by :func:`govindex.application.export_site`; this module parses and prints.
+"""
 
 from __future__ import annotations
 
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from govindex.cli.progress_bars import progress_display
 from govindex.cli.runs import StoreOption
+
+if TYPE_CHECKING:
+    from govindex.web.addresses import Language
 
 __all__ = ["export_site"]
 
@@ -38,33 +45,15 @@ def export_site(
     ] = None,
 ) -> None:
     """Write every page (each year, item, geography, language, province) as static files."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from govindex.cli.serve import load_dashboard
-    from govindex.web.addresses import Language
-    from govindex.web.static_site import export_site as write_site
+    from govindex.application.site import export_site as write_site
 
     chosen: list[Language] = [
         "vi" if language is SiteLanguage.vi else "en"
         for language in dict.fromkeys(languages or list(SiteLanguage))
     ]
     started = time.perf_counter()
-    dashboard = load_dashboard(store)
-    console = Console(stderr=True)
-    columns = (
-        TextColumn("writing pages"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("pages", total=None)
-
-        def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        report = write_site(dashboard, folder, chosen, years=years, progress=advance)
+    with progress_display() as progress:
+        report = write_site(store, folder, chosen, years=years, progress=progress)
     seconds = time.perf_counter() - started
     size = report.bytes / 2**20
     typer.echo(

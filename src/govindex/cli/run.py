@@ -5,39 +5,20 @@ groups, writes ``DIR/scores.csv``, ``DIR/national.csv`` and ``DIR/manifest.json`
 atomically (a temporary folder renamed at the end) and stores the run in the DuckDB store
 in one transaction: an error or Ctrl-C leaves neither a partial folder nor a partial run.
 ``rerun ID`` recomputes a stored run from the files its manifest names and compares every
-number bit for bit.
+number bit for bit. The work is done by :mod:`govindex.application.runs`.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
-import sys
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import typer
 
-from govindex.cli.runs import StoreOption, open_store
-from govindex.errors import DataValidationError
+from govindex.cli.progress_bars import progress_display
+from govindex.cli.runs import StoreOption
 
-if TYPE_CHECKING:
-    import polars as pl
-
-    from govindex.pipeline import Run
-
-__all__ = [
-    "compute_run",
-    "detect_synthetic",
-    "refuse_file_as_folder",
-    "rerun",
-    "run",
-    "staged_folder",
-    "write_outputs",
-]
+__all__ = ["rerun", "run"]
 
 VarianceOption = Literal["jkn", "bootstrap", "taylor"]
 DegreesOfFreedomOption = Literal["design", "domain", "normal"]
@@ -109,9 +90,8 @@ def run(
     The data are first checked against the spec's codebook (as `govindex validate` does):
     any invalid answer, undeclared code or design problem refuses the run.
     """
+    from govindex.application.runs import store_run
     from govindex.index import DesignColumns, IndexParameters
-
-    refuse_file_as_folder(out)
 
     parameters = IndexParameters(
         variance=variance,
@@ -131,12 +111,9 @@ def run(
             lonely_psu=lonely_psu,
         ),
     )
-    finished = compute_run(spec, data, parameters)
+    with progress_display() as progress:
+        finished = store_run(spec, data, parameters, out, store, progress=progress)
     manifest = finished.manifest
-    with staged_folder(out) as staging:
-        write_outputs(finished, staging)
-        with _status("storing the run"), open_store(store) as opened:
-            opened.save_run(manifest, finished.stored_scores(), finished.extra_tables())
     label = " SYNTHETIC" if manifest.synthetic else ""
     typer.echo(f"run {manifest.run_id}{label}: {finished.scores.height} score rows → {out}")
 
@@ -146,190 +123,15 @@ def rerun(
     store: StoreOption = None,
 ) -> None:
     """Recompute a stored run from its recorded files and compare every number bit for bit."""
-    from govindex.pipeline import compare_tables, parameters_from_manifest
+    from govindex.application.runs import rerun as recompute
 
-    with open_store(store) as opened:
-        manifest = opened.get_run(run_id)
-        stored = {
-            name: opened.read_table(manifest.run_id, name)
-            for name in opened.run_tables(manifest.run_id)
-        }
-    inputs = dict(manifest.parameters.get("inputs") or {})
-    if "spec" not in inputs or "data" not in inputs:
-        msg = f"run `{manifest.run_id}` records no input files; only `govindex run` runs can be rerun."
-        raise DataValidationError(msg, found=manifest.kind)
-    parameters, rule = parameters_from_manifest(manifest)
-    finished = compute_run(
-        Path(inputs["spec"]), Path(inputs["data"]), parameters, rule=rule, expected=manifest
-    )
-    recomputed = {
-        "scores": finished.stored_scores(),
-        **finished.extra_tables(),
-    }
-    differences: list[str] = []
-    for name, table in stored.items():
-        if name not in recomputed:
-            differences.append(f"{name}: stored but not recomputed")
-            continue
-        theirs = recomputed[name]
-        if name == "scores":
-            table = table.drop("run_id").select(theirs.columns)
-        differences += compare_tables(name, table, theirs)
-    if differences:
-        for line in differences:
+    with progress_display() as progress:
+        report = recompute(run_id, store, progress=progress)
+    if not report.reproduced:
+        for line in report.differences:
             typer.echo(f"difference: {line}", err=True)
-        typer.echo(f"error: run {manifest.run_id} was NOT reproduced.", err=True)
+        typer.echo(f"error: run {report.run_id} was NOT reproduced.", err=True)
         raise typer.Exit(code=1)
-    rows = sum(table.height for table in stored.values())
-    typer.echo(f"run {manifest.run_id} reproduced bit for bit ({rows} stored rows compared).")
-
-
-# ---------------------------------------------------------------------- helpers
-def compute_run(
-    spec_path: Path,
-    data_path: Path,
-    parameters: Any,
-    *,
-    rule: Any = None,
-    expected: Any = None,
-) -> Run:
-    """Read the spec and data, check their hashes against ``expected``, validate the data
-    against the codebook and run the pipeline."""
-    from govindex.ingest import read_table, validate_microdata
-    from govindex.manifest import hash_bytes
-    from govindex.pipeline import run as run_pipeline
-    from govindex.spec import load_spec
-
-    for path in (spec_path, data_path):
-        if not path.exists():
-            msg = f"{path}: no such file."
-            raise DataValidationError(msg, where=str(path), found="missing file")
-    spec_hash = hash_bytes(spec_path.read_bytes())
-    data_hash = hash_bytes(data_path.read_bytes())
-    if expected is not None:
-        for what, found, recorded in (
-            ("spec", spec_hash, expected.spec_hash),
-            ("data", data_hash, expected.data_hash),
-        ):
-            if found != recorded:
-                msg = f"the {what} file {spec_path if what == 'spec' else data_path} has changed since run {expected.run_id} (hash {found[:12]} ≠ {recorded[:12]})."
-                raise DataValidationError(msg, where=what, found=found, expected=recorded)
-    with _status("reading the spec and data") as say:
-        index_spec = load_spec(spec_path)
-        table = read_table(data_path)
-        frame = table.frame
-        say("checking the data against the codebook")
-        validate_microdata(index_spec, table, design_columns=parameters.design).raise_if_errors()
-        say("computing the index")
-        return run_pipeline(
-            index_spec,
-            frame,
-            parameters,
-            spec_hash=spec_hash,
-            data_hash=data_hash,
-            source=data_path.name,
-            inputs={"spec": str(spec_path.resolve()), "data": str(data_path.resolve())},
-            group_rule=rule,
-            synthetic=detect_synthetic(data_path, frame),
-            progress=say,
-        )
-
-
-def detect_synthetic(path: Path, frame: pl.DataFrame) -> bool:
-    """Whether the data say they are synthetic: a true ``synthetic`` column, a CSV sidecar
-    ``FILE.meta.json`` with ``"synthetic": true``, or Parquet key-value metadata.
-
-    Examples
-    --------
-    >>> import polars as pl
-    >>> detect_synthetic(Path("x.csv"), pl.DataFrame({"synthetic": [True, True]}))
-    True
-    """
-    import polars as pl
-
-    if "synthetic" in frame.columns:
-        # Only a column that really says true counts (a text "yes" is not a boolean).
-        flags = frame["synthetic"].cast(pl.String).str.to_lowercase()
-        if flags.len() and bool(flags.is_in(["true", "1"]).all()):
-            return True
-    sidecar = path.with_name(path.name + ".meta.json")
-    if sidecar.exists():
-        try:
-            return bool(json.loads(sidecar.read_text(encoding="utf-8")).get("synthetic"))
-        except (ValueError, AttributeError):
-            return False
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        import polars
-
-        # polars writes its key-value metadata into the file footer, not the Arrow schema.
-        return polars.read_parquet_metadata(path).get("govindex.synthetic") == "true"
-    if suffix in (".sav", ".zsav", ".dta"):
-        import pyreadstat
-
-        reader = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
-        _, meta = reader(str(path), metadataonly=True)
-        return str(meta.file_label or "").upper().startswith("SYNTHETIC")
-    return False
-
-
-def write_outputs(finished: Run, folder: Path) -> None:
-    """Write scores.csv, the extra tables and manifest.json of a finished run to ``folder``."""
-    scores = finished.scores
-    if finished.manifest.synthetic:
-        # Synthetic results must say so wherever a person can see them, the CSV included.
-        import polars
-
-        scores = scores.with_columns(polars.lit(True).alias("synthetic"))
-    scores.write_csv(folder / "scores.csv")
-    for name, table in finished.tables.items():
-        table.write_csv(folder / f"{name}.csv")
-    (folder / "manifest.json").write_text(finished.manifest.to_json() + "\n", encoding="utf-8")
-
-
-def refuse_file_as_folder(target: Path) -> None:
-    """Raise :class:`DataValidationError` if ``target`` exists and is not a folder.
-
-    Examples
-    --------
-    >>> refuse_file_as_folder(Path("no-such-folder"))
-    """
-    if target.exists() and not target.is_dir():
-        msg = f"{target}: is a file; the output must be a folder (it is replaced atomically)."
-        raise DataValidationError(msg, where=str(target), found="a file", expected="a folder")
-
-
-@contextmanager
-def staged_folder(target: Path) -> Iterator[Path]:
-    """A temporary folder beside ``target``, renamed onto it only if the block succeeds."""
-    target = target.resolve()
-    refuse_file_as_folder(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; the published folder should not be
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    previous = None
-    if target.exists():
-        previous = target.with_name(f".{target.name}.previous")
-        shutil.rmtree(previous, ignore_errors=True)
-        target.rename(previous)
-    staging.rename(target)
-    if previous is not None:
-        shutil.rmtree(previous, ignore_errors=True)
-
-
-@contextmanager
-def _status(description: str) -> Iterator[Callable[[str], None]]:
-    """A rich status line on stderr (terminals only); yields a function to update it."""
-    if not sys.stderr.isatty():
-        yield lambda _: None
-        return
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    with console.status(description) as status:
-        yield lambda text: status.update(text)
+    typer.echo(
+        f"run {report.run_id} reproduced bit for bit ({report.rows_compared} stored rows compared)."
+    )

@@ -139,11 +139,11 @@ def units_of(frame: pl.DataFrame, provinces: tuple[str, ...] | None = None) -> p
 
 def ensure_published(store: RunStore) -> None:
     """Load the bundled official record into ``store`` unless it is already there."""
-    from govindex.storage import has_bundled_record, store_published_record
+    from govindex.application.demo import ensure_published as load_record
 
-    if has_bundled_record(store):
+    manifests = load_record(store)
+    if not manifests:
         return
-    manifests = store_published_record(store)
     years = [int(manifest.parameters["year"]) for manifest in manifests]
     note(
         f"loaded the official PAPI record bundled with govindex into {store.path} "

@@ -30,18 +30,11 @@ def load_dashboard(store: Path | None) -> Dashboard:
     >>> load_dashboard(Path("govindex.duckdb")).runs().table("runs").height  # doctest: +SKIP
     15
     """
-    from govindex.errors import NotFound
-    from govindex.storage import default_store_path
-    from govindex.views import Dashboard
+    # The library opens it (and refuses a missing or empty store); this name stays for
+    # the commands that serve or export a store.
+    from govindex.application.site import load_dashboard as open_dashboard
 
-    path = default_store_path() if store is None else store
-    if not path.exists():
-        msg = f"there is no run store at {path}; run `govindex demo` to build one."
-        raise NotFound(msg, where="store", found=str(path))
-    dashboard = Dashboard.open(path)
-    if dashboard.snapshot.datasets.is_empty():
-        msg = f"the run store {path} holds no runs; run `govindex demo` to fill it."
-        raise NotFound(msg, where="store", found=str(path))
+    dashboard = open_dashboard(store)
     return dashboard
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import polars as pl
 
-from govindex.cli.run import compute_run
+from govindex.application.runs import compute_run
 from govindex.index import IndexParameters
 from govindex.official import bundled_data_dir, load_published_record
 from govindex.spec import load_spec
