@@ -3,8 +3,11 @@
 The design weight is the inverse of the product of the four stage probabilities. The final
 ``weight`` rakes it, within each province, to the population margins sex × age group and
 urban/rural area with :func:`govindex.survey.rake`. A province whose sample lacks a margin
-cell (e.g. no rural village was drawn in a city) is raked to that margin's province total
-instead, the usual collapsing of empty cells.
+cell (e.g. no rural village was drawn in a city), or has fewer than
+:data:`MINIMUM_CELL_RESPONDENTS` respondents in one, is raked to that margin's province total
+instead, the usual collapsing of empty and sparse cells: raking two margins over a handful of
+respondents can otherwise drive some weights to zero (1e-30 and below), which no survey
+office would publish and which ``govindex validate`` refuses as implausible.
 """
 
 from __future__ import annotations
@@ -15,10 +18,18 @@ import polars as pl
 
 from govindex.survey import SurveyDesign, rake
 
-__all__ = ["AREA_CELL", "SEX_AGE_CELL", "design_weights", "rake_to_margins"]
+__all__ = [
+    "AREA_CELL",
+    "MINIMUM_CELL_RESPONDENTS",
+    "SEX_AGE_CELL",
+    "design_weights",
+    "rake_to_margins",
+]
 
 SEX_AGE_CELL = "_sex_age_cell"
 AREA_CELL = "_area_cell"
+MINIMUM_CELL_RESPONDENTS = 5
+"""Fewer respondents than this in a province's margin cell collapse that margin to the province."""
 _STAGE_PROBABILITIES = (
     "district_probability",
     "commune_probability",
@@ -87,17 +98,12 @@ class _Cells:
 def _cells(
     respondents: pl.DataFrame, margins: pl.DataFrame, columns: list[str], name: str
 ) -> _Cells:
-    """Cells province × ``columns``; a province missing any cell in the sample is collapsed."""
+    """Cells province × ``columns``; a province with an empty or sparse cell is collapsed."""
     counts = margins.group_by("province", *columns).agg(pl.col("adults").sum())
-    sampled = respondents.select("province", *columns).unique()
-    complete = counts.join(
-        sampled.with_columns(pl.lit(True).alias("_sampled")),
-        on=["province", *columns],
-        how="left",
-    )
-    collapsed = set(
-        complete.filter(pl.col("_sampled").is_null() & (pl.col("adults") > 0))["province"]
-    )
+    sampled = respondents.group_by("province", *columns).agg(pl.len().alias("_respondents"))
+    complete = counts.join(sampled, on=["province", *columns], how="left")
+    sparse = pl.col("_respondents").fill_null(0) < MINIMUM_CELL_RESPONDENTS
+    collapsed = set(complete.filter(sparse & (pl.col("adults") > 0))["province"])
     key = pl.concat_str(
         [pl.col("province"), *[pl.col(column) for column in columns]], separator="|"
     )
