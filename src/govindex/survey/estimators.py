@@ -334,7 +334,7 @@ def _replicate_estimates(
     ones_base = base is values.present and bool(values.present.all())
     for domain in range(n_domains):
         rows = order[bounds[domain] : bounds[domain + 1]]
-        block = replicates.weights[rows]
+        block = replicates.rows(rows)
         domain_values = values.values[rows]
         changed = np.flatnonzero((block != full[rows, None]).any(axis=0))
         unchanged = np.setdiff1d(np.arange(replicates.count), changed, assume_unique=True)
