@@ -193,7 +193,7 @@ def compute_run(
     against the codebook and run the pipeline."""
     from govindex.ingest import DesignColumns as ValidatedColumns
     from govindex.ingest import read_table, validate_microdata
-    from govindex.manifest import hash_bytes
+    from govindex.manifest import hash_bytes, hash_file
     from govindex.pipeline import run as run_pipeline
     from govindex.spec import load_spec
 
@@ -202,7 +202,7 @@ def compute_run(
             msg = f"{path}: no such file."
             raise DataValidationError(msg, where=str(path), found="missing file")
     spec_hash = hash_bytes(spec_path.read_bytes())
-    data_hash = hash_bytes(data_path.read_bytes())
+    data_hash = hash_file(data_path)
     if expected is not None:
         for what, found, recorded in (
             ("spec", spec_hash, expected.spec_hash),
