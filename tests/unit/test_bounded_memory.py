@@ -84,3 +84,64 @@ def test_built_replicates_keep_unit_factors_not_a_respondent_matrix() -> None:
     )
     picked = np.array([0, 17, rows - 1])
     np.testing.assert_array_equal(replicated.rows(picked), matrix[picked])
+
+
+def _survey_with_gaps() -> object:
+    import polars as pl
+
+    generator = np.random.default_rng(11)
+    rows = 900
+    stratum = np.repeat(np.arange(10), rows // 10)
+    frame = pl.DataFrame(
+        {
+            "stratum": stratum,
+            "psu": stratum * 3 + generator.integers(0, 3, rows),
+            "w": generator.lognormal(0.0, 0.4, rows),
+            "region": generator.integers(0, 4, rows),
+            **{
+                f"y{index}": np.where(
+                    generator.random(rows) < 0.1, np.nan, generator.normal(index, 1.0, rows)
+                )
+                for index in range(7)
+            },
+            "x": generator.uniform(1.0, 2.0, rows),
+        }
+    )
+    return frame
+
+
+def test_estimates_in_variable_blocks_equal_estimates_in_one_block(monkeypatch: object) -> None:
+    import polars as pl
+
+    from govindex.survey import SurveyDesign, mean, ratio
+    from govindex.survey import estimators as estimator_module
+    from govindex.survey.replication import replicate_design
+
+    frame = _survey_with_gaps()
+    assert isinstance(frame, pl.DataFrame)
+    names = [f"y{index}" for index in range(7)]
+    taylor = SurveyDesign.from_frame(frame, weights="w", strata="stratum", psu="psu", nest=True)
+    jackknife = replicate_design(taylor, "jkn")
+
+    def everything() -> list[object]:
+        return [
+            mean(taylor, names, by="region", na_rm=True),
+            mean(jackknife, names, by="region", na_rm=True),
+            mean(jackknife, names, na_rm=True),
+            ratio(taylor, names, "x", by="region", na_rm=True),
+        ]
+
+    whole = everything()
+    # 900 rows × 2 variables per block: four blocks of the seven variables.
+    monkeypatch.setattr(estimator_module, "_BLOCK_CELLS", 1_800)  # type: ignore[attr-defined]
+    blocked = everything()
+    for one, many in zip(whole, blocked, strict=True):
+        # Sums over a different number of columns may round in the last bits only.
+        for field in ("estimate", "se", "n", "deff"):
+            np.testing.assert_allclose(getattr(one, field), getattr(many, field), rtol=1e-12)
+        if getattr(one, "replicate_estimates", None) is not None:
+            np.testing.assert_allclose(
+                one.replicate_estimates,  # type: ignore[attr-defined]
+                many.replicate_estimates,  # type: ignore[attr-defined]
+                rtol=1e-12,
+            )

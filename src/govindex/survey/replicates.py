@@ -144,7 +144,9 @@ class ReplicateWeights:
         scales = np.asarray(rscales, dtype=np.float64)
         if scales.shape != (factors.shape[1],):
             msg = f"`rscales` must have one value per replicate ({factors.shape[1]}); got {scales.shape[0]}."
-            raise DesignError(msg, where="rscales", found=scales.shape[0], expected=factors.shape[1])
+            raise DesignError(
+                msg, where="rscales", found=scales.shape[0], expected=factors.shape[1]
+            )
         return cls(
             method=method,
             stored_weights=None,
@@ -167,9 +169,7 @@ class ReplicateWeights:
             return self.stored_weights
         assert self.structure is not None
         structure = self.structure
-        return frozen(
-            structure.base_weights[:, None] * structure.unit_factors[structure.row_units]
-        )
+        return frozen(structure.base_weights[:, None] * structure.unit_factors[structure.row_units])
 
     def rows(self, rows: IntArray) -> FloatArray:
         """Replicate weights of the rows ``rows`` only (len(rows) × replicates).
