@@ -41,3 +41,56 @@ def test_cli_benchmark_runs_and_reports_every_figure() -> None:
         assert results[key] > 0
         assert results[f"{key}_cpu"] > 0
     assert results["help_over_baseline"] == results["help"] - results["baseline_python_start"]
+
+
+def test_jackknife_kernel_gives_the_same_means_and_variances_as_the_estimator() -> None:
+    # The kernel is a fair lower bound only if it produces the same output.
+    import numpy as np
+    from benchmarks.bench_scale import jackknife_kernel
+    from benchmarks.papi_workload import indicator_names, papi_shaped_survey
+
+    from govindex.survey import SurveyDesign, mean, replicate_design
+
+    frame = papi_shaped_survey(seed=7)
+    names = indicator_names(frame)[:6]
+    design = SurveyDesign.from_frame(
+        frame, weights="weight", strata="province", psu="district", nest=True
+    )
+    table = mean(replicate_design(design, "jkn"), names, by="province")
+    province = frame["province"].to_numpy().astype(np.int64) - 1
+    district = province * 3 + frame["district"].to_numpy() - 1
+    results = jackknife_kernel(
+        frame.select(names).to_numpy(), frame["weight"].to_numpy(), province, district
+    )()
+    estimates = np.array([estimate for estimate, _ in results])  # type: ignore[attr-defined]
+    variances = np.array([variance for _, variance in results])  # type: ignore[attr-defined]
+    # The table is long: variable by variable, provinces within each.
+    np.testing.assert_allclose(estimates.T.ravel(), table.estimate, rtol=1e-12)
+    np.testing.assert_allclose(np.sqrt(variances).T.ravel(), table.se, rtol=1e-9)
+
+
+def test_scale_benchmark_runs_the_command_line_and_reports_process_figures(
+    tmp_path: object,
+) -> None:
+    from pathlib import Path
+
+    import polars as pl
+    import pyarrow.parquet as parquet
+    from benchmarks.bench_scale import run as run_scale
+
+    folder = Path(str(tmp_path))
+    results = run_scale([1, 2], folder=folder, repeats=1, kernel_max_scale=1)
+    points: list[dict[str, float]] = results["points"]  # type: ignore[assignment]
+    first, second = points
+    assert second["rows"] == 2 * first["rows"]
+    for point in (first, second):
+        assert point["run_seconds"] > 0
+        assert point["run_peak_rss_mib"] > 50  # a whole Python process, not numpy's share
+    assert first["jkn_ratio_to_kernel"] > 0
+    assert "jkn_ratio_to_kernel" not in second
+    assert "marginal_seconds_per_million_rows" in results
+    stacked = next(folder.glob("*-x2.parquet"))
+    ids = pl.read_parquet(stacked, columns=["respondent_id"])["respondent_id"]
+    assert ids.n_unique() == ids.len() == second["rows"]
+    assert b"synthetic" in str(parquet.ParquetFile(stacked).metadata.metadata).encode().lower()
+    assert (folder / "run-x2").is_dir()

@@ -26,6 +26,7 @@ __all__ = [
     "RunKind",
     "RunManifest",
     "hash_bytes",
+    "hash_file",
     "hash_files",
     "hash_frame",
     "make_run_id",
@@ -52,6 +53,31 @@ def hash_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Large enough that hashing runs at disk speed, small enough that memory does not depend
+# on the size of the file.
+_HASH_CHUNK_BYTES = 1 << 20
+
+
+def hash_file(path: str | Path, *, chunk_bytes: int = _HASH_CHUNK_BYTES) -> str:
+    """Return the sha256 hex digest of a file's bytes, read in chunks of ``chunk_bytes``.
+
+    The same digest as ``hash_bytes(path.read_bytes())``, so run ids do not change, but
+    the file is never held in memory whole.
+
+    Examples
+    --------
+    >>> from govindex.official import bundled_data_dir
+    >>> path = bundled_data_dir() / "published_scores.csv"
+    >>> hash_file(path, chunk_bytes=7) == hash_bytes(path.read_bytes())
+    True
+    """
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as stream:
+        while chunk := stream.read(chunk_bytes):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def hash_files(paths: Iterable[str | Path]) -> str:
     """Return one sha256 digest over the names and bytes of ``paths``, in the order given.
 
@@ -65,7 +91,9 @@ def hash_files(paths: Iterable[str | Path]) -> str:
     for path in paths:
         file = Path(path)
         digest.update(file.name.encode("utf-8") + b"\0")
-        digest.update(file.read_bytes())
+        with file.open("rb") as stream:
+            while chunk := stream.read(_HASH_CHUNK_BYTES):
+                digest.update(chunk)
     return digest.hexdigest()
 
 

@@ -81,7 +81,7 @@ def compute_run(
     govindex.errors.DataValidationError: no-spec.yaml: no such file.
     """
     from govindex.ingest import read_table, validate_microdata
-    from govindex.manifest import hash_bytes
+    from govindex.manifest import hash_bytes, hash_file
     from govindex.pipeline import run as run_pipeline
     from govindex.spec import load_spec
 
@@ -90,7 +90,7 @@ def compute_run(
             msg = f"{path}: no such file."
             raise DataValidationError(msg, where=str(path), found="missing file")
     spec_hash = hash_bytes(spec_path.read_bytes())
-    data_hash = hash_bytes(data_path.read_bytes())
+    data_hash = hash_file(data_path)
     if expected is not None:
         for what, path, found, recorded in (
             ("spec", spec_path, spec_hash, expected.spec_hash),

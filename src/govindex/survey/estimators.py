@@ -36,6 +36,11 @@ EmptyDomainRule = Literal["error", "missing"]
 _DF_RULES = ("design", "domain", "normal")
 
 
+# Variables are estimated in blocks of at most this many (rows × variables) cells: about
+# 32 MB per working array, so memory follows the block, not the number of indicators.
+_BLOCK_CELLS = 4_000_000
+
+
 @dataclass(frozen=True, eq=False)
 class _Linear:
     """Sums behind a ratio of weighted totals, per (domain, variable)."""
@@ -233,6 +238,56 @@ def _linear(
     base: FloatArray | BoolArray | None,
     *,
     na_rm: bool,
+    block_cells: int | None = None,
+) -> _Linear:
+    """:func:`_linear_block` over blocks of variables of at most ``block_cells`` cells.
+
+    Every statistic is a function of its own variable's column, so blocks are independent;
+    bounding them keeps the working arrays (weighted values, their squares, unit totals'
+    inputs) to a few blocks' worth instead of several full rows × variables copies.
+    """
+    n_rows, n_variables = values.values.shape
+    cells = _BLOCK_CELLS if block_cells is None else block_cells
+    width = max(1, cells // max(1, n_rows))
+    if width >= n_variables:
+        return _linear_block(design, values, domains, base, na_rm=na_rm)
+    parts: list[_Linear] = []
+    for start in range(0, n_variables, width):
+        chosen = slice(start, min(n_variables, start + width))
+        present = values.present[:, chosen]
+        block = Variables(
+            names=values.names[chosen],
+            values=values.values[:, chosen],
+            present=present,
+            source_columns=values.source_columns,
+        )
+        if base is None:
+            block_base: FloatArray | BoolArray | None = None
+        elif base is values.present:
+            block_base = present  # keeps the "base is present" shortcut of means
+        else:
+            block_base = base[:, chosen]
+        parts.append(_linear_block(design, block, domains, block_base, na_rm=na_rm))
+    replicates = [part.replicate_estimates for part in parts]
+    return _Linear(
+        estimate=np.concatenate([part.estimate for part in parts], axis=1),
+        variance=np.concatenate([part.variance for part in parts], axis=1),
+        denominator=np.concatenate([part.denominator for part in parts], axis=1),
+        respondents=np.concatenate([part.respondents for part in parts], axis=1),
+        deff=np.concatenate([part.deff for part in parts], axis=1),
+        replicate_estimates=None
+        if any(thetas is None for thetas in replicates)
+        else np.concatenate(replicates, axis=2),  # type: ignore[arg-type]
+    )
+
+
+def _linear_block(
+    design: SurveyDesign,
+    values: Variables,
+    domains: Domains,
+    base: FloatArray | BoolArray | None,
+    *,
+    na_rm: bool,
 ) -> _Linear:
     """Estimate and variance of Σw·y / Σw·base per domain (a total when ``base`` is None).
 
@@ -334,7 +389,7 @@ def _replicate_estimates(
     ones_base = base is values.present and bool(values.present.all())
     for domain in range(n_domains):
         rows = order[bounds[domain] : bounds[domain + 1]]
-        block = replicates.weights[rows]
+        block = replicates.rows(rows)
         domain_values = values.values[rows]
         changed = np.flatnonzero((block != full[rows, None]).any(axis=0))
         unchanged = np.setdiff1d(np.arange(replicates.count), changed, assume_unique=True)

@@ -272,7 +272,7 @@ def _cdf_mean(
     thetas = np.empty((replicates.count, n_domains, indicator.shape[1]))
     for domain in range(n_domains):
         rows = np.flatnonzero(codes == domain)
-        replicate_weights = replicates.weights[rows].T
+        replicate_weights = replicates.rows(rows).T
         masked = present[rows].astype(np.float64)
         with np.errstate(divide="ignore", invalid="ignore"):
             thetas[:, domain, :] = (replicate_weights @ (indicator[rows] * masked)) / (

@@ -36,7 +36,13 @@ class UnitFactors:
 
 @dataclass(frozen=True, eq=False)
 class ReplicateWeights:
-    """A matrix of full replicate weights (rows × replicates) and how to combine them.
+    """Full replicate weights (rows × replicates) and how to combine them.
+
+    Replicates built from a design keep only their :class:`UnitFactors` (PSUs × replicates
+    plus the full-sample weights); the rows × replicates matrix is formed from them only
+    when a path needs respondent-level replicate weights (recalibration, quantiles, a
+    design whose weights changed after the replicates were built). Supplied replicate
+    weights are stored as given.
 
     The variance of a statistic with full-sample value ``θ`` and replicate values ``θ_r`` is
     ``scale · Σ_r rscales_r · (θ_r − c)²`` where ``c`` is the mean of the replicates, or ``θ``
@@ -50,7 +56,7 @@ class ReplicateWeights:
     """
 
     method: ReplicateMethod
-    weights: FloatArray
+    stored_weights: FloatArray | None
     scale: float
     rscales: FloatArray
     mse: bool
@@ -89,7 +95,7 @@ class ReplicateWeights:
             raise DesignError(msg, where="rscales", found=scales.shape[0], expected=count)
         return cls(
             method=method,
-            weights=frozen(matrix),
+            stored_weights=frozen(matrix),
             scale=float(scale),
             rscales=frozen(scales),
             mse=mse,
@@ -99,10 +105,97 @@ class ReplicateWeights:
             structure=structure,
         )
 
+    @classmethod
+    def from_units(
+        cls,
+        method: ReplicateMethod,
+        structure: UnitFactors,
+        *,
+        scale: float,
+        rscales: FloatArray,
+        mse: bool = False,
+        rho: float | None = None,
+        seed: int | None = None,
+    ) -> ReplicateWeights:
+        """Replicates defined by unit factors, without a rows × replicates matrix.
+
+        Memory is PSUs × replicates, whatever the number of respondents.
+
+        Examples
+        --------
+        >>> units = UnitFactors(
+        ...     unit_factors=np.array([[0.0, 2.0], [2.0, 0.0]]),
+        ...     row_units=np.array([0, 0, 1]),
+        ...     base_weights=np.array([1.0, 2.0, 1.0]),
+        ... )
+        >>> reps = ReplicateWeights.from_units("jk1", units, scale=0.5, rscales=np.ones(2))
+        >>> reps.count, reps.stored_weights is None
+        (2, True)
+        >>> reps.weights.tolist()
+        [[0.0, 2.0], [0.0, 4.0], [2.0, 0.0]]
+        """
+        factors = np.asarray(structure.unit_factors, dtype=np.float64)
+        if factors.ndim != 2 or factors.shape[1] < 2:
+            msg = f"replicate factors must be a units × replicates matrix with at least 2 replicates; got shape {factors.shape}."
+            raise DesignError(msg, where="replicate weights", found=factors.shape)
+        if not np.isfinite(factors).all() or (factors < 0).any():
+            msg = "replicate weights must be finite and >= 0."
+            raise DesignError(msg, where="replicate weights", expected="finite numbers >= 0")
+        scales = np.asarray(rscales, dtype=np.float64)
+        if scales.shape != (factors.shape[1],):
+            msg = f"`rscales` must have one value per replicate ({factors.shape[1]}); got {scales.shape[0]}."
+            raise DesignError(
+                msg, where="rscales", found=scales.shape[0], expected=factors.shape[1]
+            )
+        return cls(
+            method=method,
+            stored_weights=None,
+            scale=float(scale),
+            rscales=frozen(scales),
+            mse=mse,
+            rho=rho,
+            seed=seed,
+            structure=structure,
+        )
+
+    @property
+    def weights(self) -> FloatArray:
+        """The rows × replicates weight matrix, formed from the unit factors if not stored.
+
+        Formed on each call and not kept: the paths that read it use it once, and keeping
+        it would make memory grow with respondents again.
+        """
+        if self.stored_weights is not None:
+            return self.stored_weights
+        assert self.structure is not None
+        structure = self.structure
+        return frozen(structure.base_weights[:, None] * structure.unit_factors[structure.row_units])
+
+    def rows(self, rows: IntArray) -> FloatArray:
+        """Replicate weights of the rows ``rows`` only (len(rows) × replicates).
+
+        Examples
+        --------
+        >>> reps = ReplicateWeights.build("jk1", np.array([[0.0, 2.0], [2.0, 0.0]]), scale=0.5)
+        >>> reps.rows(np.array([1])).tolist()
+        [[2.0, 0.0]]
+        """
+        if self.stored_weights is not None:
+            return np.asarray(self.stored_weights[rows], dtype=np.float64)
+        assert self.structure is not None
+        structure = self.structure
+        return np.asarray(
+            structure.base_weights[rows, None] * structure.unit_factors[structure.row_units[rows]],
+            dtype=np.float64,
+        )
+
     @property
     def count(self) -> int:
         """Number of replicates."""
-        return int(self.weights.shape[1])
+        if self.stored_weights is None:
+            assert self.structure is not None
+            return int(self.structure.unit_factors.shape[1])
+        return int(self.stored_weights.shape[1])
 
     def variance(self, replicate_estimates: FloatArray, estimate: FloatArray) -> FloatArray:
         """Variance of each statistic from its replicate values (replicates × ...)."""
@@ -135,9 +228,17 @@ class ReplicateWeights:
 
     def subset(self, mask: BoolArray) -> ReplicateWeights:
         """Replicate weights with rows outside ``mask`` set to zero."""
+        if self.stored_weights is None:
+            assert self.structure is not None
+            # Zeroing a row of w_i · f_u(i),r is zeroing w_i: the factored form survives.
+            structure = replace(
+                self.structure,
+                base_weights=frozen(np.where(mask, self.structure.base_weights, 0.0)),
+            )
+            return replace(self, structure=structure, _rank_cache={})
         return replace(
             self,
-            weights=frozen(np.where(mask[:, None], self.weights, 0.0)),
+            stored_weights=frozen(np.where(mask[:, None], self.stored_weights, 0.0)),
             structure=None,
             _rank_cache={},
         )
@@ -146,7 +247,7 @@ class ReplicateWeights:
         """Same specification with a new weight matrix (e.g. after recalibration)."""
         return replace(
             self,
-            weights=frozen(np.asarray(weights, dtype=np.float64)),
+            stored_weights=frozen(np.asarray(weights, dtype=np.float64)),
             structure=None,
             _rank_cache={},
         )

@@ -113,18 +113,18 @@ def replicate_design(
     else:
         counts = _resample_counts(stage, replicates, seed, resample_counts, rao_wu=True)
         factors, scale, rscales = _rao_wu(stage, counts)
-    full = design.weights[:, None] * factors[stage.units]
-    built = ReplicateWeights.build(
+    # Kept factored (PSUs × replicates): the rows × replicates matrix is formed only by the
+    # few paths that need respondent-level replicate weights.
+    built = ReplicateWeights.from_units(
         method,
-        full,
+        UnitFactors(
+            unit_factors=frozen(factors), row_units=stage.units, base_weights=design.weights
+        ),
         scale=scale,
         rscales=rscales,
         mse=mse,
         rho=rho,
         seed=seed if method in bootstraps and resample_counts is None else None,
-        structure=UnitFactors(
-            unit_factors=frozen(factors), row_units=stage.units, base_weights=design.weights
-        ),
     )
     return design.with_replicates(built)
 

@@ -1,0 +1,349 @@
+"""Benchmark: the scale curve of ``govindex run`` on a stacked SYNTHETIC PAPI 2024 survey.
+
+Run ``python -m benchmarks.bench_scale`` (1× and 10×), ``--scales 1 10 50`` or, on a
+machine with the time and disk for it, ``--scales 1 10 50 500`` (500× ≈ 9.3 million rows).
+
+For each scale it:
+
+* writes the synthetic 2024 survey (``govindex synth``, made once) stacked that many times
+  as one Parquet file, each copy with new respondent ids and the same districts, communes
+  and villages — so the design (63 strata, their PSUs) is fixed and only respondents grow;
+  the file keeps the SYNTHETIC marking of the original;
+* runs ``govindex run`` on it as a separate process and reads that process's wall time and
+  peak resident set size from ``os.wait4`` (the kernel's figure for the whole process:
+  Python, numpy, polars' Rust heap, DuckDB);
+* reports seconds per million rows, so linearity can be read off directly;
+* in this process, times the JKn estimation (120 indicator means by province with their
+  JKn standard errors: ``mean(replicate_design(...), by="province")``) against a per-province
+  PSU-total kernel — bare numpy ``bincount`` of w·y and w·[y present] over each province's
+  PSU ids, then the jackknife replicate means and variance from those totals — best of N
+  on both sides, on the same arrays already in memory.
+
+Targets: peak RSS of the 500× run ≤ 4 GiB; time linear in rows; JKn estimation within 2×
+of the kernel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "specs" / "papi-2024.yaml"
+DEFAULT_SEED = 20240101
+# Above this scale the in-process estimation comparison is skipped by default: it holds
+# the (rows × 120) score matrix in memory, which the CLI run being measured does not.
+DEFAULT_KERNEL_MAX_SCALE = 50
+
+
+def best_of(repeats: int, task: Callable[[], object]) -> float:
+    """Best wall time of ``repeats`` calls, in seconds."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        task()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def govindex_command() -> list[str]:
+    """The CLI as a process, with this checkout's sources first on the path."""
+    return [sys.executable, "-c", "from govindex.cli import main; main()"]
+
+
+def child_environment() -> dict[str, str]:
+    """Environment for the CLI processes: this checkout's ``src`` first on the path."""
+    environment = dict(os.environ)
+    source = str(ROOT / "src")
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [source, *filter(None, [environment.get("PYTHONPATH")])]
+    )
+    return environment
+
+
+def measured_process(arguments: Sequence[str], log: Path) -> dict[str, float]:
+    """Run a process; return its wall seconds and peak RSS (MiB) as the kernel counted them.
+
+    The process is started by ``/usr/bin/time``, a small program: a child forked straight
+    from this (possibly large) benchmark process would be charged this process's pages in
+    its peak RSS. Without ``/usr/bin/time``, ``os.wait4`` is used and the figure is an upper
+    bound.
+    """
+    report = log.with_suffix(".rss")
+    timer = shutil.which("time", path="/usr/bin")
+    command = list(arguments)
+    if timer is not None:
+        command = [timer, "--format", "%M", "--output", str(report), *command]
+    start = time.perf_counter()
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, stdout=output, stderr=subprocess.STDOUT, env=child_environment()
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        tail = log.read_text(errors="replace")[-2000:]
+        msg = f"{' '.join(arguments[3:5])} exited {process.returncode}:\n{tail}"
+        raise RuntimeError(msg)
+    # Both figures are in KiB on Linux.
+    peak_kib = float(report.read_text().split()[-1]) if timer is not None else usage.ru_maxrss
+    return {"seconds": seconds, "peak_rss_mib": peak_kib / 1024}
+
+
+def synthetic_survey(folder: Path, seed: int) -> Path:
+    """The synthetic 2024 PAPI survey, written once by ``govindex synth``."""
+    path = folder / f"papi-2024-synthetic-{seed}.parquet"
+    if not path.exists():
+        measured_process(
+            [*govindex_command(), "synth", "--seed", str(seed), "--out", str(path)],
+            folder / "synth.log",
+        )
+    return path
+
+
+def stacked_survey(base: Path, copies: int, folder: Path) -> Path:
+    """``copies`` copies of ``base`` in one Parquet file, respondent ids renumbered.
+
+    Written copy by copy, so making the 500× file never holds more than one copy; the
+    original's key-value metadata (its SYNTHETIC marking and design notes) is kept.
+    """
+    import pyarrow.parquet as parquet
+
+    path = folder / f"{base.stem}-x{copies}.parquet"
+    if path.exists():
+        return path
+    frame = pl.read_parquet(base)
+    metadata = parquet.ParquetFile(base).metadata.metadata or {}
+    offset = int(frame["respondent_id"].max()) + 1
+    partial = path.with_suffix(".partial")
+    writer = None
+    try:
+        for copy in range(copies):
+            table = frame.with_columns(
+                (pl.col("respondent_id") + copy * offset).alias("respondent_id")
+            ).to_arrow()
+            if writer is None:
+                schema = table.schema.with_metadata(metadata)
+                writer = parquet.ParquetWriter(partial, schema)
+            writer.write_table(table.cast(writer.schema))
+    finally:
+        if writer is not None:
+            writer.close()
+    partial.rename(path)
+    return path
+
+
+def jackknife_kernel(
+    scores: np.ndarray, weights: np.ndarray, provinces: np.ndarray, districts: np.ndarray
+) -> Callable[[], object]:
+    """Per-province PSU totals by ``bincount`` and the JKn means and variances from them.
+
+    The least work any JKn estimator of these means must do: weight each province's values,
+    one pass over its rows per indicator, then arithmetic on PSU totals. Sorting rows by
+    province, numbering PSUs within provinces and the numeric arrays themselves are made
+    before timing, as the estimator's design is built before timing; the estimator's time
+    does include reading its variables out of the data frame and the design effects it
+    reports, which the kernel does not compute.
+    """
+    present = ~np.isnan(scores)
+    values = np.where(present, scores, 0.0)
+    order = np.argsort(provinces, kind="stable")
+    bounds = np.searchsorted(provinces[order], np.arange(provinces.max() + 2))
+    blocks = []
+    for province in range(provinces.max() + 1):
+        rows = order[bounds[province] : bounds[province + 1]]
+        _, local = np.unique(districts[rows], return_inverse=True)
+        blocks.append(
+            (
+                local.reshape(-1),
+                int(local.max()) + 1,
+                np.ascontiguousarray(values[rows].T),
+                np.ascontiguousarray(present[rows].T, dtype=np.float64),
+                np.ascontiguousarray(weights[rows]),
+            )
+        )
+    # R's JKn: one replicate per PSU, rscale (n_h − 1)/n_h, centred at the mean of all
+    # replicates; a province's estimate is unchanged by the other provinces' replicates.
+    sizes = np.array([block[1] for block in blocks], dtype=np.float64)
+    n_replicates = sizes.sum()
+    rscale_sum = (sizes - 1.0).sum()
+
+    def task() -> object:
+        results = []
+        for psu, count, province_values, province_present, province_weights in blocks:
+            # PSU totals (indicators × PSUs) of w·y and w·[y present] by bincount; forming
+            # the weighted values is timed, as the estimator must form them too.
+            weighted_values = province_values * province_weights
+            weighted_present = province_present * province_weights
+            top = np.stack([np.bincount(psu, column, count) for column in weighted_values])
+            bottom = np.stack([np.bincount(psu, column, count) for column in weighted_present])
+            top_sum, bottom_sum = top.sum(axis=1), bottom.sum(axis=1)
+            estimate = top_sum / bottom_sum
+            # Replicate r drops PSU r and reweights the others by n/(n−1); the factor
+            # cancels in a ratio, so the replicate mean is the mean without PSU r.
+            replicate = (top_sum[:, None] - top) / (bottom_sum[:, None] - bottom)
+            centre = (replicate.sum(axis=1) + (n_replicates - count) * estimate) / n_replicates
+            own = (count - 1) / count * ((replicate - centre[:, None]) ** 2).sum(axis=1)
+            others = (rscale_sum - (count - 1)) * (estimate - centre) ** 2
+            results.append((estimate, own + others))
+        return results
+
+    return task
+
+
+def estimation_comparison(data_path: Path, repeats: int) -> dict[str, float]:
+    """JKn estimation by province against the PSU-total kernel, best of ``repeats`` each."""
+    from govindex.index import indicator_scores
+    from govindex.spec import load_spec
+    from govindex.survey import SurveyDesign, mean, replicate_design
+
+    spec = load_spec(SPEC)
+    data = pl.read_parquet(data_path)
+    scores = indicator_scores(spec, data)
+    names = list(scores.columns)
+    frame = pl.concat([data.select("province", "district", "weight"), scores], how="horizontal")
+    del data
+    design = replicate_design(
+        SurveyDesign.from_frame(
+            frame, weights="weight", strata="province", psu="district", nest=True
+        ),
+        "jkn",
+    )
+    ours = best_of(
+        repeats, lambda: mean(design, names, by="province", na_rm=True, df_rule="design")
+    )
+    provinces = frame["province"].cast(pl.Categorical).to_physical().to_numpy().astype(np.int64)
+    kernel = jackknife_kernel(
+        scores.to_numpy(),
+        frame["weight"].to_numpy().astype(np.float64),
+        provinces,
+        frame["district"].to_numpy(),
+    )
+    bound = best_of(repeats, kernel)
+    return {
+        "indicators": float(len(names)),
+        "jkn_estimation_seconds": ours,
+        "psu_total_kernel_seconds": bound,
+        "jkn_ratio_to_kernel": ours / bound,
+    }
+
+
+def run(
+    scales: Sequence[int],
+    *,
+    folder: Path,
+    repeats: int = 3,
+    seed: int = DEFAULT_SEED,
+    kernel_max_scale: int = DEFAULT_KERNEL_MAX_SCALE,
+    spec: Path = SPEC,
+) -> dict[str, object]:
+    """Run every scale; return the figures (also the per-row times and the 500× target)."""
+    base = synthetic_survey(folder, seed)
+    rows_per_copy = pl.scan_parquet(base).select(pl.len()).collect().item()
+    points: list[dict[str, float]] = []
+    for scale in scales:
+        data = stacked_survey(base, scale, folder)
+        rows = rows_per_copy * scale
+        # A fresh store and output folder each time: a stored run is never replaced, and
+        # an existing store would make the run a different amount of work.
+        store = folder / f"store-x{scale}.duckdb"
+        output = folder / f"run-x{scale}"
+        for leftover in (store, store.with_name(store.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        if output.exists():
+            shutil.rmtree(output)
+        figures = measured_process(
+            [
+                *govindex_command(),
+                "run",
+                str(spec),
+                str(data),
+                "--out",
+                str(output),
+                "--store",
+                str(store),
+            ],
+            folder / f"run-x{scale}.log",
+        )
+        point = {
+            "scale": float(scale),
+            "rows": float(rows),
+            "run_seconds": figures["seconds"],
+            "run_peak_rss_mib": figures["peak_rss_mib"],
+            "seconds_per_million_rows": figures["seconds"] / rows * 1e6,
+            "file_mib": data.stat().st_size / 2**20,
+        }
+        if scale <= kernel_max_scale:
+            point.update(estimation_comparison(data, repeats))
+        points.append(point)
+    first, last = points[0], points[-1]
+    summary: dict[str, object] = {
+        "synthetic": True,
+        "seed": seed,
+        "repeats": repeats,
+        "points": points,
+    }
+    if len(points) > 1:
+        # Time and memory added per extra million rows between the smallest and largest
+        # run: the slope of the curve, which fixed start-up costs do not hide.
+        extra_rows = (last["rows"] - first["rows"]) / 1e6
+        summary["marginal_seconds_per_million_rows"] = (
+            last["run_seconds"] - first["run_seconds"]
+        ) / extra_rows
+        summary["marginal_rss_mib_per_million_rows"] = (
+            last["run_peak_rss_mib"] - first["run_peak_rss_mib"]
+        ) / extra_rows
+    return summary
+
+
+def main() -> None:
+    """Command-line entry point: print the figures as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10], help="copies stacked")
+    parser.add_argument("--repeats", type=int, default=3, help="best of N (estimation timing)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="synthetic survey seed")
+    parser.add_argument(
+        "--kernel-max-scale",
+        type=int,
+        default=DEFAULT_KERNEL_MAX_SCALE,
+        help="largest scale at which estimation is also timed in-process against the kernel",
+    )
+    parser.add_argument(
+        "--folder", type=Path, default=None, help="keep the files here (default: a temp dir)"
+    )
+    arguments = parser.parse_args()
+    if arguments.folder is not None:
+        arguments.folder.mkdir(parents=True, exist_ok=True)
+        results = run(
+            arguments.scales,
+            folder=arguments.folder,
+            repeats=arguments.repeats,
+            seed=arguments.seed,
+            kernel_max_scale=arguments.kernel_max_scale,
+        )
+    else:
+        with tempfile.TemporaryDirectory(prefix="govindex-scale-") as temporary:
+            results = run(
+                arguments.scales,
+                folder=Path(temporary),
+                repeats=arguments.repeats,
+                seed=arguments.seed,
+                kernel_max_scale=arguments.kernel_max_scale,
+            )
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
