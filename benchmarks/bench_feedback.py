@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import json
 import os
 import random
@@ -39,10 +40,10 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from govindex.feedback.local_servers import ServerProcess, free_port, remove_cluster, start_cluster
 from govindex.feedback.store import Centre, open_store
@@ -99,6 +100,16 @@ def schedule(model: RaterModel) -> list[list[tuple[float, float]]]:
         plan.append(cycles)
     return plan
 
+
+
+_T = TypeVar("_T")
+
+
+def _on_own_loop(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """Run ``coroutine`` on its own event loop in a worker thread (the caller may own a loop,
+    as a test session driving a browser through Playwright's sync API does)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()
 
 async def _exchange(port: int, request: bytes) -> tuple[int, dict[str, str], bytes]:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -364,12 +375,12 @@ def run_backend(
     acknowledged: list[str] = []
     try:
         for scenario in ("page", "kiosk"):
-            figures, ids = asyncio.run(_open_loop(scenario, server.port, tokens, key, model))
+            figures, ids = _on_own_loop(_open_loop(scenario, server.port, tokens, key, model))
             results[f"raters_{scenario}"] = figures
             acknowledged.extend(ids)
             figures["acknowledged"] = len(ids)
         if capacity_clients > 0:
-            figures, ids = asyncio.run(_capacity(server.port, key, capacity_step, capacity_clients))
+            figures, ids = _on_own_loop(_capacity(server.port, key, capacity_step, capacity_clients))
             results["capacity"] = figures
             acknowledged.extend(ids)
     finally:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -38,3 +40,37 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     folder = tmp_path_factory.mktemp("demo")
     return build_demo(folder / "store.duckdb", folder / "files").store_path
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+# One Chromium for the whole session, shared by the dashboard's and the feedback service's
+# browser tests: Playwright's sync API keeps its event loop on the main thread, so a second
+# `sync_playwright()` in the same session would be refused.
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium with its background network traffic switched off."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Debian's chromium is not installed ({CHROMIUM}); run `bash scripts/test`.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-default-apps",
+                "--disable-domain-reliability",
+                "--metrics-recording-only",
+            ],
+        )
+        yield browser
+        browser.close()

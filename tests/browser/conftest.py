@@ -7,7 +7,6 @@ downloaded browser; `bash scripts/test` installs it.
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,8 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def _free_port() -> int:
@@ -62,31 +59,3 @@ def server(demo_store: Path) -> Iterator[str]:
         process.wait(timeout=10)
         if process.stderr is not None:
             process.stderr.close()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Headless Debian Chromium with its background network traffic switched off."""
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Debian's chromium is not installed ({CHROMIUM}); run `bash scripts/test`.")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-default-apps",
-                "--disable-domain-reliability",
-                "--metrics-recording-only",
-            ],
-        )
-        yield browser
-        browser.close()

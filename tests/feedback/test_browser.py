@@ -11,15 +11,12 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
-from tests.browser.conftest import browser  # the project's Chromium fixture
 from tests.feedback.conftest import HUE, QUANG_NINH, QUANG_NINH_2, SECRET
 
 from govindex.feedback.local_servers import Cluster, ServerProcess
 from govindex.feedback.roles import Role, StaffUser
 from govindex.feedback.store import FeedbackStore, open_store
 from govindex.feedback.tokens import ServicePoint, sign_token
-
-__all__ = ["browser"]
 
 PHONE = {
     "viewport": {"width": 360, "height": 740},
