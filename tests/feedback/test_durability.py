@@ -37,8 +37,8 @@ class Rater(threading.Thread):
                 "answers": {"overall": 4},
             }
         )
+        connection = http.client.HTTPConnection("127.0.0.1", self.port(), timeout=5)
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", self.port(), timeout=5)
             connection.request(
                 "POST",
                 "/api/v1/ratings",
@@ -47,9 +47,12 @@ class Rater(threading.Thread):
             )
             answer = connection.getresponse()
             answer.read()
-            connection.close()
-        except OSError:
+        except (OSError, http.client.HTTPException):
+            # A server killed mid-answer gives a reset, a bad status line or an incomplete
+            # body; a kiosk treats all of them as "not acknowledged" and retries.
             return False
+        finally:
+            connection.close()
         return answer.status == 201
 
     def run(self) -> None:
