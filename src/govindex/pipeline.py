@@ -28,6 +28,7 @@ __all__ = [
     "compare_tables",
     "parameters_from_manifest",
     "run",
+    "spec_names",
 ]
 
 GROUPED_LEVELS = ("total", "dimension")
@@ -59,6 +60,8 @@ class Run:
     result: IndexResult
     scores: pl.DataFrame
     tables: Mapping[str, pl.DataFrame]
+    names: pl.DataFrame | None = None
+    """``level``, ``code``, ``name_en``, ``name_vi`` of every item of the spec."""
 
     def stored_scores(self) -> pl.DataFrame:
         """The scores in the run store's layout (``year`` added, group as text)."""
@@ -83,7 +86,7 @@ class Run:
         rows = self.scores.filter(pl.col("level").is_in(_STORED_LEVELS)).with_columns(
             pl.lit(self.result.year, pl.Int32).alias("year")
         )
-        return papi_score_table(rows.drop("ci_level", "flags"), facts)
+        return papi_score_table(rows.drop("ci_level", "flags"), facts, self.names)
 
     def extra_tables(self) -> dict[str, pl.DataFrame]:
         """The tables stored beside the scores: every extra table, the full details and the
@@ -161,7 +164,40 @@ def run(
         synthetic=synthetic,
         created_at=created_at,
     )
-    return Run(manifest=manifest, result=result, scores=published, tables=tables)
+    return Run(
+        manifest=manifest,
+        result=result,
+        scores=published,
+        tables=tables,
+        names=spec_names(spec),
+    )
+
+
+def spec_names(spec: IndexSpec) -> pl.DataFrame:
+    """The bilingual name of every item of ``spec``, one row per level and code.
+
+    Examples
+    --------
+    >>> from govindex.spec import load_spec
+    >>> names = spec_names(load_spec("specs/sipas-2024.yaml"))
+    >>> names.filter(pl.col("code") == "total").row(0)[1:3]
+    ('total', 'Overall SIPAS (mean of the two satisfaction components, 0-100)')
+    """
+    named = [
+        *(("indicator", item.code, item.name) for item in spec.indicators),
+        *(("subdimension", sub.code, sub.name) for sub in spec.sub_dimensions()),
+        *(("dimension", dimension.code, dimension.name) for dimension in spec.dimensions),
+        ("total", "total", spec.total.name),
+    ]
+    return pl.DataFrame(
+        {
+            "level": [level for level, _code, _name in named],
+            "code": [str(code) for _level, code, _name in named],
+            "name_en": [name.en for _level, _code, name in named],
+            "name_vi": [name.vi for _level, _code, name in named],
+        },
+        schema={"level": pl.String, "code": pl.String, "name_en": pl.String, "name_vi": pl.String},
+    )
 
 
 def parameters_from_manifest(manifest: RunManifest) -> tuple[IndexParameters, GroupRule]:

@@ -15,10 +15,11 @@ import pytest
 from tests.sipas.conftest import HAND, SPEC
 from typer.testing import CliRunner
 
-from govindex.analysis.score_rows import VOCABULARY_COLUMNS, as_score_rows
 from govindex.cli import app
 from govindex.index import IndexBuilder, IndexParameters
 from govindex.pipeline import run
+from govindex.scores import SCORE_TABLE_SCHEMA
+from govindex.scores.registry import instrument
 from govindex.spec import IndexSpec
 
 ELEMENTS = {
@@ -111,15 +112,15 @@ def test_the_run_becomes_rows_of_the_shared_vocabulary(
         sipas_spec, hand_microdata, IndexParameters(), spec_hash="s", data_hash="d",
         source="hand_microdata.csv", synthetic=True,
     )  # fmt: skip
-    rows = as_score_rows(
-        finished.scores, sipas_spec, run_id=finished.manifest.run_id, synthetic=True
-    )
-    assert rows.columns == list(VOCABULARY_COLUMNS)
+    rows = finished.score_table().frame
+    assert rows.columns == list(SCORE_TABLE_SCHEMA)
     assert rows.height == finished.scores.height
     assert rows["synthetic"].all()
     # SIPAS publishes ranks, not PAPI's four performance groups.
     assert rows["group"].is_null().all()
     assert (rows["instrument"] == "sipas").all()
+    assert (rows["edition"] == "sipas-2024").all()
+    assert (rows["run_id"] == finished.manifest.run_id).all()
     total = rows.filter((pl.col("unit") == "Ha Noi") & (pl.col("code") == "total")).row(
         0, named=True
     )
@@ -130,4 +131,7 @@ def test_the_run_becomes_rows_of_the_shared_vocabulary(
     suppressed = rows.filter(pl.col("status") == "suppressed")
     assert suppressed.height > 0
     assert suppressed["estimate"].is_null().all()
-    assert (suppressed["reason"] == "fewer_than_15_respondents").all()
+    assert (suppressed["reason"] == "suppressed_few_respondents").all()
+    # The registry finds the run's instrument from what the run recorded.
+    assert instrument("sipas").owns_run(finished.manifest.parameters)
+    assert not instrument("papi").owns_run(finished.manifest.parameters)

@@ -13,7 +13,8 @@ from typing import Any
 
 import polars as pl
 
-from govindex.scores.table import Geography, Reason, ScoreTable
+from govindex.errors import StorageError
+from govindex.scores.table import INSTRUMENTS, Geography, Instrument, Reason, ScoreTable
 
 __all__ = [
     "PUBLISHED_EDITION",
@@ -22,6 +23,7 @@ __all__ = [
     "microdata_run",
     "papi_score_table",
     "published_run",
+    "run_instrument",
 ]
 
 PUBLISHED_EDITION = "papi-published-record"
@@ -34,7 +36,8 @@ class PapiRun:
 
     ``edition`` names the spec or record the numbers come from (``papi-2024``,
     ``papi-published-record``); ``ci_level`` and ``ci_rule`` describe the intervals
-    (``None`` where the source states no level).
+    (``None`` where the source states no level). ``instrument`` is the spec's: the same
+    survey pipeline computes PAPI and SIPAS runs.
     """
 
     run_id: str
@@ -44,6 +47,7 @@ class PapiRun:
     ci_rule: str
     geography: Geography = "province63"
     missing_reason: Reason = "no_respondents"
+    instrument: Instrument = "papi"
 
 
 def published_run(run_id: str) -> PapiRun:
@@ -65,6 +69,30 @@ def published_run(run_id: str) -> PapiRun:
     )
 
 
+def run_instrument(parameters: Mapping[str, Any]) -> Instrument:
+    """The instrument a stored run belongs to, from its recorded parameters.
+
+    A producer may record ``"instrument"``; a survey run records its spec's code, and runs
+    recorded before either (the official record) are PAPI's.
+
+    Examples
+    --------
+    >>> run_instrument({"spec": {"code": "SIPAS", "year": 2024}})
+    'sipas'
+    >>> run_instrument({"year": 2024, "sheet": "2024"})
+    'papi'
+    """
+    recorded = parameters.get("instrument")
+    if recorded is None:
+        recorded = dict(parameters.get("spec") or {}).get("code", "papi")
+    name = str(recorded).lower()
+    for known in INSTRUMENTS:
+        if known == name:
+            return known
+    msg = f"a stored run names instrument {name!r}; expected one of {list(INSTRUMENTS)}."
+    raise StorageError(msg, where="parameters.instrument", found=name, expected=INSTRUMENTS)
+
+
 def microdata_run(
     run_id: str, parameters: Mapping[str, Any], *, synthetic: bool, year: int
 ) -> PapiRun:
@@ -81,6 +109,7 @@ def microdata_run(
     spec = dict(parameters.get("spec") or {})
     level = index.get("interval_level", index.get("level"))
     return PapiRun(
+        instrument=run_instrument(parameters),
         run_id=run_id,
         edition=f"{str(spec.get('code', 'papi')).lower()}-{spec.get('year', year)}",
         synthetic=synthetic,
@@ -167,7 +196,7 @@ def papi_score_table(
         .otherwise(pl.lit(None, pl.String))
     )
     table = frame.select(
-        pl.lit("papi").alias("instrument"),
+        pl.lit(run.instrument).alias("instrument"),
         pl.lit(run.edition).alias("edition"),
         year.cast(pl.String).alias("period"),
         pl.date(year, 1, 1).alias("period_start"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govindex.errors import NotFound, SpecError
+from govindex.scores.papi import run_instrument
 from govindex.scores.table import INSTRUMENTS, LEVELS, Instrument
 
 __all__ = ["InstrumentEntry", "instrument", "register", "registered"]
@@ -105,7 +106,11 @@ def instrument(instrument_id: str) -> InstrumentEntry:
 
 def _papi_owns(parameters: RunParameters) -> bool:
     # Runs stored before instruments were recorded are PAPI's (the only instrument then).
-    return str(parameters.get("instrument", "papi")) == "papi"
+    return run_instrument(parameters) == "papi"
+
+
+def _sipas_owns(parameters: RunParameters) -> bool:
+    return run_instrument(parameters) == "sipas"
 
 
 PAPI = register(
@@ -118,6 +123,20 @@ PAPI = register(
         producer=(
             "govindex.pipeline.Run.score_table (microdata runs) and "
             "govindex.storage.published (the official record): one score_table per run"
+        ),
+    )
+)
+
+SIPAS = register(
+    InstrumentEntry(
+        id="sipas",
+        name_vi="Chỉ số hài lòng của người dân đối với sự phục vụ của cơ quan hành chính nhà nước (SIPAS)",
+        name_en="Satisfaction Index of Public Administrative Services (SIPAS)",
+        levels=("total", "dimension", "subdimension", "indicator"),
+        owns_run=_sipas_owns,
+        producer=(
+            "govindex.pipeline.Run.score_table: a survey run of a SIPAS spec "
+            "(specs/sipas-2024.yaml), one score_table per run"
         ),
     )
 )
