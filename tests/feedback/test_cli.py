@@ -74,7 +74,9 @@ def test_a_centre_is_set_up_from_the_command_line(database_url: str, tmp_path: P
     out = tmp_path / "ratings.parquet"
     assert run("export", "--out", out, *database).exit_code == 0
     assert pl.read_parquet(out).columns[:3] == ["dossier_code", "agency_code", "procedure_code"]
-    assert run("purge", *database).output.strip() == "0 phone hash(es) erased"
+    assert run("purge", *database).output.strip() == (
+        "0 expired phone hash(es) erased, 0 finished staff session(s) removed"
+    )
     store = open_store(database_url)
     actions = [entry["action"] for entry in store.audit_entries()]
     store.close()

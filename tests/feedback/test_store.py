@@ -275,3 +275,25 @@ def test_throttle_counts_in_the_store_hold_under_concurrent_processes(
     assert (allowed, refused) == (False, 56)
     # The next window counts afresh, minus the previous window's weight still inside it.
     assert store.count_throttled("API key", "kiosk-1", now=180.0 + 59.0, limit=25)[0] is True
+
+
+def test_finished_and_expired_staff_sessions_are_purged(store: FeedbackStore) -> None:
+    ended, current = store.open_session("lan"), store.open_session("hue")
+    store.end_session(ended)
+    stale = store.open_session("minh")
+    # A session older than a cookie's lifetime: its cookie is refused, so its row must go too.
+    with store.engine.begin() as connection:
+        connection.execute(
+            sa.text("update feedback_staff_sessions set created_at = :old where username = 'minh'"),
+            {"old": datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=9)},
+        )
+    assert not store.session_is_open(stale, "minh")
+    # The sign-in that opened minh's session already cleared lan's ended one.
+    assert store.staff_session_count() == 2
+    assert store.purge_sessions(datetime.datetime.now(datetime.UTC)) == 1
+    assert store.staff_session_count() == 1
+    assert store.session_is_open(current, "hue")
+    # The table never grows with past sign-ins.
+    store.end_session(current)
+    store.open_session("lan")
+    assert store.staff_session_count() == 1

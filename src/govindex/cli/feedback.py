@@ -62,12 +62,14 @@ DEFAULT_DATABASE = "sqlite:///feedback.db"
 PASSWORD_VARIABLE = "GOVINDEX_FEEDBACK_PASSWORD"
 
 
-def _purge(store: FeedbackStore, settings: FeedbackSettings) -> int:
+def _purge(store: FeedbackStore, settings: FeedbackSettings) -> str:
     now = datetime.datetime.now(datetime.UTC)
-    return sum(
+    phones = sum(
         store.purge_phones(now, form.phone.retention_days, form.key)
         for form in settings.forms.values()
     )
+    sessions = store.purge_sessions(now)
+    return f"{phones} expired phone hash(es) erased, {sessions} finished staff session(s) removed"
 
 
 @app.command()
@@ -217,10 +219,10 @@ def export(
 def purge(
     database: Database = DEFAULT_DATABASE, forms: Annotated[Path | None, typer.Option()] = None
 ) -> None:
-    """Erase phone hashes older than their form's retention period."""
+    """Erase phone hashes older than their form's retention period and finished staff sessions."""
     settings = FeedbackSettings(database, b"-" * 16, forms=load_forms(forms))
     with opened(database) as store:
-        typer.echo(f"{_purge(store, settings)} phone hash(es) erased")
+        typer.echo(_purge(store, settings))
 
 
 @app.command()
@@ -265,12 +267,12 @@ def serve(
     }
     settings = _settings(options)
     with opened(database) as store:
-        erased = _purge(store, settings)
+        purged = _purge(store, settings)
         typer.echo(
             f"feedback service on http://{host}:{port} ({store.backend}, {workers} process(es)); "
             f"forms: {', '.join(sorted(settings.forms))}; min {min_seconds:g} s per form; limits: "
             f"{device_limit}/device, {point_limit}/service point, {api_key_limit}/API key per minute; "
-            f"{erased} expired phone hash(es) erased"
+            f"{purged}"
         )
         if workers == 1:
             from govindex.feedback.app import create_app

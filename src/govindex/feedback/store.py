@@ -42,6 +42,7 @@ from govindex.feedback.schema import (
     throttle_counts,
     throttle_reports,
 )
+from govindex.feedback.sessions import SESSION_SECONDS
 from govindex.feedback.statistics import CountedRating
 from govindex.feedback.submissions import Submission
 
@@ -499,18 +500,50 @@ class FeedbackStore:
         False
         """
         session_id = secrets.token_urlsafe(24)
+        now = _now()
         with self._write() as connection:
+            # Each sign-in clears the sessions no cookie can use any more, so the table holds
+            # at most the sessions of the last few hours.
+            connection.execute(staff_sessions.delete().where(_finished_sessions(now)))
             connection.execute(
                 staff_sessions.insert().values(
-                    id_hash=_digest(session_id), username=username, created_at=_now()
+                    id_hash=_digest(session_id), username=username, created_at=now
                 )
             )
         return session_id
 
+    def purge_sessions(self, now: datetime.datetime) -> int:
+        """Remove staff sessions that were ended or are older than a session's lifetime; how
+        many were removed (their cookies are refused either way).
+
+        Examples
+        --------
+        >>> store = open_store("sqlite://")
+        >>> ended, kept = store.open_session("lan"), store.open_session("hue")
+        >>> store.end_session(ended)
+        >>> store.purge_sessions(datetime.datetime.now(datetime.UTC))
+        1
+        >>> store.session_is_open(kept, "hue")
+        True
+        """
+        with self._write() as connection:
+            result = connection.execute(staff_sessions.delete().where(_finished_sessions(now)))
+            return int(result.rowcount)
+
+    def staff_session_count(self) -> int:
+        """How many staff sessions the store keeps (open or not yet purged)."""
+        with self.engine.connect() as connection:
+            return int(
+                connection.execute(sa.select(sa.func.count()).select_from(staff_sessions)).scalar()
+                or 0
+            )
+
     def session_is_open(self, session_id: str, username: str) -> bool:
         """Whether ``session_id`` was opened for ``username`` and not yet ended."""
         query = sa.select(staff_sessions.c.username).where(
-            staff_sessions.c.id_hash == _digest(session_id), staff_sessions.c.ended_at.is_(None)
+            staff_sessions.c.id_hash == _digest(session_id),
+            staff_sessions.c.ended_at.is_(None),
+            staff_sessions.c.created_at >= _now() - datetime.timedelta(seconds=SESSION_SECONDS),
         )
         with self.engine.connect() as connection:
             owner = connection.execute(query).scalar()
@@ -652,3 +685,9 @@ class FeedbackStore:
         )
         with self.engine.connect() as connection:
             return int(connection.execute(query).scalar() or 0)
+
+
+def _finished_sessions(now: datetime.datetime) -> sa.ColumnElement[bool]:
+    """Sessions no cookie can use: ended, or older than a session cookie's lifetime."""
+    cutoff = now - datetime.timedelta(seconds=SESSION_SECONDS)
+    return staff_sessions.c.ended_at.is_not(None) | (staff_sessions.c.created_at < cutoff)
