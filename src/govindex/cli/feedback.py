@@ -199,12 +199,23 @@ def export(
     agency: Annotated[list[str] | None, typer.Option(help="limit to these centres")] = None,
     forms: Annotated[Path | None, typer.Option()] = None,
     database: Database = DEFAULT_DATABASE,
+    layout: Annotated[
+        str,
+        typer.Option(
+            help="`ratings`: every rating, revisions marked; `onestop`: the counted ratings as "
+            "the one-stop records' ratings table (`govindex onestop ingest --ratings`)"
+        ),
+    ] = "ratings",
 ) -> None:
     """Write the rating table the one-stop KPIs read (revisions included, `counted` marked)."""
-    from govindex.feedback.export import rating_table
+    from govindex.feedback.export import onestop_ratings, rating_table
 
+    if layout not in ("ratings", "onestop"):
+        message = f"unknown layout `{layout}`"
+        raise SpecError(message, where="--layout", found=layout, expected=["ratings", "onestop"])
+    export_table = onestop_ratings if layout == "onestop" else rating_table
     with opened(database) as store:
-        table = rating_table(store, load_forms(forms), agency or None)
+        table = export_table(store, load_forms(forms), agency or None)
     if out.suffix == ".parquet":
         table.write_parquet(out)
     elif out.suffix == ".csv":

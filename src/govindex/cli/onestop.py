@@ -112,6 +112,13 @@ def ingest(
         bool,
         typer.Option("--allow-invalid", help="Load the valid records and list what was left out."),
     ] = False,
+    ratings: Annotated[
+        Path | None,
+        typer.Option(
+            "--ratings",
+            help="Citizens' ratings (CSV/Parquet, e.g. `govindex feedback export --layout onestop`).",
+        ),
+    ] = None,
 ) -> None:
     """Check and upsert records; with any problem nothing is loaded unless --allow-invalid."""
     from govindex.cli.rendering import render_error
@@ -124,6 +131,10 @@ def ingest(
         typer.echo(f"{load_reference(records, 'procedures', procedures)} procedures loaded")
     if agencies is not None:
         typer.echo(f"{load_reference(records, 'agencies', agencies)} agencies loaded")
+    if ratings is not None:
+        from govindex.onestop_engines.ratings import load_ratings
+
+        typer.echo(f"{load_ratings(records, ratings)} ratings in the store")
     if not files:
         return
     this_year = dt.date.today().year

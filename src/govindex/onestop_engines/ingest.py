@@ -28,7 +28,7 @@ from govindex.onestop.upsert import batch_conflicts, merge_dossiers
 from govindex.onestop.working_calendar import WorkingCalendar
 from govindex.onestop_engines.store import RecordStore
 
-__all__ = ["IngestReport", "ingest_files", "load_reference"]
+__all__ = ["IngestReport", "ingest_files", "load_reference", "read_table_file"]
 
 
 @dataclass(frozen=True)
@@ -249,6 +249,16 @@ def _stale_months(store: RecordStore, province: str, months: set[str]) -> list[P
 
 def load_reference(store: RecordStore, table: str, path: str | Path) -> int:
     """Load the procedure catalogue or the agency tree from CSV or Parquet (schema columns)."""
+    typed = read_table_file(table, path)
+    store.write(table, typed)
+    store.write_catalogue()
+    return typed.height
+
+
+def read_table_file(table: str, path: str | Path) -> pl.DataFrame:
+    """Rows of a CSV or Parquet file typed as record table ``table``; every unreadable value,
+    missing required value and repeated key is one issue (file, row, column) and nothing is
+    returned if there is any."""
     source = Path(path)
     spec = TABLES[table]
     try:
@@ -311,6 +321,4 @@ def load_reference(store: RecordStore, table: str, path: str | Path) -> int:
     if issues:
         msg = f"{source.name}: {len(issues)} problem(s); nothing was loaded"
         raise DataValidationError(msg, where=source.name, issues=issues)
-    store.write(table, typed)
-    store.write_catalogue()
-    return typed.height
+    return typed
