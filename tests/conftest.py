@@ -16,6 +16,16 @@ REFERENCE = TESTS / "reference" / "survey"
 # The official PAPI record: the CSVs bundled with the package and, in tests/data/papi, the
 # official workbook (see tests/data/papi/README.md). Nothing is read from outside the repository.
 PAPI_DATA = bundled_data_dir()
+
+
+def require_program(program: str, installed_by: str) -> None:
+    """Fail (never skip) when a program the suite checks against is missing: a skipped
+    comparison with R or Spark would pass silently. ``bash scripts/test`` installs them."""
+    if shutil.which(program) is None:
+        pytest.fail(
+            f"`{program}` is not installed; run `bash scripts/test`, which installs {installed_by}",
+            pytrace=False,
+        )
 WORKBOOK = TESTS / "data" / "papi" / "PAPI-2015-2023-eng.xlsm"
 
 

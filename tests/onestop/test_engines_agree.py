@@ -9,12 +9,12 @@ sets 2,000,000).
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 import pytest
+from tests.conftest import require_program
 
 from govindex.onestop.periods import periods_of_year
 from govindex.onestop.profile import shipped_profile
@@ -23,11 +23,6 @@ from govindex.onestop_engines.engines import DuckDBEngine, SparkEngine
 from govindex.onestop_engines.scorecard import score_records
 from govindex.onestop_engines.store import RecordStore
 from govindex.onestop_engines.synthetic_writer import write_synthetic
-
-pyspark = pytest.importorskip("pyspark", reason="the Spark engine needs the [spark] extra")
-pytestmark = pytest.mark.skipif(
-    shutil.which("java") is None, reason="Spark needs Java 17 (scripts/test installs it)"
-)
 
 DOSSIERS = int(os.environ.get("GOVINDEX_ONESTOP_SPARK_DOSSIERS", "5000"))
 PERIODS = (
@@ -39,6 +34,7 @@ PERIODS = (
 
 @pytest.fixture(scope="module")
 def spark() -> Iterator[object]:
+    require_program("java", "openjdk-17-jre-headless")
     from pyspark.sql import SparkSession
 
     session = (

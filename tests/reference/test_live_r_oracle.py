@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tests.conftest import require_program
 
 pytestmark = [pytest.mark.reference, pytest.mark.live_r]
 
@@ -26,8 +27,7 @@ GENERATED = (
 
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript is not installed (scripts/test installs r-cran-survey)")
+    require_program("Rscript", "r-cran-survey and r-cran-mass")
     work = tmp_path_factory.mktemp("oracle") / "survey"
     shutil.copytree(FOLDER, work)
     for script in ("export_data.R", "reference_values.R"):
@@ -47,8 +47,7 @@ OWN_SCRIPTS = ("replication_reference.R", "subbootstrap_reference.R")
 
 @pytest.fixture(scope="module")
 def regenerated_replication(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript is not installed (scripts/test installs r-cran-survey)")
+    require_program("Rscript", "r-cran-survey and r-cran-mass")
     root = tmp_path_factory.mktemp("replication")
     shutil.copytree(FOLDER, root / "survey")
     shutil.copytree(FOLDER.parent / "replication", root / "replication")
@@ -82,8 +81,7 @@ METHODS = FOLDER.parent / "methods"
 
 @pytest.fixture(scope="module")
 def regenerated_methods(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript is not installed (scripts/test installs r-cran-survey)")
+    require_program("Rscript", "r-cran-survey and r-cran-mass")
     root = tmp_path_factory.mktemp("methods")
     shutil.copytree(FOLDER / "data", root / "survey" / "data")
     shutil.copytree(METHODS, root / "methods", ignore=shutil.ignore_patterns("*.csv"))
