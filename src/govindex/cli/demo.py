@@ -52,7 +52,7 @@ def demo(
     host: Annotated[str, typer.Option("--host", help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8000,
 ) -> None:
-    """Load the official PAPI record, score a SYNTHETIC 2024 survey, then serve the dashboard."""
+    """Load the official PAPI record, store SYNTHETIC runs of every instrument, then serve the dashboard."""
     if out is None:  # beside the store, not in whatever folder the command runs from
         from govindex.storage import default_store_path
 

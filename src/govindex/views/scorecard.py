@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 
@@ -34,7 +34,7 @@ from govindex.scores.papi import run_instrument
 from govindex.storage import RunStore
 from govindex.views.view import View
 
-__all__ = ["SCORECARD_COLUMNS", "Scorecard"]
+__all__ = ["SCORECARD_COLUMNS", "Labels", "Scorecard", "agreement_rows", "scorecard_rows"]
 
 SCORECARD_COLUMNS: dict[str, pl.DataType] = {
     "province": pl.String(),
@@ -103,6 +103,12 @@ class Scorecard:
             .drop("spelled")
         )
         return cls(rows=rows, agreement=_agreement(rows), store_path=str(store.path))
+
+    @classmethod
+    def open(cls, path: str | Path) -> Scorecard:
+        """:meth:`load` from the store file at ``path`` (opened and closed here)."""
+        with RunStore(path) as store:
+            return cls.load(store)
 
     def provinces(self) -> list[str]:
         """The provinces with at least one value, sorted."""
@@ -336,3 +342,100 @@ def _series(pair: pl.DataFrame, suffix: str) -> str:
     kind = str(pair[f"source_kind{suffix}"][0])
     runs = sorted(set(pair[f"run_id{suffix}"].drop_nulls().to_list()))
     return f"{kind} run {', '.join(runs)}" if kind == "computed" else f"{kind} ({', '.join(runs)})"
+
+
+class Labels(Protocol):
+    """What the scorecard's rows are worded with: labels of the page's language and its
+    number format (the web's ``Formatter`` and the reports' ``Wording`` both are)."""
+
+    def __call__(self, key: str, **fields: Any) -> str:
+        """The label ``key`` with its ``{field}`` placeholders filled."""
+
+    def number(self, value: float | None, digits: int = 2) -> str:
+        """``value`` with ``digits`` decimals in the language's format."""
+
+
+SHORT_NAMES = {"papi": "PAPI", "sipas": "SIPAS", "par": "PAR Index", "onestop": "766"}
+_MISSING = "—"
+
+
+def scorecard_rows(view: View, words: Labels, *, until: int | None = None) -> list[dict[str, Any]]:
+    """The scorecard view's rows worded for a page or a report (years before ``until``).
+
+    Examples
+    --------
+    >>> from govindex.web.formatting import Formatter  # doctest: +SKIP
+    >>> scorecard_rows(view, Formatter("en"))[0]["source"]  # doctest: +SKIP
+    'Computed (run 8cbd2ce522be46e4)'
+    """
+    rows = []
+    for row in view.table("scorecard").iter_rows(named=True):
+        if until is not None and row["year"] >= until:
+            continue
+        rows.append(
+            {
+                "instrument": row["instrument"],
+                "instrument_name": SHORT_NAMES.get(row["instrument"], row["instrument"]),
+                "year": row["year"],
+                "value": _value(words, row),
+                "se": _MISSING if row["se"] is None else words.number(row["se"]),
+                "rank": _MISSING
+                if row["rank"] is None
+                else f"{row['rank']} {words('scorecard.of')} {row['ranked']}",
+                "group": row["group_label"]
+                or (_MISSING if row["group"] is None else str(row["group"])),
+                "change": _change(words, row),
+                "source": _source(words, row),
+                "url": row["source_url"]
+                if str(row["source_url"] or "").startswith("http")
+                else None,
+                "source_kind": row["source_kind"],
+                "synthetic": bool(row["synthetic"]),
+            }
+        )
+    return rows
+
+
+def agreement_rows(view: View, words: Labels) -> list[dict[str, Any]]:
+    """The agreement table's rows worded for a page or a report."""
+    return [
+        {
+            "year": row["year"],
+            "pair": f"{SHORT_NAMES[row['first']]} – {SHORT_NAMES[row['second']]}",
+            "series": f"{row['first_source']}; {row['second_source']}",
+            "provinces": row["provinces"],
+            "rho": words.number(row["rho"], 3),
+            "interval": _MISSING
+            if row["low"] is None or row["high"] is None
+            else f"{words.number(row['low'], 3)} – {words.number(row['high'], 3)}",
+            "method": row["method"],
+            "synthetic": bool(row["synthetic"]),
+        }
+        for row in view.table("agreement").iter_rows(named=True)
+    ]
+
+
+def _value(words: Labels, row: dict[str, Any]) -> str:
+    if row["estimate"] is not None:
+        return words.number(row["estimate"])
+    return words("scorecard.withheld" if row["status"] == "withheld" else "scorecard.not_found")
+
+
+def _change(words: Labels, row: dict[str, Any]) -> str:
+    if row["change_note"]:
+        return words("scorecard.not_comparable")
+    change = row["change"]
+    if change is None:
+        return _MISSING
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    return sign + words.number(abs(change))
+
+
+def _source(words: Labels, row: dict[str, Any]) -> str:
+    kind = row["source_kind"]
+    if kind == "computed":
+        return words("scorecard.source.computed", run=row["run_id"])
+    label = words(f"scorecard.source.{kind}")
+    if kind == "official" and row["source_url"] and not str(row["source_url"]).startswith("http"):
+        return f"{label} ({row['source_url']})"
+    return label
