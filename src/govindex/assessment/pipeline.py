@@ -153,7 +153,7 @@ def _finished(
         data_hash=hash_bytes(repr(sorted(inputs.items())).encode("utf-8")),
         parameters=parameters,
         source=f"PAR Index {result.year}, {rubric.edition}: {source}"
-        + (" (SYNTHETIC)" if synthetic else ""),
+        + (" (SYNTHETIC)" if synthetic and "SYNTHETIC" not in source else ""),
         seed=seed,
         synthetic=synthetic,
     )
