@@ -33,7 +33,9 @@ __all__ = [
     "package_versions",
 ]
 
-RunKind = Literal["published", "microdata"]
+RunKind = Literal["published", "microdata", "assessment", "records"]
+"""``published``: an official record; ``microdata``: a survey run; ``assessment``: a PAR Index
+run scored from appraised self-assessments; ``records``: a one-stop 766 run from dossier records."""
 RUN_KINDS: tuple[str, ...] = get_args(RunKind)
 
 RUN_ID_LENGTH = 16

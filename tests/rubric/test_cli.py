@@ -14,9 +14,10 @@ from tests.rubric.conftest import small_rubric_data
 from tests.rubric.filling import HA_NOI_ANSWERS, fill_workbook
 from typer.testing import CliRunner, Result
 
-from govindex.assessment import ParRunStore
+from govindex.assessment import list_par_runs, read_par_run
 from govindex.cli import app
-from govindex.rubric.score_rows import PROVISIONAL
+from govindex.scores import SCORE_TABLE_SCHEMA
+from govindex.storage import RunStore
 
 
 def invoke(*args: str | Path) -> Result:
@@ -99,16 +100,25 @@ def test_workbook_appraise_score_store(rubric_file: Path, tmp_path: Path) -> Non
     # 17.475 of 20 points (hand computation in test_scoring / test_workbook).
     assert total["points"] == pytest.approx(17.475, rel=1e-12)
     assert total["estimate"] == pytest.approx(87.375, rel=1e-12)
-    assert (total["group"], total["rank"], total["status"], total["instrument"]) == (
+    # Group B is the small rubric's second group: its number is 2, its label B.
+    assert (total["group"], total["group_label"]) == (2, "B")
+    assert (total["group_label"], total["rank"], total["status"], total["instrument"]) == (
         "B",
         1,
         "published",
         "par",
     )
-    with ParRunStore(store) as par_store:
-        runs = par_store.list_runs()
+    with RunStore(store) as run_store:
+        runs = list_par_runs(run_store)
         assert runs.height == 1
-        stored = par_store.read_run(runs["run_id"][0])
+        stored = read_par_run(run_store, runs["run_id"][0])
+        # The run is in the shared store: manifest of kind `assessment`, a checked score table.
+        manifest = run_store.get_run(runs["run_id"][0])
+        assert (manifest.kind, manifest.parameters["instrument"]) == ("assessment", "par")
+        table = run_store.read_table(manifest.run_id, "score_table")
+        assert table.columns == list(SCORE_TABLE_SCHEMA)
+        assert set(table["run_id"]) == {manifest.run_id}
+        assert run_store.query_scores(run_id=manifest.run_id).height == 0
     assert stored.filter(code="1.2")["provenance"][0].endswith(
         "3 (self-assessed 1.5; records found)"
     )
@@ -137,7 +147,7 @@ def test_workbook_appraise_score_store(rubric_file: Path, tmp_path: Path) -> Non
     assert run_id in listed_runs.stdout
     unknown = invoke("par", "runs", "--store", store, "nope")
     assert unknown.exit_code == 1
-    assert "no PAR run `nope`" in unknown.stderr
+    assert "no stored run has id `nope`" in unknown.stderr
     listed = invoke("par", "log", "--log", log, "--format", "csv")
     assert listed.exit_code == 0
     assert listed.stdout.count("Ha Noi") == 2
@@ -212,11 +222,14 @@ def test_shipped_rubric_warns_and_synthetic_flow(tmp_path: Path) -> None:
         "csv",
     )
     assert scored.exit_code == 0, scored.output
-    assert "provisional rubric" in scored.stdout
     rows = pl.read_csv(io.StringIO(scored.stdout))
     assert rows.height == 3
     assert rows["synthetic"].to_list() == [True, True, True]
-    assert set(rows["reason"]) == {PROVISIONAL}
+    # Published rows carry no reason code; the provisional rubric is said by the edition
+    # and by PAR's own column.
+    assert rows["provisional"].to_list() == [True, True, True]
+    assert all(edition.endswith("(provisional)") for edition in rows["edition"])
+    assert rows["reason"].null_count() == 3
     assert sorted(rows["rank"]) == [1, 2, 3]
 
 

@@ -31,6 +31,7 @@ from govindex.application.runs import (
     store_run,
     write_outputs,
 )
+from govindex.application.scorecard import province_scorecard
 from govindex.application.site import export_site, load_dashboard
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "ensure_published",
     "export_site",
     "load_dashboard",
+    "province_scorecard",
     "refuse_file_as_folder",
     "report_step",
     "rerun",

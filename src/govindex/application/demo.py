@@ -7,7 +7,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,8 @@ class DemoResult:
     run_scores: pl.DataFrame
     run_folder: Path
     loaded_record: tuple[RunManifest, ...] = ()
+    instrument_runs: Mapping[str, str] = field(default_factory=dict)
+    """The SYNTHETIC run of each other instrument: instrument id → run id."""
 
 
 def ensure_published(store: RunStore) -> tuple[RunManifest, ...]:
@@ -55,8 +58,10 @@ def build_demo(
     seed: int = 2024,
     *,
     progress: ProgressCallback | None = None,
+    instruments: tuple[str, ...] = ("sipas", "par", "onestop"),
 ) -> DemoResult:
-    """Load the official record and score a SYNTHETIC 2024 survey into the run store.
+    """Load the official record, score a SYNTHETIC 2024 survey into the run store, and store
+    a SYNTHETIC run of each of ``instruments`` beside it.
 
     Idempotent: the official record is loaded once, and a run already stored is not
     stored again (run ids come from the inputs).
@@ -108,6 +113,7 @@ def build_demo(
         keep_existing=True,
         progress=progress,
     )
+    others = _other_instruments(store, out, seed, instruments, progress)
     return DemoResult(
         store_path=store_path,
         published_totals=totals,
@@ -118,4 +124,37 @@ def build_demo(
         run_scores=finished.scores,
         run_folder=run_folder,
         loaded_record=loaded,
+        instrument_runs=others,
     )
+
+
+def _other_instruments(
+    store: Path | None,
+    out: Path,
+    seed: int,
+    instruments: tuple[str, ...],
+    progress: ProgressCallback | None,
+) -> dict[str, str]:
+    from govindex.application.instrument_runs import (
+        OnestopDemoSize,
+        store_onestop_run,
+        store_synthetic_par,
+        store_synthetic_sipas,
+        write_synthetic_onestop,
+    )
+
+    runs: dict[str, str] = {}
+    if "sipas" in instruments:
+        sipas = store_synthetic_sipas(store, out, year=2024, seed=seed, progress=progress)
+        runs["sipas"] = sipas.run_id
+    if "par" in instruments:
+        report_step(progress, "scoring the PAR Index 2024 of SYNTHETIC self-assessments")
+        runs["par"] = store_synthetic_par(store, year=2024, seed=seed).run_id
+    if "onestop" in instruments:
+        report_step(progress, "writing a SYNTHETIC quarter of one-stop dossier records")
+        size = OnestopDemoSize()
+        records = write_synthetic_onestop(out / "onestop-records", size)
+        report_step(progress, "scoring the one-stop 766 index of the SYNTHETIC quarter")
+        quarter = f"{size.year}-Q1"
+        runs["onestop"] = store_onestop_run(records, store, [quarter]).run_id
+    return runs

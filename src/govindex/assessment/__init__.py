@@ -5,7 +5,7 @@ A shell around the pure :mod:`govindex.rubric` core.
 """
 
 from govindex.assessment.appraisal_log import AppraisalLog
-from govindex.assessment.par_runs import ParRunStore
+from govindex.assessment.par_runs import list_par_runs, par_runs, read_par_run, save_par_run
 from govindex.assessment.rubric_files import (
     ProvisionalRubricWarning,
     bundled_rubric_path,
@@ -16,11 +16,14 @@ from govindex.assessment.workbook import read_assessment_workbook, write_assessm
 
 __all__ = [
     "AppraisalLog",
-    "ParRunStore",
     "ProvisionalRubricWarning",
     "bundled_rubric_path",
+    "list_par_runs",
     "load_rubric",
+    "par_runs",
     "read_assessment_workbook",
+    "read_par_run",
     "read_survey_values",
+    "save_par_run",
     "write_assessment_workbook",
 ]

@@ -1,5 +1,5 @@
 """One PAR run: read the workbooks, apply the appraisal log and survey values, score, and
-shape the rows; the run id is derived from everything that went in."""
+shape the rows; the run's manifest (and so its id) is derived from everything that went in."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from typing import Any
 import polars as pl
 
 from govindex.assessment.appraisal_log import AppraisalLog
-from govindex.assessment.par_runs import par_run_id
 from govindex.assessment.survey_values import read_survey_values
 from govindex.assessment.workbook import read_assessment_workbook
+from govindex.manifest import RunManifest, hash_bytes
 from govindex.rubric import (
     AppraisalDecision,
     Assessment,
@@ -24,20 +24,30 @@ from govindex.rubric import (
     RubricResult,
     SurveyValueTable,
     score_rows,
+    synthetic_assessments,
 )
 
-__all__ = ["ParRun", "ProvinceInputs", "province_inputs", "run_par"]
+__all__ = ["ParRun", "ProvinceInputs", "province_inputs", "run_par", "synthetic_par_run"]
 
 
 @dataclass(frozen=True)
 class ParRun:
-    """A scored PAR run: the result, its score rows and what went in."""
+    """A scored PAR run: its manifest, the result, its score rows and what went in."""
 
-    run_id: str
+    manifest: RunManifest
     result: RubricResult
     rows: pl.DataFrame
-    parameters: Mapping[str, Any]
     appraisal_log_head: str | None
+
+    @property
+    def run_id(self) -> str:
+        """The run's content-derived id."""
+        return self.manifest.run_id
+
+    @property
+    def parameters(self) -> Mapping[str, Any]:
+        """Everything recorded about how the run was made."""
+        return self.manifest.parameters
 
 
 def run_par(
@@ -85,10 +95,70 @@ def run_par(
         else {Path(survey_values).name: _digest(Path(survey_values).read_bytes())},
         **dict(result.parameters),
     }
-    provisional_rows = score_rows(result, run_id="pending")
-    run_id = par_run_id(provisional_rows, parameters)
-    rows = score_rows(result, run_id=run_id)
-    return ParRun(run_id, result, rows, parameters, head)
+    return _finished(rubric, result, parameters, head, source=f"{len(files)} workbooks")
+
+
+def synthetic_par_run(
+    rubric: Rubric,
+    provinces: Sequence[str],
+    *,
+    year: int,
+    seed: int,
+    groups: Sequence[Group] | None = None,
+) -> ParRun:
+    """A SYNTHETIC PAR run: seeded self-assessments of ``provinces`` scored with ``rubric``.
+
+    Examples
+    --------
+    >>> from govindex.assessment import load_rubric
+    >>> run = synthetic_par_run(load_rubric(warn=False), ["Hue", "Ha Noi"], year=2024, seed=3)
+    >>> run.manifest.synthetic, run.manifest.kind, run.rows.filter(code="total").height
+    (True, 'assessment', 2)
+    """
+    made = synthetic_assessments(rubric, provinces, year=year, seed=seed)
+    scorer = PointsScorer(rubric, groups=groups)
+    result = scorer.score_all(made.assessments, survey_values=made.survey_values)
+    parameters: dict[str, Any] = {
+        "instrument": "par",
+        "rubric": rubric.edition,
+        "rubric_hash": _digest(rubric.model_dump_json().encode("utf-8")),
+        "year": result.year,
+        "synthetic_assessments": {"seed": seed, "provinces": len(provinces)},
+        "appraisal_log_head": None,
+        "appraisal_decisions": 0,
+        **dict(result.parameters),
+    }
+    return _finished(
+        rubric, result, parameters, None, source="SYNTHETIC self-assessments", seed=seed
+    )
+
+
+def _finished(
+    rubric: Rubric,
+    result: RubricResult,
+    parameters: Mapping[str, Any],
+    head: str | None,
+    *,
+    source: str,
+    seed: int | None = None,
+) -> ParRun:
+    """The run's manifest, then its rows (which carry the manifest's id)."""
+    inputs = {
+        key: parameters.get(key) for key in ("workbooks", "survey_values", "synthetic_assessments")
+    }
+    synthetic = any(province.synthetic for province in result.provinces)
+    manifest = RunManifest.create(
+        kind="assessment",
+        spec_hash=str(parameters["rubric_hash"]),
+        data_hash=hash_bytes(repr(sorted(inputs.items())).encode("utf-8")),
+        parameters=parameters,
+        source=f"PAR Index {result.year}, {rubric.edition}: {source}"
+        + (" (SYNTHETIC)" if synthetic and "SYNTHETIC" not in source else ""),
+        seed=seed,
+        synthetic=synthetic,
+    )
+    rows = score_rows(result, run_id=manifest.run_id)
+    return ParRun(manifest, result, rows, head)
 
 
 def _digest(data: bytes) -> str:

@@ -48,7 +48,7 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "demo",
         "govindex.cli.demo",
         "demo",
-        "Load the official PAPI record, score a SYNTHETIC 2024 survey, then serve the dashboard.",
+        "Load the official PAPI record, store SYNTHETIC runs of every instrument, then serve the dashboard.",
         no_args_is_help=False,
     ),
     CommandEntry(
@@ -68,6 +68,12 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "govindex.cli.validate",
         "validate",
         "Check a microdata file against the spec's codebook: every problem with row and column.",
+    ),
+    CommandEntry(
+        "scorecard",
+        "govindex.cli.scorecard",
+        "scorecard",
+        "Show a province's PAPI, SIPAS, PAR Index and one-stop values side by side, with sources.",
     ),
     CommandEntry(
         "scores",

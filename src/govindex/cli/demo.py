@@ -21,6 +21,12 @@ from govindex.cli.runs import StoreOption, note, render_frame
 
 __all__ = ["build_demo", "demo"]
 
+_INSTRUMENT_LABELS = {
+    "sipas": "SIPAS 2024",
+    "par": "PAR Index 2024 (63 provinces)",
+    "onestop": "one-stop 766 index 2025-Q1",
+}
+
 
 def build_demo(store: Path | None, out: Path, seed: int = 2024) -> DemoResult:
     """:func:`govindex.application.build_demo` with its steps shown as progress bars."""
@@ -46,7 +52,7 @@ def demo(
     host: Annotated[str, typer.Option("--host", help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8000,
 ) -> None:
-    """Load the official PAPI record, score a SYNTHETIC 2024 survey, then serve the dashboard."""
+    """Load the official PAPI record, store SYNTHETIC runs of every instrument, then serve the dashboard."""
     if out is None:  # beside the store, not in whatever folder the command runs from
         from govindex.storage import default_store_path
 
@@ -85,6 +91,8 @@ def demo(
         title=f"SYNTHETIC run {result.run_id}: the five highest totals",
     )
     typer.echo(f"SYNTHETIC run {result.run_id} stored; its files are in {result.run_folder}.")
+    for name, run_id in result.instrument_runs.items():
+        typer.echo(f"SYNTHETIC {_INSTRUMENT_LABELS.get(name, name)} run {run_id} stored.")
     typer.echo("Next:")
     typer.echo(f"  govindex scores --run {result.run_id} --level dimension")
     typer.echo(
@@ -93,6 +101,7 @@ def demo(
         "--variance jkn"
     )
     typer.echo('  govindex diagnose "Ha Noi" --year 2024')
+    typer.echo(f'  govindex scorecard "Quang Ninh" --store {result.store_path}')
     typer.echo(
         f'  govindex report "Ha Noi" --year 2024 --pdf ha-noi-2024.pdf --store {result.store_path}'
     )

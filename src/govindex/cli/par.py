@@ -40,7 +40,7 @@ FormatOption = Annotated[
     Literal["table", "csv", "json"],
     typer.Option("--format", help="Output format: table, csv or json."),
 ]
-_TABLE = ("unit", "estimate", "points", "max_points", "rank", "group", "status")
+_TABLE = ("unit", "estimate", "points", "max_points", "rank", "group_label", "status")
 
 
 def _rubric(path: Path | None) -> Rubric:
@@ -210,7 +210,7 @@ def score(
         ),
     ] = None,
     store: Annotated[
-        Path | None, typer.Option("--store", help="PAR run store (DuckDB) to keep the run in.")
+        Path | None, typer.Option("--store", help="Run store (DuckDB) to keep the run in.")
     ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Write every score row (all levels) to this CSV.")
@@ -222,10 +222,11 @@ def score(
     output_format: FormatOption = "table",
 ) -> None:
     """Score workbooks: points, % of maximum, groups and ranks, each traced to its input."""
-    from govindex.assessment import ParRunStore
+    from govindex.assessment import save_par_run
     from govindex.assessment.pipeline import run_par
     from govindex.cli.rendering import progress
     from govindex.cli.runs import render_frame
+    from govindex.storage import RunStore
 
     loaded = _rubric(rubric)
     with progress(f"scoring {len(workbooks)} workbooks"):
@@ -237,10 +238,8 @@ def score(
             groups=_groups(groups),
         )
     if store is not None:
-        with ParRunStore(store) as par_store:
-            par_store.save_run(
-                run.run_id, run.rows, run.parameters, appraisal_log_head=run.appraisal_log_head
-            )
+        with RunStore(store) as run_store:
+            save_par_run(run_store, run.manifest, run.rows)
         typer.echo(f"note: stored PAR run {run.run_id} in {store}", err=True)
     if out is not None:
         run.rows.write_csv(out)
@@ -425,7 +424,7 @@ def priorities(
 
 @app.command("runs", no_args_is_help=True)
 def runs(
-    store: Annotated[Path, typer.Option("--store", help="PAR run store (DuckDB).")],
+    store: Annotated[Path, typer.Option("--store", help="Run store (DuckDB).")],
     run_id: Annotated[
         str | None, typer.Argument(help="A stored run: print its score rows.", show_default=False)
     ] = None,
@@ -440,17 +439,16 @@ def runs(
     """List the stored PAR runs, or print the rows of one."""
     import polars as pl
 
-    from govindex.assessment import ParRunStore
+    from govindex.assessment import list_par_runs, read_par_run
     from govindex.cli.runs import render_frame
+    from govindex.storage import RunStore
 
-    with ParRunStore(store) as par_store:
+    with RunStore(store) as run_store:
         if run_id is None:
-            listed = par_store.list_runs().select(
-                "run_id", "edition", "period", "synthetic", "appraisal_log_head", "stored_at"
-            )
+            listed = list_par_runs(run_store)
             render_frame(listed, output_format, title=f"{listed.height} PAR runs in {store}")
             return
-        rows = par_store.read_run(run_id)
+        rows = read_par_run(run_store, run_id)
     shown = rows.filter(pl.col("level") == level).sort("rank", "unit", nulls_last=True)
     columns = ("code", *_TABLE) if level != "total" else _TABLE
     render_frame(shown, output_format, table_columns=columns, title=f"PAR run {run_id}")

@@ -14,36 +14,25 @@ from dataclasses import dataclass
 import polars as pl
 
 from govindex.feedback.statistics import Proportion, SatisfactionSummary
+from govindex.scores.table import SCORE_TABLE_SCHEMA
 
 __all__ = ["SCORE_COLUMNS", "ScoreContext", "score_rows"]
 
-SCORE_COLUMNS = (
-    "instrument",
-    "edition",
-    "period",
-    "period_start",
-    "period_end",
-    "geography",
-    "unit",
-    "level",
-    "code",
-    "name_vi",
-    "name_en",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "ci_level",
-    "ci_rule",
-    "df",
-    "n",
-    "rank",
-    "rank_low",
-    "rank_high",
-    "group",
-    "status",
-    "reason",
-    "synthetic",
+# The ScoreTable's columns (one list for every instrument), less the ones a feedback figure
+# has no value for; where the figure came from is one ``provenance`` text.
+_NOT_CARRIED = frozenset(
+    {
+        "group_label",
+        "run_id",
+        "source_file",
+        "source_sheet",
+        "source_row",
+        "source_column",
+        "source_url",
+    }
+)
+SCORE_COLUMNS: tuple[str, ...] = (
+    *(column for column in SCORE_TABLE_SCHEMA if column not in _NOT_CARRIED),
     "provenance",
 )
 

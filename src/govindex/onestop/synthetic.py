@@ -58,6 +58,9 @@ class SyntheticSettings:
     procedures: int = 2000
     petition_rate: float = 0.002
     rating_rate: float = 0.2
+    months: int = 12
+    """Months generated, from January (a demo writes a quarter); each month has its twelfth
+    of ``dossiers_per_year``."""
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,7 @@ class SyntheticNation:
         holidays = np.array(sorted(calendar.days_off), dtype="datetime64[D]")
         for p_index, code in enumerate(self.province_codes()):
             share = rates[code].weight / total_weight
-            for month in range(1, 13):
+            for month in range(1, self.settings.months + 1):
                 count = round(self.settings.dossiers_per_year * share / 12)
                 seed = [self.settings.seed, year, p_index, month]
                 yield from self._province_month(

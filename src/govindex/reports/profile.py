@@ -26,6 +26,7 @@ from govindex.reports.notes import (
 )
 from govindex.reports.priorities import nothing_listed, priority_rows, priority_rule
 from govindex.views import View
+from govindex.views.scorecard import Scorecard, scorecard_rows
 
 if TYPE_CHECKING:
     from govindex.views import Dashboard
@@ -63,8 +64,12 @@ def profile_html(
     year: int | None,
     run_id: str | None = None,
     language: str = "vi",
+    scorecard: Scorecard | None = None,
 ) -> str:
     """The profile report as a self-contained HTML document (what the PDF is printed from).
+
+    With ``scorecard``, the report adds the province's values across PAPI, SIPAS, the PAR
+    Index and the one-stop 766 index, each with its source.
 
     Examples
     --------
@@ -77,6 +82,9 @@ def profile_html(
     shown_year = int(profile.parameters["year"])
     overview = dashboard.overview(year=shown_year, run_id=profile.parameters["run_id"])
     context = _context(profile, overview, words)
+    context["scorecard"] = (
+        None if scorecard is None else _scorecard_section(scorecard, province, shown_year, words)
+    )
     template = _environment().get_template("profile.html")
     return template.render(**context)
 
@@ -89,8 +97,12 @@ def profile_pdf(
     run_id: str | None = None,
     language: str = "vi",
     path: str | Path,
+    with_scorecard: bool = True,
 ) -> Path:
     """Write one province's profile to ``path`` as an A4 PDF and return the path.
+
+    ``with_scorecard`` adds the province's scorecard across the four instruments (read from
+    the dashboard's store).
 
     ``province`` may be spelled with or without diacritics; ``year`` ``None`` means the
     newest published year (or the run's year with ``run_id``).
@@ -103,7 +115,10 @@ def profile_pdf(
     """
     from weasyprint import HTML
 
-    html = profile_html(dashboard, province, year=year, run_id=run_id, language=language)
+    scorecard = Scorecard.open(dashboard.snapshot.store_path) if with_scorecard else None
+    html = profile_html(
+        dashboard, province, year=year, run_id=run_id, language=language, scorecard=scorecard
+    )
     target = Path(path)
     try:
         HTML(string=html, base_url=str(target.parent)).write_pdf(target)
@@ -160,10 +175,22 @@ def _context(profile: View, overview: View, words: Wording) -> dict[str, Any]:
         "notes": notes,
         "breaks": break_notes(words, meta.get("breaks", [])),
         # The licence's credit in the report's language (the English one is SOURCE.md's).
-        "attribution": map_attribution()
-        if words.language == "en"
-        else words("map.attribution"),
+        "attribution": map_attribution() if words.language == "en" else words("map.attribution"),
     }
+
+
+def _scorecard_section(
+    scorecard: Scorecard, province: str, year: int, words: Wording
+) -> dict[str, Any] | None:
+    """The scorecard of ``province`` up to the report's year (``None`` if it has no values)."""
+    from govindex.errors import NotFound
+
+    try:
+        view = scorecard.view(province)
+    except NotFound:
+        return None
+    rows = scorecard_rows(view, words, until=year + 1)
+    return {"title": words("scorecard.title", province=view.meta["province"]), "rows": rows}
 
 
 def _dimension_rows(profile: View, words: Wording) -> list[dict[str, Any]]:

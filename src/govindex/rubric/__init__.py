@@ -27,7 +27,7 @@ from govindex.rubric.rules import (
     TargetRule,
     describe_rule,
 )
-from govindex.rubric.score_rows import SCORE_COLUMNS, score_rows
+from govindex.rubric.score_rows import PAR_COLUMNS, SCORE_COLUMNS, par_score_table, score_rows
 from govindex.rubric.scoring import (
     NodePoints,
     PointsScorer,
@@ -39,6 +39,7 @@ from govindex.rubric.scoring import (
 from govindex.rubric.synthetic import SYNTHETIC_SOURCE, SyntheticAssessments, synthetic_assessments
 
 __all__ = [
+    "PAR_COLUMNS",
     "SCORE_COLUMNS",
     "SYNTHETIC_SOURCE",
     "AppraisalDecision",
@@ -71,6 +72,7 @@ __all__ = [
     "describe_rule",
     "group_of",
     "improvement_gain",
+    "par_score_table",
     "points_lost",
     "rubric_from_dict",
     "rubric_from_yaml",

@@ -15,48 +15,39 @@ from datetime import date
 import polars as pl
 
 from govindex.rubric.scoring import RubricResult
+from govindex.scores import SCORE_TABLE_SCHEMA, ScoreTable
 
-__all__ = ["SCORE_COLUMNS", "score_rows"]
+__all__ = ["PAR_COLUMNS", "SCORE_COLUMNS", "par_score_table", "score_rows"]
 
-SCORE_COLUMNS: dict[str, pl.DataType] = {
-    "instrument": pl.String(),
-    "edition": pl.String(),
-    "period": pl.String(),
-    "period_start": pl.Date(),
-    "period_end": pl.Date(),
-    "geography": pl.String(),
-    "unit": pl.String(),
-    "level": pl.String(),
-    "code": pl.String(),
-    "name_vi": pl.String(),
-    "name_en": pl.String(),
-    "estimate": pl.Float64(),
-    "se": pl.Float64(),
-    "ci_low": pl.Float64(),
-    "ci_high": pl.Float64(),
-    "ci_level": pl.Float64(),
-    "ci_rule": pl.String(),
-    "df": pl.Float64(),
-    "n": pl.Int64(),
-    "rank": pl.Int32(),
-    "rank_low": pl.Int32(),
-    "rank_high": pl.Int32(),
-    "group": pl.String(),
-    "status": pl.String(),
-    "reason": pl.String(),
-    "synthetic": pl.Boolean(),
+PAR_COLUMNS: dict[str, pl.DataType] = {
     "provenance": pl.String(),
-    # PAR's own columns, beside the shared vocabulary.
     "points": pl.Float64(),
     "max_points": pl.Float64(),
     "self_points": pl.Float64(),
     "basis": pl.String(),
+    "missing_inputs": pl.String(),
+    "provisional": pl.Boolean(),
 }
-"""The shared score vocabulary, then the PAR columns (points, maximum, basis)."""
+"""PAR's own columns beside the ScoreTable's: the trace of every point, the points, the
+maximum, the self-assessed points, the basis, the leaves without input and whether the
+rubric's points are still placeholders."""
+
+SCORE_COLUMNS: dict[str, pl.DataType] = {**SCORE_TABLE_SCHEMA, **PAR_COLUMNS}
+"""The ScoreTable's columns (:data:`govindex.scores.SCORE_TABLE_SCHEMA`), then PAR's."""
 
 _CI_RULE = "none: rubric points are appraised, not sampled"
 _SURVEY_RULE = "se only: the survey value's SE scaled by the rule; no interval is formed"
-PROVISIONAL = "provisional rubric: placeholder points not confirmed against the official table"
+
+
+def par_score_table(rows: pl.DataFrame) -> ScoreTable:
+    """The ScoreTable part of PAR score rows, checked (what a stored PAR run publishes).
+
+    Examples
+    --------
+    >>> par_score_table(pl.DataFrame(schema=SCORE_COLUMNS)).frame.height
+    0
+    """
+    return ScoreTable.from_frame(rows.select(list(SCORE_TABLE_SCHEMA)), where="PAR score rows")
 
 
 def score_rows(result: RubricResult, *, run_id: str) -> pl.DataFrame:
@@ -76,22 +67,23 @@ def score_rows(result: RubricResult, *, run_id: str) -> pl.DataFrame:
     >>> result = PointsScorer(rubric).score_all(
     ...     [Assessment.of("Ha Noi", 2024, [SelfAssessmentEntry("1.1", value=95)])])
     >>> rows = score_rows(result, run_id="r1")
-    >>> rows.filter(code="total").select("estimate", "points", "rank", "group").row(0)
-    (95.0, 3.8, 1, 'A')
+    >>> rows.filter(code="total").select("estimate", "points", "rank", "group", "group_label").row(0)
+    (95.0, 3.8, 1, 1, 'A')
     """
     provisional = result.rubric.provisional
     leaf_counts = _leaf_counts(result)
     edition = result.rubric.edition  # computed once: it walks the whole rubric
+    # A group's number is its position among the scorer's groups, best first (A → 1).
+    positions = {
+        str(code): position
+        for position, (code, _) in enumerate(result.parameters.get("groups", []), start=1)
+    }
     records: list[dict[str, object]] = []
     for province in result.provinces:
         for node in province.nodes:
             leaves_under = leaf_counts[node.code]
             missing = node.points is None
-            reason = (
-                f"no input for {', '.join(node.missing)}"
-                if missing
-                else (PROVISIONAL if provisional else None)
-            )
+            label = result.groups.get(province.province) if node.code == "total" else None
             records.append(
                 {
                     "instrument": "par",
@@ -113,15 +105,19 @@ def score_rows(result: RubricResult, *, run_id: str) -> pl.DataFrame:
                     "ci_rule": _SURVEY_RULE if node.se is not None else _CI_RULE,
                     "df": None,
                     "n": leaves_under - len(node.missing),
-                    "group": result.groups.get(province.province) if node.code == "total" else None,
+                    "group": None if label is None else positions.get(label),
+                    "group_label": label,
                     "status": "missing" if missing else "published",
-                    "reason": reason,
+                    "reason": "no_input" if missing else None,
                     "synthetic": province.synthetic,
+                    "run_id": run_id,
                     "provenance": f"run {run_id}: {node.trace}",
                     "points": node.points,
                     "max_points": node.max_points,
                     "self_points": node.self_points,
                     "basis": node.basis,
+                    "missing_inputs": ", ".join(node.missing) or None,
+                    "provisional": provisional,
                 }
             )
     frame = pl.DataFrame(

@@ -140,3 +140,42 @@ SIPAS = register(
         ),
     )
 )
+
+
+def _par_owns(parameters: RunParameters) -> bool:
+    return run_instrument(parameters) == "par"
+
+
+def _onestop_owns(parameters: RunParameters) -> bool:
+    return run_instrument(parameters) == "onestop"
+
+
+PAR = register(
+    InstrumentEntry(
+        id="par",
+        name_vi="Chỉ số cải cách hành chính (PAR Index)",
+        name_en="Public Administration Reform Index (PAR Index)",
+        levels=("total", "area", "criterion", "subcriterion"),
+        owns_run=_par_owns,
+        producer=(
+            "govindex.assessment.pipeline.run_par (appraised self-assessment workbooks) and "
+            "govindex.assessment.par_runs.save_par_run: one score_table per run"
+        ),
+        derived_tables=("par_points",),
+    )
+)
+
+ONESTOP = register(
+    InstrumentEntry(
+        id="onestop",
+        name_vi="Bộ chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766)",
+        name_en="One-stop service delivery index (Decision 766)",
+        levels=("total", "group", "indicator"),
+        owns_run=_onestop_owns,
+        producer=(
+            "govindex.application.onestop_runs.store_onestop_run (dossier records scored by "
+            "an engine of govindex.onestop_engines): one score_table per run"
+        ),
+        derived_tables=("onestop_counts",),
+    )
+)

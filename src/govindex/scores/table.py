@@ -45,9 +45,20 @@ Geography = Literal["province63", "unit34", "agency", "commune", "procedure"]
 after it; finer units for the instruments that publish them."""
 GEOGRAPHIES: tuple[Geography, ...] = get_args(Geography)
 
-LEVELS: tuple[str, ...] = ("total", "dimension", "subdimension", "indicator", "group")
+LEVELS: tuple[str, ...] = (
+    "total",
+    "dimension",
+    "subdimension",
+    "indicator",
+    "group",
+    "area",
+    "criterion",
+    "subcriterion",
+)
 """Levels from the aggregate down. One code scheme across sources: ``total``, a dimension
-``3``, a sub-dimension ``3.1``, an indicator ``3.1.2`` (no ``D3``)."""
+``3``, a sub-dimension ``3.1``, an indicator ``3.1.2`` (no ``D3``). The PAR Index keeps its
+own rubric levels (``area`` → ``criterion`` → ``subcriterion``); the one-stop 766 index has
+``group`` → ``indicator``."""
 
 Status = Literal["published", "withheld", "suppressed", "missing", "not_comparable"]
 STATUSES: tuple[Status, ...] = get_args(Status)
@@ -59,6 +70,10 @@ Reason = Literal[
     "not_comparable_restructured",
     "derived_from_withheld",
     "no_respondents",
+    "no_input",
+    "input_not_in_records",
+    "no_denominator",
+    "not_applicable",
 ]
 REASONS: dict[Reason, tuple[Status, str]] = {
     "withheld_by_publisher": (
@@ -82,6 +97,13 @@ REASONS: dict[Reason, tuple[Status, str]] = {
         "a derived unit whose source units include a withheld number",
     ),
     "no_respondents": ("missing", "no respondent answered in this cell"),
+    "no_input": (
+        "missing",
+        "no self-assessed score, appraisal decision or survey value was given for a scored item",
+    ),
+    "input_not_in_records": ("missing", "the records carry no field this number needs"),
+    "no_denominator": ("missing", "nothing to count: the ratio's denominator is zero"),
+    "not_applicable": ("missing", "the indicator does not apply to this kind of unit"),
 }
 """Every reason code, the status it explains and its wording."""
 
@@ -109,6 +131,7 @@ SCORE_TABLE_SCHEMA: dict[str, pl.DataType] = {
     "rank_low": pl.Int32(),
     "rank_high": pl.Int32(),
     "group": pl.Int32(),
+    "group_label": pl.String(),
     "status": pl.String(),
     "reason": pl.String(),
     "synthetic": pl.Boolean(),
@@ -124,7 +147,9 @@ SCORE_TABLE_SCHEMA: dict[str, pl.DataType] = {
 ``period`` is written as its publisher writes it (``2024``, ``2025-03``, ``2025-Q1``,
 ``2025-W14``) and bounded by ``period_start``/``period_end``. ``ci_level`` is the interval's
 nominal coverage and ``ci_rule`` how it was made (``t with design df``, ``as published``, …).
-``rank`` is 1 for the best unit (ties share the lowest rank); ``group`` 1 (best) … 4.
+``rank`` is 1 for the best unit (ties share the lowest rank); ``group`` is the group's
+position, 1 (best) … n, and ``group_label`` the publisher's name for it where that is not the
+number (the PAR Index's ``A``, ``B``, …; null for PAPI's groups 1–4).
 Provenance is the ``run_id`` of the run that made the number and, for numbers read from a
 publication, the file, sheet, row, column and URL they were read from.
 """
@@ -173,6 +198,7 @@ class ScoreRow(BaseModel):
     rank_low: int | None = None
     rank_high: int | None = None
     group: int | None = None
+    group_label: str | None = None
     status: Status
     reason: Reason | None = None
     synthetic: bool

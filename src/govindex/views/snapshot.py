@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from govindex.manifest import RunManifest
+from govindex.scores import instrument
 from govindex.storage import RunStore
 
 __all__ = ["Snapshot"]
@@ -51,7 +52,10 @@ class Snapshot:
         >>> snapshot.datasets.columns[:3]  # doctest: +SKIP
         ['run_id', 'kind', 'year']
         """
-        scores = store.query_scores()
+        # The survey pages show PAPI's runs; other instruments' runs share the store.
+        papi = instrument("papi").owns_run
+        papi_runs = [m.run_id for m in store.list_runs() if papi(m.parameters)]
+        scores = store.query_scores().filter(pl.col("run_id").is_in(papi_runs))
         current = set(scores["run_id"].unique().to_list())
         manifests = tuple(m for m in store.list_runs() if m.run_id in current)
         datasets = _datasets(manifests, scores)

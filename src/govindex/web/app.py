@@ -30,6 +30,7 @@ from govindex.web.links import AppLinks
 from govindex.web.rendering import PageRenderer
 from govindex.web.response_cache import CachedAnswer, ResponseCache, ServeCached, cache_key
 from govindex.web.routes import Format, page_router
+from govindex.web.scorecard_page import scorecard_router
 
 __all__ = ["PageService", "create_app", "create_app_for_store", "static_folder"]
 
@@ -139,6 +140,7 @@ def create_app(dashboard: Dashboard, *, cache: ResponseCache | None = None) -> F
     app.state.service = service
     install_error_handlers(app, service.error_page)
     app.include_router(page_router(service.answer))
+    app.include_router(scorecard_router(dashboard))
     app.mount("/static", StaticFiles(directory=static_folder()), name="static")
     # Outermost: a URL answered before is sent again without routing.
     app.add_middleware(ServeCached, cache=service.cache)

@@ -1,0 +1,209 @@
+"""Runs of the instruments besides PAPI, made and stored in the shared run store.
+
+Each function makes one run through the instrument's producer and stores it once (run ids
+come from the inputs, so storing again is a no-op): a SIPAS survey run, a PAR Index run of
+SYNTHETIC self-assessments, and a one-stop 766 run of dossier records. The demo uses the
+SYNTHETIC variants; the one-stop producer takes any record store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from govindex.application.progress import ProgressCallback, report_step
+
+if TYPE_CHECKING:
+    from govindex.manifest import RunManifest
+
+__all__ = [
+    "OnestopDemoSize",
+    "store_onestop_run",
+    "store_synthetic_par",
+    "store_synthetic_sipas",
+    "write_synthetic_onestop",
+]
+
+ONESTOP_SCORE_TABLE = "score_table"
+
+
+def store_synthetic_sipas(
+    store: Path | None,
+    out: Path,
+    *,
+    year: int = 2024,
+    seed: int = 2024,
+    progress: ProgressCallback | None = None,
+) -> RunManifest:
+    """Synthesise a SYNTHETIC SIPAS survey (the full design, ~36,000 respondents), compute
+    the index from it and store the run (instrument ``sipas``).
+
+    Examples
+    --------
+    >>> store_synthetic_sipas(Path("demo.duckdb"), Path("files")).kind  # doctest: +SKIP
+    'microdata'
+    """
+    import polars as pl
+
+    from govindex.application.runs import store_run
+    from govindex.index import IndexParameters
+    from govindex.official.bundled import bundled_data_dir
+    from govindex.spec import load_spec
+    from govindex.spec.bundled import default_spec_path
+    from govindex.synthetic import load_size_classes, province_table
+    from govindex.synthetic.output import write_survey
+    from govindex.synthetic.sipas import synthesise_sipas
+
+    spec_path = default_spec_path(year, "sipas")
+    report_step(progress, f"generating a SYNTHETIC SIPAS {year} survey")
+    names = pl.read_csv(bundled_data_dir() / "published_scores.csv", columns=["province"])
+    provinces = province_table(names["province"].unique(), load_size_classes())
+    survey = synthesise_sipas(load_spec(spec_path), seed=seed, provinces=provinces, year=year)
+    written = write_survey(survey, out / f"sipas-{year}-synthetic.parquet")
+    report_step(progress, f"computing SIPAS {year} from the SYNTHETIC survey")
+    run = store_run(
+        spec_path,
+        written[0],
+        IndexParameters(),
+        out / f"sipas-{year}-run",
+        store,
+        keep_existing=True,
+    )
+    return run.manifest
+
+
+def store_synthetic_par(store: Path | None, *, year: int = 2024, seed: int = 2024) -> RunManifest:
+    """Score SYNTHETIC self-assessments of the 63 provinces with the bundled PAR rubric and
+    store the run (kind ``assessment``, instrument ``par``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> first = store_synthetic_par(folder / "store.duckdb", seed=1)
+    >>> first.synthetic, store_synthetic_par(folder / "store.duckdb", seed=1).run_id == first.run_id
+    (True, True)
+    """
+    from govindex.assessment import load_rubric, save_par_run
+    from govindex.assessment.pipeline import synthetic_par_run
+    from govindex.assessment.synthetic import province_names
+    from govindex.storage import RunStore
+
+    run = synthetic_par_run(load_rubric(warn=False), province_names(), year=year, seed=seed)
+    with RunStore(store) as run_store:
+        if run_store.has_run(run.run_id):
+            return run_store.get_run(run.run_id)
+        return save_par_run(run_store, run.manifest, run.rows)
+
+
+@dataclass(frozen=True)
+class OnestopDemoSize:
+    """How much SYNTHETIC one-stop data the demo writes: Quảng Ninh (unit 22, generated at
+    its reported rates) and the 21 units before it, the first ``months`` of ``year``."""
+
+    year: int = 2025
+    months: int = 3
+    dossiers_per_year: int = 8_000
+    seed: int = 20250701
+
+
+def write_synthetic_onestop(folder: Path, size: OnestopDemoSize | None = None) -> Path:
+    """Write a small SYNTHETIC one-stop record store (Parquet by province and month).
+
+    Nothing is written when the folder already holds records.
+    """
+    from govindex.onestop.synthetic import SyntheticNation, SyntheticSettings
+    from govindex.onestop_engines.store import RecordStore
+    from govindex.onestop_engines.synthetic_writer import write_synthetic
+
+    chosen = size or OnestopDemoSize()
+    records = RecordStore(folder)
+    if records.files("dossiers"):
+        return folder
+    settings = SyntheticSettings(
+        dossiers_per_year=chosen.dossiers_per_year,
+        seed=chosen.seed,
+        provinces=22,
+        departments_per_province=2,
+        communes_per_province=3,
+        procedures=60,
+        months=chosen.months,
+    )
+    write_synthetic(SyntheticNation(settings), chosen.year, records)
+    return folder
+
+
+def store_onestop_run(
+    records_folder: Path, store: Path | None, periods: Sequence[str]
+) -> RunManifest:
+    """Score the 766 index of every province for ``periods`` from a record store and store
+    the run: a manifest of kind ``records`` (instrument ``onestop``), the index as ScoreTable
+    rows, the scorer's own columns (``onestop_points``), the service KPIs and the counts.
+    """
+    import polars as pl
+
+    from govindex.manifest import RunManifest, hash_bytes, hash_frame
+    from govindex.onestop.periods import parse_period
+    from govindex.onestop.profile import shipped_profile
+    from govindex.onestop_engines.engines import DuckDBEngine
+    from govindex.onestop_engines.scorecard import score_records
+    from govindex.onestop_engines.store import RecordStore
+    from govindex.scores.onestop import onestop_extras, onestop_score_table
+    from govindex.storage import RunStore
+    from govindex.storage.schema import SCORES_SCHEMA
+
+    records = RecordStore(records_folder)
+    tag = records.metadata("dossiers").get("govindex.synthetic")
+    synthetic = tag is not None
+    profile = shipped_profile().resolve()
+    card = score_records(
+        DuckDBEngine(records.sources()),
+        profile,
+        [parse_period(period) for period in periods],
+        ("province",),
+        provenance="records",
+        synthetic=synthetic,
+    )
+    agencies = records.read("agencies").filter(pl.col("level") == "province")
+    # The records name a SYNTHETIC unit "Quảng Ninh (SYNTHETIC)"; the row's `synthetic`
+    # flag says so, and the plain name lets the scorecard put it beside the other indices.
+    unit_names = {
+        str(code): str(name).removesuffix(" (SYNTHETIC)")
+        for code, name in zip(agencies["agency_id"], agencies["name"], strict=True)
+    }
+    bands = [band.code for band in sorted(profile.bands, key=lambda band: -band.min)]
+    index_rows = card.scores
+    parameters = {
+        "instrument": "onestop",
+        "profile": str(index_rows["edition"][0]) if index_rows.height else "",
+        "periods": list(periods),
+        "geographies": ["province"],
+        "engine": "duckdb",
+        "records": tag or "records",
+    }
+    manifest = RunManifest.create(
+        kind="records",
+        spec_hash=hash_bytes(repr(profile).encode("utf-8")),
+        data_hash=hash_frame(card.counts.sort(card.counts.columns)),
+        parameters=parameters,
+        source=f"one-stop 766 index from dossier records ({', '.join(periods)})"
+        + (" (SYNTHETIC)" if synthetic else ""),
+        synthetic=synthetic,
+    )
+    table = onestop_score_table(
+        index_rows, run_id=manifest.run_id, unit_names=unit_names, bands=bands
+    )
+    tables = {
+        ONESTOP_SCORE_TABLE: table.frame,
+        "onestop_points": onestop_extras(index_rows, unit_names=unit_names, bands=bands),
+        "onestop_counts": card.counts,
+    }
+    if card.kpis is not None:
+        tables["onestop_kpis"] = card.kpis
+    with RunStore(store) as run_store:
+        if run_store.has_run(manifest.run_id):
+            return run_store.get_run(manifest.run_id)
+        empty_scores = pl.DataFrame(schema=SCORES_SCHEMA).drop("run_id")
+        return run_store.save_run(manifest, empty_scores, tables)
