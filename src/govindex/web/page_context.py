@@ -422,4 +422,9 @@ def kind_context(
     view: View, address: PageAddress, fmt: Formatter, links: Links, facts: StoreFacts
 ) -> dict[str, Any]:
     """The context of ``view``'s page kind."""
+    if view.kind.startswith("instrument_"):
+        # The score-table pages of registered instruments (SIPAS, ...): their own module.
+        from govindex.web.instrument_context import INSTRUMENT_BUILDERS
+
+        return INSTRUMENT_BUILDERS[view.kind](view, address, fmt, links, facts)
     return _BUILDERS[view.kind](view, address, fmt, links, facts)
