@@ -292,3 +292,18 @@ def test_unknown_instrument_is_a_clear_404(sipas_client: TestClient) -> None:
     error = response.json()["error"]
     assert error["where"] == "instrument"
     assert "sipas" in str(error["expected"])
+
+
+def test_runs_page_lists_the_sipas_run(
+    sipas_client: TestClient, sipas_store: tuple[Path, str]
+) -> None:
+    body = _json(sipas_client, "/runs.json")
+    assert sipas_store[1] not in str(body["tables"]["runs"]["rows"])
+    others = body["tables"]["instrument_runs"]["rows"]
+    assert [(row["run_id"], row["instrument"], row["year"]) for row in others] == [
+        (sipas_store[1], "sipas", 2024)
+    ]
+    assert not others[0]["source"].startswith("/")  # no server folder is shown
+    html = sipas_client.get("/runs?lang=en").text
+    assert f"run={sipas_store[1]}&amp;instrument=sipas" in html
+    assert str(sipas_store[0].parent) not in html
