@@ -19,6 +19,9 @@ from govindex.analysis.groups import GroupRule, assign_groups
 from govindex.index import IndexBuilder, IndexParameters, IndexResult
 from govindex.manifest import RunManifest
 from govindex.scores import ScoreTable, microdata_run, papi_score_table
+from govindex.scores.differences import national_differences
+from govindex.scores.papi import run_instrument
+from govindex.scores.registry import instrument
 from govindex.spec import IndexSpec
 
 __all__ = [
@@ -28,6 +31,7 @@ __all__ = [
     "compare_tables",
     "parameters_from_manifest",
     "run",
+    "spec_levels",
     "spec_names",
 ]
 
@@ -91,7 +95,14 @@ class Run:
     def extra_tables(self) -> dict[str, pl.DataFrame]:
         """The tables stored beside the scores: every extra table, the full details and the
         score table."""
-        return {**self.tables, "details": self.scores, "score_table": self.score_table().frame}
+        table = self.score_table().frame
+        derived: dict[str, pl.DataFrame] = {}
+        # The instrument's registry entry names the derived tables its pages read; they are
+        # computed here, once, so that no page computes statistics on request.
+        entry = instrument(run_instrument(self.manifest.parameters))
+        if "national_differences" in entry.derived_tables:
+            derived["national_differences"] = national_differences(table)
+        return {**self.tables, "details": self.scores, "score_table": table, **derived}
 
 
 def run(
@@ -144,6 +155,8 @@ def run(
         scores = scores.with_columns(pl.lit(None, dtype=pl.Int8).alias("group"))
     published = scores.filter(pl.col("level") != "weighted_total").select(SCORE_COLUMNS)
     tables = {"national": result.national}
+    if "levels" in instrument(run_instrument({"spec": {"code": spec.index.code}})).derived_tables:
+        tables["levels"] = spec_levels(spec)
     weighted = scores.filter(pl.col("level") == "weighted_total")
     if weighted.height:
         tables["weighted_totals"] = weighted.select(SCORE_COLUMNS)
@@ -211,6 +224,45 @@ def parameters_from_manifest(manifest: RunManifest) -> tuple[IndexParameters, Gr
     index = IndexParameters.from_dict(dict(recorded["index"]))
     rule = GroupRule(**dict(recorded.get("group_rule") or {}))
     return index, rule
+
+
+def spec_levels(spec: IndexSpec) -> pl.DataFrame:
+    """What the spec calls each level (Vietnamese, English) and the range of its scale.
+
+    Stored with a run so that pages name the instrument's levels its own way (SIPAS: item,
+    element, component, overall) and draw its scale, without reading the spec again.
+
+    Examples
+    --------
+    >>> from govindex.spec import load_spec  # doctest: +SKIP
+    >>> spec_levels(load_spec("specs/sipas-2024.yaml"))["name_en"].to_list()  # doctest: +SKIP
+    ['overall SIPAS', 'component', 'element', 'item']
+    """
+    names = spec.levels
+    dimension_lows = [dimension.scale.min for dimension in spec.dimensions]
+    dimension_highs = [dimension.scale.max for dimension in spec.dimensions]
+    rows = [
+        ("total", names.total, spec.total_bounds.min, spec.total_bounds.max),
+        ("dimension", names.dimension, min(dimension_lows), max(dimension_highs)),
+        ("subdimension", names.sub_dimension, None, None),
+        ("indicator", names.indicator, None, None),
+    ]
+    return pl.DataFrame(
+        {
+            "level": [row[0] for row in rows],
+            "name_vi": [row[1].vi for row in rows],
+            "name_en": [row[1].en for row in rows],
+            "scale_min": [row[2] for row in rows],
+            "scale_max": [row[3] for row in rows],
+        },
+        schema={
+            "level": pl.String,
+            "name_vi": pl.String,
+            "name_en": pl.String,
+            "scale_min": pl.Float64,
+            "scale_max": pl.Float64,
+        },
+    )
 
 
 def compare_tables(name: str, stored: pl.DataFrame, recomputed: pl.DataFrame) -> list[str]:

@@ -27,6 +27,11 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def server(demo_store: Path) -> Iterator[str]:
     """The base URL of `govindex serve` on the demo store."""
+    yield from serve(demo_store)
+
+
+def serve(store: Path) -> Iterator[str]:
+    """Run `govindex serve` on ``store`` until the generator is closed; yield its base URL."""
     port = _free_port()
     command = [
         sys.executable,
@@ -34,7 +39,7 @@ def server(demo_store: Path) -> Iterator[str]:
         "from govindex.cli import main; main()",
         "serve",
         "--store",
-        str(demo_store),
+        str(store),
         "--port",
         str(port),
     ]

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from govindex.errors import NotFound, SpecError
 from govindex.scores.papi import run_instrument
 from govindex.scores.table import INSTRUMENTS, LEVELS, Instrument
 
-__all__ = ["InstrumentEntry", "instrument", "register", "registered"]
+__all__ = ["InstrumentEntry", "Pages", "instrument", "register", "registered"]
+
+Pages = Literal["papi", "score_table"]
+"""Which dashboard pages show an instrument's runs (see :class:`InstrumentEntry`)."""
 
 RunParameters = Mapping[str, Any]
 """A stored run's recorded parameters (its manifest's ``parameters``)."""
@@ -43,7 +46,13 @@ class InstrumentEntry:
         ScoreTable rows) and the derived tables named in ``derived_tables``.
     derived_tables
         Tables a producer computes at load time beside the score table (ranks and groups
-        live in the score table itself).
+        live in the score table itself). ``national_differences`` (each province against the
+        national mean, :mod:`govindex.scores.differences`) is what the profile page reads.
+    pages
+        Which dashboard pages show the instrument's runs: ``score_table`` (the generic
+        overview, profile, compare and explorer pages, read from the run's ``score_table``
+        and ``national_differences``; any new instrument) or ``papi`` (PAPI's own pages,
+        with performance groups, the 34-unit derivation and the official record's markers).
     """
 
     id: Instrument
@@ -53,6 +62,7 @@ class InstrumentEntry:
     owns_run: Callable[[RunParameters], bool]
     producer: str
     derived_tables: tuple[str, ...] = ()
+    pages: Pages = "score_table"
 
     def __post_init__(self) -> None:
         if self.id not in INSTRUMENTS:
@@ -124,6 +134,7 @@ PAPI = register(
             "govindex.pipeline.Run.score_table (microdata runs) and "
             "govindex.storage.published (the official record): one score_table per run"
         ),
+        pages="papi",
     )
 )
 
@@ -138,6 +149,8 @@ SIPAS = register(
             "govindex.pipeline.Run.score_table: a survey run of a SIPAS spec "
             "(specs/sipas-2024.yaml), one score_table per run"
         ),
+        derived_tables=("national", "levels", "national_differences"),
+        pages="score_table",
     )
 )
 

@@ -17,8 +17,15 @@ from typing import Any
 import polars as pl
 
 from govindex.analysis import GroupRule
+from govindex.scores.registry import InstrumentEntry, instrument, registered
 from govindex.storage import RunStore
 from govindex.views.explore import compare, explore_item, runs_view
+from govindex.views.instrument_pages import (
+    instrument_compare,
+    instrument_explore,
+    instrument_overview,
+    instrument_profile,
+)
 from govindex.views.overview import overview
 from govindex.views.profile import profile
 from govindex.views.snapshot import Snapshot
@@ -97,8 +104,21 @@ class Dashboard:
         level: str = "total",
         code: str = "total",
         geography: str = "63",
+        instrument: str | None = None,
     ) -> View:
-        """The national overview of one item (see :func:`govindex.views.overview.overview`)."""
+        """The national overview of one item (see :func:`govindex.views.overview.overview`;
+        an instrument with score-table pages: :func:`~govindex.views.instrument_pages.instrument_overview`)."""
+        shown = self.score_table_instrument(instrument, run_id)
+        if shown is not None:
+            return self._view(
+                "instrument_overview",
+                self._instrument_overview,
+                instrument_id=shown,
+                year=year,
+                run_id=run_id,
+                level=level,
+                code=code,
+            )
         return self._view(
             "overview",
             self._overview,
@@ -118,8 +138,25 @@ class Dashboard:
             **arguments,
         )
 
-    def profile(self, province: str, *, year: int | None = None, run_id: str | None = None) -> View:
+    def profile(
+        self,
+        province: str,
+        *,
+        year: int | None = None,
+        run_id: str | None = None,
+        instrument: str | None = None,
+    ) -> View:
         """One province's profile (see :func:`govindex.views.profile.profile`)."""
+        shown = self.score_table_instrument(instrument, run_id)
+        if shown is not None:
+            return self._view(
+                "instrument_profile",
+                self._instrument_profile,
+                instrument_id=shown,
+                province=province,
+                year=year,
+                run_id=run_id,
+            )
         return self._view("profile", self._profile, province=province, year=year, run_id=run_id)
 
     def _profile(self, **arguments: Any) -> View:
@@ -137,8 +174,20 @@ class Dashboard:
         year: int | None = None,
         run_id: str | None = None,
         level: str = "dimension",
+        instrument: str | None = None,
     ) -> View:
         """Provinces side by side (see :func:`govindex.views.explore.compare`)."""
+        shown = self.score_table_instrument(instrument, run_id)
+        if shown is not None:
+            return self._view(
+                "instrument_compare",
+                self._instrument_compare,
+                instrument_id=shown,
+                provinces=tuple(provinces),
+                year=year,
+                run_id=run_id,
+                level=level,
+            )
         return self._view(
             "compare",
             self._compare,
@@ -151,12 +200,70 @@ class Dashboard:
     def _compare(self, **arguments: Any) -> View:
         return compare(self.snapshot, rule=self.parameters.group_rule, **arguments)
 
-    def explore_item(self, *, level: str, code: str, run_id: str | None = None) -> View:
+    def explore_item(
+        self, *, level: str, code: str, run_id: str | None = None, instrument: str | None = None
+    ) -> View:
         """One item across provinces and years (see :func:`govindex.views.explore.explore_item`)."""
+        shown = self.score_table_instrument(instrument, run_id)
+        if shown is not None:
+            return self._view(
+                "instrument_indicator",
+                self._instrument_explore,
+                instrument_id=shown,
+                level=level,
+                code=code,
+                run_id=run_id,
+            )
         return self._view("indicator", self._explore, level=level, code=code, run_id=run_id)
 
     def _explore(self, **arguments: Any) -> View:
         return explore_item(self.snapshot, rule=self.parameters.group_rule, **arguments)
+
+    def _instrument_overview(self, **arguments: Any) -> View:
+        return instrument_overview(self.snapshot, **arguments)
+
+    def _instrument_profile(self, **arguments: Any) -> View:
+        return instrument_profile(self.snapshot, **arguments)
+
+    def _instrument_compare(self, **arguments: Any) -> View:
+        return instrument_compare(self.snapshot, **arguments)
+
+    def _instrument_explore(self, **arguments: Any) -> View:
+        return instrument_explore(self.snapshot, **arguments)
+
+    def score_table_instrument(self, instrument_id: str | None, run_id: str | None) -> str | None:
+        """The instrument a page shows with the score-table pages, or ``None`` for PAPI's pages.
+
+        The registry decides (``pages``); without an instrument, a run of an instrument with
+        score-table pages is shown by them (never as if it were PAPI's).
+
+        Examples
+        --------
+        >>> dashboard.score_table_instrument("sipas", None)  # doctest: +SKIP
+        'sipas'
+        """
+        if instrument_id is None and run_id is not None:
+            owners = {
+                self.snapshot.instruments[m.run_id]
+                for m in self.snapshot.other_manifests
+                if m.run_id.startswith(run_id)
+            }
+            if (
+                len(owners) == 1
+                and not self.snapshot.datasets.filter(
+                    self.snapshot.datasets["run_id"].str.starts_with(run_id)
+                ).height
+            ):
+                instrument_id = owners.pop()
+        if instrument_id is None:
+            return None
+        entry = instrument(instrument_id)
+        return None if entry.pages == "papi" else entry.id
+
+    def instruments(self) -> list[InstrumentEntry]:
+        """The registered instruments with runs in the store, in registration order."""
+        owners = set(self.snapshot.instruments.values())
+        return [entry for entry in registered() if entry.id in owners]
 
     def runs(self) -> View:
         """The runs the dashboard can show."""

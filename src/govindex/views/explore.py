@@ -155,4 +155,35 @@ def runs_view(snapshot: Snapshot) -> View:
     >>> runs_view(snapshot).table("runs").columns[:3]  # doctest: +SKIP
     ['run_id', 'kind', 'year']
     """
-    return View("runs", {}, {}, {"runs": snapshot.datasets})
+    tables = {"runs": snapshot.datasets}
+    if snapshot.other_manifests:
+        # Runs shown on the instruments' own pages (SIPAS, ...), one row per run and year.
+        tables["instrument_runs"] = pl.DataFrame(
+            [
+                {
+                    "run_id": manifest.run_id,
+                    "instrument": snapshot.instruments[manifest.run_id],
+                    "year": int(period),
+                    "synthetic": manifest.synthetic,
+                    "source": manifest.source,
+                    "created_at": str(manifest.created_at),
+                }
+                for manifest in snapshot.other_manifests
+                for period in snapshot.score_tables.filter(pl.col("run_id") == manifest.run_id)[
+                    "period"
+                ]
+                .unique()
+                .sort()
+                .to_list()
+                if str(period).isdigit()
+            ],
+            schema={
+                "run_id": pl.String,
+                "instrument": pl.String,
+                "year": pl.Int32,
+                "synthetic": pl.Boolean,
+                "source": pl.String,
+                "created_at": pl.String,
+            },
+        )
+    return View("runs", {}, {}, tables)

@@ -8,14 +8,17 @@ store; a new run becomes visible when the snapshot is taken again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from types import MappingProxyType
 from typing import Any
 
 import polars as pl
 
 from govindex.manifest import RunManifest
-from govindex.scores import instrument
+from govindex.scores.differences import national_differences
+from govindex.scores.registry import InstrumentEntry, registered
 from govindex.storage import RunStore
 
 __all__ = ["Snapshot"]
@@ -32,6 +35,11 @@ class Snapshot:
     other run supersedes; ``record`` the official record (long layout)
     of every published run; ``national`` the national figures of microdata runs; ``names``
     the English and Vietnamese name of every item code.
+
+    ``instruments`` maps every run to its registered instrument (the registry's
+    ``owns_run``). Runs of instruments shown by the score-table pages also bring their
+    stored ``score_table`` rows (``score_tables``), ``national_differences``
+    (``differences``) and ``levels`` (``level_names``), each with a ``run_id`` column.
     """
 
     store_path: str
@@ -41,6 +49,11 @@ class Snapshot:
     record: pl.DataFrame
     national: pl.DataFrame
     names: pl.DataFrame
+    instruments: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    score_tables: pl.DataFrame = field(default_factory=pl.DataFrame)
+    differences: pl.DataFrame = field(default_factory=pl.DataFrame)
+    level_names: pl.DataFrame = field(default_factory=pl.DataFrame)
+    other_manifests: tuple[RunManifest, ...] = ()
 
     @classmethod
     def load(cls, store: RunStore) -> Snapshot:
@@ -52,13 +65,21 @@ class Snapshot:
         >>> snapshot.datasets.columns[:3]  # doctest: +SKIP
         ['run_id', 'kind', 'year']
         """
-        # The survey pages show PAPI's runs; other instruments' runs share the store.
-        papi = instrument("papi").owns_run
-        papi_runs = [m.run_id for m in store.list_runs() if papi(m.parameters)]
-        scores = store.query_scores().filter(pl.col("run_id").is_in(papi_runs))
-        current = set(scores["run_id"].unique().to_list())
-        manifests = tuple(m for m in store.list_runs() if m.run_id in current)
+        everything = store.query_scores()
+        current = set(everything["run_id"].unique().to_list())
+        every_run = tuple(m for m in store.list_runs() if m.run_id in current)
+        instruments = {m.run_id: _owner(m) for m in every_run}
+        # PAPI's pages (and every table below) see only the runs they show; the runs of
+        # instruments with score-table pages are read from their stored score tables.
+        page_kinds: dict[str, str] = {entry.id: entry.pages for entry in registered()}
+        manifests = tuple(m for m in every_run if page_kinds.get(instruments[m.run_id]) == "papi")
+        shown = {m.run_id for m in manifests}
+        scores = everything.filter(pl.col("run_id").is_in(shown))
         datasets = _datasets(manifests, scores)
+        others = tuple(
+            m for m in every_run if page_kinds.get(instruments[m.run_id]) == "score_table"
+        )
+        score_tables, differences, level_names = _score_table_runs(store, others)
         records: list[pl.DataFrame] = []
         nationals: list[pl.DataFrame] = []
         for manifest in manifests:
@@ -78,7 +99,20 @@ class Snapshot:
             record=record,
             national=national,
             names=_names(record, scores),
+            instruments=MappingProxyType(instruments),
+            score_tables=score_tables,
+            differences=differences,
+            level_names=level_names,
+            other_manifests=others,
         )
+
+    def runs_of(self, instrument_id: str) -> list[RunManifest]:
+        """The manifests of ``instrument_id``'s runs shown by the score-table pages."""
+        return [m for m in self.other_manifests if self.instruments[m.run_id] == instrument_id]
+
+    def any_manifest(self, run_id: str) -> RunManifest:
+        """The manifest of any run in the snapshot, whatever pages show it."""
+        return next(m for m in (*self.manifests, *self.other_manifests) if m.run_id == run_id)
 
     def manifest(self, run_id: str) -> RunManifest:
         """Return the manifest of a run in the snapshot (the caller checked it exists)."""
@@ -86,7 +120,7 @@ class Snapshot:
 
     def describe_run(self, run_id: str) -> dict[str, Any]:
         """Return what a page says about its source: id, kind, source, synthetic, created."""
-        manifest = self.manifest(run_id)
+        manifest = self.any_manifest(run_id)
         return {
             "run_id": manifest.run_id,
             "kind": manifest.kind,
@@ -95,6 +129,47 @@ class Snapshot:
             "created_at": manifest.created_at,
             "parameters": _file_names(dict(manifest.parameters)),
         }
+
+
+def _owner(manifest: RunManifest) -> str:
+    """The registered instrument that owns a stored run (``unregistered`` if none does)."""
+    entries: tuple[InstrumentEntry, ...] = registered()
+    for entry in entries:
+        if entry.owns_run(manifest.parameters):
+            return entry.id
+    return "unregistered"
+
+
+def _score_table_runs(
+    store: RunStore, manifests: tuple[RunManifest, ...]
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The stored score tables, national differences and level names of ``manifests``.
+
+    A run stored before its producer wrote ``national_differences`` gets them worked out
+    here, once per snapshot (never per request), from its stored score table.
+    """
+    tables: list[pl.DataFrame] = []
+    differences: list[pl.DataFrame] = []
+    levels: list[pl.DataFrame] = []
+    for manifest in manifests:
+        stored = store.run_tables(manifest.run_id)
+        if "score_table" not in stored:
+            continue
+        table = store.read_table(manifest.run_id, "score_table")
+        tables.append(table)
+        if "national_differences" in stored:
+            difference = store.read_table(manifest.run_id, "national_differences")
+        else:
+            difference = national_differences(table)
+        run_column = pl.lit(manifest.run_id).alias("run_id")
+        differences.append(difference.with_columns(run_column))
+        if "levels" in stored:
+            levels.append(store.read_table(manifest.run_id, "levels").with_columns(run_column))
+
+    def joined(frames: list[pl.DataFrame]) -> pl.DataFrame:
+        return pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+
+    return joined(tables), joined(differences), joined(levels)
 
 
 def _file_names(value: Any) -> Any:

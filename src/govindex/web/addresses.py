@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 from govindex.views import Dashboard, View
 
@@ -50,6 +51,8 @@ class PageAddress:
     geography: str | None = None
     province: str | None = None
     provinces: tuple[str, ...] = ()
+    instrument: str | None = None
+    """A registered instrument id; ``None`` is PAPI, so every PAPI address stays as it was."""
 
     def query(self, *, language: bool = True) -> list[tuple[str, str]]:
         """The query parameters of this state, in a stable order."""
@@ -60,6 +63,7 @@ class PageAddress:
             ("code", self.code),
             ("geo", self.geography),
             ("run", self.run),
+            ("instrument", self.instrument),
         ):
             if value is not None:
                 pairs.append((key, str(value)))
@@ -84,6 +88,7 @@ def build_view(dashboard: Dashboard, address: PageAddress) -> View:
     >>> build_view(dashboard, PageAddress("overview", year=2024)).kind  # doctest: +SKIP
     'overview'
     """
+    shown = address.instrument
     if address.kind == "overview":
         return dashboard.overview(
             year=address.year,
@@ -91,19 +96,26 @@ def build_view(dashboard: Dashboard, address: PageAddress) -> View:
             level=address.level or "total",
             code=address.code or "total",
             geography=address.geography or "63",
+            instrument=shown,
         )
     if address.kind == "profile":
-        return dashboard.profile(address.province or "", year=address.year, run_id=address.run)
+        return dashboard.profile(
+            address.province or "", year=address.year, run_id=address.run, instrument=shown
+        )
     if address.kind == "compare":
         return dashboard.compare(
             address.provinces,
             year=address.year,
             run_id=address.run,
             level=address.level or "dimension",
+            instrument=shown,
         )
     if address.kind == "indicator":
         return dashboard.explore_item(
-            level=address.level or "total", code=address.code or "total", run_id=address.run
+            level=address.level or "total",
+            code=address.code or "total",
+            run_id=address.run,
+            instrument=shown,
         )
     return dashboard.runs()
 
@@ -114,6 +126,8 @@ def canonical_address(view: View, language: Language) -> PageAddress:
     The published run of a year is the default and is left out; any other run is named.
     """
     parameters = view.parameters
+    if view.kind.startswith("instrument_"):
+        return _instrument_address(view, language)
     run = _named_run(view)
     if view.kind == "overview":
         return PageAddress(
@@ -151,6 +165,51 @@ def canonical_address(view: View, language: Language) -> PageAddress:
             code=str(parameters["code"]),
         )
     return PageAddress("runs", language)
+
+
+def _instrument_address(view: View, language: Language) -> PageAddress:
+    """The address of a score-table page: the instrument and the run always named, so a
+    permalink keeps showing the same run when a newer one is stored."""
+    parameters = view.parameters
+    shown = str(parameters["instrument"])
+    run = None if parameters.get("run_id") is None else str(parameters["run_id"])
+    if view.kind == "instrument_overview":
+        return PageAddress(
+            "overview",
+            language,
+            year=int(parameters["year"]),
+            run=run,
+            level=str(parameters["level"]),
+            code=str(parameters["code"]),
+            instrument=shown,
+        )
+    if view.kind == "instrument_profile":
+        return PageAddress(
+            "profile",
+            language,
+            year=int(parameters["year"]),
+            run=run,
+            province=str(parameters["province"]),
+            instrument=shown,
+        )
+    if view.kind == "instrument_compare":
+        return PageAddress(
+            "compare",
+            language,
+            year=int(parameters["year"]),
+            run=run,
+            level=str(parameters["level"]),
+            provinces=tuple(str(name) for name in parameters["provinces"]),
+            instrument=shown,
+        )
+    return PageAddress(
+        "indicator",
+        language,
+        run=run,
+        level=str(parameters["level"]),
+        code=str(parameters["code"]),
+        instrument=shown,
+    )
 
 
 def _named_run(view: View) -> str | None:
@@ -200,8 +259,11 @@ def download_stem(view: View) -> str:
     'papi-overview-2024-total'
     """
     parameters = view.parameters
-    parts = ["papi", view.kind]
-    if view.kind == "overview":
+    kind = view.kind.removeprefix("instrument_")
+    parts = [str(parameters.get("instrument", "papi")), kind]
+    if view.kind.startswith("instrument_"):
+        parts += _instrument_stem(kind, parameters)
+    elif view.kind == "overview":
         parts += [str(parameters["year"]), item_slug(parameters["level"], parameters["code"])]
         if parameters.get("geography") == "34":
             parts.append("34-units")
@@ -212,9 +274,20 @@ def download_stem(view: View) -> str:
         parts += [slug(str(name)) for name in parameters["provinces"]]
     elif view.kind == "indicator":
         parts.append(item_slug(parameters["level"], parameters["code"]))
-    run = _named_run(view)
+    run = _named_run(view) if not view.kind.startswith("instrument_") else parameters["run_id"]
     if run is not None:
-        parts.append(f"run-{run[:8]}")
+        parts.append(f"run-{str(run)[:8]}")
     if view.meta.get("synthetic"):
         parts.append("SYNTHETIC")
     return "-".join(parts)
+
+
+def _instrument_stem(kind: str, parameters: Mapping[str, Any]) -> list[str]:
+    if kind == "overview":
+        return [str(parameters["year"]), item_slug(parameters["level"], parameters["code"])]
+    if kind == "profile":
+        return [slug(str(parameters["province"])), str(parameters["year"])]
+    if kind == "compare":
+        names = [slug(str(name)) for name in parameters["provinces"]]
+        return [str(parameters["year"]), str(parameters["level"]), *names]
+    return [item_slug(parameters["level"], parameters["code"])]

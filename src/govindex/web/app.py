@@ -81,7 +81,9 @@ class PageService:
         """Render the view at ``address`` as ``answer_format``."""
         if address.kind == "compare" and not address.provinces:
             # A bare /compare opens on the year's leading provinces, ready to be changed.
-            leading = self.renderer.leading_provinces(address.year, address.run)
+            leading = self.renderer.leading_provinces(
+                address.year, address.run, instrument=address.instrument
+            )
             address = address.with_changes(provinces=leading)
         view = build_view(self.dashboard, address)
         stem = download_stem(view)

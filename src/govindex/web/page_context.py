@@ -406,7 +406,24 @@ def runs_context(
     runs = sorted(
         grouped.values(), key=lambda entry: (entry["kind"] != "microdata", -max(entry["years"]))
     )
-    return {"runs": runs, "any_synthetic": any(entry["synthetic"] for entry in runs)}
+    instrument_runs = (
+        public_table(view, "instrument_runs").to_dicts() if "instrument_runs" in view.tables else []
+    )
+    for entry in instrument_runs:
+        entry["link"] = links.page(
+            PageAddress(
+                "overview",
+                address.language,
+                year=int(entry["year"]),
+                run=entry["run_id"],
+                instrument=entry["instrument"],
+            )
+        )
+    return {
+        "runs": runs,
+        "any_synthetic": any(entry["synthetic"] for entry in runs),
+        "instrument_runs": instrument_runs,
+    }
 
 
 _BUILDERS = {
@@ -422,4 +439,9 @@ def kind_context(
     view: View, address: PageAddress, fmt: Formatter, links: Links, facts: StoreFacts
 ) -> dict[str, Any]:
     """The context of ``view``'s page kind."""
+    if view.kind.startswith("instrument_"):
+        # The score-table pages of registered instruments (SIPAS, ...): their own module.
+        from govindex.web.instrument_context import INSTRUMENT_BUILDERS
+
+        return INSTRUMENT_BUILDERS[view.kind](view, address, fmt, links, facts)
     return _BUILDERS[view.kind](view, address, fmt, links, facts)

@@ -21,6 +21,7 @@ from govindex.views import Dashboard, View
 from govindex.web.addresses import Language, PageAddress
 from govindex.web.errors import WebError
 from govindex.web.formatting import Formatter, json_for_script
+from govindex.web.instrument_context import instrument_switch
 from govindex.web.links import AppLinks, Links
 from govindex.web.navigation import StoreFacts
 from govindex.web.page_context import kind_context
@@ -142,6 +143,7 @@ class PageRenderer:
             "view": view,
             "synthetic": synthetic,
             "navigation": self._navigation(address, links, year),
+            "instruments": instrument_switch(self.dashboard, address, links, address.language),
             "languages": [
                 {
                     "code": code,
@@ -177,6 +179,9 @@ class PageRenderer:
     ) -> list[dict[str, Any]]:
         language = address.language
         run = address.run if address.kind in ("overview", "profile", "compare") else None
+        shown = self.dashboard.score_table_instrument(address.instrument, address.run)
+        if shown is not None:
+            return self._instrument_navigation(address, links, shown)
         targets = {
             "overview": PageAddress(
                 "overview",
@@ -199,6 +204,26 @@ class PageRenderer:
                 entries.append({"key": f"nav.{kind}", "url": url, "active": active})
         return entries
 
+    def _instrument_navigation(
+        self, address: PageAddress, links: Links, shown: str
+    ) -> list[dict[str, Any]]:
+        """The navigation of an instrument's score-table pages: they keep the instrument."""
+        language = address.language
+        run = address.run if address.kind != "indicator" else None
+        targets = {
+            "overview": PageAddress("overview", language, run=run, instrument=shown),
+            "compare": PageAddress("compare", language, run=run, instrument=shown),
+            "indicator": PageAddress("indicator", language, instrument=shown),
+            "runs": PageAddress("runs", language),
+        }
+        entries = []
+        for kind, target in targets.items():
+            url = links.page(target)
+            if url is not None:
+                active = address.kind == kind or (kind == "overview" and address.kind == "profile")
+                entries.append({"key": f"nav.{kind}", "url": url, "active": active})
+        return entries
+
     def _default_comparison(
         self, language: Language, year: int | None, run: str | None
     ) -> PageAddress | None:
@@ -213,10 +238,12 @@ class PageRenderer:
         )
 
     def leading_provinces(
-        self, year: int | None, run: str | None, count: int = 3
+        self, year: int | None, run: str | None, count: int = 3, instrument: str | None = None
     ) -> tuple[str, ...]:
         """The ``count`` best-ranked provinces on the total (the default comparison)."""
-        ranking = self.dashboard.overview(year=year, run_id=run).table("ranking")
+        ranking = self.dashboard.overview(year=year, run_id=run, instrument=instrument).table(
+            "ranking"
+        )
         scored = [row["province"] for row in ranking.to_dicts() if row["estimate"] is not None]
         return tuple(scored[:count])
 

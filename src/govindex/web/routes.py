@@ -37,6 +37,16 @@ RunQuery = Annotated[
         description="Run id or unique prefix (default: the published PAPI record of the year).",
     ),
 ]
+InstrumentQuery = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[a-z][a-z0-9]{1,15}$",
+        description=(
+            "Instrument (a registered id: `papi`, the default, or `sipas`); runs of an "
+            "instrument other than PAPI are shown on its own pages."
+        ),
+    ),
+]
 LevelQuery = Annotated[Level, Query(description="Level of the item.")]
 CodeQuery = Annotated[
     str,
@@ -71,8 +81,17 @@ def _overview(
     level: LevelQuery = "total",
     code: CodeQuery = "total",
     geo: GeographyQuery = "63",
+    instrument: InstrumentQuery = None,
 ) -> PageAddress:
-    return PageAddress("overview", year=year, run=run, level=level, code=code, geography=geo)
+    return PageAddress(
+        "overview",
+        year=year,
+        run=run,
+        level=level,
+        code=code,
+        geography=geo,
+        instrument=instrument,
+    )
 
 
 def _profile(
@@ -86,8 +105,9 @@ def _profile(
     ],
     year: YearQuery = None,
     run: RunQuery = None,
+    instrument: InstrumentQuery = None,
 ) -> PageAddress:
-    return PageAddress("profile", year=year, run=run, province=name)
+    return PageAddress("profile", year=year, run=run, province=name, instrument=instrument)
 
 
 def _compare(
@@ -95,16 +115,25 @@ def _compare(
     year: YearQuery = None,
     run: RunQuery = None,
     level: Annotated[ComparedLevel, Query(description="Level compared.")] = "dimension",
+    instrument: InstrumentQuery = None,
 ) -> PageAddress:
-    return PageAddress("compare", year=year, run=run, level=level, provinces=tuple(province))
+    return PageAddress(
+        "compare",
+        year=year,
+        run=run,
+        level=level,
+        provinces=tuple(province),
+        instrument=instrument,
+    )
 
 
 def _indicator(
     level: LevelQuery = "total",
     code: CodeQuery = "total",
     run: RunQuery = None,
+    instrument: InstrumentQuery = None,
 ) -> PageAddress:
-    return PageAddress("indicator", run=run, level=level, code=code)
+    return PageAddress("indicator", run=run, level=level, code=code, instrument=instrument)
 
 
 def _runs() -> PageAddress:
