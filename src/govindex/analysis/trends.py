@@ -173,7 +173,7 @@ def compare_years(
         (pl.col("level") == "indicator")
         & pl.col("_label").is_not_null()
         & pl.col("_baseline_label").is_not_null()
-        & pl.struct("_label", "_baseline_label").is_in(renamed)
+        & pl.struct("_label", "_baseline_label").is_in(renamed.implode())
     )
     # A published SE of 0 (Bac Lieu and Ca Mau 2022) is an anomaly, not certainty.
     has_errors = ((pl.col("se") > 0) & (pl.col("baseline_se") > 0)).fill_null(value=False)
