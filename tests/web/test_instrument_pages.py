@@ -151,7 +151,7 @@ def test_overview_page(sipas_client: TestClient, language: str) -> None:
     # Reported values stand apart, with who reported them.
     assert "data-reported" in html
     assert (
-        "reported by press/provinces" if language == "en" else "công bố bởi press/provinces"
+        "reported by the press/provinces" if language == "en" else "công bố bởi báo chí/địa phương"
     ) in html
 
 
@@ -240,6 +240,8 @@ def test_explorer_twin_and_page(sipas_client: TestClient) -> None:
     ).text
     assert "PAS.1" in html
     assert 'data-year="2024"' in html
+    # The item selector opens the explorer of another item of the same instrument.
+    assert "/indicator?level=dimension&amp;code=POL&amp;instrument=sipas&amp;lang=en" in html
 
 
 def test_downloads(sipas_client: TestClient, sipas_store: tuple[Path, str]) -> None:
