@@ -151,7 +151,7 @@ def test_overview_page(sipas_client: TestClient, language: str) -> None:
     # Reported values stand apart, with who reported them.
     assert "data-reported" in html
     assert (
-        "reported by press/provinces" if language == "en" else "công bố bởi press/provinces"
+        "reported by the press/provinces" if language == "en" else "công bố bởi báo chí/địa phương"
     ) in html
 
 
@@ -240,6 +240,8 @@ def test_explorer_twin_and_page(sipas_client: TestClient) -> None:
     ).text
     assert "PAS.1" in html
     assert 'data-year="2024"' in html
+    # The item selector opens the explorer of another item of the same instrument.
+    assert "/indicator?level=dimension&amp;code=POL&amp;instrument=sipas&amp;lang=en" in html
 
 
 def test_downloads(sipas_client: TestClient, sipas_store: tuple[Path, str]) -> None:
@@ -307,3 +309,54 @@ def test_runs_page_lists_the_sipas_run(
     html = sipas_client.get("/runs?lang=en").text
     assert f"run={sipas_store[1]}&amp;instrument=sipas" in html
     assert str(sipas_store[0].parent) not in html
+
+
+def test_a_run_of_an_unknown_instrument_is_left_off(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from govindex.manifest import RunManifest
+    from govindex.views import Snapshot
+
+    path = tmp_path / "store.duckdb"
+    manifest = RunManifest.create(
+        kind="microdata",
+        spec_hash="0" * 64,
+        data_hash="1" * 64,
+        parameters={"instrument": "tomorrow"},
+        source="unknown.csv",
+        seed=0,
+        synthetic=True,
+        created_at=datetime(2025, 1, 1, tzinfo=UTC),
+    )
+    scores = pl.DataFrame(
+        {
+            "year": [2024],
+            "province": ["Ha Noi"],
+            "level": ["total"],
+            "code": ["total"],
+            "name": ["x"],
+            "estimate": [1.0],
+            "se": [0.1],
+            "ci_low": [0.8],
+            "ci_high": [1.2],
+            "n": [10],
+            "rank": [1],
+            "rank_low": [1],
+            "rank_high": [1],
+            "group": [None],
+            "suppressed": [False],
+        },
+        schema_overrides={
+            "year": pl.Int32,
+            "rank": pl.Int32,
+            "rank_low": pl.Int32,
+            "rank_high": pl.Int32,
+            "group": pl.String,
+        },
+    )
+    with RunStore(path) as store:
+        store.save_run(manifest, scores, {})
+        snapshot = Snapshot.load(store)
+    assert snapshot.instruments[manifest.run_id] == "unregistered"
+    assert snapshot.datasets.is_empty()
+    assert not snapshot.other_manifests

@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from govindex.errors import GovIndexError
 from govindex.manifest import RunManifest
 from govindex.scores.differences import national_differences
 from govindex.scores.registry import InstrumentEntry, registered
@@ -132,10 +133,18 @@ class Snapshot:
 
 
 def _owner(manifest: RunManifest) -> str:
-    """The registered instrument that owns a stored run (``unregistered`` if none does)."""
+    """The registered instrument that owns a stored run (``unregistered`` if none does).
+
+    A run naming an instrument govindex does not know is left off every page rather than
+    stopping the whole dashboard.
+    """
     entries: tuple[InstrumentEntry, ...] = registered()
     for entry in entries:
-        if entry.owns_run(manifest.parameters):
+        try:
+            owns = entry.owns_run(manifest.parameters)
+        except GovIndexError:
+            return "unregistered"
+        if owns:
             return entry.id
     return "unregistered"
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from govindex.i18n import labels
 from govindex.views import Dashboard, View
 from govindex.web.addresses import ITEM_LEVELS, PageAddress
 from govindex.web.formatting import Formatter
@@ -113,9 +114,12 @@ def _common(view: View, address: PageAddress, fmt: Formatter, links: Links) -> d
     }
 
 
-def _reported(view: View) -> list[dict[str, Any]]:
+def _reported(view: View, fmt: Formatter) -> list[dict[str, Any]]:
     rows = view.table("reported").to_dicts() if "reported" in view.tables else []
     for row in rows:
+        # Who reported a value is a stable code of the reported record; its words are ours.
+        reporter = labels().get(f"instrument.reporter.{row.get('reported_by')}")
+        row["reporter"] = reporter[fmt.language] if reporter else row.get("reported_by")
         source = str(row.get("source_url") or "")
         row["link"] = source if source.startswith(("http://", "https://")) else None
     return rows
@@ -148,7 +152,7 @@ def overview_context(
             "item": view.meta["item"],
             "item_options": [option for option in items if option.url is not None],
             "scale_range": _scale(view, str(view.parameters["level"])),
-            "reported": _reported(view),
+            "reported": _reported(view, fmt),
         }
     )
     return context
@@ -172,7 +176,7 @@ def profile_context(
             "total": next((row for row in rows if row["level"] == "total"), None),
             "province": fmt.name(view.meta, "province"),
             "beyond_noise": view.meta["beyond_noise"],
-            "reported": _reported(view),
+            "reported": _reported(view, fmt),
             "compare_link": links.page(_page(address, "compare", year=year, level="dimension")),
         }
     )
@@ -227,8 +231,23 @@ def indicator_context(
         rows.sort(key=lambda row: (row["rank"] is None, row["rank"] or 0, row["province"]))
         interval_bars(rows, reference=national[year]["national_mean"])
         blocks.append({"year": year, "rows": rows, "national": national[year]})
+    chosen = (view.parameters["level"], view.parameters["code"])
+    options = [
+        Option(
+            fmt.item(item),
+            links.page(address.with_changes(level=item["level"], code=item["code"])),
+            (item["level"], item["code"]) == chosen,
+        )
+        for item in view.meta.get("items") or []
+    ]
     context = _common(view, address, fmt, links)
-    context.update({"blocks": blocks, "item": view.meta["item"]})
+    context.update(
+        {
+            "blocks": blocks,
+            "item": view.meta["item"],
+            "item_options": [option for option in options if option.url is not None],
+        }
+    )
     return context
 
 
