@@ -58,8 +58,8 @@ def build_demo(
 ) -> DemoResult:
     """Load the official record and score a SYNTHETIC 2024 survey into the run store.
 
-    Idempotent: the official record is loaded once, and a run already stored is not
-    stored again (run ids come from the inputs).
+    Idempotent: the official record is loaded once, and a run already stored is neither
+    computed nor stored again (its folder is written from the store).
 
     Examples
     --------
@@ -105,7 +105,6 @@ def build_demo(
         IndexParameters(),
         run_folder,
         store,
-        keep_existing=True,
         progress=progress,
     )
     return DemoResult(

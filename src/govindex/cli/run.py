@@ -115,6 +115,13 @@ def run(
         finished = store_run(spec, data, parameters, out, store, progress=progress)
     manifest = finished.manifest
     label = " SYNTHETIC" if manifest.synthetic else ""
+    if finished.reused:
+        typer.echo(
+            f"run {manifest.run_id}{label} is already stored (same spec, data and parameters;"
+            f" stored {manifest.created_at}): nothing recomputed;"
+            f" {finished.scores.height} score rows → {out}"
+        )
+        return
     typer.echo(f"run {manifest.run_id}{label}: {finished.scores.height} score rows → {out}")
 
 

@@ -8,6 +8,7 @@ changed afterwards; a correction is a new run whose manifest names the old one i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -20,6 +21,8 @@ import polars as pl
 
 from govindex.errors import RunNotFound, StorageError
 from govindex.manifest import RunKind, RunManifest
+from govindex.storage.failures import classify_failure, store_failure
+from govindex.storage.integrity import TableCheck, VerifyReport, table_checksum
 from govindex.storage.migrate import apply_migrations
 from govindex.storage.schema import LEVELS, SCORES_SCHEMA, check_table_name, prepare_scores
 
@@ -67,20 +70,46 @@ class RunStore:
     [42.5]
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         import duckdb
 
         self._path = default_store_path() if path is None else Path(path)
-        if str(self._path) != ":memory:":
-            self._path.parent.mkdir(parents=True, exist_ok=True)
+        self._error_type: type[Exception] = duckdb.Error
+        # Why the store is read-only, or None when it is writable.
+        self._read_only: str | None = "opened read-only" if read_only else None
+        location = str(self._path)
+        connect_read_only = read_only
+        if location == ":memory:":
+            connect_read_only = False
+        elif read_only and not self._path.exists():
+            # Reading a store that does not exist yet reads an empty one; nothing is created.
+            location, connect_read_only = ":memory:", False
+            self._read_only = "opened read-only (and has no file yet)"
+        else:
+            try:
+                self._path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise store_failure(error, str(self._path), "open") from error
         try:
-            self._connection: Any = duckdb.connect(str(self._path))
+            self._connection: Any = self._connect(duckdb, location, read_only=connect_read_only)
+            self._schema_version = apply_migrations(
+                self._connection,
+                str(self._path),
+                read_only=location != ":memory:" and self._read_only is not None,
+            )
         except duckdb.Error as error:
-            msg = f"could not open the run store {self._path} ({type(error).__name__}: {error})."
-            raise StorageError(
-                msg, where=str(self._path), hint="is another govindex using it?"
-            ) from error
-        self._schema_version = apply_migrations(self._connection, str(self._path))
+            raise store_failure(error, str(self._path), "open") from error
+
+    def _connect(self, duckdb: Any, location: str, *, read_only: bool) -> Any:
+        """Connect read-write, or read-only when asked or when the file cannot be written."""
+        try:
+            return duckdb.connect(location, read_only=read_only)
+        except duckdb.Error as error:
+            if read_only or classify_failure(error) != "read_only" or not self._path.exists():
+                raise
+            # A read-only mount or file: reading still works; writing says why it cannot.
+            self._read_only = f"not writable here ({' '.join(str(error).split())})"
+            return duckdb.connect(location, read_only=True)
 
     # ------------------------------------------------------------------ lifetime
     @property
@@ -89,13 +118,21 @@ class RunStore:
         return self._path
 
     @property
+    def read_only(self) -> bool:
+        """Whether the store was opened (or could only be opened) for reading."""
+        return self._read_only is not None
+
+    @property
     def schema_version(self) -> int:
         """The newest migration applied to the file."""
         return self._schema_version
 
     def close(self) -> None:
         """Close the file; the store cannot be used afterwards."""
-        self._connection.close()
+        try:
+            self._connection.close()
+        except self._error_type as error:
+            raise store_failure(error, str(self._path), "close") from error
 
     def __enter__(self) -> RunStore:
         return self
@@ -114,11 +151,14 @@ class RunStore:
         manifest: RunManifest,
         scores: pl.DataFrame,
         extra_tables: Mapping[str, pl.DataFrame] | None = None,
+        *,
+        folder: Path | None = None,
     ) -> RunManifest:
         """Store a run, its scores and any extra tables, all in one transaction.
 
         Either everything is stored or nothing is: an error while writing any table rolls
         the whole run back. A run id already in the store is refused (runs are immutable).
+        A checksum of every stored table is recorded with it (see :meth:`verify`).
 
         Parameters
         ----------
@@ -129,6 +169,10 @@ class RunStore:
             absent optional columns are stored as null).
         extra_tables
             Further tables to keep with the run, by name (lower-case, e.g. ``"record"``).
+        folder
+            The output folder being written for this run, recorded as pending in the same
+            transaction until :meth:`folder_written` confirms it (so a kill between the
+            two can be repaired, see :meth:`pending_folders`).
 
         Returns
         -------
@@ -137,6 +181,7 @@ class RunStore:
         """
         tables = {check_table_name(name): frame for name, frame in (extra_tables or {}).items()}
         prepared = prepare_scores(scores, manifest.run_id)
+        self._refuse_if_read_only(f"store run `{manifest.run_id}`")
         if self.has_run(manifest.run_id):
             msg = f"run `{manifest.run_id}` is already stored; stored runs are never replaced."
             raise StorageError(
@@ -150,41 +195,131 @@ class RunStore:
             )
             raise RunNotFound(msg, found=manifest.supersedes)
         connection = self._connection
-        connection.execute("BEGIN TRANSACTION")
         try:
-            connection.execute(
-                "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    manifest.run_id,
-                    manifest.kind,
-                    manifest.spec_hash,
-                    manifest.data_hash,
-                    json.dumps(manifest.to_dict()["parameters"], sort_keys=True),
-                    json.dumps(dict(manifest.package_versions), sort_keys=True),
-                    manifest.seed,
-                    manifest.created_at,
-                    manifest.source,
-                    manifest.supersedes,
-                    manifest.synthetic,
-                    datetime.now(UTC).isoformat(timespec="seconds"),
-                ],
-            )
-            self._write_table("scores", prepared, insert=True)
-            for name, frame in tables.items():
-                storage_name = f"run_{manifest.run_id}_{name}"
-                self._write_table(storage_name, frame, insert=False)
-                connection.execute(
-                    "INSERT INTO run_tables VALUES (?, ?, ?, ?)",
-                    [manifest.run_id, name, storage_name, frame.height],
-                )
+            connection.execute("BEGIN TRANSACTION")
+            self._insert_run(manifest, prepared, tables, folder)
             connection.execute("COMMIT")
         except BaseException as error:
-            connection.execute("ROLLBACK")
+            self._roll_back()
+            if isinstance(error, self._error_type):
+                raise store_failure(
+                    error, str(self._path), f"store run `{manifest.run_id}`"
+                ) from error
             if isinstance(error, Exception) and not isinstance(error, StorageError):
                 msg = f"run `{manifest.run_id}` could not be stored and was rolled back ({type(error).__name__}: {error})."
                 raise StorageError(msg, where=str(self._path), found=manifest.run_id) from error
             raise
         return manifest
+
+    def _insert_run(
+        self,
+        manifest: RunManifest,
+        prepared: pl.DataFrame,
+        tables: Mapping[str, pl.DataFrame],
+        folder: Path | None,
+    ) -> None:
+        """The statements of :meth:`save_run`, inside its transaction."""
+        connection = self._connection
+        connection.execute(
+            "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                manifest.run_id,
+                manifest.kind,
+                manifest.spec_hash,
+                manifest.data_hash,
+                json.dumps(manifest.to_dict()["parameters"], sort_keys=True),
+                json.dumps(dict(manifest.package_versions), sort_keys=True),
+                manifest.seed,
+                manifest.created_at,
+                manifest.source,
+                manifest.supersedes,
+                manifest.synthetic,
+                datetime.now(UTC).isoformat(timespec="seconds"),
+            ],
+        )
+        self._write_table("scores", prepared, insert=True)
+        for name, frame in tables.items():
+            storage_name = f"run_{manifest.run_id}_{name}"
+            self._write_table(storage_name, frame, insert=False)
+            connection.execute(
+                "INSERT INTO run_tables VALUES (?, ?, ?, ?)",
+                [manifest.run_id, name, storage_name, frame.height],
+            )
+        # Checksums of what was stored, read back as `store verify` will read it.
+        for name, (query, parameters) in self._table_queries(manifest.run_id).items():
+            rows, checksum = table_checksum(connection, query, parameters)
+            connection.execute(
+                "INSERT INTO table_checksums VALUES (?, ?, ?, ?)",
+                [manifest.run_id, name, rows, checksum],
+            )
+        if folder is not None:
+            connection.execute(
+                "INSERT INTO pending_folders VALUES (?, ?, ?)",
+                [manifest.run_id, str(folder), datetime.now(UTC).isoformat(timespec="seconds")],
+            )
+
+    def _roll_back(self) -> None:
+        """Roll back the open transaction; a connection DuckDB already aborted is fine."""
+        # DuckDB may have rolled a failed transaction back itself; nothing is left to undo.
+        with contextlib.suppress(self._error_type):
+            self._connection.execute("ROLLBACK")
+
+    def _refuse_if_read_only(self, action: str) -> None:
+        if self._read_only is not None:
+            msg = f"the run store {self._path} is {self._read_only}; could not {action}."
+            raise StorageError(
+                msg,
+                where=str(self._path),
+                hint="commands that write (run, import, demo) need a writable store.",
+            )
+
+    def _table_queries(self, run_id: str) -> dict[str, tuple[str, list[Any]]]:
+        """The query that reads each stored table of ``run_id``, by table name."""
+        queries: dict[str, tuple[str, list[Any]]] = {
+            "scores": ("SELECT * FROM scores WHERE run_id = ?", [run_id])
+        }
+        for name, storage_name in self._rows(
+            "SELECT name, storage_name FROM run_tables WHERE run_id = ? ORDER BY name", [run_id]
+        ):
+            queries[str(name)] = (f'SELECT * FROM "{storage_name}"', [])
+        return queries
+
+    # ------------------------------------------------------------------ output folders
+    def pending_folders(self) -> tuple[tuple[str, Path], ...]:
+        """(run id, folder) of every output folder whose writing was not confirmed.
+
+        A run is stored before its folder is renamed into place; a process killed between
+        the two leaves the run here, and the next ``govindex run`` writes the folder. The
+        run id is ``""`` for a folder requested by a run killed before it was stored.
+        """
+        rows = self._rows("SELECT run_id, folder FROM pending_folders ORDER BY requested_at", [])
+        return tuple((str(run_id), Path(folder)) for run_id, folder in rows)
+
+    def folder_requested(self, folder: Path) -> None:
+        """Record that a run is about to write ``folder`` (run id not known yet).
+
+        Staging left beside ``folder`` by a process killed before its run was stored is
+        then found and removed at the next start.
+        """
+        self._refuse_if_read_only("record an output folder")
+        try:
+            self._connection.execute(
+                "INSERT INTO pending_folders VALUES ('', ?, ?)",
+                [str(folder), datetime.now(UTC).isoformat(timespec="seconds")],
+            )
+        except self._error_type as error:
+            raise store_failure(error, str(self._path), "record an output folder") from error
+
+    def folder_written(self, run_id: str, folder: Path) -> None:
+        """Record that ``folder`` holds the output of ``run_id`` (``""``: nothing pending)."""
+        self._refuse_if_read_only("record a written folder")
+        try:
+            self._connection.execute(
+                "DELETE FROM pending_folders WHERE folder = ? AND run_id IN (?, '')",
+                [str(folder), run_id],
+            )
+        except self._error_type as error:
+            raise store_failure(error, str(self._path), "record a written folder") from error
 
     def _write_table(self, name: str, frame: pl.DataFrame, *, insert: bool) -> None:
         """Append ``frame`` to table ``name`` (``insert``) or create ``name`` from it."""
@@ -357,13 +492,82 @@ class RunStore:
         }
         return write_export(manifest, tables, Path(path), format)
 
+    # ------------------------------------------------------------------ integrity
+    def verify(self) -> VerifyReport:
+        """Recompute the checksum of every stored table and compare it with the recorded one.
+
+        Examples
+        --------
+        >>> with RunStore(":memory:") as store:
+        ...     store.verify().passed
+        True
+        """
+        recorded: dict[tuple[str, str], tuple[int, str]] = {
+            (str(run_id), str(name)): (int(rows), str(checksum))
+            for run_id, name, rows, checksum in self._rows(
+                "SELECT run_id, name, row_count, checksum FROM table_checksums", []
+            )
+        }
+        checks: list[TableCheck] = []
+        unrecorded: list[str] = []
+        recorded_runs = {run_id for run_id, _ in recorded}
+        missing = [f"{run_id}: {name}" for run_id, name in recorded if not self.has_run(run_id)]
+        for (run_id,) in self._rows("SELECT run_id FROM runs ORDER BY created_at, run_id", []):
+            if run_id not in recorded_runs:
+                unrecorded.append(str(run_id))
+                continue
+            queries = self._table_queries(str(run_id))
+            for name in sorted({name for rid, name in recorded if rid == run_id}):
+                if name not in queries:
+                    missing.append(f"{run_id}: {name}")
+                    continue
+                query, parameters = queries[name]
+                try:
+                    rows, checksum = table_checksum(self._connection, query, parameters)
+                except self._error_type as error:
+                    raise store_failure(error, str(self._path), f"read run `{run_id}`") from error
+                want_rows, want = recorded[(str(run_id), name)]
+                checks.append(TableCheck(str(run_id), name, want_rows, rows, want, checksum))
+        return VerifyReport(tuple(checks), tuple(unrecorded), tuple(missing))
+
+    def backup(self, destination: str | Path) -> Path:
+        """Copy the whole store, consistently, into the new DuckDB file ``destination``.
+
+        The copy is made from one transaction of this connection, so a run being stored by
+        no one (DuckDB lets one process write at a time) is either wholly in it or not.
+        """
+        target = Path(destination)
+        if target.exists():
+            msg = f"{target}: already exists; a backup is written to a new file."
+            raise StorageError(msg, where=str(target), found="an existing file")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        connection = self._connection
+        try:
+            source = connection.execute("SELECT current_database()").fetchall()[0][0]
+            connection.execute(f"ATTACH '{_quoted(str(target))}' AS govindex_backup")
+            try:
+                connection.execute(f'COPY FROM DATABASE "{source}" TO govindex_backup')
+            finally:
+                connection.execute("DETACH govindex_backup")
+        except self._error_type as error:
+            target.unlink(missing_ok=True)
+            target.with_name(target.name + ".wal").unlink(missing_ok=True)
+            raise store_failure(error, str(target), "be written as a backup") from error
+        return target
+
     # ------------------------------------------------------------------ helpers
     def _rows(self, query: str, parameters: list[Any]) -> list[tuple[Any, ...]]:
-        rows: list[tuple[Any, ...]] = self._connection.execute(query, parameters).fetchall()
+        try:
+            rows: list[tuple[Any, ...]] = self._connection.execute(query, parameters).fetchall()
+        except self._error_type as error:
+            raise store_failure(error, str(self._path), "read it") from error
         return rows
 
     def _frame(self, query: str, parameters: list[Any]) -> pl.DataFrame:
-        frame: pl.DataFrame = self._connection.sql(query, params=parameters or None).pl()
+        try:
+            frame: pl.DataFrame = self._connection.sql(query, params=parameters or None).pl()
+        except self._error_type as error:
+            raise store_failure(error, str(self._path), "read it") from error
         return frame
 
     def _manifests(self, where: str, parameters: list[Any]) -> tuple[RunManifest, ...]:
@@ -391,3 +595,8 @@ class RunStore:
             )
             for row in rows
         )
+
+
+def _quoted(text: str) -> str:
+    """``text`` inside a single-quoted SQL string."""
+    return text.replace("'", "''")
