@@ -153,6 +153,7 @@ def input_hashes(spec_path: Path, data_path: Path) -> tuple[str, str]:
     govindex.errors.DataValidationError: no-spec.yaml: no such file.
     """
     from govindex.manifest import hash_bytes, hash_file
+    from govindex.spec.load import read_spec_bytes
 
     for what, path in (("spec", spec_path), ("data", data_path)):
         if not path.exists():
@@ -163,7 +164,7 @@ def input_hashes(spec_path: Path, data_path: Path) -> tuple[str, str]:
             raise DataValidationError(
                 msg, where=str(path), found="a folder", expected=f"a {what} file"
             )
-    return hash_bytes(spec_path.read_bytes()), hash_file(data_path)
+    return hash_bytes(read_spec_bytes(spec_path)), hash_file(data_path)
 
 
 def store_run(
@@ -190,15 +191,35 @@ def store_run(
     spec_hash, data_hash = input_hashes(spec_path, data_path)
     with RunStore(store) as opened:
         repair_folders(opened, also=target)
-        opened.folder_requested(target)
         existing = find_identical_run(opened, spec_hash, data_hash, parameters, GroupRule())
         if existing is not None:
             report_step(progress, "an identical run is stored: writing its folder")
             stored = read_stored_run(opened, existing)
             with staged_folder(target) as staging:
                 write_outputs(stored, staging)
-            opened.folder_written("", target)
             return stored
+        # Recorded until the folder is in place, so that staging left by a kill is found.
+        opened.folder_requested(target)
+    try:
+        return _compute_and_store(spec_path, data_path, parameters, target, store, progress)
+    except Exception:
+        # A failure (not a kill) cleans up after itself: the request is withdrawn.
+        with RunStore(store) as opened:
+            opened.folder_written("", target)
+        raise
+
+
+def _compute_and_store(
+    spec_path: Path,
+    data_path: Path,
+    parameters: IndexParameters,
+    target: Path,
+    store: Path | None,
+    progress: ProgressCallback | None,
+) -> StoredRun:
+    """The computing part of :func:`store_run`: compute, stage, store, rename, confirm."""
+    from govindex.storage import RunStore
+
     finished = compute_run(spec_path, data_path, parameters, progress=progress)
     manifest = finished.manifest
     with staged_folder(target) as staging:

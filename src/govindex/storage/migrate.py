@@ -16,7 +16,13 @@ from typing import Any
 from govindex.errors import StorageError
 from govindex.storage.upgrade import UPGRADES
 
-__all__ = ["Migration", "apply_migrations", "load_migrations", "schema_version"]
+__all__ = [
+    "Migration",
+    "apply_migrations",
+    "load_migrations",
+    "read_schema_version",
+    "schema_version",
+]
 
 _FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -63,8 +69,15 @@ def schema_version(connection: Any) -> int:
     return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
-def _read_version(connection: Any) -> int:
-    """The store's schema version, read without creating anything (0 for an empty file)."""
+def read_schema_version(connection: Any) -> int:
+    """The store's schema version, read without creating anything (0 for an empty file).
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> read_schema_version(duckdb.connect())
+    0
+    """
     rows = connection.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
     ).fetchall()
@@ -83,7 +96,7 @@ def apply_migrations(connection: Any, where: str, *, read_only: bool = False) ->
     """
     migrations = load_migrations()
     newest = migrations[-1].version if migrations else 0
-    current = _read_version(connection) if read_only else schema_version(connection)
+    current = read_schema_version(connection) if read_only else schema_version(connection)
     if read_only and current < newest:
         msg = (
             f"store {where} has schema version {current}, older than this govindex "

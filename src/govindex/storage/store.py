@@ -23,10 +23,16 @@ from govindex.errors import RunNotFound, StorageError
 from govindex.manifest import RunKind, RunManifest
 from govindex.storage.failures import classify_failure, store_failure
 from govindex.storage.integrity import TableCheck, VerifyReport, table_checksum
-from govindex.storage.migrate import apply_migrations
+from govindex.storage.migrate import apply_migrations, read_schema_version
 from govindex.storage.schema import LEVELS, SCORES_SCHEMA, check_table_name, prepare_scores
 
-__all__ = ["STORE_VARIABLE", "ExportFormat", "RunStore", "default_store_path"]
+__all__ = [
+    "STORE_VARIABLE",
+    "ExportFormat",
+    "RunStore",
+    "backup_store_file",
+    "default_store_path",
+]
 
 STORE_VARIABLE = "GOVINDEX_STORE"
 ExportFormat = Literal["csv", "parquet", "xlsx"]
@@ -92,6 +98,7 @@ class RunStore:
                 raise store_failure(error, str(self._path), "open") from error
         try:
             self._connection: Any = self._connect(duckdb, location, read_only=connect_read_only)
+            self._found_version = read_schema_version(self._connection)
             self._schema_version = apply_migrations(
                 self._connection,
                 str(self._path),
@@ -121,6 +128,11 @@ class RunStore:
     def read_only(self) -> bool:
         """Whether the store was opened (or could only be opened) for reading."""
         return self._read_only is not None
+
+    @property
+    def schema_version_found(self) -> int:
+        """The schema version the file had when it was opened (before any migration)."""
+        return self._found_version
 
     @property
     def schema_version(self) -> int:
@@ -530,31 +542,6 @@ class RunStore:
                 checks.append(TableCheck(str(run_id), name, want_rows, rows, want, checksum))
         return VerifyReport(tuple(checks), tuple(unrecorded), tuple(missing))
 
-    def backup(self, destination: str | Path) -> Path:
-        """Copy the whole store, consistently, into the new DuckDB file ``destination``.
-
-        The copy is made from one transaction of this connection, so a run being stored by
-        no one (DuckDB lets one process write at a time) is either wholly in it or not.
-        """
-        target = Path(destination)
-        if target.exists():
-            msg = f"{target}: already exists; a backup is written to a new file."
-            raise StorageError(msg, where=str(target), found="an existing file")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        connection = self._connection
-        try:
-            source = connection.execute("SELECT current_database()").fetchall()[0][0]
-            connection.execute(f"ATTACH '{_quoted(str(target))}' AS govindex_backup")
-            try:
-                connection.execute(f'COPY FROM DATABASE "{source}" TO govindex_backup')
-            finally:
-                connection.execute("DETACH govindex_backup")
-        except self._error_type as error:
-            target.unlink(missing_ok=True)
-            target.with_name(target.name + ".wal").unlink(missing_ok=True)
-            raise store_failure(error, str(target), "be written as a backup") from error
-        return target
-
     # ------------------------------------------------------------------ helpers
     def _rows(self, query: str, parameters: list[Any]) -> list[tuple[Any, ...]]:
         try:
@@ -595,6 +582,48 @@ class RunStore:
             )
             for row in rows
         )
+
+
+def backup_store_file(source: str | Path | None, destination: str | Path) -> Path:
+    """Copy the store at ``source`` (default location if ``None``), consistently, into the
+    new DuckDB file ``destination``; return ``destination``.
+
+    The store is attached read-only (DuckDB's shared lock: readers may stay, no process can
+    store a run meanwhile) and copied with ``COPY FROM DATABASE`` in one transaction, so a
+    run is either wholly in the copy or not in it. A half-written copy is removed.
+    """
+    import duckdb
+
+    origin = default_store_path() if source is None else Path(source)
+    target = Path(destination)
+    if not origin.is_file():
+        msg = f"there is no run store at {origin} to back up."
+        raise StorageError(msg, where=str(origin), found="no such file")
+    if target.exists():
+        msg = f"{target}: already exists; a backup is written to a new file."
+        raise StorageError(msg, where=str(target), found="an existing file")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise store_failure(error, str(target), "be written as a backup") from error
+    connection = duckdb.connect()
+    try:
+        try:
+            connection.execute(f"ATTACH '{_quoted(str(origin))}' AS govindex_source (READ_ONLY)")
+        except duckdb.Error as error:
+            raise store_failure(error, str(origin), "be read for a backup") from error
+        try:
+            connection.execute(f"ATTACH '{_quoted(str(target))}' AS govindex_backup")
+            connection.execute("COPY FROM DATABASE govindex_source TO govindex_backup")
+            connection.execute("DETACH govindex_backup")
+        except duckdb.Error as error:
+            connection.close()
+            target.unlink(missing_ok=True)
+            target.with_name(target.name + ".wal").unlink(missing_ok=True)
+            raise store_failure(error, str(target), "be written as a backup") from error
+    finally:
+        connection.close()
+    return target
 
 
 def _quoted(text: str) -> str:
