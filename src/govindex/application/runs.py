@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from govindex.analysis.groups import GroupRule
     from govindex.index import IndexParameters
+    from govindex.ingest.validate import WeightPlausibility
     from govindex.manifest import RunManifest
     from govindex.pipeline import Run
     from govindex.storage import RunStore
@@ -38,11 +39,13 @@ __all__ = [
     "compute_run",
     "detect_synthetic",
     "find_identical_run",
+    "plausibility_from_manifest",
     "refuse_file_as_folder",
     "repair_folders",
     "rerun",
     "staged_folder",
     "store_run",
+    "validation_parameters",
     "write_outputs",
 ]
 
@@ -93,9 +96,12 @@ def compute_run(
     rule: GroupRule | None = None,
     expected: RunManifest | None = None,
     progress: ProgressCallback | None = None,
+    plausibility: WeightPlausibility | None = None,
 ) -> Run:
     """Read the spec and data, check their hashes against ``expected``, validate the data
-    against the codebook and run the pipeline.
+    against the codebook (weights against ``plausibility``, default
+    :class:`~govindex.ingest.validate.WeightPlausibility`, whose thresholds the manifest
+    records) and run the pipeline.
 
     Examples
     --------
@@ -106,6 +112,7 @@ def compute_run(
     govindex.errors.DataValidationError: no-spec.yaml: no such file.
     """
     from govindex.ingest import read_table, validate_microdata
+    from govindex.ingest.validate import WeightPlausibility
     from govindex.pipeline import run as run_pipeline
     from govindex.spec import load_spec
 
@@ -126,7 +133,10 @@ def compute_run(
     table = read_table(data_path)
     frame = table.frame
     report_step(progress, "checking the data against the codebook")
-    validate_microdata(index_spec, table, design_columns=parameters.design).raise_if_errors()
+    thresholds = plausibility or WeightPlausibility()
+    validate_microdata(
+        index_spec, table, design_columns=parameters.design, weight_plausibility=thresholds
+    ).raise_if_errors()
     report_step(progress, "computing the index")
     return run_pipeline(
         index_spec,
@@ -139,6 +149,7 @@ def compute_run(
         group_rule=rule,
         synthetic=detect_synthetic(data_path, frame),
         progress=lambda text: report_step(progress, text),
+        validation=validation_parameters(thresholds),
     )
 
 
@@ -175,6 +186,7 @@ def store_run(
     store: Path | None,
     *,
     progress: ProgressCallback | None = None,
+    plausibility: WeightPlausibility | None = None,
 ) -> StoredRun:
     """Compute a run, store it and write its folder ``out``; or, when an identical run (same
     spec and data contents, same parameters) is stored already, write ``out`` from the store
@@ -191,17 +203,24 @@ def store_run(
     spec_hash, data_hash = input_hashes(spec_path, data_path)
     with RunStore(store) as opened:
         repair_folders(opened, also=target)
-        existing = find_identical_run(opened, spec_hash, data_hash, parameters, GroupRule())
+        existing = find_identical_run(
+            opened, spec_hash, data_hash, parameters, GroupRule(), plausibility
+        )
+        # Recorded until the folder is in place, so that staging left by a kill is found.
+        opened.folder_requested(target)
         if existing is not None:
             report_step(progress, "an identical run is stored: writing its folder")
             stored = read_stored_run(opened, existing)
-            with staged_folder(target) as staging:
-                write_outputs(stored, staging)
+            try:
+                with staged_folder(target) as staging:
+                    write_outputs(stored, staging)
+            finally:
+                opened.folder_written("", target)
             return stored
-        # Recorded until the folder is in place, so that staging left by a kill is found.
-        opened.folder_requested(target)
     try:
-        return _compute_and_store(spec_path, data_path, parameters, target, store, progress)
+        return _compute_and_store(
+            spec_path, data_path, parameters, target, store, progress, plausibility
+        )
     except Exception:
         # A failure (not a kill) cleans up after itself: the request is withdrawn.
         with RunStore(store) as opened:
@@ -216,11 +235,14 @@ def _compute_and_store(
     target: Path,
     store: Path | None,
     progress: ProgressCallback | None,
+    plausibility: WeightPlausibility | None,
 ) -> StoredRun:
     """The computing part of :func:`store_run`: compute, stage, store, rename, confirm."""
     from govindex.storage import RunStore
 
-    finished = compute_run(spec_path, data_path, parameters, progress=progress)
+    finished = compute_run(
+        spec_path, data_path, parameters, progress=progress, plausibility=plausibility
+    )
     manifest = finished.manifest
     with staged_folder(target) as staging:
         write_outputs(finished, staging)
@@ -253,19 +275,23 @@ def find_identical_run(
     data_hash: str,
     parameters: IndexParameters,
     rule: GroupRule,
+    plausibility: WeightPlausibility | None = None,
 ) -> RunManifest | None:
     """The stored run computed from the same spec and data contents with the same
-    parameters and group rule, if there is one.
+    parameters, group rule and input-check thresholds, if there is one.
 
     Everything else a run's id is made of follows from these (the disclosure summary and
-    the spec's code are computed from them), so the run would get the same id.
+    the spec's code are computed from them), so the run would get the same id. A run whose
+    data were checked with other thresholds is not reused: the data are checked again.
     """
+    from govindex.ingest.validate import WeightPlausibility
 
     def canonical(value: object) -> str:
         return json.dumps(value, sort_keys=True, default=str)
 
     wanted_index = canonical(parameters.to_dict())
     wanted_rule = canonical(asdict(rule))
+    wanted_checks = canonical(validation_parameters(plausibility or WeightPlausibility()))
     for manifest in store.list_runs(kind="microdata"):
         recorded = manifest.parameters
         if (
@@ -275,6 +301,7 @@ def find_identical_run(
             and manifest.seed == parameters.resolved_seed
             and canonical(recorded.get("index")) == wanted_index
             and canonical(recorded.get("group_rule")) == wanted_rule
+            and canonical(recorded.get("validation")) == wanted_checks
         ):
             return manifest
     return None
@@ -348,6 +375,7 @@ def rerun(
         rule=rule,
         expected=manifest,
         progress=progress,
+        plausibility=plausibility_from_manifest(manifest),
     )
     recomputed = {"scores": finished.stored_scores(), **finished.extra_tables()}
     report_step(progress, "comparing every stored number")
@@ -362,6 +390,28 @@ def rerun(
         differences += compare_tables(name, table, theirs)
     rows = sum(table.height for table in stored.values())
     return RerunReport(manifest.run_id, tuple(differences), rows)
+
+
+def validation_parameters(plausibility: WeightPlausibility) -> dict[str, object]:
+    """The input-check thresholds as a manifest records them (``validation`` parameter).
+
+    Examples
+    --------
+    >>> from govindex.ingest.validate import WeightPlausibility
+    >>> validation_parameters(WeightPlausibility())
+    {'weight_plausibility': {'stratum_ratio': 100.0, 'design_ratio': 1000.0}}
+    """
+    return {"weight_plausibility": plausibility.to_dict()}
+
+
+def plausibility_from_manifest(manifest: RunManifest) -> WeightPlausibility:
+    """The weight thresholds a stored run's data were checked with (the defaults for a run
+    stored before they were recorded, which is what such a run was checked with)."""
+    from govindex.ingest.validate import WeightPlausibility
+
+    recorded = dict(manifest.parameters.get("validation") or {})
+    thresholds = dict(recorded.get("weight_plausibility") or {})
+    return WeightPlausibility(**{key: float(value) for key, value in thresholds.items()})
 
 
 def detect_synthetic(path: Path, frame: pl.DataFrame) -> bool:
