@@ -23,6 +23,7 @@ from tests.cli.conftest import Invoke
 from tests.cli.test_run import SPEC, survey_file  # noqa: F401  (the module's survey fixture)
 from tests.storage.conftest import make_manifest, make_scores
 
+from govindex.application.site import load_dashboard
 from govindex.storage import RunStore
 
 _CLI = "from govindex.cli import main; main()"
@@ -116,9 +117,14 @@ def test_read_commands_open_the_store_read_only(
             ("runs", "show", run_id),
             ("runs", "export", run_id, "--out", tmp_path / "export.csv"),
             ("store", "verify"),
+            ("store", "backup", tmp_path / "backup.duckdb"),
+            ("scores",),
         ):
             result = invoke(*command, "--store", stored)
             assert result.exit_code == 0, (command, result.output)
+        # What `serve` and `export-site` read the store with.
+        dashboard = load_dashboard(stored)
+        assert dashboard.snapshot.datasets.height > 0
         assert stored.read_bytes() == before
     finally:
         reader.kill()

@@ -7,6 +7,7 @@ and, where a version needs one, its Python step (:mod:`govindex.storage.upgrade`
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -134,6 +135,8 @@ def apply_migrations(connection: Any, where: str, *, read_only: bool = False) ->
             )
             connection.execute("COMMIT")
         except Exception:
-            connection.execute("ROLLBACK")
+            # Report the failure itself, not a refused rollback of an aborted transaction.
+            with contextlib.suppress(Exception):
+                connection.execute("ROLLBACK")
             raise
     return max(current, newest)
