@@ -10,6 +10,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 from tests.conftest import PAPI_DATA
@@ -158,3 +159,22 @@ def test_diagnose_as_a_library_call_gives_the_documented_years_and_steps() -> No
 def test_a_direction_spec_without_a_workbook_is_refused() -> None:
     with pytest.raises(SpecError, match="add `--workbook FILE`"):
         diagnose(DiagnosisRequest("Ha Noi", 2024, spec=SPEC))
+
+
+def test_a_pending_folder_that_cannot_be_written_stays_pending(
+    survey_file: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "store.duckdb"
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the folder's parent should be\n")
+    first = store_run(SPEC, survey_file, IndexParameters(), tmp_path / "out", store)
+    # As a kill after the commit would leave it, for a folder that cannot be written.
+    with duckdb.connect(str(store)) as connection:
+        connection.execute(
+            "INSERT INTO pending_folders VALUES (?, ?, 'then')",
+            [first.manifest.run_id, str(blocker / "out")],
+        )
+    again = store_run(SPEC, survey_file, IndexParameters(), tmp_path / "again", store)
+    assert again.reused
+    with RunStore(store, read_only=True) as opened:
+        assert opened.pending_folders() == ((first.manifest.run_id, blocker / "out"),)

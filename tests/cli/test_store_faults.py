@@ -11,8 +11,6 @@ of its errno in tests/storage/test_store_failures.py.
 from __future__ import annotations
 
 import os
-import resource
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -143,10 +141,16 @@ def test_a_missing_store_is_read_as_empty_without_creating_it(
     assert not path.parent.exists()
 
 
-def _limit_file_size(limit: int) -> None:
-    # What a full disk does to a write, for this process only: EFBIG instead of ENOSPC.
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+def _limited_cli(limit: int) -> str:
+    """The CLI, run after limiting the size of any file it writes to ``limit`` bytes.
+
+    What a full disk does to a write, for this process only: EFBIG instead of ENOSPC
+    (SIGXFSZ ignored, so the write fails rather than the process being killed).
+    """
+    return (
+        "import resource, signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit})); {_CLI}"
+    )
 
 
 def test_a_full_disk_while_storing_is_one_line_and_stores_nothing(
@@ -159,10 +163,9 @@ def test_a_full_disk_while_storing_is_one_line_and_stores_nothing(
     # store's write-ahead log (about 840 kB).
     limit = 400_000
     result = subprocess.run(
-        [sys.executable, "-c", _CLI, "run", str(SPEC), str(survey_file), "--out",
-         str(tmp_path / "out"), "--store", str(store)],
+        [sys.executable, "-c", _limited_cli(limit), "run", str(SPEC), str(survey_file),
+         "--out", str(tmp_path / "out"), "--store", str(store)],
         capture_output=True, text=True, timeout=300, check=False,
-        preexec_fn=lambda: _limit_file_size(limit),
     )  # fmt: skip
     assert result.returncode == 1, result.stderr
     line = _one_clean_line(result.stderr)

@@ -21,7 +21,7 @@ from govindex.application.run_folders import (
     refuse_file_as_folder,
     staged_folder,
 )
-from govindex.errors import DataValidationError
+from govindex.errors import DataValidationError, GovIndexError
 
 if TYPE_CHECKING:
     import polars as pl
@@ -339,9 +339,14 @@ def repair_folders(store: RunStore, *, also: Path | None = None) -> tuple[Path, 
         except (OSError, ValueError):
             recorded = {}
         if recorded.get("run_id") != run_id and store.has_run(run_id):
-            stored = read_stored_run(store, store.get_run(run_id))
-            with staged_folder(folder) as staging:
-                write_outputs(stored, staging)
+            try:
+                stored = read_stored_run(store, store.get_run(run_id))
+                with staged_folder(folder) as staging:
+                    write_outputs(stored, staging)
+            except (GovIndexError, OSError):
+                # That folder cannot be written now (moved, read-only, full): the row stays
+                # pending and is tried again next time; the run asked for goes ahead.
+                continue
             written.append(folder)
         store.folder_written(run_id, folder)
     return tuple(written)
