@@ -137,6 +137,11 @@ def _canonical_json(value: Any) -> str:
         raise SpecError(msg, found=type(value).__name__, expected="JSON values") from error
 
 
+# Recorded in the manifest, left out of the id: where the inputs lay, and the acceptance
+# thresholds of the input checks (they decide whether a run is refused, never its numbers).
+_NOT_IN_RUN_ID = ("inputs", "validation")
+
+
 def make_run_id(
     *,
     kind: RunKind,
@@ -148,9 +153,11 @@ def make_run_id(
 ) -> str:
     """Return the content-derived id of a run: a sha256 prefix of everything that makes it.
 
-    Package versions, the creation time and the ``inputs`` parameter (where the spec and
-    data files lay, recorded for ``govindex rerun``) are left out: the hashes already name
-    the inputs, so reproducing a run, from any folder, gives back the same id.
+    Package versions, the creation time, the ``inputs`` parameter (where the spec and
+    data files lay, recorded for ``govindex rerun``) and the ``validation`` parameter (the
+    thresholds the input checks used, which refuse a run but never change its numbers) are
+    left out: the hashes already name the inputs, so reproducing a run, from any folder,
+    gives back the same id.
 
     Examples
     --------
@@ -167,7 +174,9 @@ def make_run_id(
             "kind": kind,
             "spec_hash": spec_hash,
             "data_hash": data_hash,
-            "parameters": {key: value for key, value in parameters.items() if key != "inputs"},
+            "parameters": {
+                key: value for key, value in parameters.items() if key not in _NOT_IN_RUN_ID
+            },
             "seed": seed,
             "supersedes": supersedes,
         }

@@ -118,6 +118,7 @@ def run(
     synthetic: bool = False,
     progress: Callable[[str], None] | None = None,
     created_at: datetime | None = None,
+    validation: Mapping[str, Any] | None = None,
 ) -> Run:
     """Compute the index for ``data`` and describe the run in a manifest.
 
@@ -135,6 +136,9 @@ def run(
         The cut rule of the performance groups (default: 2024's, see ``GroupRule``).
     synthetic
         Whether the data are synthetic (shown wherever the run is listed).
+    validation
+        The thresholds the input checks used (e.g. the weight plausibility ratios),
+        recorded in the manifest's ``validation`` parameter.
 
     Examples
     --------
@@ -167,6 +171,8 @@ def run(
         "spec": {"code": spec.index.code, "year": spec.index.year},
         "inputs": dict(inputs or {}),
     }
+    if validation is not None:
+        recorded["validation"] = dict(validation)
     manifest = RunManifest.create(
         kind="microdata",
         spec_hash=spec_hash,

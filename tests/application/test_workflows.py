@@ -6,9 +6,11 @@ a small SYNTHETIC survey (8 provinces), and report their steps to a progress cal
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 from tests.conftest import PAPI_DATA
@@ -20,6 +22,7 @@ from govindex.application import (
     rerun,
     store_run,
 )
+from govindex.application import runs as runs_module
 from govindex.errors import DataValidationError, SpecError
 from govindex.index import IndexParameters
 from govindex.spec import load_spec
@@ -90,19 +93,42 @@ def test_store_run_then_rerun_reproduces_and_reports_each_step(
     assert checked.names[-1] == "comparing every stored number"
 
 
-def test_keep_existing_leaves_a_stored_run_alone(survey_file: Path, tmp_path: Path) -> None:
+def test_an_identical_run_is_found_before_computing_and_its_folder_written(
+    survey_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = tmp_path / "store.duckdb"
     first = store_run(SPEC, survey_file, IndexParameters(), tmp_path / "a", store)
-    again = store_run(
-        SPEC, survey_file, IndexParameters(), tmp_path / "b", store, keep_existing=True
-    )
-    assert again.manifest.run_id == first.manifest.run_id
+    assert not first.reused
+
+    def no_computing(*arguments: object, **options: object) -> None:
+        message = "an identical run was computed again"
+        raise AssertionError(message)
+
+    monkeypatch.setattr(runs_module, "compute_run", no_computing)
+    again = store_run(SPEC, survey_file, IndexParameters(), tmp_path / "b", store)
+    assert again.reused
+    assert again.manifest == first.manifest
     opened = RunStore(store)
     try:
         assert [run.run_id for run in opened.list_runs()] == [first.manifest.run_id]
     finally:
         opened.close()
-    assert (tmp_path / "b" / "manifest.json").exists()
+    # The folder written from the store is the folder the computation wrote: the same
+    # files, every CSV byte for byte, the same manifest (the store keeps its keys sorted).
+    written = sorted(path.name for path in (tmp_path / "a").iterdir())
+    assert written == sorted(path.name for path in (tmp_path / "b").iterdir())
+    assert {"scores.csv", "national.csv", "manifest.json"} <= set(written)
+    for name in written:
+        before, after = (tmp_path / "a" / name).read_bytes(), (tmp_path / "b" / name).read_bytes()
+        if name.endswith(".json"):
+            assert json.loads(after) == json.loads(before)
+        else:
+            assert after == before, name
+    # A changed parameter is a different run, computed as usual.
+    monkeypatch.undo()
+    other = store_run(SPEC, survey_file, IndexParameters(level=0.9), tmp_path / "c", store)
+    assert not other.reused
+    assert other.manifest.run_id != first.manifest.run_id
 
 
 def test_a_changed_data_file_is_refused_on_rerun(survey_file: Path, tmp_path: Path) -> None:
@@ -133,3 +159,22 @@ def test_diagnose_as_a_library_call_gives_the_documented_years_and_steps() -> No
 def test_a_direction_spec_without_a_workbook_is_refused() -> None:
     with pytest.raises(SpecError, match="add `--workbook FILE`"):
         diagnose(DiagnosisRequest("Ha Noi", 2024, spec=SPEC))
+
+
+def test_a_pending_folder_that_cannot_be_written_stays_pending(
+    survey_file: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "store.duckdb"
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the folder's parent should be\n")
+    first = store_run(SPEC, survey_file, IndexParameters(), tmp_path / "out", store)
+    # As a kill after the commit would leave it, for a folder that cannot be written.
+    with duckdb.connect(str(store)) as connection:
+        connection.execute(
+            "INSERT INTO pending_folders VALUES (?, ?, 'then')",
+            [first.manifest.run_id, str(blocker / "out")],
+        )
+    again = store_run(SPEC, survey_file, IndexParameters(), tmp_path / "again", store)
+    assert again.reused
+    with RunStore(store, read_only=True) as opened:
+        assert opened.pending_folders() == ((first.manifest.run_id, blocker / "out"),)

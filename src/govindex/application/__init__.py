@@ -23,6 +23,7 @@ from govindex.application.diagnosis import (
 from govindex.application.progress import ProgressCallback, report_step
 from govindex.application.runs import (
     RerunReport,
+    StoredRun,
     compute_run,
     detect_synthetic,
     refuse_file_as_folder,
@@ -40,6 +41,7 @@ __all__ = [
     "DiagnosisRequest",
     "ProgressCallback",
     "RerunReport",
+    "StoredRun",
     "build_demo",
     "compute_run",
     "detect_synthetic",

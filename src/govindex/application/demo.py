@@ -63,8 +63,8 @@ def build_demo(
     """Load the official record, score a SYNTHETIC 2024 survey into the run store, and store
     a SYNTHETIC run of each of ``instruments`` beside it.
 
-    Idempotent: the official record is loaded once, and a run already stored is not
-    stored again (run ids come from the inputs).
+    Idempotent: the official record is loaded once, and a run already stored is neither
+    computed nor stored again (its folder is written from the store).
 
     Examples
     --------
@@ -110,7 +110,6 @@ def build_demo(
         IndexParameters(),
         run_folder,
         store,
-        keep_existing=True,
         progress=progress,
     )
     others = _other_instruments(store, out, seed, instruments, progress)

@@ -17,7 +17,7 @@ __all__ = ["export_site", "load_dashboard"]
 
 
 def load_dashboard(store: Path | None) -> Dashboard:
-    """Read the store at ``store`` (default location if ``None``) into a dashboard.
+    """Read the store at ``store`` (default location if ``None``), read-only, into a dashboard.
 
     Raises :class:`~govindex.errors.NotFound` if there is no store there or it holds no
     runs, rather than creating an empty one.
@@ -30,14 +30,17 @@ def load_dashboard(store: Path | None) -> Dashboard:
     govindex.errors.NotFound: there is no run store at no-such-store.duckdb; run `govindex demo` to build one.
     """
     from govindex.errors import NotFound
-    from govindex.storage import default_store_path
-    from govindex.views import Dashboard
+    from govindex.storage import RunStore, default_store_path
+    from govindex.views import Dashboard, Snapshot
 
     path = default_store_path() if store is None else store
     if not path.exists():
         msg = f"there is no run store at {path}; run `govindex demo` to build one."
         raise NotFound(msg, where="store", found=str(path))
-    dashboard = Dashboard.open(path)
+    # Read-only: serving or exporting never writes, so a read-only mount works and several
+    # readers may share the file.
+    with RunStore(path, read_only=True) as opened:
+        dashboard = Dashboard(Snapshot.load(opened))
     if dashboard.snapshot.datasets.is_empty():
         msg = f"the run store {path} holds no runs; run `govindex demo` to fill it."
         raise NotFound(msg, where="store", found=str(path))

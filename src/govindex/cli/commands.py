@@ -127,6 +127,13 @@ COMMANDS: tuple[CommandEntry, ...] = (
         kind="group",
     ),
     CommandEntry(
+        "store",
+        "govindex.cli.store",
+        "app",
+        "Verify, back up and upgrade the run store.",
+        kind="group",
+    ),
+    CommandEntry(
         "import",
         "govindex.cli.importing",
         "app",

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 import typer
 
 from govindex.cli.progress import Steps
-from govindex.cli.runs import StoreOption, open_store
+from govindex.cli.runs import StoreOption
 
 __all__ = ["NATIONAL", "report"]
 
@@ -70,9 +70,9 @@ def report(
     store: StoreOption = None,
 ) -> None:
     """Write a province profile (PDF) or the national ranking (XLSX) from the run store."""
-    from govindex.cli.scores import ensure_published
+    from govindex.application.site import load_dashboard
+    from govindex.cli.scores import ensure_published_at
     from govindex.reports import national_workbook, profile_pdf
-    from govindex.views import Dashboard
 
     national = province.strip().lower() == NATIONAL
     target = _target(national, pdf, xlsx)
@@ -80,11 +80,9 @@ def report(
     last = "writing the national workbook" if national else f"rendering the profile of {province}"
     with Steps(["opening the run store", last], title="report") as steps:
         steps.next()
-        with open_store(store) as opened:
-            if run is None:
-                ensure_published(opened)
-            store_path = opened.path
-        dashboard = Dashboard.open(store_path)
+        if run is None:
+            ensure_published_at(store)
+        dashboard = load_dashboard(store)
         steps.next()
         if national:
             written = national_workbook(

@@ -83,6 +83,22 @@ def run(
             rich_help_panel=_DESIGN,
         ),
     ] = "fail",
+    weight_ratio_stratum: Annotated[
+        float,
+        typer.Option(
+            "--weight-ratio-stratum",
+            help="Refuse a weight more than this many times (or less than 1/this of) its "
+            "stratum's median weight (recorded in the manifest).",
+        ),
+    ] = 100.0,
+    weight_ratio_design: Annotated[
+        float,
+        typer.Option(
+            "--weight-ratio-design",
+            help="Refuse a weight more than this many times (or less than 1/this of) the "
+            "file's median weight (recorded in the manifest).",
+        ),
+    ] = 1000.0,
     store: StoreOption = None,
 ) -> None:
     """Compute the index from survey microdata, write DIR and store the run.
@@ -92,6 +108,7 @@ def run(
     """
     from govindex.application.runs import store_run
     from govindex.index import DesignColumns, IndexParameters
+    from govindex.ingest.validate import WeightPlausibility
 
     parameters = IndexParameters(
         variance=variance,
@@ -112,9 +129,26 @@ def run(
         ),
     )
     with progress_display() as progress:
-        finished = store_run(spec, data, parameters, out, store, progress=progress)
+        finished = store_run(
+            spec,
+            data,
+            parameters,
+            out,
+            store,
+            progress=progress,
+            plausibility=WeightPlausibility(
+                stratum_ratio=weight_ratio_stratum, design_ratio=weight_ratio_design
+            ),
+        )
     manifest = finished.manifest
     label = " SYNTHETIC" if manifest.synthetic else ""
+    if finished.reused:
+        typer.echo(
+            f"run {manifest.run_id}{label} is already stored (same spec, data and parameters;"
+            f" stored {manifest.created_at}): nothing recomputed;"
+            f" {finished.scores.height} score rows → {out}"
+        )
+        return
     typer.echo(f"run {manifest.run_id}{label}: {finished.scores.height} score rows → {out}")
 
 

@@ -56,11 +56,15 @@ app = typer.Typer(
 
 
 @contextmanager
-def open_store(path: Path | None) -> Iterator[RunStore]:
-    """Open the run store at ``path`` (or the default location) and close it afterwards."""
+def open_store(path: Path | None, *, read_only: bool = False) -> Iterator[RunStore]:
+    """Open the run store at ``path`` (or the default location) and close it afterwards.
+
+    Commands that only read pass ``read_only``: the file is then never written (a
+    read-only mount works) and other readers may have it open at the same time.
+    """
     from govindex.storage import RunStore
 
-    store = RunStore(path)
+    store = RunStore(path, read_only=read_only)
     try:
         yield store
     finally:
@@ -122,7 +126,7 @@ def _cell(value: Any) -> str:
 @app.command("list")
 def list_runs(store: StoreOption = None, output_format: FormatOption = "table") -> None:
     """List stored runs, oldest first (synthetic runs are marked)."""
-    with open_store(store) as opened:
+    with open_store(store, read_only=True) as opened:
         overview = opened.runs_overview()
         location = opened.path
     if overview.is_empty():
@@ -141,7 +145,7 @@ def show_run(
     ] = "table",
 ) -> None:
     """Show a run's manifest and its tables."""
-    with open_store(store) as opened:
+    with open_store(store, read_only=True) as opened:
         manifest = opened.get_run(run_id)
         tables = opened.run_tables(manifest.run_id)
         superseded_by = [
@@ -169,7 +173,7 @@ def export_run(
     store: StoreOption = None,
 ) -> None:
     """Write a run's tables and manifest to CSV, Parquet or one Excel workbook."""
-    with open_store(store) as opened:
+    with open_store(store, read_only=True) as opened:
         written = opened.export_run(run_id, out, export_format)
     for path in written:
         typer.echo(str(path))

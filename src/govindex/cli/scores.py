@@ -17,11 +17,13 @@ import typer
 from govindex.cli.runs import FormatOption, StoreOption, note, open_store, render_frame
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import polars as pl
 
     from govindex.storage import RunStore
 
-__all__ = ["resolve_province", "scores", "units_of"]
+__all__ = ["ensure_published_at", "resolve_province", "scores", "units_of"]
 
 SourceOption = Literal["published", "microdata"]
 GeographyOption = Literal["63", "34"]
@@ -151,6 +153,21 @@ def ensure_published(store: RunStore) -> None:
     )
 
 
+def ensure_published_at(path: Path | None) -> None:
+    """Load the bundled official record into the store at ``path`` if it is not there.
+
+    The store is first looked at read-only and opened for writing only when the record
+    is missing, so a store that has it works on a read-only mount.
+    """
+    from govindex.storage import has_bundled_record
+
+    with open_store(path, read_only=True) as opened:
+        present = has_bundled_record(opened)
+    if not present:
+        with open_store(path) as opened:
+            ensure_published(opened)
+
+
 def scores(
     run: Annotated[
         str | None, typer.Option("--run", help="Only this run (id or unique prefix).")
@@ -182,9 +199,9 @@ def scores(
 ) -> None:
     """Show stored scores with their uncertainty, rank and provenance."""
     provinces = resolve_province(province) if province is not None else None
-    with open_store(store) as opened:
-        if source == "published":
-            ensure_published(opened)
+    if source == "published":
+        ensure_published_at(store)
+    with open_store(store, read_only=True) as opened:
         frame = opened.query_scores(
             run_id=run,
             source=source,

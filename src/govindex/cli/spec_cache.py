@@ -87,13 +87,10 @@ def load_spec_cached(path: str | Path) -> IndexSpec:
     2024
     """
     from govindex.spec import spec_from_dict, spec_from_text, spec_to_dict
+    from govindex.spec.load import read_spec_bytes
 
     path = Path(path)
-    try:
-        content = path.read_bytes()
-    except OSError as error:
-        msg = f"cannot read spec file `{path}`: {error}"
-        raise SpecError(msg, where=str(path)) from error
+    content = read_spec_bytes(path)
     entry = cache_folder() / "specs" / f"{spec_cache_key(content)}.json"
     try:
         return spec_from_dict(json.loads(entry.read_text(encoding="utf-8")), source=path.name)

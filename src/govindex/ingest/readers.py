@@ -46,6 +46,9 @@ def read_table(path: str | Path, *, text_columns: Sequence[str] = ()) -> TableFi
     if not file.exists():
         msg = f"{file}: no such file."
         raise DataValidationError(msg, where=str(file), found="missing file")
+    if file.is_dir():
+        msg = f"{file}: is a folder; expected a data file ({', '.join(SUPPORTED_SUFFIXES)})."
+        raise DataValidationError(msg, where=str(file), found="a folder", expected="a file")
     suffix = file.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         msg = f"{file}: cannot read `{suffix or 'no suffix'}` files (supported: {', '.join(SUPPORTED_SUFFIXES)})."

@@ -6,6 +6,7 @@ the parts that parsed) and raised together as one :class:`~govindex.errors.SpecE
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,7 +23,25 @@ from govindex.spec.issues import Location, issue, validation_issues
 from govindex.spec.models import IndexSpec
 from govindex.spec.structure import SubDimension, WeightedTotal
 
-__all__ = ["dump_spec", "load_spec", "spec_from_dict", "spec_from_text", "spec_to_dict"]
+__all__ = [
+    "SPEC_SIZE_VARIABLE",
+    "dump_spec",
+    "load_spec",
+    "read_spec_bytes",
+    "spec_from_dict",
+    "spec_from_text",
+    "spec_size_limit",
+    "spec_to_dict",
+]
+
+#: Environment variable that raises (or lowers) the largest spec file read, in MB.
+SPEC_SIZE_VARIABLE = "GOVINDEX_SPEC_MAX_MB"
+# The 2024 PAPI spec is 0.14 MB; a hundred times that is still far below this limit, and a
+# file beyond it is refused before a byte is parsed (YAML parsing takes minutes per 100 MB).
+_DEFAULT_SPEC_MB = 16
+# A spec is about six levels deep; these leave room for any hand-written YAML.
+_MAXIMUM_FLOW_DEPTH = 100
+_MAXIMUM_BLOCK_COLUMN = 400
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -55,6 +74,67 @@ def _construct_mapping(
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def spec_size_limit() -> int:
+    """The largest spec file read, in bytes: ``$GOVINDEX_SPEC_MAX_MB`` MB, else 16 MB.
+
+    Examples
+    --------
+    >>> spec_size_limit() >= 16 * 1024 * 1024 or bool(os.environ.get(SPEC_SIZE_VARIABLE))
+    True
+    """
+    configured = os.environ.get(SPEC_SIZE_VARIABLE, "").strip()
+    if not configured:
+        return _DEFAULT_SPEC_MB * 1024 * 1024
+    try:
+        megabytes = float(configured)
+    except ValueError:
+        megabytes = -1.0
+    if not megabytes > 0:
+        msg = f"${SPEC_SIZE_VARIABLE} must be a positive number of MB; found `{configured}`."
+        raise SpecError(msg, where=SPEC_SIZE_VARIABLE, found=configured, expected="e.g. 64")
+    return int(megabytes * 1024 * 1024)
+
+
+def read_spec_bytes(path: str | Path) -> bytes:
+    """The content of the spec file ``path``, refusing a missing file, a folder and a file
+    larger than :func:`spec_size_limit` (checked before reading anything).
+
+    Examples
+    --------
+    >>> read_spec_bytes(".")
+    Traceback (most recent call last):
+    ...
+    govindex.errors.SpecError: cannot read spec file `.`: it is a folder; expected a YAML file.
+    """
+    path = Path(path)
+    if path.is_dir():
+        msg = f"cannot read spec file `{path}`: it is a folder; expected a YAML file."
+        raise SpecError(msg, where=str(path), found="a folder", expected="a YAML file")
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        msg = f"cannot read spec file `{path}`: {error.strerror or error}."
+        raise SpecError(msg, where=str(path)) from error
+    limit = spec_size_limit()
+    if size > limit:
+        msg = (
+            f"spec file `{path}` is {size / 1048576:.1f} MB, more than the limit of "
+            f"{limit / 1048576:g} MB for a spec."
+        )
+        raise SpecError(
+            msg,
+            where=str(path),
+            found=f"{size} bytes",
+            expected=f"at most {limit} bytes",
+            hint=f"if this really is a spec, raise the limit: {SPEC_SIZE_VARIABLE}=<MB>.",
+        )
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        msg = f"cannot read spec file `{path}`: {error.strerror or error}."
+        raise SpecError(msg, where=str(path)) from error
+
+
 def load_spec(path: str | Path) -> IndexSpec:
     """Read and check the index spec at ``path``.
 
@@ -72,8 +152,8 @@ def load_spec(path: str | Path) -> IndexSpec:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = read_spec_bytes(path).decode("utf-8")
+    except UnicodeDecodeError as error:
         msg = f"cannot read spec file `{path}`: {error}"
         raise SpecError(msg, where=str(path)) from error
     return spec_from_text(text, source=path.name)
@@ -89,6 +169,7 @@ def spec_from_text(text: str, *, source: str = "<spec>") -> IndexSpec:
     ...
     govindex.errors.SpecError: `broken.yaml` is not valid YAML: ...
     """
+    _refuse_deep_nesting(text, source)
     loader = _StrictLoader(text)
     loader.duplicates = []
     try:
@@ -97,6 +178,12 @@ def spec_from_text(text: str, *, source: str = "<spec>") -> IndexSpec:
         msg = f"`{source}` is not valid YAML: {error}"
         raise SpecError(
             msg, where=source, hint="check indentation and quoting near the mark shown"
+        ) from error
+    except RecursionError as error:
+        # Python builds nested YAML recursively; a spec is a few levels deep.
+        msg = f"`{source}` nests lists or mappings too deeply to be a spec."
+        raise SpecError(
+            msg, where=source, found="nesting deeper than Python's recursion limit"
         ) from error
     finally:
         loader.dispose()
@@ -108,6 +195,34 @@ def spec_from_text(text: str, *, source: str = "<spec>") -> IndexSpec:
         for key, line in loader.duplicates
     ]
     return spec_from_dict(data, source=source, extra_issues=duplicates)
+
+
+def _refuse_deep_nesting(text: str, source: str) -> None:
+    """Refuse YAML nested far deeper than any spec, before libyaml sees it.
+
+    libyaml's C composer recurses once per level without Python's recursion check, so a
+    file of a hundred thousand ``[`` crashes the interpreter instead of raising. Flow
+    nesting is the running count of open brackets; block nesting needs a column per level
+    (``- - - x`` included), so the deepest content column bounds it.
+    """
+    import numpy as np
+
+    raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    change = np.isin(raw, (ord("["), ord("{"))).astype(np.int64)
+    change -= np.isin(raw, (ord("]"), ord("}")))
+    flow = int(np.cumsum(change).max(initial=0))
+    block = max((len(line) - len(line.lstrip(" -?:")) for line in text.splitlines()), default=0)
+    if flow > _MAXIMUM_FLOW_DEPTH or block > _MAXIMUM_BLOCK_COLUMN:
+        found = (
+            f"{flow} levels of brackets"
+            if flow > _MAXIMUM_FLOW_DEPTH
+            else f"content at column {block}"
+        )
+        msg = (
+            f"`{source}` nests lists or mappings far too deeply to be a spec ({found}; "
+            f"at most {_MAXIMUM_FLOW_DEPTH} levels and column {_MAXIMUM_BLOCK_COLUMN})."
+        )
+        raise SpecError(msg, where=source, found=found)
 
 
 def spec_from_dict(

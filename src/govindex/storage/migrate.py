@@ -7,6 +7,7 @@ and, where a version needs one, its Python step (:mod:`govindex.storage.upgrade`
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,7 +17,13 @@ from typing import Any
 from govindex.errors import StorageError
 from govindex.storage.upgrade import UPGRADES
 
-__all__ = ["Migration", "apply_migrations", "load_migrations", "schema_version"]
+__all__ = [
+    "Migration",
+    "apply_migrations",
+    "load_migrations",
+    "read_schema_version",
+    "schema_version",
+]
 
 _FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -63,15 +70,46 @@ def schema_version(connection: Any) -> int:
     return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
-def apply_migrations(connection: Any, where: str) -> int:
+def read_schema_version(connection: Any) -> int:
+    """The store's schema version, read without creating anything (0 for an empty file).
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> read_schema_version(duckdb.connect())
+    0
+    """
+    rows = connection.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchall()
+    if not rows[0][0]:
+        return 0
+    rows = connection.execute("SELECT max(version) FROM schema_version").fetchall()
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+
+def apply_migrations(connection: Any, where: str, *, read_only: bool = False) -> int:
     """Bring the store up to the newest packaged migration; return its version.
 
     A store written by a newer govindex (a higher version than any packaged migration) is
-    refused rather than guessed at.
+    refused rather than guessed at. A store opened ``read_only`` is never changed: one that
+    needs a migration is refused with a message saying how to upgrade it.
     """
     migrations = load_migrations()
-    current = schema_version(connection)
     newest = migrations[-1].version if migrations else 0
+    current = read_schema_version(connection) if read_only else schema_version(connection)
+    if read_only and current < newest:
+        msg = (
+            f"store {where} has schema version {current}, older than this govindex "
+            f"uses ({newest}), and is opened read-only, so it cannot be upgraded here."
+        )
+        raise StorageError(
+            msg,
+            where=where,
+            found=current,
+            expected=newest,
+            hint="upgrade it once where it is writable: `govindex store upgrade --store FILE`.",
+        )
     if current > newest:
         msg = (
             f"store {where} has schema version {current}, newer than this govindex "
@@ -97,6 +135,8 @@ def apply_migrations(connection: Any, where: str) -> int:
             )
             connection.execute("COMMIT")
         except Exception:
-            connection.execute("ROLLBACK")
+            # Report the failure itself, not a refused rollback of an aborted transaction.
+            with contextlib.suppress(Exception):
+                connection.execute("ROLLBACK")
             raise
     return max(current, newest)

@@ -8,6 +8,7 @@ changed afterwards; a correction is a new run whose manifest names the old one i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -20,10 +21,18 @@ import polars as pl
 
 from govindex.errors import RunNotFound, StorageError
 from govindex.manifest import RunKind, RunManifest
-from govindex.storage.migrate import apply_migrations
+from govindex.storage.failures import classify_failure, store_failure
+from govindex.storage.integrity import TableCheck, VerifyReport, table_checksum
+from govindex.storage.migrate import apply_migrations, read_schema_version
 from govindex.storage.schema import LEVELS, SCORES_SCHEMA, check_table_name, prepare_scores
 
-__all__ = ["STORE_VARIABLE", "ExportFormat", "RunStore", "default_store_path"]
+__all__ = [
+    "STORE_VARIABLE",
+    "ExportFormat",
+    "RunStore",
+    "backup_store_file",
+    "default_store_path",
+]
 
 STORE_VARIABLE = "GOVINDEX_STORE"
 ExportFormat = Literal["csv", "parquet", "xlsx"]
@@ -67,20 +76,47 @@ class RunStore:
     [42.5]
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         import duckdb
 
         self._path = default_store_path() if path is None else Path(path)
-        if str(self._path) != ":memory:":
-            self._path.parent.mkdir(parents=True, exist_ok=True)
+        self._error_type: type[Exception] = duckdb.Error
+        # Why the store is read-only, or None when it is writable.
+        self._read_only: str | None = "opened read-only" if read_only else None
+        location = str(self._path)
+        connect_read_only = read_only
+        if location == ":memory:":
+            connect_read_only = False
+        elif read_only and not self._path.exists():
+            # Reading a store that does not exist yet reads an empty one; nothing is created.
+            location, connect_read_only = ":memory:", False
+            self._read_only = "opened read-only (and has no file yet)"
+        else:
+            try:
+                self._path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise store_failure(error, str(self._path), "open") from error
         try:
-            self._connection: Any = duckdb.connect(str(self._path))
+            self._connection: Any = self._connect(duckdb, location, read_only=connect_read_only)
+            self._found_version = read_schema_version(self._connection)
+            self._schema_version = apply_migrations(
+                self._connection,
+                str(self._path),
+                read_only=location != ":memory:" and self._read_only is not None,
+            )
         except duckdb.Error as error:
-            msg = f"could not open the run store {self._path} ({type(error).__name__}: {error})."
-            raise StorageError(
-                msg, where=str(self._path), hint="is another govindex using it?"
-            ) from error
-        self._schema_version = apply_migrations(self._connection, str(self._path))
+            raise store_failure(error, str(self._path), "open") from error
+
+    def _connect(self, duckdb: Any, location: str, *, read_only: bool) -> Any:
+        """Connect read-write, or read-only when asked or when the file cannot be written."""
+        try:
+            return duckdb.connect(location, read_only=read_only)
+        except duckdb.Error as error:
+            if read_only or classify_failure(error) != "read_only" or not self._path.exists():
+                raise
+            # A read-only mount or file: reading still works; writing says why it cannot.
+            self._read_only = f"not writable here ({' '.join(str(error).split())})"
+            return duckdb.connect(location, read_only=True)
 
     # ------------------------------------------------------------------ lifetime
     @property
@@ -89,13 +125,26 @@ class RunStore:
         return self._path
 
     @property
+    def read_only(self) -> bool:
+        """Whether the store was opened (or could only be opened) for reading."""
+        return self._read_only is not None
+
+    @property
+    def schema_version_found(self) -> int:
+        """The schema version the file had when it was opened (before any migration)."""
+        return self._found_version
+
+    @property
     def schema_version(self) -> int:
         """The newest migration applied to the file."""
         return self._schema_version
 
     def close(self) -> None:
         """Close the file; the store cannot be used afterwards."""
-        self._connection.close()
+        try:
+            self._connection.close()
+        except self._error_type as error:
+            raise store_failure(error, str(self._path), "close") from error
 
     def __enter__(self) -> RunStore:
         return self
@@ -114,11 +163,14 @@ class RunStore:
         manifest: RunManifest,
         scores: pl.DataFrame,
         extra_tables: Mapping[str, pl.DataFrame] | None = None,
+        *,
+        folder: Path | None = None,
     ) -> RunManifest:
         """Store a run, its scores and any extra tables, all in one transaction.
 
         Either everything is stored or nothing is: an error while writing any table rolls
         the whole run back. A run id already in the store is refused (runs are immutable).
+        A checksum of every stored table is recorded with it (see :meth:`verify`).
 
         Parameters
         ----------
@@ -129,6 +181,10 @@ class RunStore:
             absent optional columns are stored as null).
         extra_tables
             Further tables to keep with the run, by name (lower-case, e.g. ``"record"``).
+        folder
+            The output folder being written for this run, recorded as pending in the same
+            transaction until :meth:`folder_written` confirms it (so a kill between the
+            two can be repaired, see :meth:`pending_folders`).
 
         Returns
         -------
@@ -137,6 +193,7 @@ class RunStore:
         """
         tables = {check_table_name(name): frame for name, frame in (extra_tables or {}).items()}
         prepared = prepare_scores(scores, manifest.run_id)
+        self._refuse_if_read_only(f"store run `{manifest.run_id}`")
         if self.has_run(manifest.run_id):
             msg = f"run `{manifest.run_id}` is already stored; stored runs are never replaced."
             raise StorageError(
@@ -150,41 +207,131 @@ class RunStore:
             )
             raise RunNotFound(msg, found=manifest.supersedes)
         connection = self._connection
-        connection.execute("BEGIN TRANSACTION")
         try:
-            connection.execute(
-                "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    manifest.run_id,
-                    manifest.kind,
-                    manifest.spec_hash,
-                    manifest.data_hash,
-                    json.dumps(manifest.to_dict()["parameters"], sort_keys=True),
-                    json.dumps(dict(manifest.package_versions), sort_keys=True),
-                    manifest.seed,
-                    manifest.created_at,
-                    manifest.source,
-                    manifest.supersedes,
-                    manifest.synthetic,
-                    datetime.now(UTC).isoformat(timespec="seconds"),
-                ],
-            )
-            self._write_table("scores", prepared, insert=True)
-            for name, frame in tables.items():
-                storage_name = f"run_{manifest.run_id}_{name}"
-                self._write_table(storage_name, frame, insert=False)
-                connection.execute(
-                    "INSERT INTO run_tables VALUES (?, ?, ?, ?)",
-                    [manifest.run_id, name, storage_name, frame.height],
-                )
+            connection.execute("BEGIN TRANSACTION")
+            self._insert_run(manifest, prepared, tables, folder)
             connection.execute("COMMIT")
         except BaseException as error:
-            connection.execute("ROLLBACK")
+            self._roll_back()
+            if isinstance(error, self._error_type):
+                raise store_failure(
+                    error, str(self._path), f"store run `{manifest.run_id}`"
+                ) from error
             if isinstance(error, Exception) and not isinstance(error, StorageError):
                 msg = f"run `{manifest.run_id}` could not be stored and was rolled back ({type(error).__name__}: {error})."
                 raise StorageError(msg, where=str(self._path), found=manifest.run_id) from error
             raise
         return manifest
+
+    def _insert_run(
+        self,
+        manifest: RunManifest,
+        prepared: pl.DataFrame,
+        tables: Mapping[str, pl.DataFrame],
+        folder: Path | None,
+    ) -> None:
+        """The statements of :meth:`save_run`, inside its transaction."""
+        connection = self._connection
+        connection.execute(
+            "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                manifest.run_id,
+                manifest.kind,
+                manifest.spec_hash,
+                manifest.data_hash,
+                json.dumps(manifest.to_dict()["parameters"], sort_keys=True),
+                json.dumps(dict(manifest.package_versions), sort_keys=True),
+                manifest.seed,
+                manifest.created_at,
+                manifest.source,
+                manifest.supersedes,
+                manifest.synthetic,
+                datetime.now(UTC).isoformat(timespec="seconds"),
+            ],
+        )
+        self._write_table("scores", prepared, insert=True)
+        for name, frame in tables.items():
+            storage_name = f"run_{manifest.run_id}_{name}"
+            self._write_table(storage_name, frame, insert=False)
+            connection.execute(
+                "INSERT INTO run_tables VALUES (?, ?, ?, ?)",
+                [manifest.run_id, name, storage_name, frame.height],
+            )
+        # Checksums of what was stored, read back as `store verify` will read it.
+        for name, (query, parameters) in self._table_queries(manifest.run_id).items():
+            rows, checksum = table_checksum(connection, query, parameters)
+            connection.execute(
+                "INSERT INTO table_checksums VALUES (?, ?, ?, ?)",
+                [manifest.run_id, name, rows, checksum],
+            )
+        if folder is not None:
+            connection.execute(
+                "INSERT INTO pending_folders VALUES (?, ?, ?)",
+                [manifest.run_id, str(folder), datetime.now(UTC).isoformat(timespec="seconds")],
+            )
+
+    def _roll_back(self) -> None:
+        """Roll back the open transaction; a connection DuckDB already aborted is fine."""
+        # DuckDB may have rolled a failed transaction back itself; nothing is left to undo.
+        with contextlib.suppress(self._error_type):
+            self._connection.execute("ROLLBACK")
+
+    def _refuse_if_read_only(self, action: str) -> None:
+        if self._read_only is not None:
+            msg = f"the run store {self._path} is {self._read_only}; could not {action}."
+            raise StorageError(
+                msg,
+                where=str(self._path),
+                hint="commands that write (run, import, demo) need a writable store.",
+            )
+
+    def _table_queries(self, run_id: str) -> dict[str, tuple[str, list[Any]]]:
+        """The query that reads each stored table of ``run_id``, by table name."""
+        queries: dict[str, tuple[str, list[Any]]] = {
+            "scores": ("SELECT * FROM scores WHERE run_id = ?", [run_id])
+        }
+        for name, storage_name in self._rows(
+            "SELECT name, storage_name FROM run_tables WHERE run_id = ? ORDER BY name", [run_id]
+        ):
+            queries[str(name)] = (f'SELECT * FROM "{storage_name}"', [])
+        return queries
+
+    # ------------------------------------------------------------------ output folders
+    def pending_folders(self) -> tuple[tuple[str, Path], ...]:
+        """(run id, folder) of every output folder whose writing was not confirmed.
+
+        A run is stored before its folder is renamed into place; a process killed between
+        the two leaves the run here, and the next ``govindex run`` writes the folder. The
+        run id is ``""`` for a folder requested by a run killed before it was stored.
+        """
+        rows = self._rows("SELECT run_id, folder FROM pending_folders ORDER BY requested_at", [])
+        return tuple((str(run_id), Path(folder)) for run_id, folder in rows)
+
+    def folder_requested(self, folder: Path) -> None:
+        """Record that a run is about to write ``folder`` (run id not known yet).
+
+        Staging left beside ``folder`` by a process killed before its run was stored is
+        then found and removed at the next start.
+        """
+        self._refuse_if_read_only("record an output folder")
+        try:
+            self._connection.execute(
+                "INSERT INTO pending_folders VALUES ('', ?, ?)",
+                [str(folder), datetime.now(UTC).isoformat(timespec="seconds")],
+            )
+        except self._error_type as error:
+            raise store_failure(error, str(self._path), "record an output folder") from error
+
+    def folder_written(self, run_id: str, folder: Path) -> None:
+        """Record that ``folder`` holds the output of ``run_id`` (``""``: nothing pending)."""
+        self._refuse_if_read_only("record a written folder")
+        try:
+            self._connection.execute(
+                "DELETE FROM pending_folders WHERE folder = ? AND run_id IN (?, '')",
+                [str(folder), run_id],
+            )
+        except self._error_type as error:
+            raise store_failure(error, str(self._path), "record a written folder") from error
 
     def _write_table(self, name: str, frame: pl.DataFrame, *, insert: bool) -> None:
         """Append ``frame`` to table ``name`` (``insert``) or create ``name`` from it."""
@@ -357,13 +504,57 @@ class RunStore:
         }
         return write_export(manifest, tables, Path(path), format)
 
+    # ------------------------------------------------------------------ integrity
+    def verify(self) -> VerifyReport:
+        """Recompute the checksum of every stored table and compare it with the recorded one.
+
+        Examples
+        --------
+        >>> with RunStore(":memory:") as store:
+        ...     store.verify().passed
+        True
+        """
+        recorded: dict[tuple[str, str], tuple[int, str]] = {
+            (str(run_id), str(name)): (int(rows), str(checksum))
+            for run_id, name, rows, checksum in self._rows(
+                "SELECT run_id, name, row_count, checksum FROM table_checksums", []
+            )
+        }
+        checks: list[TableCheck] = []
+        unrecorded: list[str] = []
+        recorded_runs = {run_id for run_id, _ in recorded}
+        missing = [f"{run_id}: {name}" for run_id, name in recorded if not self.has_run(run_id)]
+        for (run_id,) in self._rows("SELECT run_id FROM runs ORDER BY created_at, run_id", []):
+            if run_id not in recorded_runs:
+                unrecorded.append(str(run_id))
+                continue
+            queries = self._table_queries(str(run_id))
+            for name in sorted({name for rid, name in recorded if rid == run_id}):
+                if name not in queries:
+                    missing.append(f"{run_id}: {name}")
+                    continue
+                query, parameters = queries[name]
+                try:
+                    rows, checksum = table_checksum(self._connection, query, parameters)
+                except self._error_type as error:
+                    raise store_failure(error, str(self._path), f"read run `{run_id}`") from error
+                want_rows, want = recorded[(str(run_id), name)]
+                checks.append(TableCheck(str(run_id), name, want_rows, rows, want, checksum))
+        return VerifyReport(tuple(checks), tuple(unrecorded), tuple(missing))
+
     # ------------------------------------------------------------------ helpers
     def _rows(self, query: str, parameters: list[Any]) -> list[tuple[Any, ...]]:
-        rows: list[tuple[Any, ...]] = self._connection.execute(query, parameters).fetchall()
+        try:
+            rows: list[tuple[Any, ...]] = self._connection.execute(query, parameters).fetchall()
+        except self._error_type as error:
+            raise store_failure(error, str(self._path), "read it") from error
         return rows
 
     def _frame(self, query: str, parameters: list[Any]) -> pl.DataFrame:
-        frame: pl.DataFrame = self._connection.sql(query, params=parameters or None).pl()
+        try:
+            frame: pl.DataFrame = self._connection.sql(query, params=parameters or None).pl()
+        except self._error_type as error:
+            raise store_failure(error, str(self._path), "read it") from error
         return frame
 
     def _manifests(self, where: str, parameters: list[Any]) -> tuple[RunManifest, ...]:
@@ -391,3 +582,50 @@ class RunStore:
             )
             for row in rows
         )
+
+
+def backup_store_file(source: str | Path | None, destination: str | Path) -> Path:
+    """Copy the store at ``source`` (default location if ``None``), consistently, into the
+    new DuckDB file ``destination``; return ``destination``.
+
+    The store is attached read-only (DuckDB's shared lock: readers may stay, no process can
+    store a run meanwhile) and copied with ``COPY FROM DATABASE`` in one transaction, so a
+    run is either wholly in the copy or not in it. A half-written copy is removed.
+    """
+    import duckdb
+
+    origin = default_store_path() if source is None else Path(source)
+    target = Path(destination)
+    if not origin.is_file():
+        msg = f"there is no run store at {origin} to back up."
+        raise StorageError(msg, where=str(origin), found="no such file")
+    if target.exists():
+        msg = f"{target}: already exists; a backup is written to a new file."
+        raise StorageError(msg, where=str(target), found="an existing file")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise store_failure(error, str(target), "be written as a backup") from error
+    connection = duckdb.connect()
+    try:
+        try:
+            connection.execute(f"ATTACH '{_quoted(str(origin))}' AS govindex_source (READ_ONLY)")
+        except duckdb.Error as error:
+            raise store_failure(error, str(origin), "be read for a backup") from error
+        try:
+            connection.execute(f"ATTACH '{_quoted(str(target))}' AS govindex_backup")
+            connection.execute("COPY FROM DATABASE govindex_source TO govindex_backup")
+            connection.execute("DETACH govindex_backup")
+        except duckdb.Error as error:
+            connection.close()
+            target.unlink(missing_ok=True)
+            target.with_name(target.name + ".wal").unlink(missing_ok=True)
+            raise store_failure(error, str(target), "be written as a backup") from error
+    finally:
+        connection.close()
+    return target
+
+
+def _quoted(text: str) -> str:
+    """``text`` inside a single-quoted SQL string."""
+    return text.replace("'", "''")
