@@ -69,7 +69,6 @@ def store_synthetic_sipas(
         IndexParameters(),
         out / f"sipas-{year}-run",
         store,
-        keep_existing=True,
     )
     return run.manifest
 
