@@ -375,6 +375,55 @@ def test_18_no_denominator_is_null_and_petition_policies_differ() -> None:
     assert row(strict, "5.2")["estimate"] == 0.0
 
 
+@pytest.mark.parametrize("award", ["exclude", "full"])
+def test_19_indicators_not_applicable_at_a_commune(award: str) -> None:
+    # One commune dossier and one department dossier, both finished early and not synced.
+    records = [
+        dossier(
+            "commune",
+            "2025-03-03 08:00",
+            "2025-03-10 17:00",
+            9,
+            processed_at="2025-03-07 10:00",
+            agency_id="C1",
+        ),
+        dossier("department", "2025-03-03 08:00", "2025-03-10 17:00", 9, processed_at="2025-03-07 10:00"),
+    ]
+    result = scores(records, MARCH, {"not_applicable_award": award}, ("agency",))
+    assert result["edition"].n_unique() == 1
+    assert f"not_applicable_award={award}" in result["edition"][0]
+    exempt = {"1.1": 6.0, "1.2": 4.0, "1.3": 2.0, "4.6": 2.0}
+    for code, maximum in exempt.items():
+        commune = row(result, code, "C1")
+        assert commune["geography"] == "commune"
+        assert commune["reason"] == f"not_applicable_at_commune;award={award}"
+        assert commune["ratio"] is None
+        if award == "full":
+            assert (commune["estimate"], commune["status"]) == (maximum, "published")
+        else:
+            assert (commune["estimate"], commune["status"]) == (None, "missing")
+        # A department publishes procedures: its inputs are missing, not exempt.
+        department = row(result, code, "A1")
+        assert (department["estimate"], department["reason"]) == (None, "input_not_in_records")
+    # Publicity: 1.4 is 0 of 1 synced (0 points) in both; the exempt 12 points are awarded or not.
+    publicity = row(result, "publicity", "C1")
+    assert publicity["estimate"] == (12.0 if award == "full" else 0.0)
+    assert publicity["ratio"] == pytest.approx((18.0 if award == "full" else 6.0) / 18.0)
+    assert row(result, "publicity", "A1")["estimate"] == 0.0
+    assert row(result, "publicity", "A1")["ratio"] == pytest.approx(6.0 / 18.0)
+    # The commune's total differs from the department's (same dossier) by the awarded 14 points.
+    difference = row(result, "total", "C1")["estimate"] - row(result, "total", "A1")["estimate"]
+    assert difference == pytest.approx(14.0 if award == "full" else 0.0, abs=1e-12)
+
+
+def test_19_an_unknown_award_is_refused() -> None:
+    from govindex.errors import SpecError
+    from govindex.onestop.profile import shipped_profile
+
+    with pytest.raises(SpecError, match="not_applicable_award"):
+        shipped_profile().resolve({"not_applicable_award": "half"})
+
+
 def test_20_period_boundaries_in_viet_nam_time() -> None:
     last_minute = to_local_seconds(dt.datetime(2025, 1, 31, 16, 59, tzinfo=dt.UTC))
     next_minute = to_local_seconds(dt.datetime(2025, 1, 31, 17, 0, tzinfo=dt.UTC))

@@ -120,9 +120,10 @@ def _indicator_table(profile: ResolvedProfile) -> pl.DataFrame:
                 "threshold": rule.threshold if rule else None,
                 "on_empty": rule.on_empty if rule else None,
                 "unavailable_reason": indicator.reason,
+                "not_applicable_at": list(indicator.not_applicable_at),
             }
         )
-    return pl.DataFrame(rows)
+    return pl.DataFrame(rows, schema_overrides={"not_applicable_at": pl.List(pl.String)})
 
 
 def score_rows(
@@ -146,7 +147,18 @@ def score_rows(
         found, on=["period_id", "geography", "unit", "code"], how="left"
     ).with_columns(pl.col("numerator").fill_null(0.0), pl.col("denominator").fill_null(0))
     applicable = ~((pl.col("source") == "petitions") & (pl.col("geography") == "procedure"))
-    ratio = pl.when(pl.col("denominator") > 0).then(pl.col("numerator") / pl.col("denominator"))
+    # An indicator that does not apply at the unit's level (a commune is not scored on what
+    # only a province does) gets the profile's award, never a computed or missing value.
+    level_exempt = pl.col("not_applicable_at").list.contains(pl.col("geography"))
+    award_full = profile.not_applicable_award == "full"
+    exempt_reason = pl.concat_str(
+        pl.lit("not_applicable_at_"),
+        pl.col("geography"),
+        pl.lit(f";award={profile.not_applicable_award}"),
+    )
+    ratio = pl.when(~level_exempt & (pl.col("denominator") > 0)).then(
+        pl.col("numerator") / pl.col("denominator")
+    )
     frame = frame.with_columns(ratio.otherwise(None).alias("ratio"))
     clamped = pl.col("ratio").clip(0.0, 1.0)
     linear = pl.col("max_points") * clamped
@@ -162,7 +174,9 @@ def score_rows(
     )
     computed = pl.col("source") != "unavailable"
     score = (
-        pl.when(~computed | ~applicable)
+        pl.when(level_exempt)
+        .then(pl.col("max_points") if award_full else None)
+        .when(~computed | ~applicable)
         .then(None)
         .when(pl.col("ratio").is_null())
         .then(empty)
@@ -171,14 +185,18 @@ def score_rows(
         .otherwise(capped)
     )
     status = (
-        pl.when(
+        pl.when(level_exempt)
+        .then(pl.lit("published" if award_full else "missing"))
+        .when(
             ~computed | ~applicable | (pl.col("ratio").is_null() & (pl.col("on_empty") == "null"))
         )
         .then(pl.lit("missing"))
         .otherwise(pl.lit("published"))
     )
     reason = (
-        pl.when(~computed)
+        pl.when(level_exempt)
+        .then(exempt_reason)
+        .when(~computed)
         .then(pl.lit("input_not_in_records"))
         .when(~applicable)
         .then(pl.lit("not_applicable_to_geography"))
