@@ -387,7 +387,9 @@ def test_19_indicators_not_applicable_at_a_commune(award: str) -> None:
             processed_at="2025-03-07 10:00",
             agency_id="C1",
         ),
-        dossier("department", "2025-03-03 08:00", "2025-03-10 17:00", 9, processed_at="2025-03-07 10:00"),
+        dossier(
+            "department", "2025-03-03 08:00", "2025-03-10 17:00", 9, processed_at="2025-03-07 10:00"
+        ),
     ]
     result = scores(records, MARCH, {"not_applicable_award": award}, ("agency",))
     assert result["edition"].n_unique() == 1

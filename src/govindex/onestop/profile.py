@@ -35,9 +35,9 @@ from govindex.onestop.facts import FACT_COLUMNS
 from govindex.onestop.records import AGENCY_LEVELS
 
 __all__ = [
+    "NOT_APPLICABLE_AWARDS",
     "Band",
     "Group",
-    "NOT_APPLICABLE_AWARDS",
     "IndicatorDefinition",
     "Profile",
     "ResolvedIndicator",
