@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from govindex.errors import SpecError
-from govindex.onestop.facts import dossier_facts_sql, petition_facts_sql
+from govindex.onestop.facts import dossier_facts_sql, petition_facts_sql, publication_facts_sql
 from govindex.onestop.profile import ResolvedProfile
 from govindex.onestop.scoring import COUNT_SCHEMA, counts_from_wide
 
@@ -37,7 +37,14 @@ __all__ = [
 ]
 
 #: Where each source's facts are materialised before aggregation.
-FACT_TABLES = {"dossiers": "dossier_facts", "petitions": "petition_facts"}
+FACT_TABLES = {
+    "dossiers": "dossier_facts",
+    "petitions": "petition_facts",
+    "publications": "publication_facts",
+}
+#: Record sources that have no procedure grain: petitions are not about one procedure, and a
+#: publication concerns one procedure only (a ratio of 0/1 or 1/1 says nothing).
+_NO_PROCEDURE_GEOGRAPHY = ("petitions", "publications")
 
 #: Unit columns of each geography; an agency is a department, commune or legacy district.
 GEOGRAPHIES: dict[str, tuple[str, ...]] = {
@@ -113,13 +120,13 @@ def _pair(
 
 
 def aggregate_sql(profile: ResolvedProfile, source: str, geography: str) -> list[AggregateQuery]:
-    """The aggregate queries of ``source`` (dossiers or petitions) for one geography: one over
+    """The aggregate queries of ``source`` (dossiers, petitions or publications) for one geography: one over
     dossier counts, grouped by unit, and one over procedure counts, grouped by unit and
     procedure first (only the few procedure-count indicators pay for the finer grain)."""
     if geography not in GEOGRAPHIES:
         msg = f"unknown geography `{geography}`"
         raise SpecError(msg, where="geography", found=geography, expected=sorted(GEOGRAPHIES))
-    if source == "petitions" and geography == "procedure":
+    if source in _NO_PROCEDURE_GEOGRAPHY and geography == "procedure":
         return []
     grains: dict[str, list[tuple[tuple[str, str], tuple[str, str]]]] = {
         "dossiers": [],
@@ -170,11 +177,12 @@ def fact_queries(*, remap_legacy_districts: bool = False) -> dict[str, str]:
     Examples
     --------
     >>> sorted(fact_queries())
-    ['dossier_facts', 'petition_facts']
+    ['dossier_facts', 'petition_facts', 'publication_facts']
     """
     return {
         FACT_TABLES["dossiers"]: dossier_facts_sql(remap_legacy_districts=remap_legacy_districts),
         FACT_TABLES["petitions"]: petition_facts_sql(),
+        FACT_TABLES["publications"]: publication_facts_sql(),
     }
 
 
@@ -195,7 +203,7 @@ def collect_counts(
     """
     parts = [pl.DataFrame(schema=COUNT_SCHEMA)]
     for geography in geographies:
-        for source in ("dossiers", "petitions"):
+        for source in FACT_TABLES:
             for query in aggregate_sql(profile, source, geography):
                 parts.append(counts_from_wide(run(query.text), geography, query.measures))
     return pl.concat(parts, how="vertical")

@@ -21,13 +21,21 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import polars as pl
 
+from govindex.errors import SpecError
 from govindex.onestop.records import TABLES, from_local_seconds, to_local_seconds
 from govindex.onestop.working_calendar import WorkingCalendar
 
-__all__ = ["complete_dossiers"]
+__all__ = ["PUBLICATION_WORKING_DAYS", "complete_dossiers", "complete_publications"]
+
+#: Working days of the publication rules for a province (§1.3 of the reference): the decision
+#: at least 5 working days before the legal basis takes effect (1.1), made public within 5
+#: working days of the decision (1.2). Ministries have 20 and 10; only provinces are scored.
+PUBLICATION_WORKING_DAYS = {"decide_before_effect": 5, "publicise_after_decision": 5}
 
 _DAY = 86400
 
@@ -96,6 +104,61 @@ def complete_dossiers(
         )
     )
     return frame.with_columns(processing["processing_working_days"]).select(list(schema))
+
+
+def complete_publications(publications: pl.DataFrame, calendar: WorkingCalendar) -> pl.DataFrame:
+    """Add every publication column and fill the two deadline days (days since 1970-01-01)
+    the source did not give: ``publish_by_day`` = effective date − 5 working days,
+    ``publicise_by_day`` = decision date + 5 working days. Dates outside the calendar's years
+    leave the deadline empty (the indicator then counts the publication as late: a deadline
+    that cannot be established is never assumed met).
+
+    Examples
+    --------
+    >>> import datetime as dt, polars as pl
+    >>> from govindex.onestop.records import to_local_seconds
+    >>> frame = pl.DataFrame({"publication_id": ["x"],
+    ...     "legal_basis_effective_at": [to_local_seconds(dt.datetime(2025, 2, 7))],
+    ...     "decided_at": [to_local_seconds(dt.datetime(2025, 1, 20, 9))]})
+    >>> done = complete_publications(frame, WorkingCalendar.for_years([2025]))
+    >>> [dt.date(1970, 1, 1) + dt.timedelta(days=d) for d in done.row(0)[-2:]]
+    [datetime.date(2025, 1, 24), datetime.date(2025, 2, 3)]
+    """
+    schema = TABLES["publications"].schema
+    frame = publications.with_columns(
+        [
+            pl.lit(None, dtype).alias(name)
+            for name, dtype in schema.items()
+            if name not in publications.columns
+        ]
+    ).select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
+    epoch = dt.date(1970, 1, 1)
+    shifted: dict[tuple[int, int], int | None] = {}
+
+    def shift(seconds: int | None, count: int) -> int | None:
+        if seconds is None:
+            return None
+        key = (seconds // _DAY, count)
+        if key not in shifted:
+            day = epoch + dt.timedelta(days=key[0])
+            try:
+                shifted[key] = (calendar.shift_working_days(day, count) - epoch).days
+            except SpecError:  # the shift leaves the calendar's years
+                shifted[key] = None
+        return shifted[key]
+
+    before = -PUBLICATION_WORKING_DAYS["decide_before_effect"]
+    after = PUBLICATION_WORKING_DAYS["publicise_after_decision"]
+    publish_by = [shift(value, before) for value in frame["legal_basis_effective_at"].to_list()]
+    publicise_by = [shift(value, after) for value in frame["decided_at"].to_list()]
+    return frame.with_columns(
+        pl.coalesce("publish_by_day", pl.Series(publish_by, dtype=pl.Int32)).alias(
+            "publish_by_day"
+        ),
+        pl.coalesce("publicise_by_day", pl.Series(publicise_by, dtype=pl.Int32)).alias(
+            "publicise_by_day"
+        ),
+    )
 
 
 def _within_calendar(calendar: WorkingCalendar, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

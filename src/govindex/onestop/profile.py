@@ -98,7 +98,7 @@ class IndicatorDefinition(_Frozen):
     name_vi: str
     name_en: str
     max: float = Field(ge=0)
-    source: Literal["dossiers", "petitions", "unavailable"]
+    source: Literal["dossiers", "petitions", "publications", "unavailable"]
     reason: str | None = None
     count: Literal["dossiers", "procedures"] = "dossiers"
     numerator: str | None = None

@@ -146,7 +146,9 @@ def score_rows(
     frame = grid.join(
         found, on=["period_id", "geography", "unit", "code"], how="left"
     ).with_columns(pl.col("numerator").fill_null(0.0), pl.col("denominator").fill_null(0))
-    applicable = ~((pl.col("source") == "petitions") & (pl.col("geography") == "procedure"))
+    applicable = ~(
+        pl.col("source").is_in(["petitions", "publications"]) & (pl.col("geography") == "procedure")
+    )
     # An indicator that does not apply at the unit's level (a commune is not scored on what
     # only a province does) gets the profile's award, never a computed or missing value.
     level_exempt = pl.col("not_applicable_at").list.contains(pl.col("geography"))

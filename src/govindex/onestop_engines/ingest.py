@@ -21,8 +21,8 @@ from typing import Any
 import polars as pl
 
 from govindex.errors import DataValidationError, Issue
-from govindex.onestop.deadlines import complete_dossiers
-from govindex.onestop.portal import dossier_from_portal
+from govindex.onestop.deadlines import complete_dossiers, complete_publications
+from govindex.onestop.portal import dossier_from_portal, parse_time
 from govindex.onestop.records import TABLES
 from govindex.onestop.upsert import batch_conflicts, merge_dossiers
 from govindex.onestop.working_calendar import WorkingCalendar
@@ -247,8 +247,30 @@ def _stale_months(store: RecordStore, province: str, months: set[str]) -> list[P
     return [file for file in folder.rglob("*.parquet") if file.parent.name not in months]
 
 
-def load_reference(store: RecordStore, table: str, path: str | Path) -> int:
-    """Load the procedure catalogue or the agency tree from CSV or Parquet (schema columns)."""
+#: Allowed values of reference-table columns, checked on load.
+_ALLOWED: dict[tuple[str, str], tuple[object, ...]] = {
+    ("publications", "action"): ("add", "amend", "abolish"),
+    ("publications", "components_published"): tuple(range(8)),
+}
+
+
+def _as_local_seconds(column: pl.Series) -> pl.Series:
+    """Times given as text (ISO 8601 with or without offset, or the portal's compact form)
+    become local seconds; text that is not a time becomes null (and is reported)."""
+    values = []
+    for value in column.to_list():
+        try:
+            values.append(parse_time(value) if not str(value).lstrip("-").isdigit() else int(value))
+        except (ValueError, TypeError):
+            values.append(None)
+    return pl.Series(column.name, values, dtype=pl.Int64)
+
+
+def load_reference(
+    store: RecordStore, table: str, path: str | Path, calendar: WorkingCalendar | None = None
+) -> int:
+    """Load the procedure catalogue, the agency tree or the procedure publications (which need
+    ``calendar`` for their working-day deadlines) from CSV or Parquet (schema columns)."""
     source = Path(path)
     spec = TABLES[table]
     try:
@@ -273,6 +295,21 @@ def load_reference(store: RecordStore, table: str, path: str | Path) -> int:
             typed_columns.append(pl.lit(None, dtype).alias(name))
             continue
         column = frame[name]
+        if dtype == pl.Int64() and name.endswith("_at") and column.dtype == pl.String:
+            converted = _as_local_seconds(column)
+            for index in (converted.is_null() & column.is_not_null()).arg_true().to_list()[:20]:
+                issues.append(
+                    Issue(
+                        "cannot read as a time",
+                        where=source.name,
+                        row=index + 2,
+                        column=name,
+                        found=column[index],
+                        expected="ISO 8601 time, e.g. 2025-03-03T09:00:00+07:00",
+                    )
+                )
+            typed_columns.append(converted)
+            continue
         if dtype == pl.Boolean() and column.dtype == pl.String:
             column = column.str.to_lowercase().replace_strict(
                 {"true": True, "1": True, "false": False, "0": False, "": None},
@@ -298,6 +335,22 @@ def load_reference(store: RecordStore, table: str, path: str | Path) -> int:
             issues.append(
                 Issue("a value is required", where=source.name, row=index + 2, column=name)
             )
+    for (allowed_table, name), allowed in _ALLOWED.items():
+        if allowed_table != table:
+            continue
+        column = typed[name]
+        outside = column.is_not_null() & ~column.is_in(list(allowed))
+        for index in outside.arg_true().to_list()[:20]:
+            issues.append(
+                Issue(
+                    "value not allowed",
+                    where=source.name,
+                    row=index + 2,
+                    column=name,
+                    found=column[index],
+                    expected=", ".join(str(value) for value in allowed),
+                )
+            )
     for index in typed[spec.key[0]].is_duplicated().arg_true().to_list()[:20]:
         issues.append(
             Issue(
@@ -311,6 +364,11 @@ def load_reference(store: RecordStore, table: str, path: str | Path) -> int:
     if issues:
         msg = f"{source.name}: {len(issues)} problem(s); nothing was loaded"
         raise DataValidationError(msg, where=source.name, issues=issues)
+    if table == "publications":
+        if calendar is None:
+            msg = "procedure publications need the working calendar for their deadlines"
+            raise DataValidationError(msg, where=source.name)
+        typed = complete_publications(typed, calendar)
     store.write(table, typed)
     store.write_catalogue()
     return typed.height

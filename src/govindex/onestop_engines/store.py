@@ -5,7 +5,8 @@ Layout under the store's root::
 
     dossiers/<province_code>/<month>/part-<batch>.parquet   (likewise events, petitions,
     queue_tickets, ratings)
-    procedures/part-0.parquet, agencies/part-0.parquet       (reference tables)
+    procedures/part-0.parquet, agencies/part-0.parquet       (reference tables; likewise
+    publications/part-<year or 0>.parquet)
     catalogue.duckdb                                         (one view per table)
 
 Every file carries key-value metadata: the table, the record-schema version and, for
