@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import polars as pl
 import pytest
 
 from govindex.onestop.records import from_local_seconds, to_local_seconds
@@ -164,6 +165,22 @@ def test_6_an_answered_supplement_pause_is_subtracted() -> None:
     found = facts(records, [MARCH])
     assert found["paused", MARCH]["on_time"] is True
     assert found["short-pause", MARCH]["on_time"] is False
+    # Processing days: 4–7 and 10–13 March are 8 working days; the pause (5, 12] March holds
+    # 6, 7, 10, 11, 12 (5 working days) → 3; the short pause (5, 7] holds 6, 7 → 6.
+    assert found["paused", MARCH]["processing_working_days"] == 3.0
+    assert found["short-pause", MARCH]["processing_working_days"] == 6.0
+    from govindex.onestop.periods import parse_period
+    from govindex.onestop.profile import shipped_profile
+    from govindex.onestop_engines.scorecard import score_records
+
+    from .builders import engine_for
+
+    card = score_records(
+        engine_for(records), shipped_profile().resolve(), [parse_period(MARCH)], ("province",)
+    )
+    assert card.kpis is not None
+    average = card.kpis.filter((pl.col("code") == "processing_days") & (pl.col("unit") == "22"))
+    assert average["estimate"].item() == pytest.approx((3.0 + 6.0) / 2)
 
 
 def test_7_withdrawals() -> None:

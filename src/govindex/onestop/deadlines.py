@@ -44,7 +44,9 @@ def complete_dossiers(
     dossiers: pl.DataFrame, procedures: pl.DataFrame, calendar: WorkingCalendar
 ) -> pl.DataFrame:
     """Add every dossier column, fill ``due_at`` from legal limits where missing, set
-    ``due_source``, ``month`` and ``processing_working_days``. Returns a new frame."""
+    ``due_source``, ``month``, ``processing_working_days`` (gross) and
+    ``supplement_pause_working_days`` (first request → its return; the fact query subtracts
+    it). Returns a new frame."""
     schema = TABLES["dossiers"].schema
     frame = dossiers.with_columns(
         [
@@ -83,27 +85,31 @@ def complete_dossiers(
         .map_batches(_month_labels, return_dtype=pl.String)
         .alias("month"),
     )
-    completed = pl.coalesce("processed_at", "returned_at")
-    ready = frame.select(
-        pl.col("received_at").fill_null(0) // _DAY,
-        completed.fill_null(0) // _DAY,
-        (pl.col("received_at").is_not_null() & completed.is_not_null()).alias("ok"),
+    completed = frame.select(pl.coalesce("processed_at", "returned_at")).to_series()
+    processing = _working_days(calendar, frame["received_at"], completed, "processing_working_days")
+    pause = _working_days(
+        calendar,
+        frame["supplement_requested_at"],
+        frame["supplement_returned_at"],
+        "supplement_pause_working_days",
     )
-    starts = ready.to_series(0).to_numpy().astype(np.int64)
-    ends = ready.to_series(1).to_numpy().astype(np.int64)
-    ok = ready["ok"].to_numpy()
+    return frame.with_columns(processing, pause).select(list(schema))
+
+
+def _working_days(
+    calendar: WorkingCalendar, starts_at: pl.Series, ends_at: pl.Series, name: str
+) -> pl.Series:
+    """Working days in (start date, end date] where both times are set and in the calendar."""
+    ok = (starts_at.is_not_null() & ends_at.is_not_null()).to_numpy()
+    starts = (starts_at.fill_null(0) // _DAY).to_numpy().astype(np.int64)
+    ends = (ends_at.fill_null(0) // _DAY).to_numpy().astype(np.int64)
     covered = _within_calendar(calendar, starts, ends) & ok
     days = np.zeros(len(starts), dtype=np.float64)
     if covered.any():
         days[covered] = calendar.working_days_between(starts[covered], ends[covered])
-    processing = (
-        pl.Series("processing_working_days", days)
-        .to_frame()
-        .with_columns(
-            pl.when(pl.Series(covered)).then(pl.col("processing_working_days")).otherwise(None)
-        )
+    return pl.Series(name, days).zip_with(
+        pl.Series(covered), pl.Series([None] * len(days), dtype=pl.Float64)
     )
-    return frame.with_columns(processing["processing_working_days"]).select(list(schema))
 
 
 def complete_publications(publications: pl.DataFrame, calendar: WorkingCalendar) -> pl.DataFrame:

@@ -17,6 +17,8 @@ Rules (§1.4 of the portal's formula description, profile ``qd766-dvcqg``):
 * a single supplement request the citizen has not answered stops the clock at the request; a
   second request makes the dossier overdue; an answered request's pause is subtracted;
 * not finished: the clock runs to the end of the period (or the ``as of`` time);
+* processing time (2.2, the average-days KPI): working days from reception to completion,
+  less the working days the dossier waited for the citizen's answered supplement;
 * on time iff the local date of the effective end ≤ the local date of the due time;
 * the due time is the first appointment synced: an apology letter with a new appointment does
   not exempt the dossier (766 has no such exemption); ``due_rewritten`` flags a source that
@@ -146,7 +148,7 @@ def dossier_facts_sql(*, remap_legacy_districts: bool = False) -> str:
     COALESCE(d.population_db, FALSE) AS population_db,
     COALESCE(d.fee_total, 0) AS fee_total, COALESCE(d.paid_online, 0) AS paid_online_code,
     COALESCE(d.paid_noncash, FALSE) AS paid_noncash,
-    d.processing_working_days,
+    d.processing_working_days, d.supplement_pause_working_days,
     COALESCE(c.requires_paper_result, FALSE) AS requires_paper_result,
     COALESCE(c.fee_bearing, FALSE) AS fee_bearing,
     COALESCE(c.online_level, 'none') AS online_level,
@@ -213,8 +215,10 @@ SELECT
   vneid_authenticated OR population_db OR from_citizen_repository AS citizen_data,
   synced_to_portal_at IS NOT NULL AS synced,
   has_petition, disliked, online_level, has_online_service, citizen_subject,
-  CASE WHEN COALESCE(completed_at >= start_s, FALSE) THEN processing_working_days END
-    AS processing_working_days,
+  CASE WHEN COALESCE(completed_at >= start_s, FALSE) THEN processing_working_days - CASE
+      WHEN supplement_returned_at <= completed_at
+        THEN COALESCE(supplement_pause_working_days, 0) ELSE 0 END
+  END AS processing_working_days,
   COALESCE(due_source = 'computed', FALSE) AS due_computed,
   due_at IS NULL AS no_due_date,
   due_rewritten

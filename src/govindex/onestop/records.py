@@ -124,7 +124,8 @@ _DOSSIER: dict[str, pl.DataType] = {
     "paid_noncash": pl.Boolean(),
     "apology_issued": pl.Boolean(),
     "synced_to_portal_at": _TIME,
-    "processing_working_days": pl.Float64(),
+    "processing_working_days": pl.Float64(),  # reception → completion, gross (computed)
+    "supplement_pause_working_days": pl.Float64(),  # first request → its return (computed)
     "month": pl.String(),  # partition: YYYY-MM of submission (reception if none): stable across syncs
 }
 

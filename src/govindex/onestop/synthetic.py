@@ -294,6 +294,15 @@ class SyntheticNation:
             late, due_day + 1 + generator.integers(0, 10, size=count), day + early_days
         )
         finished = finish_day * _DAY + _OPEN_S + generator.integers(0, 9 * 3600, size=count)
+        # One answered supplement request for some dossiers finished after their first day:
+        # the wait is added to the finish time and subtracted again by the rules, so the
+        # generating on-time rates hold. Own stream: the other draws stay as they were.
+        supplements = np.random.default_rng([*seed, 1])
+        paused = (finish_day > day) & (supplements.uniform(size=count) < 0.04)
+        pause_days = np.where(paused, supplements.integers(1, 8, size=count), 0)
+        requested = received + 2 * 3600
+        finished = finished + pause_days * _DAY
+        finish_day = finish_day + pause_days
         outcome = generator.uniform(size=count)
         withdrawn = outcome < 0.01
         stopped = (outcome >= 0.01) & (outcome < 0.02)
@@ -358,7 +367,17 @@ class SyntheticNation:
                 "returned_at": _masked(finished + 3600, returned),
                 "stopped_at": _masked(finished, stopped),
                 "withdrawn_at": _masked(finished, withdrawn),
-                "supplement_count": np.zeros(count, dtype=np.int16),
+                "supplement_count": paused.astype(np.int16),
+                "supplement_requested_at": _masked(requested, paused),
+                "supplement_returned_at": _masked(requested + pause_days * _DAY, paused),
+                "supplement_pause_working_days": _masked(
+                    np.busday_count(
+                        (requested // _DAY + 1).astype("datetime64[D]"),
+                        ((requested + pause_days * _DAY) // _DAY + 1).astype("datetime64[D]"),
+                        holidays=holidays,
+                    ).astype(np.float64),
+                    paused,
+                ),
                 "result_return_method": np.where(
                     postal_return, "postal", np.where(channel == 2, "online", "counter")
                 ),

@@ -30,6 +30,9 @@ from govindex.onestop_engines.store import RecordStore
 
 __all__ = ["IngestReport", "ingest_files", "load_reference"]
 
+#: Dossier columns computed on load (never read from a source, never compared on upsert).
+_DERIVED = ("due_source", "processing_working_days", "supplement_pause_working_days", "month")
+
 
 @dataclass(frozen=True)
 class IngestReport:
@@ -146,11 +149,7 @@ def ingest_files(
     schema = TABLES["dossiers"].schema
     batch = pl.DataFrame(
         rows,
-        schema={
-            k: v
-            for k, v in schema.items()
-            if k not in ("due_source", "processing_working_days", "month")
-        },
+        schema={k: v for k, v in schema.items() if k not in _DERIVED},
     )
     conflicts = batch_conflicts(batch, lines)
     if conflicts:
@@ -197,9 +196,7 @@ def _upsert(
     for province in batch["province_code"].unique().to_list():
         incoming = batch.filter(pl.col("province_code") == province)
         existing = _read_partitions(store, "dossiers", province)
-        merged = merge_dossiers(
-            existing.drop("due_source", "processing_working_days", "month"), incoming
-        )
+        merged = merge_dossiers(existing.drop(*_DERIVED, strict=False), incoming)
         completed = complete_dossiers(merged, procedures, calendar)
         old_events = _read_partitions(store, "events", province)
         codes = completed.select("dossier_code", "month")

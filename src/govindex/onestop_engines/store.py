@@ -38,7 +38,9 @@ from govindex.onestop.records import TABLES
 
 __all__ = ["PARTITIONED", "SCHEMA_VERSION", "RecordStore"]
 
-SCHEMA_VERSION = "onestop-records/1"
+#: Version 2 adds the dossiers' ``supplement_pause_working_days`` and the publications table;
+#: a version-1 store is brought up to date by synthesising or ingesting again.
+SCHEMA_VERSION = "onestop-records/2"
 PARTITIONED = ("dossiers", "events", "petitions", "queue_tickets", "ratings")
 
 
