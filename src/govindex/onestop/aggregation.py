@@ -186,6 +186,20 @@ def fact_queries(*, remap_legacy_districts: bool = False) -> dict[str, str]:
     }
 
 
+def _renumbered(
+    wide: pl.DataFrame, keys: Sequence[str], indexes: Sequence[int], offset: int
+) -> pl.DataFrame:
+    """The key columns and the ``n``/``d`` pairs at ``indexes``, renumbered from ``offset``."""
+    return wide.select(
+        *[pl.col(key).cast(pl.String) for key in keys],
+        *[
+            pl.col(f"{side}{index}").alias(f"{side}{offset + position}")
+            for position, index in enumerate(indexes)
+            for side in ("n", "d")
+        ],
+    )
+
+
 def collect_counts(
     profile: ResolvedProfile,
     geographies: Sequence[str],
@@ -203,7 +217,33 @@ def collect_counts(
     """
     parts = [pl.DataFrame(schema=COUNT_SCHEMA)]
     for geography in geographies:
+        keys = ["period_id", *GEOGRAPHIES[geography]]
+        merged: pl.DataFrame | None = None
+        measures: list[tuple[str, str]] = []
         for source in FACT_TABLES:
             for query in aggregate_sql(profile, source, geography):
-                parts.append(counts_from_wide(run(query.text), geography, query.measures))
+                result = run(query.text)
+                # Service KPIs stay with the units that have dossiers (as they always were);
+                # only index indicators are completed for every unit.
+                kpis = [i for i, (kind, _) in enumerate(query.measures) if kind == "kpi"]
+                if kpis:
+                    parts.append(
+                        counts_from_wide(
+                            _renumbered(result, keys, kpis, 0),
+                            geography,
+                            [query.measures[i] for i in kpis],
+                        )
+                    )
+                indicators = [i for i, (kind, _) in enumerate(query.measures) if kind != "kpi"]
+                wide = _renumbered(result, keys, indicators, len(measures))
+                measures.extend(query.measures[i] for i in indicators)
+                # Units of every source side by side: each unit then has every measure (0
+                # where a source has no record), so scoring needs no grid of its own.
+                merged = (
+                    wide
+                    if merged is None
+                    else merged.join(wide, on=keys, how="full", coalesce=True, nulls_equal=True)
+                )
+        if merged is not None:
+            parts.append(counts_from_wide(merged, geography, measures))
     return pl.concat(parts, how="vertical")

@@ -159,6 +159,13 @@ def dossier_facts_sql(*, remap_legacy_districts: bool = False) -> str:
     {stamped}
   FROM dossiers d
   JOIN periods p ON d.received_at <= p.end_s
+    -- A dossier whose recorded finish precedes the period is out of it whatever the as-of
+    -- view of the period shows (that finish is known by then): skip it at the join.
+    AND NOT COALESCE(
+      COALESCE(d.processed_at, d.returned_at, LEAST(d.stopped_at, d.rejected_at, d.withdrawn_at))
+        < p.start_s,
+      FALSE
+    )
   LEFT JOIN procedures c ON c.procedure_code = d.procedure_code
   LEFT JOIN agencies a ON a.agency_id = d.agency_id
   LEFT JOIN petitioned pe ON pe.dossier_code = d.dossier_code

@@ -214,7 +214,7 @@ class ResolvedProfile:
         if total is None:
             return None
         for band in sorted(self.bands, key=lambda band: -band.min):
-            if total >= band.min:
+            if round(total, 9) >= band.min:
                 return band.code
         return None
 
