@@ -141,7 +141,10 @@ def run(
         repeats, lambda: score_records(engine, profile, months, ("province", "agency"))
     )
     measures = (
-        len(profile.computed("dossiers")) + len(profile.computed("petitions")) + len(KPI_MEASURES)
+        len(profile.computed("dossiers"))
+        + len(profile.computed("petitions"))
+        + len(profile.computed("publications"))
+        + len(KPI_MEASURES)
     )
     bare = _bare_sql(measures)
     results["bare_group_by_seconds"] = best_of(repeats, lambda: engine.query(bare))
@@ -183,8 +186,9 @@ def run(
         )
         spark_engine = SparkEngine(session, store.folders())
         results["spark_score_seconds"] = best_of(
-            1, lambda: score_records(spark_engine, profile, months, ("province", "agency"))
+            repeats, lambda: score_records(spark_engine, profile, months, ("province", "agency"))
         )
+        results["spark_ratio_to_duckdb"] = results["spark_score_seconds"] / results["score_seconds"]
         session.stop()
     results["peak_rss_megabytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return results

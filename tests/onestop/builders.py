@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from govindex.onestop.deadlines import complete_dossiers
+from govindex.onestop.deadlines import complete_dossiers, complete_publications
 from govindex.onestop.facts import dossier_facts_sql
 from govindex.onestop.periods import parse_period, period_table
 from govindex.onestop.profile import shipped_profile
@@ -121,6 +121,8 @@ def engine_for(
     }
     for name, rows in tables.items():
         sources[name] = frame(name, rows)
+    if "publications" in sources:
+        sources["publications"] = complete_publications(sources["publications"], CALENDAR)
     return DuckDBEngine(sources, threads=1)
 
 

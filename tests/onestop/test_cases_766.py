@@ -6,7 +6,9 @@ Each dossier is received in March 2025 unless said otherwise; P = 2025-03 (1–3
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import polars as pl
 import pytest
 
 from govindex.onestop.records import from_local_seconds, to_local_seconds
@@ -163,6 +165,22 @@ def test_6_an_answered_supplement_pause_is_subtracted() -> None:
     found = facts(records, [MARCH])
     assert found["paused", MARCH]["on_time"] is True
     assert found["short-pause", MARCH]["on_time"] is False
+    # Processing days: 4–7 and 10–13 March are 8 working days; the pause (5, 12] March holds
+    # 6, 7, 10, 11, 12 (5 working days) → 3; the short pause (5, 7] holds 6, 7 → 6.
+    assert found["paused", MARCH]["processing_working_days"] == 3.0
+    assert found["short-pause", MARCH]["processing_working_days"] == 6.0
+    from govindex.onestop.periods import parse_period
+    from govindex.onestop.profile import shipped_profile
+    from govindex.onestop_engines.scorecard import score_records
+
+    from .builders import engine_for
+
+    card = score_records(
+        engine_for(records), shipped_profile().resolve(), [parse_period(MARCH)], ("province",)
+    )
+    assert card.kpis is not None
+    average = card.kpis.filter((pl.col("code") == "processing_days") & (pl.col("unit") == "22"))
+    assert average["estimate"].item() == pytest.approx((3.0 + 6.0) / 2)
 
 
 def test_7_withdrawals() -> None:
@@ -375,6 +393,58 @@ def test_18_no_denominator_is_null_and_petition_policies_differ() -> None:
     assert row(strict, "5.2")["estimate"] == 0.0
 
 
+@pytest.mark.parametrize("award", ["exclude", "full"])
+def test_19_indicators_not_applicable_at_a_commune(award: str) -> None:
+    # One commune dossier and one department dossier, both finished early and not synced.
+    records = [
+        dossier(
+            "commune",
+            "2025-03-03 08:00",
+            "2025-03-10 17:00",
+            9,
+            processed_at="2025-03-07 10:00",
+            agency_id="C1",
+        ),
+        dossier(
+            "department", "2025-03-03 08:00", "2025-03-10 17:00", 9, processed_at="2025-03-07 10:00"
+        ),
+    ]
+    result = scores(records, MARCH, {"not_applicable_award": award}, ("agency",))
+    assert result["edition"].n_unique() == 1
+    assert f"not_applicable_award={award}" in result["edition"][0]
+    exempt = {"1.1": 6.0, "1.2": 4.0, "1.3": 2.0, "4.6": 2.0}
+    for code, maximum in exempt.items():
+        commune = row(result, code, "C1")
+        assert commune["geography"] == "commune"
+        assert commune["reason"] == f"not_applicable_at_commune;award={award}"
+        assert commune["ratio"] is None
+        if award == "full":
+            assert (commune["estimate"], commune["status"]) == (maximum, "published")
+        else:
+            assert (commune["estimate"], commune["status"]) == (None, "missing")
+        # A department's indicators are computed or missing, never exempt.
+        department = row(result, code, "A1")
+        assert department["estimate"] is None
+        assert department["reason"] in ("input_not_in_records", "no_denominator;on_empty=null")
+    # Publicity: 1.4 is 0 of 1 synced (0 points) in both; the exempt 12 points are awarded or not.
+    publicity = row(result, "publicity", "C1")
+    assert publicity["estimate"] == (12.0 if award == "full" else 0.0)
+    assert publicity["ratio"] == pytest.approx((18.0 if award == "full" else 6.0) / 18.0)
+    assert row(result, "publicity", "A1")["estimate"] == 0.0
+    assert row(result, "publicity", "A1")["ratio"] == pytest.approx(6.0 / 18.0)
+    # The commune's total differs from the department's (same dossier) by the awarded 14 points.
+    difference = row(result, "total", "C1")["estimate"] - row(result, "total", "A1")["estimate"]
+    assert difference == pytest.approx(14.0 if award == "full" else 0.0, abs=1e-12)
+
+
+def test_19_an_unknown_award_is_refused() -> None:
+    from govindex.errors import SpecError
+    from govindex.onestop.profile import shipped_profile
+
+    with pytest.raises(SpecError, match="not_applicable_award"):
+        shipped_profile().resolve({"not_applicable_award": "half"})
+
+
 def test_20_period_boundaries_in_viet_nam_time() -> None:
     last_minute = to_local_seconds(dt.datetime(2025, 1, 31, 16, 59, tzinfo=dt.UTC))
     next_minute = to_local_seconds(dt.datetime(2025, 1, 31, 17, 0, tzinfo=dt.UTC))
@@ -471,3 +541,99 @@ def test_23_satisfaction_sum_of_rates_and_union(option: str, ratio: float, point
     assert satisfaction["estimate"] == pytest.approx(points)
     # The petitions were handled on time (pending within due at the end of March).
     assert row(result, "5.2")["ratio"] == 1.0
+
+
+def _publication(
+    code: str, procedure: str, decided: str, effective: str, public: str | None, **fields: Any
+) -> dict[str, Any]:
+    return {
+        "publication_id": code,
+        "province_code": "22",
+        "agency_id": "A1",
+        "procedure_code": procedure,
+        "decided_at": at(decided),
+        "legal_basis_effective_at": at(effective),
+        "publicised_at": at(public),
+        "components_published": 7,
+        **fields,
+    }
+
+
+PUBLICATIONS = [
+    # P5: on time (3 March = 10 March − 5 working days; public 10 March = 3 March + 5), then
+    # late (20 March > 25 March − 5 = 18 March) but public on time (21 ≤ 27 March): 6 contents.
+    _publication("u1", "P5", "2025-03-03 09:00", "2025-03-10 00:00", "2025-03-10 15:00"),
+    _publication(
+        "u2",
+        "P5",
+        "2025-03-20 09:00",
+        "2025-03-25 00:00",
+        "2025-03-21 09:00",
+        components_published=6,
+    ),
+    # H8: decided 24 March for 28 April; not yet public on 31 March, its deadline (24 + 5
+    # working days = 31 March) not passed: on time in March's snapshot.
+    _publication("u3", "H8", "2025-03-24 09:00", "2025-04-28 00:00", "2025-04-03 09:00"),
+    # Q1: effective 1 May; 5 working days back over 30 April and the make-up Saturday 26 April
+    # is 24 April, so 17 March is on time; never made public (due 24 March): late for 1.2.
+    _publication("u4", "Q1", "2025-03-17 09:00", "2025-05-01 00:00", None),
+    # R1: published in January, public with all 7 contents; S1: abolished in February.
+    _publication("u5", "R1", "2025-01-10 09:00", "2025-01-20 00:00", "2025-01-13 09:00"),
+    _publication(
+        "u6", "S1", "2025-02-05 09:00", "2025-02-20 00:00", "2025-02-06 09:00", action="abolish"
+    ),
+]
+
+
+def test_publication_deadlines_use_working_days() -> None:
+    from govindex.onestop.deadlines import complete_publications
+
+    from .builders import frame
+
+    done = complete_publications(frame("publications", PUBLICATIONS), CALENDAR)
+    epoch = dt.date(1970, 1, 1)
+    by_day = {
+        row["publication_id"]: (
+            epoch + dt.timedelta(days=row["publish_by_day"]),
+            epoch + dt.timedelta(days=row["publicise_by_day"]),
+        )
+        for row in done.to_dicts()
+    }
+    assert by_day["u1"] == (dt.date(2025, 3, 3), dt.date(2025, 3, 10))
+    assert by_day["u2"] == (dt.date(2025, 3, 18), dt.date(2025, 3, 27))
+    assert by_day["u3"][1] == dt.date(2025, 3, 31)
+    assert by_day["u4"] == (dt.date(2025, 4, 24), dt.date(2025, 3, 24))
+
+
+def test_indicators_1_1_to_1_3_from_procedure_publications() -> None:
+    records = [
+        dossier(
+            "synced",
+            "2025-03-03 08:00",
+            "2025-03-10 17:00",
+            9,
+            processed_at="2025-03-07 10:00",
+            synced_to_portal_at="2025-03-03 09:00",
+        )
+    ]
+    result = scores(records, MARCH, None, ("province", "agency"), publications=PUBLICATIONS)
+    # 1.1: P5 (one late decision makes the procedure late), H8 and Q1 on time → 2 of 3.
+    published = row(result, "1.1")
+    assert (published["numerator"], published["denominator"]) == (2, 3)
+    assert published["estimate"] == pytest.approx(6 * 2 / 3)
+    # 1.2: P5 and H8 (pending within its deadline) on time, Q1 never public → 2 of 3.
+    public = row(result, "1.2")
+    assert (public["numerator"], public["denominator"]) == (2, 3)
+    assert public["estimate"] == pytest.approx(4 * 2 / 3)
+    # 1.3 on 31 March: public procedures P5 (latest decision shows 6 contents) and R1 (7);
+    # H8 and Q1 not yet public, S1 abolished → 1 of 2.
+    content = row(result, "1.3")
+    assert (content["numerator"], content["denominator"]) == (1, 2)
+    assert content["estimate"] == pytest.approx(1.0)
+    assert row(result, "1.4")["estimate"] == pytest.approx(6.0)
+    assert row(result, "publicity")["estimate"] == pytest.approx(4.0 + 8 / 3 + 1.0 + 6.0)
+    # The department in charge has the same numbers.
+    assert row(result, "1.1", "A1")["ratio"] == pytest.approx(2 / 3)
+    # The first quarter: R1 and S1 were decided on time too → 4 of 5.
+    quarter = scores(records, "2025-Q1", None, ("province",), publications=PUBLICATIONS)
+    assert (row(quarter, "1.1")["numerator"], row(quarter, "1.1")["denominator"]) == (4, 5)

@@ -68,3 +68,38 @@ def test_ingest_reports_bad_records_without_a_traceback(tmp_path: Path) -> None:
     code, out, err = _run("onestop", "score", store, "--period", "2025-13")
     assert code == 1
     assert err.startswith("error: `2025-13` is not a period")
+
+
+def test_ingest_procedure_publications(tmp_path: Path) -> None:
+    good = tmp_path / "publications.csv"
+    good.write_text(
+        "publication_id,province_code,agency_id,procedure_code,action,"
+        "legal_basis_effective_at,decided_at,publicised_at,components_published\n"
+        "u1,22,A1,P5,add,2025-03-10T00:00:00+07:00,2025-03-03T09:00:00+07:00,"
+        "2025-03-10T15:00:00+07:00,7\n"
+        "u2,22,A1,H8,amend,2025-03-25T00:00:00+07:00,2025-03-20T09:00:00+07:00,,6\n",
+        encoding="utf-8",
+    )
+    store = tmp_path / "store"
+    code, out, err = _run("onestop", "ingest", store, "--publications", good)
+    assert code == 0, err
+    assert "2 procedure publications loaded" in out
+    stored = pl.read_parquet(store / "publications" / "part-0.parquet")
+    # 10 March − 5 working days = 3 March; 3 March + 5 working days = 10 March (day numbers).
+    assert stored.filter(pl.col("publication_id") == "u1").select(
+        "publish_by_day", "publicise_by_day"
+    ).row(0) == (20150, 20157)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        good.read_text(encoding="utf-8")
+        .replace(",amend,", ",repeal,")
+        .replace("2025-03-20T09:00:00+07:00", "20th March"),
+        encoding="utf-8",
+    )
+    code, out, err = _run("onestop", "ingest", store, "--publications", bad)
+    assert code == 1
+    assert "bad.csv, row 3, column `decided_at`: cannot read as a time" in err
+    assert "bad.csv, row 3, column `action`: value not allowed" in err
+    assert "Traceback" not in err
+    # Nothing of the bad file was stored.
+    assert pl.read_parquet(store / "publications" / "part-0.parquet").height == 2

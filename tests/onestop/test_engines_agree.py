@@ -66,6 +66,9 @@ def test_duckdb_and_spark_give_identical_counts_and_ratios(
     spark: object, store: RecordStore
 ) -> None:
     profile = shipped_profile().resolve()
+    # The set exercises answered supplements (pause subtracted) and procedure publications.
+    assert store.read("dossiers")["supplement_pause_working_days"].sum() > 0
+    assert store.read("publications").height > 0
     duck = score_records(DuckDBEngine(store.sources()), profile, PERIODS)
     sparked = score_records(SparkEngine(spark, store.folders()), profile, PERIODS)
     keys = ["period_id", "geography", "unit", "kind", "code"]

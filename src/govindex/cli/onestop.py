@@ -104,6 +104,12 @@ def ingest(
     agencies: Annotated[
         Path | None, typer.Option("--agencies", help="Agency tree (CSV/Parquet).")
     ] = None,
+    publications: Annotated[
+        Path | None,
+        typer.Option(
+            "--publications", help="Procedure publication decisions (CSV/Parquet), for 1.1-1.3."
+        ),
+    ] = None,
     calendar: Annotated[
         Path | None,
         typer.Option("--calendar", help="YAML of local overrides: YYYY-MM-DD: true|false."),
@@ -135,10 +141,14 @@ def ingest(
         from govindex.onestop_engines.ratings import load_ratings
 
         typer.echo(f"{load_ratings(records, ratings)} ratings in the store")
+    this_year = dt.date.today().year
+    if publications is not None or files:
+        working = _calendar(calendar, list(range(2019, this_year + 2)))
+    if publications is not None:
+        count = load_reference(records, "publications", publications, working)
+        typer.echo(f"{count} procedure publications loaded")
     if not files:
         return
-    this_year = dt.date.today().year
-    working = _calendar(calendar, list(range(2019, this_year + 2)))
     with _progress(0, "records") as bar:
         task = bar.add_task("ingest", total=None)
         report = ingest_files(

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from govindex.errors import SpecError
-from govindex.onestop.facts import dossier_facts_sql, petition_facts_sql
+from govindex.onestop.facts import dossier_facts_sql, petition_facts_sql, publication_facts_sql
 from govindex.onestop.profile import ResolvedProfile
 from govindex.onestop.scoring import COUNT_SCHEMA, counts_from_wide
 
@@ -37,7 +37,14 @@ __all__ = [
 ]
 
 #: Where each source's facts are materialised before aggregation.
-FACT_TABLES = {"dossiers": "dossier_facts", "petitions": "petition_facts"}
+FACT_TABLES = {
+    "dossiers": "dossier_facts",
+    "petitions": "petition_facts",
+    "publications": "publication_facts",
+}
+#: Record sources that have no procedure grain: petitions are not about one procedure, and a
+#: publication concerns one procedure only (a ratio of 0/1 or 1/1 says nothing).
+_NO_PROCEDURE_GEOGRAPHY = ("petitions", "publications")
 
 #: Unit columns of each geography; an agency is a department, commune or legacy district.
 GEOGRAPHIES: dict[str, tuple[str, ...]] = {
@@ -113,13 +120,13 @@ def _pair(
 
 
 def aggregate_sql(profile: ResolvedProfile, source: str, geography: str) -> list[AggregateQuery]:
-    """The aggregate queries of ``source`` (dossiers or petitions) for one geography: one over
+    """The aggregate queries of ``source`` (dossiers, petitions or publications) for one geography: one over
     dossier counts, grouped by unit, and one over procedure counts, grouped by unit and
     procedure first (only the few procedure-count indicators pay for the finer grain)."""
     if geography not in GEOGRAPHIES:
         msg = f"unknown geography `{geography}`"
         raise SpecError(msg, where="geography", found=geography, expected=sorted(GEOGRAPHIES))
-    if source == "petitions" and geography == "procedure":
+    if source in _NO_PROCEDURE_GEOGRAPHY and geography == "procedure":
         return []
     grains: dict[str, list[tuple[tuple[str, str], tuple[str, str]]]] = {
         "dossiers": [],
@@ -170,12 +177,27 @@ def fact_queries(*, remap_legacy_districts: bool = False) -> dict[str, str]:
     Examples
     --------
     >>> sorted(fact_queries())
-    ['dossier_facts', 'petition_facts']
+    ['dossier_facts', 'petition_facts', 'publication_facts']
     """
     return {
         FACT_TABLES["dossiers"]: dossier_facts_sql(remap_legacy_districts=remap_legacy_districts),
         FACT_TABLES["petitions"]: petition_facts_sql(),
+        FACT_TABLES["publications"]: publication_facts_sql(),
     }
+
+
+def _renumbered(
+    wide: pl.DataFrame, keys: Sequence[str], indexes: Sequence[int], offset: int
+) -> pl.DataFrame:
+    """The key columns and the ``n``/``d`` pairs at ``indexes``, renumbered from ``offset``."""
+    return wide.select(
+        *[pl.col(key).cast(pl.String) for key in keys],
+        *[
+            pl.col(f"{side}{index}").alias(f"{side}{offset + position}")
+            for position, index in enumerate(indexes)
+            for side in ("n", "d")
+        ],
+    )
 
 
 def collect_counts(
@@ -195,7 +217,33 @@ def collect_counts(
     """
     parts = [pl.DataFrame(schema=COUNT_SCHEMA)]
     for geography in geographies:
-        for source in ("dossiers", "petitions"):
+        keys = ["period_id", *GEOGRAPHIES[geography]]
+        merged: pl.DataFrame | None = None
+        measures: list[tuple[str, str]] = []
+        for source in FACT_TABLES:
             for query in aggregate_sql(profile, source, geography):
-                parts.append(counts_from_wide(run(query.text), geography, query.measures))
+                result = run(query.text)
+                # Service KPIs stay with the units that have dossiers (as they always were);
+                # only index indicators are completed for every unit.
+                kpis = [i for i, (kind, _) in enumerate(query.measures) if kind == "kpi"]
+                if kpis:
+                    parts.append(
+                        counts_from_wide(
+                            _renumbered(result, keys, kpis, 0),
+                            geography,
+                            [query.measures[i] for i in kpis],
+                        )
+                    )
+                indicators = [i for i, (kind, _) in enumerate(query.measures) if kind != "kpi"]
+                wide = _renumbered(result, keys, indicators, len(measures))
+                measures.extend(query.measures[i] for i in indicators)
+                # Units of every source side by side: each unit then has every measure (0
+                # where a source has no record), so scoring needs no grid of its own.
+                merged = (
+                    wide
+                    if merged is None
+                    else merged.join(wide, on=keys, how="full", coalesce=True, nulls_equal=True)
+                )
+        if merged is not None:
+            parts.append(counts_from_wide(merged, geography, measures))
     return pl.concat(parts, how="vertical")

@@ -21,13 +21,21 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import polars as pl
 
+from govindex.errors import SpecError
 from govindex.onestop.records import TABLES, from_local_seconds, to_local_seconds
 from govindex.onestop.working_calendar import WorkingCalendar
 
-__all__ = ["complete_dossiers"]
+__all__ = ["PUBLICATION_WORKING_DAYS", "complete_dossiers", "complete_publications"]
+
+#: Working days of the publication rules for a province (§1.3 of the reference): the decision
+#: at least 5 working days before the legal basis takes effect (1.1), made public within 5
+#: working days of the decision (1.2). Ministries have 20 and 10; only provinces are scored.
+PUBLICATION_WORKING_DAYS = {"decide_before_effect": 5, "publicise_after_decision": 5}
 
 _DAY = 86400
 
@@ -36,7 +44,9 @@ def complete_dossiers(
     dossiers: pl.DataFrame, procedures: pl.DataFrame, calendar: WorkingCalendar
 ) -> pl.DataFrame:
     """Add every dossier column, fill ``due_at`` from legal limits where missing, set
-    ``due_source``, ``month`` and ``processing_working_days``. Returns a new frame."""
+    ``due_source``, ``month``, ``processing_working_days`` (gross) and
+    ``supplement_pause_working_days`` (first request → its return; the fact query subtracts
+    it). Returns a new frame."""
     schema = TABLES["dossiers"].schema
     frame = dossiers.with_columns(
         [
@@ -75,27 +85,86 @@ def complete_dossiers(
         .map_batches(_month_labels, return_dtype=pl.String)
         .alias("month"),
     )
-    completed = pl.coalesce("processed_at", "returned_at")
-    ready = frame.select(
-        pl.col("received_at").fill_null(0) // _DAY,
-        completed.fill_null(0) // _DAY,
-        (pl.col("received_at").is_not_null() & completed.is_not_null()).alias("ok"),
+    completed = frame.select(pl.coalesce("processed_at", "returned_at")).to_series()
+    processing = _working_days(calendar, frame["received_at"], completed, "processing_working_days")
+    pause = _working_days(
+        calendar,
+        frame["supplement_requested_at"],
+        frame["supplement_returned_at"],
+        "supplement_pause_working_days",
     )
-    starts = ready.to_series(0).to_numpy().astype(np.int64)
-    ends = ready.to_series(1).to_numpy().astype(np.int64)
-    ok = ready["ok"].to_numpy()
+    return frame.with_columns(processing, pause).select(list(schema))
+
+
+def _working_days(
+    calendar: WorkingCalendar, starts_at: pl.Series, ends_at: pl.Series, name: str
+) -> pl.Series:
+    """Working days in (start date, end date] where both times are set and in the calendar."""
+    ok = (starts_at.is_not_null() & ends_at.is_not_null()).to_numpy()
+    starts = (starts_at.fill_null(0) // _DAY).to_numpy().astype(np.int64)
+    ends = (ends_at.fill_null(0) // _DAY).to_numpy().astype(np.int64)
     covered = _within_calendar(calendar, starts, ends) & ok
     days = np.zeros(len(starts), dtype=np.float64)
     if covered.any():
         days[covered] = calendar.working_days_between(starts[covered], ends[covered])
-    processing = (
-        pl.Series("processing_working_days", days)
-        .to_frame()
-        .with_columns(
-            pl.when(pl.Series(covered)).then(pl.col("processing_working_days")).otherwise(None)
-        )
+    return pl.Series(name, days).zip_with(
+        pl.Series(covered), pl.Series([None] * len(days), dtype=pl.Float64)
     )
-    return frame.with_columns(processing["processing_working_days"]).select(list(schema))
+
+
+def complete_publications(publications: pl.DataFrame, calendar: WorkingCalendar) -> pl.DataFrame:
+    """Add every publication column and fill the two deadline days (days since 1970-01-01)
+    the source did not give: ``publish_by_day`` = effective date − 5 working days,
+    ``publicise_by_day`` = decision date + 5 working days. Dates outside the calendar's years
+    leave the deadline empty (the indicator then counts the publication as late: a deadline
+    that cannot be established is never assumed met).
+
+    Examples
+    --------
+    >>> import datetime as dt, polars as pl
+    >>> from govindex.onestop.records import to_local_seconds
+    >>> frame = pl.DataFrame({"publication_id": ["x"],
+    ...     "legal_basis_effective_at": [to_local_seconds(dt.datetime(2025, 2, 7))],
+    ...     "decided_at": [to_local_seconds(dt.datetime(2025, 1, 20, 9))]})
+    >>> done = complete_publications(frame, WorkingCalendar.for_years([2025]))
+    >>> [dt.date(1970, 1, 1) + dt.timedelta(days=d) for d in done.row(0)[-2:]]
+    [datetime.date(2025, 1, 24), datetime.date(2025, 2, 3)]
+    """
+    schema = TABLES["publications"].schema
+    frame = publications.with_columns(
+        [
+            pl.lit(None, dtype).alias(name)
+            for name, dtype in schema.items()
+            if name not in publications.columns
+        ]
+    ).select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
+    epoch = dt.date(1970, 1, 1)
+    shifted: dict[tuple[int, int], int | None] = {}
+
+    def shift(seconds: int | None, count: int) -> int | None:
+        if seconds is None:
+            return None
+        key = (seconds // _DAY, count)
+        if key not in shifted:
+            day = epoch + dt.timedelta(days=key[0])
+            try:
+                shifted[key] = (calendar.shift_working_days(day, count) - epoch).days
+            except SpecError:  # the shift leaves the calendar's years
+                shifted[key] = None
+        return shifted[key]
+
+    before = -PUBLICATION_WORKING_DAYS["decide_before_effect"]
+    after = PUBLICATION_WORKING_DAYS["publicise_after_decision"]
+    publish_by = [shift(value, before) for value in frame["legal_basis_effective_at"].to_list()]
+    publicise_by = [shift(value, after) for value in frame["decided_at"].to_list()]
+    return frame.with_columns(
+        pl.coalesce("publish_by_day", pl.Series(publish_by, dtype=pl.Int32)).alias(
+            "publish_by_day"
+        ),
+        pl.coalesce("publicise_by_day", pl.Series(publicise_by, dtype=pl.Int32)).alias(
+            "publicise_by_day"
+        ),
+    )
 
 
 def _within_calendar(calendar: WorkingCalendar, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

@@ -17,6 +17,8 @@ Rules (§1.4 of the portal's formula description, profile ``qd766-dvcqg``):
 * a single supplement request the citizen has not answered stops the clock at the request; a
   second request makes the dossier overdue; an answered request's pause is subtracted;
 * not finished: the clock runs to the end of the period (or the ``as of`` time);
+* processing time (2.2, the average-days KPI): working days from reception to completion,
+  less the working days the dossier waited for the citizen's answered supplement;
 * on time iff the local date of the effective end ≤ the local date of the due time;
 * the due time is the first appointment synced: an apology letter with a new appointment does
   not exempt the dossier (766 has no such exemption); ``due_rewritten`` flags a source that
@@ -32,7 +34,7 @@ True
 
 from __future__ import annotations
 
-__all__ = ["FACT_COLUMNS", "dossier_facts_sql", "petition_facts_sql"]
+__all__ = ["FACT_COLUMNS", "dossier_facts_sql", "petition_facts_sql", "publication_facts_sql"]
 
 _DAY = "86400"
 
@@ -81,6 +83,15 @@ FACT_COLUMNS: dict[str, frozenset[str]] = {
             "petition_received_in_period",
             "petition_on_time",
             "petition_satisfied",
+        }
+    ),
+    "publications": frozenset(
+        {
+            "decided_in_period",
+            "published_on_time",
+            "publicised_on_time",
+            "public_at_end",
+            "content_complete",
         }
     ),
 }
@@ -137,7 +148,7 @@ def dossier_facts_sql(*, remap_legacy_districts: bool = False) -> str:
     COALESCE(d.population_db, FALSE) AS population_db,
     COALESCE(d.fee_total, 0) AS fee_total, COALESCE(d.paid_online, 0) AS paid_online_code,
     COALESCE(d.paid_noncash, FALSE) AS paid_noncash,
-    d.processing_working_days,
+    d.processing_working_days, d.supplement_pause_working_days,
     COALESCE(c.requires_paper_result, FALSE) AS requires_paper_result,
     COALESCE(c.fee_bearing, FALSE) AS fee_bearing,
     COALESCE(c.online_level, 'none') AS online_level,
@@ -148,6 +159,13 @@ def dossier_facts_sql(*, remap_legacy_districts: bool = False) -> str:
     {stamped}
   FROM dossiers d
   JOIN periods p ON d.received_at <= p.end_s
+    -- A dossier whose recorded finish precedes the period is out of it whatever the as-of
+    -- view of the period shows (that finish is known by then): skip it at the join.
+    AND NOT COALESCE(
+      COALESCE(d.processed_at, d.returned_at, LEAST(d.stopped_at, d.rejected_at, d.withdrawn_at))
+        < p.start_s,
+      FALSE
+    )
   LEFT JOIN procedures c ON c.procedure_code = d.procedure_code
   LEFT JOIN agencies a ON a.agency_id = d.agency_id
   LEFT JOIN petitioned pe ON pe.dossier_code = d.dossier_code
@@ -204,8 +222,10 @@ SELECT
   vneid_authenticated OR population_db OR from_citizen_repository AS citizen_data,
   synced_to_portal_at IS NOT NULL AS synced,
   has_petition, disliked, online_level, has_online_service, citizen_subject,
-  CASE WHEN COALESCE(completed_at >= start_s, FALSE) THEN processing_working_days END
-    AS processing_working_days,
+  CASE WHEN COALESCE(completed_at >= start_s, FALSE) THEN processing_working_days - CASE
+      WHEN supplement_returned_at <= completed_at
+        THEN COALESCE(supplement_pause_working_days, 0) ELSE 0 END
+  END AS processing_working_days,
   COALESCE(due_source = 'computed', FALSE) AS due_computed,
   due_at IS NULL AS no_due_date,
   due_rewritten
@@ -242,4 +262,62 @@ SELECT
   received_at >= start_s AS petition_received_in_period,
   on_time_flag AS petition_on_time,
   on_time_flag AND dislikes <= likes AND NOT recomplained AS petition_satisfied
+FROM judged"""
+
+
+def publication_facts_sql() -> str:
+    """The fact query over ``publications`` and ``periods``: one row per publication decision
+    × period (as of the period's end), with the procedure-level flags of indicators 1.1–1.3.
+
+    * 1.1: a procedure with a decision in the period is on time only if *every* decision of
+      the period was made by its ``publish_by_day`` ("any late instance ⇒ the whole period
+      late"; one procedure counted once per province);
+    * 1.2: likewise for being made public by ``publicise_by_day``; a decision not yet made
+      public at the period's end is on time while its deadline has not passed (the rule of
+      pending dossiers and petitions);
+    * 1.3: point in time — the procedure's latest decision by the period's end is public and
+      not an abolition; complete when it shows all 7 contents (Decree 63/2010 Art. 8(2)).
+
+    Examples
+    --------
+    >>> "published_on_time" in publication_facts_sql()
+    True
+    """
+    return f"""WITH as_of_period AS (
+  SELECT
+    u.publication_id, u.province_code, u.agency_id, u.procedure_code,
+    p.period_id, p.start_s, p.end_s, u.decided_at, u.publish_by_day, u.publicise_by_day,
+    COALESCE(u.action, 'add') AS action,
+    CASE WHEN u.publicised_at <= p.end_s THEN u.publicised_at END AS publicised_at,
+    COALESCE(u.components_published, 0) AS components_published
+  FROM publications u
+  JOIN periods p ON u.decided_at <= p.end_s
+), flagged AS (
+  SELECT *,
+    decided_at >= start_s AS decided_in_period,
+    COALESCE(FLOOR(decided_at / {_DAY}) <= publish_by_day, FALSE) AS decided_on_time,
+    COALESCE(
+      FLOOR(COALESCE(publicised_at, end_s) / {_DAY}) <= publicise_by_day, FALSE
+    ) AS made_public_on_time,
+    ROW_NUMBER() OVER (
+      PARTITION BY period_id, province_code, procedure_code
+      ORDER BY decided_at DESC, publication_id DESC
+    ) AS recency
+  FROM as_of_period
+), judged AS (
+  SELECT *,
+    MIN(CASE WHEN decided_in_period THEN CASE WHEN decided_on_time THEN 1 ELSE 0 END END) OVER (
+      PARTITION BY period_id, province_code, procedure_code
+    ) AS every_decision_on_time,
+    MIN(CASE WHEN decided_in_period THEN CASE WHEN made_public_on_time THEN 1 ELSE 0 END END)
+      OVER (PARTITION BY period_id, province_code, procedure_code) AS every_publicity_on_time
+  FROM flagged
+)
+SELECT
+  publication_id AS dossier_code, province_code, agency_id, procedure_code, period_id,
+  decided_in_period,
+  decided_in_period AND every_decision_on_time = 1 AS published_on_time,
+  decided_in_period AND every_publicity_on_time = 1 AS publicised_on_time,
+  recency = 1 AND action <> 'abolish' AND publicised_at IS NOT NULL AS public_at_end,
+  components_published >= 7 AS content_complete
 FROM judged"""

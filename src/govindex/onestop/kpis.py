@@ -26,6 +26,7 @@ from govindex.onestop.scoring import PeriodLabels
 
 __all__ = [
     "MIN_RATINGS",
+    "kpi_fact_queries",
     "kpi_rows",
     "ratings_sql",
     "tickets_sql",
@@ -86,32 +87,52 @@ def wilson_interval(successes: int, total: int, level: float = 0.95) -> tuple[fl
     return (max(0.0, (centre - spread) / denominator), min(1.0, (centre + spread) / denominator))
 
 
-def ratings_sql(geography: str) -> str:
-    """Ratings per unit and period (``rated_at`` in the period)."""
-    keys = {
-        "province": "r.province_code",
-        "agency": "r.province_code, r.agency_id",
-        "procedure": "r.procedure_code",
-    }[geography]
-    return f"""SELECT p.period_id, {keys},
-  COUNT(*) AS ratings,
-  SUM(CASE WHEN r.level >= 4 THEN 1 ELSE 0 END) AS satisfied,
-  COUNT(DISTINCT r.dossier_code) AS rated_dossiers
+def kpi_fact_queries() -> dict[str, str]:
+    """Ratings and counter tickets of each period, keyed by the table they are materialised
+    as: the records are read once, then aggregated for every geography.
+
+    Examples
+    --------
+    >>> sorted(kpi_fact_queries())
+    ['rating_facts', 'ticket_facts']
+    """
+    return {
+        "rating_facts": """SELECT p.period_id, r.province_code, r.agency_id, r.procedure_code,
+  r.level, r.dossier_code
 FROM ratings r
-JOIN periods p ON r.rated_at >= p.start_s AND r.rated_at <= p.end_s
-GROUP BY p.period_id, {keys}"""
+JOIN periods p ON r.rated_at >= p.start_s AND r.rated_at <= p.end_s""",
+        "ticket_facts": """SELECT p.period_id, t.province_code, t.agency_id,
+  t.finished_at - t.called_at AS service_seconds
+FROM queue_tickets t
+JOIN periods p ON t.issued_at >= p.start_s AND t.issued_at <= p.end_s
+WHERE t.called_at IS NOT NULL AND t.finished_at IS NOT NULL AND t.finished_at >= t.called_at""",
+    }
+
+
+def ratings_sql(geography: str) -> str:
+    """Ratings per unit and period (``rated_at`` in the period), over ``rating_facts``."""
+    keys = {
+        "province": "province_code",
+        "agency": "province_code, agency_id",
+        "procedure": "procedure_code",
+    }[geography]
+    return f"""SELECT period_id, {keys},
+  COUNT(*) AS ratings,
+  SUM(CASE WHEN level >= 4 THEN 1 ELSE 0 END) AS satisfied,
+  COUNT(DISTINCT dossier_code) AS rated_dossiers
+FROM rating_facts
+GROUP BY period_id, {keys}"""
 
 
 def tickets_sql(geography: str) -> str:
-    """Counter tickets per unit and period (issued in the period, served to the end)."""
-    keys = {"province": "t.province_code", "agency": "t.province_code, t.agency_id"}[geography]
-    return f"""SELECT p.period_id, {keys},
+    """Counter tickets per unit and period (issued in the period, served to the end), over
+    ``ticket_facts``."""
+    keys = {"province": "province_code", "agency": "province_code, agency_id"}[geography]
+    return f"""SELECT period_id, {keys},
   COUNT(*) AS tickets,
-  SUM(t.finished_at - t.called_at) AS service_seconds
-FROM queue_tickets t
-JOIN periods p ON t.issued_at >= p.start_s AND t.issued_at <= p.end_s
-WHERE t.called_at IS NOT NULL AND t.finished_at IS NOT NULL AND t.finished_at >= t.called_at
-GROUP BY p.period_id, {keys}"""
+  SUM(service_seconds) AS service_seconds
+FROM ticket_facts
+GROUP BY period_id, {keys}"""
 
 
 def _unit(frame: pl.DataFrame, geography: str) -> pl.DataFrame:

@@ -32,8 +32,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from govindex.errors import Issue, SpecError
 from govindex.onestop.facts import FACT_COLUMNS
+from govindex.onestop.records import AGENCY_LEVELS
 
 __all__ = [
+    "NOT_APPLICABLE_AWARDS",
     "Band",
     "Group",
     "IndicatorDefinition",
@@ -96,7 +98,7 @@ class IndicatorDefinition(_Frozen):
     name_vi: str
     name_en: str
     max: float = Field(ge=0)
-    source: Literal["dossiers", "petitions", "unavailable"]
+    source: Literal["dossiers", "petitions", "publications", "unavailable"]
     reason: str | None = None
     count: Literal["dossiers", "procedures"] = "dossiers"
     numerator: str | None = None
@@ -105,6 +107,7 @@ class IndicatorDefinition(_Frozen):
     rule: ScoreRule | None = None
     option: str | None = None
     variants: dict[str, _Variant] = Field(default_factory=dict)
+    not_applicable_at: tuple[str, ...] = ()
 
 
 class Group(_Frozen):
@@ -143,6 +146,13 @@ class ResolvedIndicator:
     measure: str
     rule: ScoreRule | None
     reason: str | None
+    not_applicable_at: tuple[str, ...] = ()
+
+
+#: How a unit is scored on an indicator that does not apply at its level (§7.3 case 19):
+#: ``exclude`` awards nothing and leaves the points out of the unit's coverage, ``full``
+#: awards the indicator's maximum.
+NOT_APPLICABLE_AWARDS = ("exclude", "full")
 
 
 @dataclass(frozen=True)
@@ -178,6 +188,17 @@ class ResolvedProfile:
             msg, where="indicator", found=code, expected=[i.code for i in self.indicators]
         )
 
+    @property
+    def not_applicable_award(self) -> str:
+        """The ``not_applicable_award`` option (``exclude`` when the profile does not name it).
+
+        Examples
+        --------
+        >>> shipped_profile().resolve({"not_applicable_award": "exclude"}).not_applicable_award
+        'exclude'
+        """
+        return dict(self.options).get("not_applicable_award", "exclude")
+
     def computed(self, source: str) -> tuple[ResolvedIndicator, ...]:
         """The indicators computed from ``source`` records (dossiers or petitions)."""
         return tuple(i for i in self.indicators if i.source == source)
@@ -193,7 +214,7 @@ class ResolvedProfile:
         if total is None:
             return None
         for band in sorted(self.bands, key=lambda band: -band.min):
-            if total >= band.min:
+            if round(total, 9) >= band.min:
                 return band.code
         return None
 
@@ -217,6 +238,15 @@ class Profile(_Frozen):
                 msg = f"unknown option `{name}` of profile {self.profile}"
                 raise SpecError(msg, where=f"options.{name}", found=name, expected=sorted(options))
             options[name] = value
+        award = options.get("not_applicable_award", "exclude")
+        if award not in NOT_APPLICABLE_AWARDS:
+            msg = f"option `not_applicable_award` of profile {self.profile} cannot be `{award}`"
+            raise SpecError(
+                msg,
+                where="options.not_applicable_award",
+                found=award,
+                expected=list(NOT_APPLICABLE_AWARDS),
+            )
         resolved: list[ResolvedIndicator] = []
         for group in self.groups:
             for item in group.indicators:
@@ -250,6 +280,7 @@ class Profile(_Frozen):
                         measure=variant.measure or item.measure,
                         rule=variant.rule or item.rule,
                         reason=item.reason,
+                        not_applicable_at=item.not_applicable_at,
                     )
                 )
         return ResolvedProfile(
@@ -311,6 +342,16 @@ def _check(profile: Profile, source: str) -> list[Issue]:
             if item.code in codes:
                 issues.append(Issue(f"indicator code `{item.code}` is used twice", where=where))
             codes.add(item.code)
+            for level in item.not_applicable_at:
+                if level not in AGENCY_LEVELS:
+                    issues.append(
+                        Issue(
+                            f"unknown agency level `{level}`",
+                            where=f"{where}.not_applicable_at",
+                            found=level,
+                            expected=", ".join(AGENCY_LEVELS),
+                        )
+                    )
             if item.source == "unavailable":
                 if not item.reason:
                     issues.append(

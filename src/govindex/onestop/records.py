@@ -1,5 +1,5 @@
-"""The one-stop record schema: dossiers, status events, procedures, agencies, petitions,
-counter queue tickets and ratings, as typed columnar tables.
+"""The one-stop record schema: dossiers, status events, procedures, procedure publications,
+agencies, petitions, counter queue tickets and ratings, as typed columnar tables.
 
 Times are stored as whole seconds since 1970-01-01 00:00 on Viet Nam's wall clock
 (Asia/Ho_Chi_Minh, UTC+7, no daylight saving), so that a local date is ``floor(t / 86400)``
@@ -15,7 +15,7 @@ object of per-criterion levels keyed ``c1``…``c12`` (the provincial portal's t
 Examples
 --------
 >>> sorted(TABLES)
-['agencies', 'dossiers', 'events', 'petitions', 'procedures', 'queue_tickets', 'ratings']
+['agencies', 'dossiers', 'events', 'petitions', 'procedures', 'publications', 'queue_tickets', 'ratings']
 >>> TABLES["dossiers"].key
 ('dossier_code',)
 >>> STATUS_NAMES[9]
@@ -124,7 +124,8 @@ _DOSSIER: dict[str, pl.DataType] = {
     "paid_noncash": pl.Boolean(),
     "apology_issued": pl.Boolean(),
     "synced_to_portal_at": _TIME,
-    "processing_working_days": pl.Float64(),
+    "processing_working_days": pl.Float64(),  # reception → completion, gross (computed)
+    "supplement_pause_working_days": pl.Float64(),  # first request → its return (computed)
     "month": pl.String(),  # partition: YYYY-MM of submission (reception if none): stable across syncs
 }
 
@@ -164,6 +165,25 @@ TABLES: dict[str, Table] = {
         ("procedure_code",),
         ("procedure_code", "legal_limit_value", "legal_limit_unit"),
         "The procedure (TTHC) catalogue with its legal time limit.",
+    ),
+    "publications": Table(
+        "publications",
+        {
+            "publication_id": pl.String(),  # one publication decision of one procedure
+            "province_code": pl.String(),
+            "agency_id": pl.String(),  # the agency in charge of the procedure
+            "procedure_code": pl.String(),
+            "action": pl.String(),  # add | amend | abolish
+            "legal_basis_effective_at": _TIME,  # the legal text's entry into force
+            "decided_at": _TIME,  # the publication decision (Quyết định công bố)
+            "publicised_at": _TIME,  # made public on the national procedure database
+            "components_published": pl.Int8(),  # of the 7 contents of Decree 63/2010 Art. 8(2)
+            "publish_by_day": pl.Int32(),  # effective date − 5 working days (computed)
+            "publicise_by_day": pl.Int32(),  # decision date + 5 working days (computed)
+        },
+        ("publication_id",),
+        ("publication_id", "province_code", "agency_id", "procedure_code", "decided_at"),
+        "Procedure publication decisions and their publicity on the national database.",
     ),
     "agencies": Table(
         "agencies",

@@ -120,9 +120,45 @@ def _indicator_table(profile: ResolvedProfile) -> pl.DataFrame:
                 "threshold": rule.threshold if rule else None,
                 "on_empty": rule.on_empty if rule else None,
                 "unavailable_reason": indicator.reason,
+                "not_applicable_at": list(indicator.not_applicable_at),
             }
         )
-    return pl.DataFrame(rows)
+    return pl.DataFrame(rows, schema_overrides={"not_applicable_at": pl.List(pl.String)})
+
+
+def _indicator_grid(counts: pl.DataFrame, indicators: pl.DataFrame) -> pl.LazyFrame:
+    """Every unit × every indicator with its counts (0 where none were found).
+
+    Counts from :func:`govindex.onestop.aggregation.collect_counts` already give every unit
+    every computed indicator; then only the indicators absent from all counts (not computed
+    from records) are added, unit by unit. Other counts (any unit missing any indicator) take
+    the general path: the full grid joined with the counts.
+    """
+    unit_columns = ["period_id", "geography", "unit", "parent_unit"]
+    found = counts.filter(pl.col("kind") == "indicator").select(
+        *unit_columns, "code", "numerator", "denominator"
+    )
+    units = counts.select(unit_columns).unique()
+    present = set(found["code"].unique().to_list())
+    complete = found.height == units.height * len(present) and (
+        found.select([*unit_columns, "code"]).n_unique() == found.height
+    )
+    absent = indicators.filter(~pl.col("code").is_in(list(present)))
+    if complete:
+        computed = found.lazy().join(indicators.lazy(), on="code", how="inner")
+        filler = (
+            units.lazy()
+            .join(absent.lazy(), how="cross")
+            .with_columns(pl.lit(0.0).alias("numerator"), pl.lit(0, pl.Int64).alias("denominator"))
+        )
+        return pl.concat([computed, filler], how="diagonal")
+    grid = units.lazy().join(indicators.lazy(), how="cross")
+    return grid.join(
+        found.lazy().drop("parent_unit"),
+        on=["period_id", "geography", "unit", "code"],
+        how="left",
+        nulls_equal=True,
+    ).with_columns(pl.col("numerator").fill_null(0.0), pl.col("denominator").fill_null(0))
 
 
 def score_rows(
@@ -135,18 +171,22 @@ def score_rows(
 ) -> pl.DataFrame:
     """Indicator, group and total rows in the shared score vocabulary."""
     indicators = _indicator_table(profile)
-    units = counts.lazy().select("period_id", "geography", "unit", "parent_unit").unique()
-    grid = units.join(indicators.lazy(), how="cross")
-    found = (
-        counts.lazy()
-        .filter(pl.col("kind") == "indicator")
-        .select("period_id", "geography", "unit", "code", "numerator", "denominator")
+    frame = _indicator_grid(counts, indicators)
+    applicable = ~(
+        pl.col("source").is_in(["petitions", "publications"]) & (pl.col("geography") == "procedure")
     )
-    frame = grid.join(
-        found, on=["period_id", "geography", "unit", "code"], how="left"
-    ).with_columns(pl.col("numerator").fill_null(0.0), pl.col("denominator").fill_null(0))
-    applicable = ~((pl.col("source") == "petitions") & (pl.col("geography") == "procedure"))
-    ratio = pl.when(pl.col("denominator") > 0).then(pl.col("numerator") / pl.col("denominator"))
+    # An indicator that does not apply at the unit's level (a commune is not scored on what
+    # only a province does) gets the profile's award, never a computed or missing value.
+    level_exempt = pl.col("not_applicable_at").list.contains(pl.col("geography"))
+    award_full = profile.not_applicable_award == "full"
+    exempt_reason = pl.concat_str(
+        pl.lit("not_applicable_at_"),
+        pl.col("geography"),
+        pl.lit(f";award={profile.not_applicable_award}"),
+    )
+    ratio = pl.when(~level_exempt & (pl.col("denominator") > 0)).then(
+        pl.col("numerator") / pl.col("denominator")
+    )
     frame = frame.with_columns(ratio.otherwise(None).alias("ratio"))
     clamped = pl.col("ratio").clip(0.0, 1.0)
     linear = pl.col("max_points") * clamped
@@ -162,7 +202,9 @@ def score_rows(
     )
     computed = pl.col("source") != "unavailable"
     score = (
-        pl.when(~computed | ~applicable)
+        pl.when(level_exempt)
+        .then(pl.col("max_points") if award_full else None)
+        .when(~computed | ~applicable)
         .then(None)
         .when(pl.col("ratio").is_null())
         .then(empty)
@@ -171,14 +213,18 @@ def score_rows(
         .otherwise(capped)
     )
     status = (
-        pl.when(
+        pl.when(level_exempt)
+        .then(pl.lit("published" if award_full else "missing"))
+        .when(
             ~computed | ~applicable | (pl.col("ratio").is_null() & (pl.col("on_empty") == "null"))
         )
         .then(pl.lit("missing"))
         .otherwise(pl.lit("published"))
     )
     reason = (
-        pl.when(~computed)
+        pl.when(level_exempt)
+        .then(exempt_reason)
+        .when(~computed)
         .then(pl.lit("input_not_in_records"))
         .when(~applicable)
         .then(pl.lit("not_applicable_to_geography"))
@@ -210,6 +256,9 @@ def score_rows(
         "status",
         "reason",
     )
+    # Collected once: groups, totals and the output all read it (a lazy plan would
+    # recompute the indicator rows for each).
+    indicator_rows = indicator_rows.collect().lazy()
     groups = pl.DataFrame(
         [
             {
@@ -247,6 +296,8 @@ def score_rows(
             pl.lit("published").alias("status"),
             pl.lit(None, pl.String).alias("reason"),
         )
+        .collect()
+        .lazy()
     )
     total_max = float(sum(group.max for group in profile.groups))
     totals = (
@@ -256,7 +307,10 @@ def score_rows(
             (pl.col("ratio") * pl.col("max_points")).sum().alias("available"),
         )
         .with_columns(
+            # Ranks and bands compare totals at 1e-9: the sum of the same indicator scores in
+            # another order may differ in the last bit (79.99999999999999 is 80).
             pl.col("estimate")
+            .round(9)
             .rank(method="min", descending=True)
             .over("period_id", "geography", "parent_unit")
             .cast(pl.Int64)
@@ -333,10 +387,12 @@ def score_rows(
 
 
 def _band_expression(profile: ResolvedProfile) -> pl.Expr:
-    """The band of ``estimate``: the highest band whose minimum it reaches."""
+    """The band of ``estimate`` (at 1e-9): the highest band whose minimum it reaches."""
     expression: pl.Expr = pl.lit(None, pl.String)
     for band in sorted(profile.bands, key=lambda band: band.min):
         expression = (
-            pl.when(pl.col("estimate") >= band.min).then(pl.lit(band.code)).otherwise(expression)
+            pl.when(pl.col("estimate").round(9) >= band.min)
+            .then(pl.lit(band.code))
+            .otherwise(expression)
         )
     return expression

@@ -135,6 +135,27 @@ class WorkingCalendar:
             day += dt.timedelta(days=1)
         return day
 
+    def shift_working_days(self, day: dt.date, count: int) -> dt.date:
+        """The ``count``-th working day after ``day`` (before it when ``count`` is negative);
+        ``day`` itself is never counted.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> calendar = WorkingCalendar.for_years([2025])
+        >>> calendar.shift_working_days(dt.date(2025, 2, 7), -5)  # back over Tết
+        datetime.date(2025, 1, 24)
+        >>> calendar.shift_working_days(dt.date(2025, 1, 24), 5)
+        datetime.date(2025, 2, 7)
+        """
+        step = dt.timedelta(days=1 if count >= 0 else -1)
+        remaining = abs(count)
+        while remaining:
+            day += step
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
     def _clock_start(self, moment: dt.datetime) -> dt.datetime:
         """When counting starts: ``moment``, or the next opening if it is after hours."""
         opening = self.policy.morning[0]

@@ -21,14 +21,17 @@ from typing import Any
 import polars as pl
 
 from govindex.errors import DataValidationError, Issue
-from govindex.onestop.deadlines import complete_dossiers
-from govindex.onestop.portal import dossier_from_portal
+from govindex.onestop.deadlines import complete_dossiers, complete_publications
+from govindex.onestop.portal import dossier_from_portal, parse_time
 from govindex.onestop.records import TABLES
 from govindex.onestop.upsert import batch_conflicts, merge_dossiers
 from govindex.onestop.working_calendar import WorkingCalendar
 from govindex.onestop_engines.store import RecordStore
 
 __all__ = ["IngestReport", "ingest_files", "load_reference", "read_table_file"]
+
+#: Dossier columns computed on load (never read from a source, never compared on upsert).
+_DERIVED = ("due_source", "processing_working_days", "supplement_pause_working_days", "month")
 
 
 @dataclass(frozen=True)
@@ -146,11 +149,7 @@ def ingest_files(
     schema = TABLES["dossiers"].schema
     batch = pl.DataFrame(
         rows,
-        schema={
-            k: v
-            for k, v in schema.items()
-            if k not in ("due_source", "processing_working_days", "month")
-        },
+        schema={k: v for k, v in schema.items() if k not in _DERIVED},
     )
     conflicts = batch_conflicts(batch, lines)
     if conflicts:
@@ -197,9 +196,7 @@ def _upsert(
     for province in batch["province_code"].unique().to_list():
         incoming = batch.filter(pl.col("province_code") == province)
         existing = _read_partitions(store, "dossiers", province)
-        merged = merge_dossiers(
-            existing.drop("due_source", "processing_working_days", "month"), incoming
-        )
+        merged = merge_dossiers(existing.drop(*_DERIVED, strict=False), incoming)
         completed = complete_dossiers(merged, procedures, calendar)
         old_events = _read_partitions(store, "events", province)
         codes = completed.select("dossier_code", "month")
@@ -247,9 +244,36 @@ def _stale_months(store: RecordStore, province: str, months: set[str]) -> list[P
     return [file for file in folder.rglob("*.parquet") if file.parent.name not in months]
 
 
-def load_reference(store: RecordStore, table: str, path: str | Path) -> int:
-    """Load the procedure catalogue or the agency tree from CSV or Parquet (schema columns)."""
+#: Allowed values of reference-table columns, checked on load.
+_ALLOWED: dict[tuple[str, str], tuple[object, ...]] = {
+    ("publications", "action"): ("add", "amend", "abolish"),
+    ("publications", "components_published"): tuple(range(8)),
+}
+
+
+def _as_local_seconds(column: pl.Series) -> pl.Series:
+    """Times given as text (ISO 8601 with or without offset, or the portal's compact form)
+    become local seconds; text that is not a time becomes null (and is reported)."""
+    values = []
+    for value in column.to_list():
+        try:
+            values.append(parse_time(value) if not str(value).lstrip("-").isdigit() else int(value))
+        except (ValueError, TypeError):
+            values.append(None)
+    return pl.Series(column.name, values, dtype=pl.Int64)
+
+
+def load_reference(
+    store: RecordStore, table: str, path: str | Path, calendar: WorkingCalendar | None = None
+) -> int:
+    """Load the procedure catalogue, the agency tree or the procedure publications (which need
+    ``calendar`` for their working-day deadlines) from CSV or Parquet (schema columns)."""
     typed = read_table_file(table, path)
+    if table == "publications":
+        if calendar is None:
+            msg = "procedure publications need the working calendar for their deadlines"
+            raise DataValidationError(msg, where=Path(path).name)
+        typed = complete_publications(typed, calendar)
     store.write(table, typed)
     store.write_catalogue()
     return typed.height
@@ -257,8 +281,8 @@ def load_reference(store: RecordStore, table: str, path: str | Path) -> int:
 
 def read_table_file(table: str, path: str | Path) -> pl.DataFrame:
     """Rows of a CSV or Parquet file typed as record table ``table``; every unreadable value,
-    missing required value and repeated key is one issue (file, row, column) and nothing is
-    returned if there is any."""
+    missing required value, value not allowed and repeated key is one issue (file, row,
+    column) and nothing is returned if there is any."""
     source = Path(path)
     spec = TABLES[table]
     try:
@@ -283,6 +307,21 @@ def read_table_file(table: str, path: str | Path) -> pl.DataFrame:
             typed_columns.append(pl.lit(None, dtype).alias(name))
             continue
         column = frame[name]
+        if dtype == pl.Int64() and name.endswith("_at") and column.dtype == pl.String:
+            converted = _as_local_seconds(column)
+            for index in (converted.is_null() & column.is_not_null()).arg_true().to_list()[:20]:
+                issues.append(
+                    Issue(
+                        "cannot read as a time",
+                        where=source.name,
+                        row=index + 2,
+                        column=name,
+                        found=column[index],
+                        expected="ISO 8601 time, e.g. 2025-03-03T09:00:00+07:00",
+                    )
+                )
+            typed_columns.append(converted)
+            continue
         if dtype == pl.Boolean() and column.dtype == pl.String:
             column = column.str.to_lowercase().replace_strict(
                 {"true": True, "1": True, "false": False, "0": False, "": None},
@@ -307,6 +346,22 @@ def read_table_file(table: str, path: str | Path) -> pl.DataFrame:
         for index in typed[name].is_null().arg_true().to_list()[:20]:
             issues.append(
                 Issue("a value is required", where=source.name, row=index + 2, column=name)
+            )
+    for (allowed_table, name), allowed in _ALLOWED.items():
+        if allowed_table != table:
+            continue
+        column = typed[name]
+        outside = column.is_not_null() & ~column.is_in(list(allowed))
+        for index in outside.arg_true().to_list()[:20]:
+            issues.append(
+                Issue(
+                    "value not allowed",
+                    where=source.name,
+                    row=index + 2,
+                    column=name,
+                    found=column[index],
+                    expected=", ".join(str(value) for value in allowed),
+                )
             )
     for index in typed[spec.key[0]].is_duplicated().arg_true().to_list()[:20]:
         issues.append(

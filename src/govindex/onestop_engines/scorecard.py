@@ -19,7 +19,7 @@ import polars as pl
 
 from govindex.onestop.aggregation import collect_counts, fact_queries
 from govindex.onestop.explain import explain_sql
-from govindex.onestop.kpis import kpi_rows, ratings_sql, tickets_sql
+from govindex.onestop.kpis import kpi_fact_queries, kpi_rows, ratings_sql, tickets_sql
 from govindex.onestop.periods import Period, period_table
 from govindex.onestop.profile import ResolvedProfile
 from govindex.onestop.scoring import PeriodLabels, score_rows
@@ -63,6 +63,8 @@ def score_records(
     counts = with_agency_levels(collect_counts(profile, geographies, engine.query), levels)
     labels = PeriodLabels.of(periods)
     scores = score_rows(profile, counts, labels, provenance=provenance, synthetic=synthetic)
+    for name, text in kpi_fact_queries().items():
+        engine.materialise(name, text)
     ratings = {g: engine.query(ratings_sql(g)) for g in geographies}
     tickets = {g: engine.query(tickets_sql(g)) for g in geographies if g != "procedure"}
     kpis = with_agency_levels(

@@ -5,7 +5,8 @@ Layout under the store's root::
 
     dossiers/<province_code>/<month>/part-<batch>.parquet   (likewise events, petitions,
     queue_tickets, ratings)
-    procedures/part-0.parquet, agencies/part-0.parquet       (reference tables)
+    procedures/part-0.parquet, agencies/part-0.parquet       (reference tables; likewise
+    publications/part-<year or 0>.parquet)
     catalogue.duckdb                                         (one view per table)
 
 Every file carries key-value metadata: the table, the record-schema version and, for
@@ -37,7 +38,9 @@ from govindex.onestop.records import TABLES
 
 __all__ = ["PARTITIONED", "SCHEMA_VERSION", "RecordStore"]
 
-SCHEMA_VERSION = "onestop-records/1"
+#: Version 2 adds the dossiers' ``supplement_pause_working_days`` and the publications table;
+#: a version-1 store is brought up to date by synthesising or ingesting again.
+SCHEMA_VERSION = "onestop-records/2"
 PARTITIONED = ("dossiers", "events", "petitions", "queue_tickets", "ratings")
 
 

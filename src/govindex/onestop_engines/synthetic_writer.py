@@ -32,7 +32,8 @@ def write_synthetic(
     *,
     on_chunk: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
-    """Write the catalogue, the agency tree and every province-month; return row counts.
+    """Write the catalogue, the agency tree, the year's procedure publications and every
+    province-month; return row counts.
 
     ``on_chunk`` is called with the number of dossiers of each chunk written (progress).
     """
@@ -45,6 +46,7 @@ def write_synthetic(
     }
     store.write("procedures", nation.procedures(), metadata=tag)
     store.write("agencies", nation.agencies(), metadata=tag)
+    store.write("publications", nation.publications(year), metadata=tag, part=str(year))
     counts: dict[str, int] = {}
     for chunk in nation.chunks(year):
         store.write(
