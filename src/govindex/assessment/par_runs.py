@@ -19,6 +19,7 @@ from govindex.storage import RunStore
 from govindex.storage.schema import SCORES_SCHEMA
 
 __all__ = [
+    "PAR_LEVELS",
     "PAR_POINTS",
     "SCORE_TABLE",
     "list_par_runs",
@@ -29,6 +30,26 @@ __all__ = [
 
 SCORE_TABLE = "score_table"
 PAR_POINTS = "par_points"
+LEVELS = "levels"
+
+PAR_LEVELS = pl.DataFrame(
+    {
+        "level": ["total", "area", "criterion", "subcriterion"],
+        "name_vi": ["Chỉ số CCHC", "lĩnh vực", "tiêu chí", "tiêu chí thành phần"],
+        "name_en": ["PAR Index", "area", "criterion", "sub-criterion"],
+        "scale_min": [0.0, None, None, None],
+        "scale_max": [100.0, None, None, None],
+    },
+    schema={
+        "level": pl.String,
+        "name_vi": pl.String,
+        "name_en": pl.String,
+        "scale_min": pl.Float64,
+        "scale_max": pl.Float64,
+    },
+)
+"""What the PAR Index calls its levels, stored with each run so pages name them its way
+(the layout of :func:`govindex.pipeline.spec_levels`); the total is out of 100 points."""
 _KEY = ("unit", "level", "code")
 
 
@@ -50,7 +71,11 @@ def save_par_run(store: RunStore, manifest: RunManifest, rows: pl.DataFrame) -> 
     table = par_score_table(rows.with_columns(pl.lit(manifest.run_id).alias("run_id")))
     points = rows.select(*_KEY, *PAR_COLUMNS)
     empty_scores = pl.DataFrame(schema=SCORES_SCHEMA).drop("run_id")
-    return store.save_run(manifest, empty_scores, {SCORE_TABLE: table.frame, PAR_POINTS: points})
+    return store.save_run(
+        manifest,
+        empty_scores,
+        {SCORE_TABLE: table.frame, PAR_POINTS: points, LEVELS: PAR_LEVELS},
+    )
 
 
 def par_runs(store: RunStore) -> tuple[RunManifest, ...]:

@@ -19,7 +19,7 @@ from govindex.scores.table import INSTRUMENTS, LEVELS, Instrument
 
 __all__ = ["InstrumentEntry", "Pages", "instrument", "register", "registered"]
 
-Pages = Literal["papi", "score_table"]
+Pages = Literal["papi", "score_table", "scorecard"]
 """Which dashboard pages show an instrument's runs (see :class:`InstrumentEntry`)."""
 
 RunParameters = Mapping[str, Any]
@@ -52,7 +52,9 @@ class InstrumentEntry:
         Which dashboard pages show the instrument's runs: ``score_table`` (the generic
         overview, profile, compare and explorer pages, read from the run's ``score_table``
         and ``national_differences``; any new instrument) or ``papi`` (PAPI's own pages,
-        with performance groups, the 34-unit derivation and the official record's markers).
+        with performance groups, the 34-unit derivation and the official record's markers)
+        or ``scorecard`` (shown on the province scorecard only: the one-stop index is scored
+        by week, month and quarter, which the yearly pages do not show).
     """
 
     id: Instrument
@@ -174,7 +176,7 @@ PAR = register(
             "govindex.assessment.pipeline.run_par (appraised self-assessment workbooks) and "
             "govindex.assessment.par_runs.save_par_run: one score_table per run"
         ),
-        derived_tables=("par_points",),
+        derived_tables=("par_points", "levels"),
     )
 )
 
@@ -190,5 +192,6 @@ ONESTOP = register(
             "an engine of govindex.onestop_engines): one score_table per run"
         ),
         derived_tables=("onestop_counts",),
+        pages="scorecard",
     )
 )

@@ -261,9 +261,12 @@ class Dashboard:
         return None if entry.pages == "papi" else entry.id
 
     def instruments(self) -> list[InstrumentEntry]:
-        """The registered instruments with runs in the store, in registration order."""
+        """The registered instruments with runs in the store and pages of their own, in
+        registration order (an instrument shown on the scorecard only has no switch entry)."""
         owners = set(self.snapshot.instruments.values())
-        return [entry for entry in registered() if entry.id in owners]
+        return [
+            entry for entry in registered() if entry.id in owners and entry.pages != "scorecard"
+        ]
 
     def runs(self) -> View:
         """The runs the dashboard can show."""

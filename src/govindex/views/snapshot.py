@@ -24,6 +24,8 @@ from govindex.storage import RunStore
 
 __all__ = ["Snapshot"]
 
+_SCORE_TABLE_KINDS = frozenset({"assessment", "records"})
+
 _NAME_COLUMNS = ("level", "code", "name_en", "name_vi")
 
 
@@ -68,7 +70,11 @@ class Snapshot:
         """
         everything = store.query_scores()
         current = set(everything["run_id"].unique().to_list())
-        every_run = tuple(m for m in store.list_runs() if m.run_id in current)
+        # Runs of instruments that publish no long scores rows (PAR assessments, one-stop
+        # records) are current through their score table alone.
+        every_run = tuple(
+            m for m in store.list_runs() if m.run_id in current or m.kind in _SCORE_TABLE_KINDS
+        )
         instruments = {m.run_id: _owner(m) for m in every_run}
         # PAPI's pages (and every table below) see only the runs they show; the runs of
         # instruments with score-table pages are read from their stored score tables.

@@ -1,0 +1,52 @@
+"""The demo store's SYNTHETIC PAR Index run on the instruments' own pages, in both languages;
+the one-stop index, scored by quarter, appears on the scorecard only (no switch entry, no
+yearly pages)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from govindex.views import Dashboard
+from govindex.web import create_app
+
+
+@pytest.fixture(scope="module")
+def client(demo_store: Path) -> TestClient:
+    return TestClient(create_app(Dashboard.open(demo_store)))
+
+
+def test_the_switch_lists_the_instruments_with_pages(client: TestClient) -> None:
+    html = client.get("/overview").text
+    assert set(re.findall(r"instrument=([a-z]+)", html)) == {"sipas", "par"}
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_par_overview_and_profile_name_par_levels(client: TestClient, language: str) -> None:
+    overview = client.get(f"/overview?instrument=par&lang={language}")
+    assert overview.status_code == 200
+    assert "SYNTHETIC" in overview.text
+    profile = client.get(f"/province/Quảng Ninh?instrument=par&lang={language}")
+    assert profile.status_code == 200
+    names = ("lĩnh vực", "tiêu chí") if language == "vi" else ("area", "criterion")
+    for name in names:
+        assert name in profile.text
+
+
+def test_the_par_profile_twin_carries_points_out_of_100(client: TestClient) -> None:
+    document = client.get("/province/Quảng Ninh.json?instrument=par").json()
+    assert document["ok"] is True
+    levels = {row["level"]: row for row in document["meta"]["levels"]}
+    assert levels["total"]["scale_max"] == 100.0
+    assert levels["area"]["name_vi"] == "lĩnh vực"
+
+
+def test_the_one_stop_index_has_no_yearly_pages(client: TestClient) -> None:
+    answer = client.get("/overview.json?instrument=onestop")
+    assert answer.status_code == 404
+    assert answer.json()["ok"] is False
+    scorecard = client.get("/scorecard/Quảng Ninh.json").json()
+    assert "onestop" in {row["instrument"] for row in scorecard["tables"]["scorecard"]["rows"]}
