@@ -6,6 +6,7 @@ error that says how to make one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,7 +17,7 @@ from govindex.cli.runs import StoreOption
 if TYPE_CHECKING:
     from govindex.views import Dashboard
 
-__all__ = ["ensure_port_free", "load_dashboard", "serve", "serve_store"]
+__all__ = ["ensure_port_free", "load_dashboard", "parse_host_list", "serve", "serve_store"]
 
 
 def load_dashboard(store: Path | None) -> Dashboard:
@@ -67,18 +68,27 @@ def ensure_port_free(host: str, port: int) -> None:
             raise ServiceError(msg, where="--port", found=port) from error
 
 
-def serve_store(store: Path | None, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve_store(
+    store: Path | None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    allowed_hosts: Sequence[str] | None = None,
+) -> None:
     """Serve the dashboard of ``store`` until interrupted (Ctrl-C)."""
     import uvicorn
 
     from govindex.web import create_app
+    from govindex.web.security import default_allowed_hosts
 
     dashboard = load_dashboard(store)
     ensure_port_free(host, port)
-    app = create_app(dashboard)
+    hosts = default_allowed_hosts(host) if allowed_hosts is None else tuple(allowed_hosts)
+    app = create_app(dashboard, allowed_hosts=hosts)
     shown_host = f"[{host}]" if ":" in host else host
     typer.echo(f"govindex dashboard: http://{shown_host}:{port}/  (Ctrl-C stops it)")
     typer.echo(f"  open data: http://{shown_host}:{port}/docs", err=True)
+    typer.echo(f"  answers for the hosts: {', '.join(hosts)}", err=True)
     uvicorn.run(app, host=host, port=port, workers=1, log_level="warning", access_log=False)
 
 
@@ -88,6 +98,32 @@ def serve(
     port: Annotated[
         int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
     ] = 8000,
+    allowed_hosts: Annotated[
+        str | None,
+        typer.Option(
+            "--allowed-hosts",
+            help="Comma-separated host names the server answers for (`*.example.org` for "
+            "subdomains, `*` for any); default: localhost, 127.0.0.1, ::1 and --host.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the dashboard and its open-data API (JSON, CSV, XLSX) from a run store."""
-    serve_store(store, host=host, port=port)
+    hosts = None if allowed_hosts is None else parse_host_list(allowed_hosts)
+    serve_store(store, host=host, port=port, allowed_hosts=hosts)
+
+
+def parse_host_list(text: str) -> tuple[str, ...]:
+    """The host names of an ``--allowed-hosts`` value.
+
+    Examples
+    --------
+    >>> parse_host_list("govindex.example.org, localhost")
+    ('govindex.example.org', 'localhost')
+    """
+    from govindex.errors import ServiceError
+
+    hosts = tuple(name.strip() for name in text.split(",") if name.strip())
+    if not hosts:
+        msg = "`--allowed-hosts` names no host; give comma-separated names such as `localhost`."
+        raise ServiceError(msg, where="--allowed-hosts", found=text)
+    return hosts

@@ -7,6 +7,7 @@ are plain Python) and kept by URL, so each URL is computed once per process.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -26,10 +27,12 @@ from govindex.web.addresses import (
 )
 from govindex.web.downloads import csv_bytes, json_bytes, xlsx_bytes
 from govindex.web.errors import WebError, install_error_handlers
+from govindex.web.head_requests import HeadRequests
 from govindex.web.links import AppLinks
 from govindex.web.rendering import PageRenderer
 from govindex.web.response_cache import CachedAnswer, ResponseCache, ServeCached, cache_key
 from govindex.web.routes import Format, page_router
+from govindex.web.security import DASHBOARD_POLICY, AllowedHosts, SecurityHeaders
 
 __all__ = ["PageService", "create_app", "create_app_for_store", "static_folder"]
 
@@ -117,8 +120,18 @@ class PageService:
         return self.renderer.error(error, language, AppLinks(root), urls)
 
 
-def create_app(dashboard: Dashboard, *, cache: ResponseCache | None = None) -> FastAPI:
+def create_app(
+    dashboard: Dashboard,
+    *,
+    cache: ResponseCache | None = None,
+    allowed_hosts: Sequence[str] | None = None,
+) -> FastAPI:
     """The dashboard and open-data API of ``dashboard``'s store.
+
+    ``allowed_hosts`` lists the host names the app answers for (``*.example.org`` for a
+    domain's subdomains); any other ``Host`` gets a 400. ``None`` answers every host (an
+    app embedded in a test or behind a proxy that checks it); ``govindex serve`` always
+    passes a list.
 
     Examples
     --------
@@ -142,6 +155,11 @@ def create_app(dashboard: Dashboard, *, cache: ResponseCache | None = None) -> F
     app.mount("/static", StaticFiles(directory=static_folder()), name="static")
     # Outermost: a URL answered before is sent again without routing.
     app.add_middleware(ServeCached, cache=service.cache)
+    app.add_middleware(HeadRequests)
+    if allowed_hosts is not None:
+        app.add_middleware(AllowedHosts, allowed=allowed_hosts, page=service.error_page)
+    # Outermost of all: every answer, refusals and cached ones included, carries the headers.
+    app.add_middleware(SecurityHeaders, policy=DASHBOARD_POLICY)
     return app
 
 
