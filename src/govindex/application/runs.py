@@ -249,9 +249,11 @@ def write_outputs(finished: Run, folder: Path) -> None:
     if finished.manifest.synthetic:
         # Synthetic results must say so wherever a person can see them, the CSV included.
         scores = scores.with_columns(pl.lit(True).alias("synthetic"))
-    scores.write_csv(folder / "scores.csv")
+    from govindex.spreadsheet_cells import neutralise_frame
+
+    neutralise_frame(scores).write_csv(folder / "scores.csv")
     for name, table in finished.tables.items():
-        table.write_csv(folder / f"{name}.csv")
+        neutralise_frame(table).write_csv(folder / f"{name}.csv")
     (folder / "manifest.json").write_text(finished.manifest.to_json() + "\n", encoding="utf-8")
 
 
