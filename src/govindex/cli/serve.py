@@ -1,7 +1,8 @@
-"""``govindex serve``: the dashboard and open-data API of a run store, on one uvicorn worker.
+"""``govindex serve``: the dashboard and open-data API of a run store.
 
-The store is read once, into memory, before the server starts; a store without runs is an
-error that says how to make one.
+The store is read into memory before the server starts (a store without runs is an error
+that says how to make one) and read again when it changes; :mod:`govindex.web.server`
+runs the workers, timeouts and connection cap.
 """
 
 from __future__ import annotations
@@ -74,22 +75,42 @@ def serve_store(
     host: str = "127.0.0.1",
     port: int = 8000,
     allowed_hosts: Sequence[str] | None = None,
+    workers: int = 1,
+    header_timeout: float = 10.0,
+    keep_alive_timeout: float = 5.0,
+    max_connections: int = 256,
+    refresh_interval: float = 5.0,
 ) -> None:
     """Serve the dashboard of ``store`` until interrupted (Ctrl-C)."""
-    import uvicorn
-
-    from govindex.web import create_app
     from govindex.web.security import default_allowed_hosts
+    from govindex.web.server import ServerSettings, run_server
 
-    dashboard = load_dashboard(store)
+    loaded = load_dashboard(store)
     ensure_port_free(host, port)
     hosts = default_allowed_hosts(host) if allowed_hosts is None else tuple(allowed_hosts)
-    app = create_app(dashboard, allowed_hosts=hosts)
+    settings = ServerSettings(
+        store=loaded.snapshot.store_path,
+        host=host,
+        port=port,
+        allowed_hosts=hosts,
+        workers=workers,
+        header_timeout=header_timeout,
+        keep_alive_timeout=keep_alive_timeout,
+        max_connections=max_connections,
+        refresh_interval=refresh_interval,
+    )
     shown_host = f"[{host}]" if ":" in host else host
     typer.echo(f"govindex dashboard: http://{shown_host}:{port}/  (Ctrl-C stops it)")
     typer.echo(f"  open data: http://{shown_host}:{port}/docs", err=True)
-    typer.echo(f"  answers for the hosts: {', '.join(hosts)}", err=True)
-    uvicorn.run(app, host=host, port=port, workers=1, log_level="warning", access_log=False)
+    typer.echo(
+        f"  answers for the hosts: {', '.join(hosts)}; {workers} worker process(es), "
+        f"at most {max_connections} connection(s) each",
+        err=True,
+    )
+    # With several workers each reads the store itself: the parent keeps no copy.
+    dashboard = loaded if workers == 1 else None
+    del loaded
+    run_server(settings, dashboard)
 
 
 def serve(
@@ -106,10 +127,54 @@ def serve(
             "subdomains, `*` for any); default: localhost, 127.0.0.1, ::1 and --host.",
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", min=1, max=64, help="Server processes (each reads the store)."),
+    ] = 1,
+    header_timeout: Annotated[
+        float,
+        typer.Option(
+            "--header-timeout",
+            min=0.1,
+            help="Seconds a client has to send a request's headers; slower ones are dropped.",
+        ),
+    ] = 10.0,
+    keep_alive_timeout: Annotated[
+        float,
+        typer.Option(
+            "--keep-alive-timeout", min=0.1, help="Seconds an idle connection stays open."
+        ),
+    ] = 5.0,
+    max_connections: Annotated[
+        int,
+        typer.Option(
+            "--max-connections",
+            min=1,
+            help="Connections served at once per worker; more are answered 503.",
+        ),
+    ] = 256,
+    refresh_interval: Annotated[
+        float,
+        typer.Option(
+            "--refresh-interval",
+            min=0,
+            help="Seconds between checks of the store for new runs (0: never; restart to see them).",
+        ),
+    ] = 5.0,
 ) -> None:
     """Serve the dashboard and its open-data API (JSON, CSV, XLSX) from a run store."""
     hosts = None if allowed_hosts is None else parse_host_list(allowed_hosts)
-    serve_store(store, host=host, port=port, allowed_hosts=hosts)
+    serve_store(
+        store,
+        host=host,
+        port=port,
+        allowed_hosts=hosts,
+        workers=workers,
+        header_timeout=header_timeout,
+        keep_alive_timeout=keep_alive_timeout,
+        max_connections=max_connections,
+        refresh_interval=refresh_interval,
+    )
 
 
 def parse_host_list(text: str) -> tuple[str, ...]:

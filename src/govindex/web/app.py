@@ -33,6 +33,7 @@ from govindex.web.rendering import PageRenderer
 from govindex.web.response_cache import CachedAnswer, ResponseCache, ServeCached, cache_key
 from govindex.web.routes import Format, page_router
 from govindex.web.security import DASHBOARD_POLICY, AllowedHosts, SecurityHeaders
+from govindex.web.snapshot_refresh import RefreshSnapshot, StoreWatcher
 
 __all__ = ["PageService", "create_app", "create_app_for_store", "static_folder"]
 
@@ -64,28 +65,46 @@ class PageService:
     """
 
     def __init__(self, dashboard: Dashboard, cache: ResponseCache | None = None) -> None:
-        self.dashboard = dashboard
-        self.renderer = PageRenderer(dashboard)
+        self._state = (dashboard, PageRenderer(dashboard))
         self.cache = cache or ResponseCache()
+
+    @property
+    def dashboard(self) -> Dashboard:
+        """The dashboard answering now."""
+        return self._state[0]
+
+    @property
+    def renderer(self) -> PageRenderer:
+        """The renderer of :attr:`dashboard`."""
+        return self._state[1]
+
+    def replace(self, dashboard: Dashboard) -> None:
+        """Answer from ``dashboard`` (a new snapshot of the store) from now on."""
+        self._state = (dashboard, PageRenderer(dashboard))
+        self.cache.clear()
 
     async def answer(
         self, request: Request, address: PageAddress, answer_format: Format, table: str | None
     ) -> Response:
         """The answer to ``request`` (kept for the next request of the same URL)."""
         root = request.scope.get("root_path", "")
+        generation = self.cache.generation
         answer = await run_in_threadpool(self.build, address, answer_format, table, root)
-        self.cache.put(cache_key(root, request.url.path, request.url.query), answer)
+        key = cache_key(root, request.url.path, request.url.query)
+        self.cache.put(key, answer, generation)
         return Response(answer.body, media_type=answer.media_type, headers=dict(answer.headers))
 
     def build(
         self, address: PageAddress, answer_format: Format, table: str | None, root: str
     ) -> CachedAnswer:
         """Render the view at ``address`` as ``answer_format``."""
+        # One snapshot for the whole answer, even if a new one replaces it meanwhile.
+        dashboard, renderer = self._state
         if address.kind == "compare" and not address.provinces:
             # A bare /compare opens on the year's leading provinces, ready to be changed.
-            leading = self.renderer.leading_provinces(address.year, address.run)
+            leading = renderer.leading_provinces(address.year, address.run)
             address = address.with_changes(provinces=leading)
-        view = build_view(self.dashboard, address)
+        view = build_view(dashboard, address)
         stem = download_stem(view)
         if answer_format == "json":
             disposition = f'inline; filename="{stem}.json"'
@@ -104,7 +123,7 @@ class PageService:
             disposition = f'attachment; filename="{stem}.xlsx"'
             return CachedAnswer(xlsx_bytes(view), _XLSX, (("content-disposition", disposition),))
         canonical = canonical_address(view, address.language)
-        html = self.renderer.page(view, canonical, AppLinks(root))
+        html = renderer.page(view, canonical, AppLinks(root))
         return CachedAnswer(html.encode("utf-8"), "text/html; charset=utf-8")
 
     def error_page(self, error: WebError, request: Request) -> str:
@@ -125,13 +144,16 @@ def create_app(
     *,
     cache: ResponseCache | None = None,
     allowed_hosts: Sequence[str] | None = None,
+    refresh_interval: float | None = None,
 ) -> FastAPI:
     """The dashboard and open-data API of ``dashboard``'s store.
 
     ``allowed_hosts`` lists the host names the app answers for (``*.example.org`` for a
     domain's subdomains); any other ``Host`` gets a 400. ``None`` answers every host (an
     app embedded in a test or behind a proxy that checks it); ``govindex serve`` always
-    passes a list.
+    passes a list. With ``refresh_interval`` (seconds), the app checks the store file at
+    most that often and answers from a new snapshot once it changed (new runs appear
+    without a restart).
 
     Examples
     --------
@@ -155,6 +177,9 @@ def create_app(
     app.mount("/static", StaticFiles(directory=static_folder()), name="static")
     # Outermost: a URL answered before is sent again without routing.
     app.add_middleware(ServeCached, cache=service.cache)
+    if refresh_interval is not None and refresh_interval > 0:
+        watcher = StoreWatcher(dashboard, refresh_interval, replace=service.replace)
+        app.add_middleware(RefreshSnapshot, watcher=watcher)
     app.add_middleware(HeadRequests)
     if allowed_hosts is not None:
         app.add_middleware(AllowedHosts, allowed=allowed_hosts, page=service.error_page)
