@@ -263,3 +263,47 @@ def test_an_answer_built_from_a_replaced_snapshot_is_not_kept_14() -> None:
     assert cache.get("/runs.json?") is None
     cache.put("/runs.json?", CachedAnswer(b"new", "application/json"), cache.generation)
     assert cache.get("/runs.json?").body == b"new"
+
+
+def test_connections_beyond_the_cap_are_answered_503_14() -> None:
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from govindex.web.server import HeaderTimeoutProtocol
+
+    async def hello(request: object) -> PlainTextResponse:
+        return PlainTextResponse("hello")
+
+    port = _free_port()
+    config = uvicorn.Config(
+        Starlette(routes=[Route("/", hello)]),
+        host="127.0.0.1",
+        port=port,
+        http=HeaderTimeoutProtocol,
+        limit_concurrency=3,
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not server.started:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.05)
+        assert _get(f"http://127.0.0.1:{port}/")[0] == 200
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(2)]
+        time.sleep(0.2)
+        try:
+            # Two idle connections and this one make three: the cap.
+            assert _get(f"http://127.0.0.1:{port}/")[0] == 503
+        finally:
+            for connection in idle:
+                connection.close()
+        time.sleep(0.2)
+        assert _get(f"http://127.0.0.1:{port}/")[0] == 200
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
