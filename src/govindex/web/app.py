@@ -2,7 +2,9 @@
 
 ``create_app(dashboard)`` builds it around a loaded :class:`~govindex.views.Dashboard`;
 there is no global app object. Answers are built in a worker thread (views and rendering
-are plain Python) and kept by URL, so each URL is computed once per process.
+are plain Python) and kept by URL, so each URL is computed once per process and snapshot.
+Middleware around the routes adds the security headers, the Host check, HEAD and the
+store refresh (:mod:`~govindex.web.security`, :mod:`~govindex.web.snapshot_refresh`).
 """
 
 from __future__ import annotations
@@ -207,7 +209,7 @@ def _install_offline_docs(app: FastAPI) -> None:
 
 
 def create_app_for_store(path: str | Path | None) -> FastAPI:
-    """:func:`create_app` for the store at ``path`` (read once, into memory).
+    """:func:`create_app` for the store at ``path`` (read once, into memory; no refresh).
 
     Examples
     --------
