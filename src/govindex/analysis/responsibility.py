@@ -243,14 +243,14 @@ def write_action_workbook(
     Each sheet starts with ``title`` and the agency's bilingual name; the columns to fill in
     are highlighted.
     """
-    import xlsxwriter
+    from govindex.spreadsheet_cells import InertWorkbook
 
     file = Path(path)
     names_vi = {
         agency.name_en: agency.name_vi
         for agency in (responsibility.agencies.values() if responsibility else ())
     }
-    workbook = xlsxwriter.Workbook(str(file))
+    workbook = InertWorkbook(str(file))
     try:
         bold = workbook.add_format({"bold": True})
         header = workbook.add_format(

@@ -469,10 +469,12 @@ def write_outputs(finished: Run | StoredRun, folder: Path) -> None:
     if finished.manifest.synthetic:
         # Synthetic results must say so wherever a person can see them, the CSV included.
         scores = scores.with_columns(pl.lit(True).alias("synthetic"))
+    from govindex.spreadsheet_cells import neutralise_frame
+
     try:
-        scores.write_csv(folder / "scores.csv")
+        neutralise_frame(scores).write_csv(folder / "scores.csv")
         for name, table in finished.tables.items():
-            table.write_csv(folder / f"{name}.csv")
+            neutralise_frame(table).write_csv(folder / f"{name}.csv")
         (folder / "manifest.json").write_text(finished.manifest.to_json() + "\n", encoding="utf-8")
     except OSError as error:
         reason = error.strerror or str(error)

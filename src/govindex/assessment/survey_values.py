@@ -122,8 +122,10 @@ def write_survey_values(values: SurveyValueTable, path: str | Path) -> Path:
         }
         for value in values.values.values()
     ]
+    from govindex.spreadsheet_cells import neutralise_frame
+
     file = Path(path)
-    pl.DataFrame(
+    table = pl.DataFrame(
         rows,
         schema={
             "instrument": pl.String,
@@ -135,7 +137,8 @@ def write_survey_values(values: SurveyValueTable, path: str | Path) -> Path:
             "se": pl.Float64,
             "synthetic": pl.Boolean,
         },
-    ).write_csv(file)
+    )
+    neutralise_frame(table).write_csv(file)
     return file
 
 

@@ -84,10 +84,10 @@ def write_assessment_workbook(
     >>> write_assessment_workbook(load_rubric(warn=False), "Ha Noi", 2024, out).exists()
     True
     """
-    import xlsxwriter
+    from govindex.spreadsheet_cells import InertWorkbook
 
     file = Path(path)
-    workbook = xlsxwriter.Workbook(str(file))
+    workbook = InertWorkbook(str(file))
     heading = workbook.add_format(
         {"bold": True, "bg_color": "#DDE5F0", "text_wrap": True, "valign": "top"}
     )

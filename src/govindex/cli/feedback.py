@@ -219,7 +219,10 @@ def export(
     if out.suffix == ".parquet":
         table.write_parquet(out)
     elif out.suffix == ".csv":
-        table.write_csv(out)
+        from govindex.spreadsheet_cells import neutralise_frame
+
+        # Citizens' comments are free text: none may reach a spreadsheet as a formula.
+        neutralise_frame(table).write_csv(out)
     else:
         message = f"{out}: unknown format `{out.suffix}`"
         raise SpecError(message, where="--out", found=out.suffix, expected=[".csv", ".parquet"])

@@ -270,14 +270,16 @@ def score(
 
 
 def _write(frame: Any, output_format: str, output: Path | None) -> None:
+    from govindex.spreadsheet_cells import neutralise_frame
+
     if output_format == "xlsx":
         if output is None:
             msg = "XLSX needs --output FILE.xlsx"
             raise SpecError(msg, where="--output")
-        frame.write_excel(output, worksheet="onestop")
+        neutralise_frame(frame).write_excel(output, worksheet="onestop")
         return
     if output_format == "csv":
-        text = frame.write_csv()
+        text = neutralise_frame(frame).write_csv()
     elif output_format == "json":
         text = frame.write_json()
     elif output_format == "table":
@@ -350,7 +352,9 @@ def explain(
         unit,
         parse_period(period),
     )
-    text = listing.write_csv()
+    from govindex.spreadsheet_cells import neutralise_frame
+
+    text = neutralise_frame(listing).write_csv()
     if output is None:
         typer.echo(text, nl=False)
     else:

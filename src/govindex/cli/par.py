@@ -242,7 +242,9 @@ def score(
             save_par_run(run_store, run.manifest, run.rows)
         typer.echo(f"note: stored PAR run {run.run_id} in {store}", err=True)
     if out is not None:
-        run.rows.write_csv(out)
+        from govindex.spreadsheet_cells import neutralise_frame
+
+        neutralise_frame(run.rows).write_csv(out)
     shown = run.rows.filter(level=level).sort("rank", "unit", nulls_last=True)
     title = f"PAR Index {run.result.year} ({loaded.edition}), run {run.run_id}"
     if loaded.provisional:

@@ -125,7 +125,9 @@ def _render_to(
     frame: pl.DataFrame, parameters: Mapping[str, Any], output_format: OutputFormat, file: TextIO
 ) -> None:
     if output_format == "csv":
-        file.write(frame.write_csv())
+        from govindex.spreadsheet_cells import neutralise_frame
+
+        file.write(neutralise_frame(frame).write_csv())
     elif output_format == "json":
         document = {
             "parameters": _jsonable(dict(parameters)),

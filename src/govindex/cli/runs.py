@@ -87,7 +87,9 @@ def render_frame(
     """Write ``frame`` to stdout as a rich table (``table_columns`` only), CSV or JSON rows."""
     target = file or sys.stdout
     if output_format == "csv":
-        target.write(frame.write_csv())
+        from govindex.spreadsheet_cells import neutralise_frame
+
+        target.write(neutralise_frame(frame).write_csv())
     elif output_format == "json":
         target.write(json.dumps(frame.to_dicts(), indent=2, default=str) + "\n")
     else:

@@ -1,11 +1,13 @@
-"""``govindex serve``: the dashboard and open-data API of a run store, on one uvicorn worker.
+"""``govindex serve``: the dashboard and open-data API of a run store.
 
-The store is read once, into memory, before the server starts; a store without runs is an
-error that says how to make one.
+The store is read into memory before the server starts (a store without runs is an error
+that says how to make one) and read again when it changes; :mod:`govindex.web.server`
+runs the workers, timeouts and connection cap.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,7 +18,7 @@ from govindex.cli.runs import StoreOption
 if TYPE_CHECKING:
     from govindex.views import Dashboard
 
-__all__ = ["ensure_port_free", "load_dashboard", "serve", "serve_store"]
+__all__ = ["ensure_port_free", "load_dashboard", "parse_host_list", "serve", "serve_store"]
 
 
 def load_dashboard(store: Path | None) -> Dashboard:
@@ -67,19 +69,48 @@ def ensure_port_free(host: str, port: int) -> None:
             raise ServiceError(msg, where="--port", found=port) from error
 
 
-def serve_store(store: Path | None, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve_store(
+    store: Path | None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    allowed_hosts: Sequence[str] | None = None,
+    workers: int = 1,
+    header_timeout: float = 10.0,
+    keep_alive_timeout: float = 5.0,
+    max_connections: int = 256,
+    refresh_interval: float = 5.0,
+) -> None:
     """Serve the dashboard of ``store`` until interrupted (Ctrl-C)."""
-    import uvicorn
+    from govindex.web.security import default_allowed_hosts
+    from govindex.web.server import ServerSettings, run_server
 
-    from govindex.web import create_app
-
-    dashboard = load_dashboard(store)
+    loaded = load_dashboard(store)
     ensure_port_free(host, port)
-    app = create_app(dashboard)
+    hosts = default_allowed_hosts(host) if allowed_hosts is None else tuple(allowed_hosts)
+    settings = ServerSettings(
+        store=loaded.snapshot.store_path,
+        host=host,
+        port=port,
+        allowed_hosts=hosts,
+        workers=workers,
+        header_timeout=header_timeout,
+        keep_alive_timeout=keep_alive_timeout,
+        max_connections=max_connections,
+        refresh_interval=refresh_interval,
+    )
     shown_host = f"[{host}]" if ":" in host else host
     typer.echo(f"govindex dashboard: http://{shown_host}:{port}/  (Ctrl-C stops it)")
     typer.echo(f"  open data: http://{shown_host}:{port}/docs", err=True)
-    uvicorn.run(app, host=host, port=port, workers=1, log_level="warning", access_log=False)
+    typer.echo(
+        f"  answers for the hosts: {', '.join(hosts)}; {workers} worker process(es), "
+        f"at most {max_connections} connection(s) each",
+        err=True,
+    )
+    # With several workers each reads the store itself: the parent keeps no copy.
+    dashboard = loaded if workers == 1 else None
+    del loaded
+    run_server(settings, dashboard)
 
 
 def serve(
@@ -88,6 +119,76 @@ def serve(
     port: Annotated[
         int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
     ] = 8000,
+    allowed_hosts: Annotated[
+        str | None,
+        typer.Option(
+            "--allowed-hosts",
+            help="Comma-separated host names the server answers for (`*.example.org` for "
+            "subdomains, `*` for any); default: localhost, 127.0.0.1, ::1 and --host.",
+        ),
+    ] = None,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", min=1, max=64, help="Server processes (each reads the store)."),
+    ] = 1,
+    header_timeout: Annotated[
+        float,
+        typer.Option(
+            "--header-timeout",
+            min=0.1,
+            help="Seconds a client has to send a request's headers; slower ones are dropped.",
+        ),
+    ] = 10.0,
+    keep_alive_timeout: Annotated[
+        float,
+        typer.Option(
+            "--keep-alive-timeout", min=0.1, help="Seconds an idle connection stays open."
+        ),
+    ] = 5.0,
+    max_connections: Annotated[
+        int,
+        typer.Option(
+            "--max-connections",
+            min=1,
+            help="Connections served at once per worker; more are answered 503.",
+        ),
+    ] = 256,
+    refresh_interval: Annotated[
+        float,
+        typer.Option(
+            "--refresh-interval",
+            min=0,
+            help="Seconds between checks of the store for new runs (0: never; restart to see them).",
+        ),
+    ] = 5.0,
 ) -> None:
     """Serve the dashboard and its open-data API (JSON, CSV, XLSX) from a run store."""
-    serve_store(store, host=host, port=port)
+    hosts = None if allowed_hosts is None else parse_host_list(allowed_hosts)
+    serve_store(
+        store,
+        host=host,
+        port=port,
+        allowed_hosts=hosts,
+        workers=workers,
+        header_timeout=header_timeout,
+        keep_alive_timeout=keep_alive_timeout,
+        max_connections=max_connections,
+        refresh_interval=refresh_interval,
+    )
+
+
+def parse_host_list(text: str) -> tuple[str, ...]:
+    """The host names of an ``--allowed-hosts`` value.
+
+    Examples
+    --------
+    >>> parse_host_list("govindex.example.org, localhost")
+    ('govindex.example.org', 'localhost')
+    """
+    from govindex.errors import ServiceError
+
+    hosts = tuple(name.strip() for name in text.split(",") if name.strip())
+    if not hosts:
+        msg = "`--allowed-hosts` names no host; give comma-separated names such as `localhost`."
+        raise ServiceError(msg, where="--allowed-hosts", found=text)
+    return hosts

@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from govindex import __version__
 from govindex.errors import GovIndexError
@@ -27,8 +27,9 @@ from govindex.feedback.service import FeedbackService
 from govindex.feedback.settings import FeedbackSettings
 from govindex.feedback.store import FeedbackStore, open_store
 from govindex.web.errors import WebError, web_error
+from govindex.web.security import HeaderPolicy, SecurityHeaders
 
-__all__ = ["SECURITY_HEADERS", "create_app"]
+__all__ = ["FEEDBACK_POLICY", "SECURITY_HEADERS", "create_app"]
 
 logger = logging.getLogger("govindex.feedback")
 
@@ -50,9 +51,16 @@ _DOCS_CSP = (
     "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 
+FEEDBACK_POLICY = HeaderPolicy(
+    SECURITY_HEADERS,
+    {"/docs": {"Content-Security-Policy": _DOCS_CSP}},
+    # Staff pages and tallies are personal or live: no cache keeps them.
+    no_store=True,
+)
 
-class SecurityHeaders:
-    """ASGI middleware: the security headers on every answer (errors included)."""
+
+class CatchAll:
+    """ASGI middleware: a bug is logged and answered 500 in the envelope, never a traceback."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -62,27 +70,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path = str(scope.get("path", ""))
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                for name, value in SECURITY_HEADERS.items():
-                    if name == "Content-Security-Policy" and path == "/docs":
-                        value = _DOCS_CSP
-                    if name.lower().encode() not in present:
-                        headers.append((name.lower().encode(), value.encode()))
-                if b"cache-control" not in present and not path.startswith("/static/"):
-                    headers.append((b"cache-control", b"no-store"))
-                message["headers"] = headers
-            await send(message)
-
         try:
-            await self.app(scope, receive, with_headers)
-        except Exception as error:  # a bug: log it, answer 500 in the envelope, never a traceback
+            await self.app(scope, receive, send)
+        except Exception as error:
             logger.error("internal error answering %s", path, exc_info=error)
             response = _answer(web_error(error, path), Request(scope), None)
-            await response(scope, receive, with_headers)
+            await response(scope, receive, send)
 
 
 def _is_data(path: str) -> bool:
@@ -220,5 +213,6 @@ def create_app(settings: FeedbackSettings, store: FeedbackStore | None = None) -
     def health() -> dict[str, object]:
         return {"ok": True, "backend": service.store.backend}
 
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(CatchAll)
+    app.add_middleware(SecurityHeaders, policy=FEEDBACK_POLICY)
     return app

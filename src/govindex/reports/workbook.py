@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
 from govindex import __version__
@@ -26,6 +25,7 @@ from govindex.reports.notes import (
     run_line,
     source_files,
 )
+from govindex.spreadsheet_cells import InertWorkbook
 from govindex.views import View
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def national_workbook(
         for item in items
     ]
     target = Path(path)
-    workbook = xlsxwriter.Workbook(str(target))
+    workbook = InertWorkbook(str(target))
     styles = _styles(workbook)
     taken: list[str] = []
     _readme(workbook, styles, words, first, taken)

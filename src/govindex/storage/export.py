@@ -11,6 +11,7 @@ import polars as pl
 
 from govindex.errors import StorageError
 from govindex.manifest import RunManifest
+from govindex.spreadsheet_cells import InertWorkbook, neutralise_frame, neutralise_row
 
 __all__ = ["EXPORT_FORMATS", "write_export"]
 
@@ -50,7 +51,7 @@ def _write_files(
     for name, frame in tables.items():
         target = path if name == "scores" else path.with_name(f"{stem}.{name}.{format}")
         if format == "csv":
-            frame.write_csv(target)
+            neutralise_frame(frame).write_csv(target)
         else:
             frame.write_parquet(target, metadata={"govindex_manifest": manifest.to_json()})
         written.append(target)
@@ -61,16 +62,16 @@ def _write_files(
 
 
 def _write_workbook(manifest: RunManifest, tables: Mapping[str, pl.DataFrame], path: Path) -> Path:
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
+    workbook = InertWorkbook(str(path), {"nan_inf_to_errors": True})
     try:
         for name, frame in tables.items():
-            frame.write_excel(workbook, worksheet=name[:_SHEET_NAME_LIMIT], autofit=False)
+            neutralise_frame(frame).write_excel(
+                workbook, worksheet=name[:_SHEET_NAME_LIMIT], autofit=False
+            )
         sheet = workbook.add_worksheet("manifest")
         sheet.write_row(0, 0, ["field", "value"])
         for row, (field, value) in enumerate(_manifest_rows(manifest), start=1):
-            sheet.write_row(row, 0, [field, value])
+            sheet.write_row(row, 0, neutralise_row([field, value]))
     finally:
         workbook.close()
     return path

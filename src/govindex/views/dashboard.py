@@ -84,7 +84,7 @@ class Dashboard:
         cls, path: str | Path | None = None, parameters: DashboardParameters | None = None
     ) -> Dashboard:
         """Take a snapshot of the store at ``path`` (default store if ``None``) and close it."""
-        with RunStore(path) as store:
+        with RunStore(path, read_only=True) as store:
             snapshot = Snapshot.load(store)
         return cls(snapshot, parameters)
 

@@ -107,7 +107,7 @@ class Scorecard:
     @classmethod
     def open(cls, path: str | Path) -> Scorecard:
         """:meth:`load` from the store file at ``path`` (opened and closed here)."""
-        with RunStore(path) as store:
+        with RunStore(path, read_only=True) as store:
             return cls.load(store)
 
     def provinces(self) -> list[str]:

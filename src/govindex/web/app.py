@@ -2,11 +2,14 @@
 
 ``create_app(dashboard)`` builds it around a loaded :class:`~govindex.views.Dashboard`;
 there is no global app object. Answers are built in a worker thread (views and rendering
-are plain Python) and kept by URL, so each URL is computed once per process.
+are plain Python) and kept by URL, so each URL is computed once per process and snapshot.
+Middleware around the routes adds the security headers, the Host check, HEAD and the
+store refresh (:mod:`~govindex.web.security`, :mod:`~govindex.web.snapshot_refresh`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -26,11 +29,14 @@ from govindex.web.addresses import (
 )
 from govindex.web.downloads import csv_bytes, json_bytes, xlsx_bytes
 from govindex.web.errors import WebError, install_error_handlers
+from govindex.web.head_requests import HeadRequests
 from govindex.web.links import AppLinks
 from govindex.web.rendering import PageRenderer
 from govindex.web.response_cache import CachedAnswer, ResponseCache, ServeCached, cache_key
 from govindex.web.routes import Format, page_router
 from govindex.web.scorecard_page import scorecard_router
+from govindex.web.security import DASHBOARD_POLICY, AllowedHosts, SecurityHeaders
+from govindex.web.snapshot_refresh import RefreshSnapshot, StoreWatcher
 
 __all__ = ["PageService", "create_app", "create_app_for_store", "static_folder"]
 
@@ -62,30 +68,48 @@ class PageService:
     """
 
     def __init__(self, dashboard: Dashboard, cache: ResponseCache | None = None) -> None:
-        self.dashboard = dashboard
-        self.renderer = PageRenderer(dashboard)
+        self._state = (dashboard, PageRenderer(dashboard))
         self.cache = cache or ResponseCache()
+
+    @property
+    def dashboard(self) -> Dashboard:
+        """The dashboard answering now."""
+        return self._state[0]
+
+    @property
+    def renderer(self) -> PageRenderer:
+        """The renderer of :attr:`dashboard`."""
+        return self._state[1]
+
+    def replace(self, dashboard: Dashboard) -> None:
+        """Answer from ``dashboard`` (a new snapshot of the store) from now on."""
+        self._state = (dashboard, PageRenderer(dashboard))
+        self.cache.clear()
 
     async def answer(
         self, request: Request, address: PageAddress, answer_format: Format, table: str | None
     ) -> Response:
         """The answer to ``request`` (kept for the next request of the same URL)."""
         root = request.scope.get("root_path", "")
+        generation = self.cache.generation
         answer = await run_in_threadpool(self.build, address, answer_format, table, root)
-        self.cache.put(cache_key(root, request.url.path, request.url.query), answer)
+        key = cache_key(root, request.url.path, request.url.query)
+        self.cache.put(key, answer, generation)
         return Response(answer.body, media_type=answer.media_type, headers=dict(answer.headers))
 
     def build(
         self, address: PageAddress, answer_format: Format, table: str | None, root: str
     ) -> CachedAnswer:
         """Render the view at ``address`` as ``answer_format``."""
+        # One snapshot for the whole answer, even if a new one replaces it meanwhile.
+        dashboard, renderer = self._state
         if address.kind == "compare" and not address.provinces:
             # A bare /compare opens on the year's leading provinces, ready to be changed.
-            leading = self.renderer.leading_provinces(
+            leading = renderer.leading_provinces(
                 address.year, address.run, instrument=address.instrument
             )
             address = address.with_changes(provinces=leading)
-        view = build_view(self.dashboard, address)
+        view = build_view(dashboard, address)
         stem = download_stem(view)
         if answer_format == "json":
             disposition = f'inline; filename="{stem}.json"'
@@ -104,7 +128,7 @@ class PageService:
             disposition = f'attachment; filename="{stem}.xlsx"'
             return CachedAnswer(xlsx_bytes(view), _XLSX, (("content-disposition", disposition),))
         canonical = canonical_address(view, address.language)
-        html = self.renderer.page(view, canonical, AppLinks(root))
+        html = renderer.page(view, canonical, AppLinks(root))
         return CachedAnswer(html.encode("utf-8"), "text/html; charset=utf-8")
 
     def error_page(self, error: WebError, request: Request) -> str:
@@ -120,8 +144,21 @@ class PageService:
         return self.renderer.error(error, language, AppLinks(root), urls)
 
 
-def create_app(dashboard: Dashboard, *, cache: ResponseCache | None = None) -> FastAPI:
+def create_app(
+    dashboard: Dashboard,
+    *,
+    cache: ResponseCache | None = None,
+    allowed_hosts: Sequence[str] | None = None,
+    refresh_interval: float | None = None,
+) -> FastAPI:
     """The dashboard and open-data API of ``dashboard``'s store.
+
+    ``allowed_hosts`` lists the host names the app answers for (``*.example.org`` for a
+    domain's subdomains); any other ``Host`` gets a 400. ``None`` answers every host (an
+    app embedded in a test or behind a proxy that checks it); ``govindex serve`` always
+    passes a list. With ``refresh_interval`` (seconds), the app checks the store file at
+    most that often and answers from a new snapshot once it changed (new runs appear
+    without a restart).
 
     Examples
     --------
@@ -142,10 +179,18 @@ def create_app(dashboard: Dashboard, *, cache: ResponseCache | None = None) -> F
     app.state.service = service
     install_error_handlers(app, service.error_page)
     app.include_router(page_router(service.answer))
-    app.include_router(scorecard_router(dashboard))
+    app.include_router(scorecard_router(lambda: service.dashboard))
     app.mount("/static", StaticFiles(directory=static_folder()), name="static")
     # Outermost: a URL answered before is sent again without routing.
     app.add_middleware(ServeCached, cache=service.cache)
+    if refresh_interval is not None and refresh_interval > 0:
+        watcher = StoreWatcher(dashboard, refresh_interval, replace=service.replace)
+        app.add_middleware(RefreshSnapshot, watcher=watcher)
+    app.add_middleware(HeadRequests)
+    if allowed_hosts is not None:
+        app.add_middleware(AllowedHosts, allowed=allowed_hosts, page=service.error_page)
+    # Outermost of all: every answer, refusals and cached ones included, carries the headers.
+    app.add_middleware(SecurityHeaders, policy=DASHBOARD_POLICY)
     return app
 
 
@@ -168,7 +213,7 @@ def _install_offline_docs(app: FastAPI) -> None:
 
 
 def create_app_for_store(path: str | Path | None) -> FastAPI:
-    """:func:`create_app` for the store at ``path`` (read once, into memory).
+    """:func:`create_app` for the store at ``path`` (read once, into memory; no refresh).
 
     Examples
     --------

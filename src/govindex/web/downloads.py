@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 
+from govindex.spreadsheet_cells import InertWorkbook, neutralise_frame
 from govindex.views import View, json_value
 
 __all__ = [
@@ -124,8 +125,8 @@ def csv_bytes(view: View, table: str) -> bytes:
     >>> csv_bytes(view, "t").decode("utf-8-sig").splitlines()
     ['a,synthetic', '1.5,true', ',true']
     """
-    frame = _flat_frame(view, table)
-    return b"\xef\xbb\xbf" + frame.write_csv().encode("utf-8")
+    # Text that a spreadsheet would run as a formula is written inert.
+    return b"\xef\xbb\xbf" + neutralise_frame(_flat_frame(view, table)).write_csv().encode("utf-8")
 
 
 def tabular_parameters(view: View) -> list[tuple[str, str]]:
@@ -172,10 +173,8 @@ def _text(value: Any) -> str:
 
 def xlsx_bytes(view: View) -> bytes:
     """Every table of the view as one sheet each, plus a ``parameters`` sheet."""
-    import xlsxwriter
-
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "nan_inf_to_errors": True})
+    workbook = InertWorkbook(buffer, {"in_memory": True, "nan_inf_to_errors": True})
     bold = workbook.add_format({"bold": True})
     used: set[str] = {"parameters"}
     for name in view.tables:

@@ -29,6 +29,7 @@ __all__ = [
     "ERROR_RESPONSES",
     "CatchAll",
     "WebError",
+    "error_response",
     "install_error_handlers",
     "wants_data",
     "web_error",
@@ -209,6 +210,18 @@ def _answer(error: WebError, request: Request, page: ErrorPage) -> Response:
 
         body = f"<!doctype html><title>{error.status}</title><p>{escape(error.message)}</p>"
     return HTMLResponse(body, status_code=error.status, headers=dict(error.headers))
+
+
+def error_response(error: WebError, request: Request, page: ErrorPage) -> Response:
+    """The answer carrying ``error``: the JSON envelope on data paths, the error page elsewhere.
+
+    Examples
+    --------
+    >>> request = Request({"type": "http", "path": "/overview.json", "headers": []})
+    >>> error_response(WebError(400, "BadRequest", "bad."), request, None).status_code
+    400
+    """
+    return _answer(error, request, page)
 
 
 def web_error(error: Exception, path: str) -> WebError:

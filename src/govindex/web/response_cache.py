@@ -1,7 +1,7 @@
 """Answers already given, kept as bytes and sent again without routing or rendering.
 
-The store snapshot never changes while the app runs, so a successful answer for one URL
-is the answer for that URL until the app restarts. Answers are kept in a bounded LRU (by
+A successful answer for one URL is the answer for that URL until the app takes a new
+snapshot of the store, which clears the cache. Answers are kept in a bounded LRU (by
 count and by bytes); :class:`ServeCached` sends a kept answer before the request reaches
 FastAPI at all, which keeps a warm JSON twin at tens of microseconds of server time.
 """
@@ -66,6 +66,8 @@ class ResponseCache:
         self._answers: OrderedDict[str, CachedAnswer] = OrderedDict()
         self._bytes = 0
         self._lock = Lock()
+        self.generation = 0
+        """Counts :meth:`clear` calls: an answer built before one is not kept after it."""
 
     def get(self, key: str) -> CachedAnswer | None:
         """The answer kept for ``key`` (now the most recently used), or ``None``."""
@@ -75,11 +77,14 @@ class ResponseCache:
                 self._answers.move_to_end(key)
             return answer
 
-    def put(self, key: str, answer: CachedAnswer) -> None:
-        """Keep ``answer``; drop the least recently used answers beyond the bounds."""
+    def put(self, key: str, answer: CachedAnswer, generation: int | None = None) -> None:
+        """Keep ``answer`` (unless built in an earlier ``generation``); drop the least
+        recently used answers beyond the bounds."""
         if len(answer.body) > self.max_bytes:
             return
         with self._lock:
+            if generation is not None and generation != self.generation:
+                return
             previous = self._answers.pop(key, None)
             if previous is not None:
                 self._bytes -= len(previous.body)
@@ -88,6 +93,22 @@ class ResponseCache:
             while len(self._answers) > self.max_entries or self._bytes > self.max_bytes:
                 _, dropped = self._answers.popitem(last=False)
                 self._bytes -= len(dropped.body)
+
+    def clear(self) -> None:
+        """Drop every answer (the snapshot they came from was replaced).
+
+        Examples
+        --------
+        >>> cache = ResponseCache()
+        >>> cache.put("a", CachedAnswer(b"1", "text/plain"))
+        >>> cache.clear()
+        >>> len(cache), cache.generation
+        (0, 1)
+        """
+        with self._lock:
+            self._answers.clear()
+            self._bytes = 0
+            self.generation += 1
 
     def __len__(self) -> int:
         return len(self._answers)

@@ -7,6 +7,7 @@ province from them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from threading import Lock
 from typing import Annotated, Any
 
@@ -30,29 +31,34 @@ Lang = Annotated[str, Query(pattern="^(vi|en)$", description="`vi` (default) or 
 
 
 class _Scorecards:
-    """The store's scorecard, read once (the first request waits for it)."""
+    """The store's scorecard, read once per snapshot the app answers from (the first request
+    after a new snapshot waits for it)."""
 
-    def __init__(self, dashboard: Dashboard) -> None:
-        self._path = dashboard.snapshot.store_path
+    def __init__(self, current: Callable[[], Dashboard]) -> None:
+        self._current = current
         self._lock = Lock()
         self._scorecard: Scorecard | None = None
+        self._read_for: Dashboard | None = None
 
     def get(self) -> Scorecard:
+        dashboard = self._current()
         with self._lock:
-            if self._scorecard is None:
-                self._scorecard = Scorecard.open(self._path)
+            if self._scorecard is None or self._read_for is not dashboard:
+                self._scorecard = Scorecard.open(dashboard.snapshot.store_path)
+                self._read_for = dashboard
             return self._scorecard
 
 
-def scorecard_router(dashboard: Dashboard) -> APIRouter:
-    """The scorecard's routes for ``dashboard``'s store.
+def scorecard_router(current: Callable[[], Dashboard]) -> APIRouter:
+    """The scorecard's routes for the store of the dashboard ``current()`` answers from (a
+    served app replaces its dashboard when the store changes).
 
     Examples
     --------
-    >>> app.include_router(scorecard_router(dashboard))  # doctest: +SKIP
+    >>> app.include_router(scorecard_router(lambda: dashboard))  # doctest: +SKIP
     """
     router = APIRouter(tags=["scorecard"])
-    scorecards = _Scorecards(dashboard)
+    scorecards = _Scorecards(current)
     environment = Environment(
         loader=PackageLoader("govindex.web", "templates"),
         autoescape=select_autoescape(["html"]),

@@ -45,7 +45,9 @@
         return;
       }
       inlineMaps(spec);
-      window.vegaEmbed(target, spec, { actions: false, renderer: "svg" }).catch(function (error) {
+      // ast: Vega interprets its expressions instead of compiling them with Function(),
+      // so the pages run under a Content-Security-Policy without 'unsafe-eval'.
+      window.vegaEmbed(target, spec, { actions: false, renderer: "svg", ast: true }).catch(function (error) {
         target.textContent = target.getAttribute("data-error") + " (" + error.message + ")";
       });
     });
