@@ -383,6 +383,7 @@ def runs_context(
     view: View, address: PageAddress, fmt: Formatter, links: Links, facts: StoreFacts
 ) -> dict[str, Any]:
     """One row per run: kind, years, SYNTHETIC flag, source, and links to its pages."""
+    from govindex.views.provenance import run_provenance
     from govindex.web.downloads import public_table
 
     grouped: dict[str, dict[str, Any]] = {}
@@ -390,6 +391,10 @@ def runs_context(
         entry = grouped.setdefault(row["run_id"], dict(row, years=[]))
         entry["years"].append(int(row["year"]))
     for entry in grouped.values():
+        # The recorded source is an English sentence: word it in the reader's language.
+        provenance = run_provenance(facts.dashboard.snapshot.manifest(entry["run_id"]))
+        if provenance is not None:
+            entry["source"] = fmt(provenance.label, **provenance.values)
         newest = max(entry["years"])
         run = None if entry["kind"] == "published" else entry["run_id"]
         entry["link"] = links.page(
