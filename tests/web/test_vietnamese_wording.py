@@ -134,7 +134,7 @@ def test_error_pages_word_message_and_hint_in_vietnamese_and_keep_english_in_dat
     parser = _VisibleText()
     parser.feed(client.get("/province/Ha%20Noii?year=2024&lang=vi").text)
     text = " ".join(" ".join(parser.text).split())
-    assert "Ha Noii không phải tên một tỉnh trong PAPI" in text
+    assert "Ha Noii không phải tên một tỉnh trong PAPI (tên cũ" in text
     assert "có phải bạn muốn tìm 'Ha Noi'?" in text
     parser = _VisibleText()
     parser.feed(client.get("/no-such-page?lang=vi").text)
@@ -155,3 +155,13 @@ def test_run_provenance_is_worded_in_the_page_language(client) -> None:
         english
     )
     assert "tệp dữ liệu vi mô của khảo sát papi-2024-synthetic.parquet" in vietnamese
+
+
+def test_the_profile_explains_its_priority_numbers_in_the_page_language(client) -> None:
+    from govindex.application.diagnosis import priority_legend
+
+    for language in ("vi", "en"):
+        parser = _VisibleText()
+        parser.feed(client.get(f"/province/Ha%20Noi?year=2024&lang={language}").text)
+        text = " ".join(" ".join(parser.text).split())
+        assert priority_legend(language) in text
