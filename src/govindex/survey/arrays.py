@@ -11,6 +11,9 @@ import polars as pl
 if TYPE_CHECKING:
     from scipy import sparse
 
+_FEW_COLUMNS = 8
+"""Up to this many columns, group sums by bincount beat building a sparse indicator."""
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -71,10 +74,13 @@ def group_sum(values: FloatArray, groups: IntArray, n_groups: int) -> FloatArray
     >>> group_sum(np.array([[1.0], [2.0], [3.0]]), np.array([0, 1, 0]), 2).tolist()
     [[4.0], [2.0]]
     """
-    # One bincount per column adds the rows in row order within each group, the order
-    # of the sparse indicator product it replaces, without importing scipy.sparse.
     matrix = np.asarray(values, dtype=np.float64)
     columns = matrix.reshape(matrix.shape[0], -1)
+    if columns.shape[1] > _FEW_COLUMNS:
+        result = np.asarray(indicator(groups, n_groups) @ columns, dtype=np.float64)
+        return result.reshape((n_groups, *matrix.shape[1:]))
+    # Few columns (a small estimate): one bincount per column adds the rows in row order
+    # within each group, the order of the sparse product, and spares importing scipy.sparse.
     result = np.empty((n_groups, columns.shape[1]), dtype=np.float64)
     for column in range(columns.shape[1]):
         result[:, column] = np.bincount(groups, weights=columns[:, column], minlength=n_groups)
