@@ -76,3 +76,32 @@ def test_a_comparable_year_keeps_the_usual_note(dashboard: Dashboard) -> None:
     page = dashboard.profile("Hà Nội", year=2024)
     assert page.meta["comparison_possible"] is True
     assert page.meta["diagnosis_note"].startswith("compared with 2023 and the term baseline 2021;")
+
+
+def test_the_priority_numbers_are_explained_in_the_same_words_everywhere(
+    invoke: Invoke, dashboard: Dashboard
+) -> None:
+    from govindex.application.diagnosis import priority_legend
+    from govindex.reports.priorities import priority_legend as report_legend
+    from govindex.reports.priorities import priority_rows
+
+    markdown = invoke("diagnose", "Ha Noi", "--year", "2024").stdout
+    page = dashboard.profile("Hà Nội", year=2024)
+    assert page.table("priorities").height > 0
+    assert "| Priority | Item |" in markdown
+    legend = priority_legend("en")
+    assert legend.startswith("Priority 1 is the most urgent: 1 = lowest group and a significant")
+    assert legend in markdown
+    assert report_legend(page, Wording("en")) == legend
+    assert report_legend(page, Wording("vi")) == priority_legend("vi")
+    # The PDF's list carries the diagnosis's priority, not a running number.
+    tiers = [str(tier) for tier in page.table("priorities")["tier"].to_list()]
+    assert [row["number"] for row in priority_rows(page, Wording("en"))] == tiers
+
+
+def test_no_comparison_never_reads_as_nothing_declined_on_the_command_line(
+    invoke: Invoke,
+) -> None:
+    markdown = invoke("diagnose", "Quang Ninh", "--year", "2024").stdout
+    assert "No item declined" not in markdown
+    assert "whether any declined cannot be judged" in markdown

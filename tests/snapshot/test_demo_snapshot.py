@@ -28,7 +28,32 @@ ADDED: frozenset[str] = frozenset()
 CHANGED: dict[str, tuple[str, ...]] = {}
 """Answers whose wording was corrected on purpose: key → the places allowed to differ."""
 
-REWORDED: dict[str, tuple[tuple[str, str], ...]] = {}
+_PRIORITY_LEGEND_VI = (
+    "Mức ưu tiên 1 là cấp thiết nhất: 1 = nhóm thấp nhất và giảm có ý nghĩa thống kê; "
+    "2 = nhóm thấp nhất; 3 = giảm có ý nghĩa thống kê; 4 = giảm, chưa được kiểm định; "
+    "5 = giảm, không có ý nghĩa thống kê."
+)
+_LAST_PRIORITY_VI = (
+    "1. Tham gia của người dân ở cấp cơ sở 5,39 Nhóm đạt điểm cao nhất giảm so với năm 2023 "
+    "(-0,04; chưa kiểm định: không công bố sai số chuẩn)"
+)
+REWORDED: dict[str, tuple[tuple[str, str], ...]] = {
+    # The PDF's priority list shows the diagnosis's priority (as the page and the CLI do),
+    # not a running number, and explains it below the list.
+    "report Hà Nội --year 2024 --lang vi --run None": (
+        (
+            "STT Chỉ số Điểm Nhóm Lý do 1 4. Kiểm soát",
+            "Mức ưu tiên Chỉ số Điểm Nhóm Lý do 2 4. Kiểm soát",
+        ),
+        ("chuẩn) 3 Chỉ số PAPI tổng hợp", "chuẩn) 4 Chỉ số PAPI tổng hợp"),
+        ("chuẩn) 5 6. Cung ứng", "chuẩn) 4 6. Cung ứng"),
+        ("chuẩn) 6 2. Công khai", "chuẩn) 4 2. Công khai"),
+        (
+            f"chuẩn) 7 {_LAST_PRIORITY_VI}",
+            f"chuẩn) 4 {_LAST_PRIORITY_VI} {_PRIORITY_LEGEND_VI}",
+        ),
+    ),
+}
 """Report texts whose sentences were corrected on purpose: key → (old, new) sentences; the
 rest of the text, every number included, must be as before."""
 

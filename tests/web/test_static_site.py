@@ -3,6 +3,7 @@ assets copied, data beside every page, and an atomic, careful replacement of the
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from govindex.errors import SpecError
 from govindex.views import Dashboard
 from govindex.web import static_site
 from govindex.web.addresses import PageAddress
-from govindex.web.static_site import SITE_MARKER, export_site, plan_site
+from govindex.web.static_site import SITE_MARKER, STAGING_MARKER, export_site, plan_site
 
 LINK = re.compile(r'(?:href|src|value)="([^"#]+)"')
 
@@ -142,3 +143,39 @@ def test_a_failed_export_leaves_no_trace(dashboard: Dashboard, tmp_path: Path, m
     with pytest.raises(OSError, match="disk full"):
         export_site(dashboard, tmp_path / "site", ["vi"], years=[2024])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_killed_export_is_cleaned_by_the_next_one(
+    dashboard: Dashboard, tmp_path: Path, monkeypatch
+) -> None:
+    import subprocess
+    import sys
+
+    # A process that has ended: its pid names no running export.
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    killed = tmp_path / ".site-killed"
+    (killed / "province").mkdir(parents=True)
+    (killed / "province" / "half.html").write_text("<p>half", "utf-8")
+    (killed / STAGING_MARKER).write_text(ended.stdout, "utf-8")
+    # A staging folder of an export still running (this process) is left alone.
+    running = tmp_path / ".site-running"
+    running.mkdir()
+    (running / STAGING_MARKER).write_text(f"{os.getpid()}\n", "utf-8")
+    unrelated = tmp_path / ".site-notes"
+    unrelated.mkdir()
+    monkeypatch.setattr(
+        static_site, "plan_site", lambda *arguments: dict(list(_sample(*arguments).items())[:2])
+    )
+    export_site(dashboard, tmp_path / "site", ["vi"], years=[2024])
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        ".site-notes",
+        ".site-running",
+        "site",
+    ]
+    assert not (tmp_path / "site" / STAGING_MARKER).exists()
+    assert (tmp_path / "site" / SITE_MARKER).exists()

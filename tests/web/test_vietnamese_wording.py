@@ -22,12 +22,12 @@ PAGES = (
     "/indicator?lang=vi",
     "/runs?lang=vi",
 )
-# The runs page shows each run's recorded provenance verbatim, and the bundled record's was
-# written in English ("official PAPI record 2024 (published_scores.csv, ...)"): a known gap,
-# kept visible here until the page words provenance in the reader's language.
-_KNOWN_ENGLISH = {
-    "/runs?lang=vi": "recorded provenance of the official runs is shown in English",
-}
+# Error pages: an unknown address, an unknown province with a guess and without one.
+ERROR_PAGES = (
+    "/no-such-page?lang=vi",
+    "/province/Ha%20Noii?year=2024&lang=vi",
+    "/province/Xyzzyq?year=2024&lang=vi",
+)
 
 
 class _VisibleText(HTMLParser):
@@ -74,21 +74,10 @@ def _english_phrases() -> set[str]:
     return phrases
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            path,
-            marks=pytest.mark.xfail(strict=True, reason=_KNOWN_ENGLISH[path])
-            if path in _KNOWN_ENGLISH
-            else (),
-        )
-        for path in PAGES
-    ],
-)
+@pytest.mark.parametrize("path", PAGES + ERROR_PAGES)
 def test_vietnamese_page_has_no_english_catalog_phrase(client, path: str) -> None:
     answer = client.get(path)
-    assert answer.status_code == 200
+    assert answer.status_code == (404 if path in ERROR_PAGES else 200)
     parser = _VisibleText()
     parser.feed(answer.text)
     text = " ".join(" ".join(parser.text).split())
@@ -139,3 +128,40 @@ def test_merged_provinces_of_the_34_units_are_named_with_diacritics(client) -> N
     english = _VisibleText()
     english.feed(client.get("/overview?year=2024&geo=34&lang=en").text)
     assert "Ba Ria-Vung Tau" in " ".join(english.text)
+
+
+def test_error_pages_word_message_and_hint_in_vietnamese_and_keep_english_in_data(client) -> None:
+    parser = _VisibleText()
+    parser.feed(client.get("/province/Ha%20Noii?year=2024&lang=vi").text)
+    text = " ".join(" ".join(parser.text).split())
+    assert "Ha Noii không phải tên một tỉnh trong PAPI (tên cũ" in text
+    assert "có phải bạn muốn tìm 'Ha Noi'?" in text
+    parser = _VisibleText()
+    parser.feed(client.get("/no-such-page?lang=vi").text)
+    assert "không có trang nào ở địa chỉ /no-such-page" in " ".join(parser.text)
+    # The JSON envelope is read by programs: it keeps one (English) wording.
+    error = client.get("/province/Ha%20Noii.json?year=2024").json()["error"]
+    assert error["message"].startswith("`Ha Noii` is not a PAPI province")
+
+
+def test_run_provenance_is_worded_in_the_page_language(client) -> None:
+    vietnamese = client.get("/runs?lang=vi").text
+    english = client.get("/runs?lang=en").text
+    files = "published_scores.csv, published_subdimensions.csv, published_uncertainty.csv"
+    assert f"số liệu PAPI chính thức năm 2024, từ các tệp CSV kèm theo govindex ({files})" in (
+        vietnamese
+    )
+    assert f"official PAPI record 2024, from the CSV files bundled with govindex ({files})" in (
+        english
+    )
+    assert "tệp dữ liệu vi mô của khảo sát papi-2024-synthetic.parquet" in vietnamese
+
+
+def test_the_profile_explains_its_priority_numbers_in_the_page_language(client) -> None:
+    from govindex.application.diagnosis import priority_legend
+
+    for language in ("vi", "en"):
+        parser = _VisibleText()
+        parser.feed(client.get(f"/province/Ha%20Noi?year=2024&lang={language}").text)
+        text = " ".join(" ".join(parser.text).split())
+        assert priority_legend(language) in text

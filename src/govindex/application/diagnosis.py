@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from govindex.application.progress import ProgressCallback, report_step
 from govindex.errors import SpecError
+from govindex.i18n import Language, translate
 
 if TYPE_CHECKING:
     import polars as pl
@@ -31,6 +32,7 @@ __all__ = [
     "diagnose",
     "diagnosis_document",
     "diagnosis_markdown",
+    "priority_legend",
     "write_diagnosis_workbook",
 ]
 
@@ -121,6 +123,18 @@ def _with_better(frame: pl.DataFrame, *, indicators: bool) -> pl.DataFrame:
     )
 
 
+def priority_legend(language: Language) -> str:
+    """What the priority numbers 1-5 mean, in ``language`` (the words of page, PDF and CLI).
+
+    Examples
+    --------
+    >>> priority_legend("en")[:60]
+    'Priority 1 is the most urgent: 1 = lowest group and a signif'
+    """
+    tiers = {f"tier{tier}": translate(f"tier.{tier}", language) for tier in range(1, 6)}
+    return translate("priority.legend", language).format(**tiers)
+
+
 def diagnosis_markdown(
     diagnosis: Diagnosis,
     responsibility: ResponsibilityMap | None = None,
@@ -156,9 +170,13 @@ def diagnosis_markdown(
         lines.extend(
             _markdown_table(
                 diagnosis.priorities,
-                (("tier", "Tier"), ("code", "Item"), ("label_en", "Name"), ("reasons", "Why")),
+                (("tier", "Priority"), ("code", "Item"), ("label_en", "Name"), ("reasons", "Why")),
             )
         )
+        lines.extend(["", priority_legend("en")])
+    elif not diagnosis.comparable:
+        # The note above names the missing years; "nothing declined" would read "all good".
+        lines.append(translate("report.priorities.none_in_lowest", "en"))
     else:
         lines.append("No item declined or sits in the lowest group.")
     if responsibility is not None:

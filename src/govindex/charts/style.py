@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import cache
 from typing import Any, Literal
 
 import altair as alt
@@ -117,17 +118,42 @@ def heading(
 
 
 def finish(chart: Any, words: Wording) -> dict[str, Any]:
-    """Apply the shared look and return the validated Vega-Lite v6 specification."""
-    if words.vietnamese:
+    """Apply the shared look and return the Vega-Lite v6 specification.
+
+    The chart is turned into a dict once, without Altair's schema validation, and the
+    shared configuration (one per language, made once) is set on it: each ``configure_*``
+    call deep-copies the whole chart with its data, and validating every chart of every
+    page made a full site export take minutes. The chart tests validate every kind of
+    chart against the vendored Vega-Lite schema instead.
+    """
+    spec: dict[str, Any] = chart.to_dict(validate=False)
+    # The theme's defaults (view size) stay; the shared look is laid over them.
+    configuration = spec.get("config", {})
+    for key, value in _configuration(words.vietnamese).items():
+        earlier = configuration.get(key)
+        configuration[key] = {**earlier, **value} if isinstance(earlier, dict) else value
+    spec["config"] = configuration
+    return spec
+
+
+@cache
+def _configuration_frozen(vietnamese: bool) -> str:
+    if vietnamese:
         numbers = alt.NumberLocale(decimal=",", thousands=".", grouping=[3], currency=["", " ₫"])
     else:
         numbers = alt.NumberLocale(decimal=".", thousands=",", grouping=[3], currency=["$", ""])
     configured = (
-        chart.configure(font=FONT, locale=alt.Locale(number=numbers))
+        alt.Chart()
+        .configure(font=FONT, locale=alt.Locale(number=numbers))
         .configure_title(fontSize=14, subtitleFontSize=11, offset=8)
         .configure_axis(labelFontSize=10, titleFontSize=11, labelColor=_TEXT_COLOUR)
         .configure_legend(labelFontSize=10, titleFontSize=11, labelLimit=260)
         .configure_view(stroke=None)
     )
-    spec: dict[str, Any] = configured.to_dict()
-    return spec
+    return json.dumps(configured.config.to_dict(), ensure_ascii=False)
+
+
+def _configuration(vietnamese: bool) -> dict[str, Any]:
+    """The shared configuration (a fresh copy: a caller may change its chart's)."""
+    configuration: dict[str, Any] = json.loads(_configuration_frozen(vietnamese))
+    return configuration

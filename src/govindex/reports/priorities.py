@@ -13,7 +13,7 @@ from typing import Any
 from govindex.charts import Wording
 from govindex.views import View
 
-__all__ = ["nothing_listed", "priority_rows", "priority_rule"]
+__all__ = ["nothing_listed", "priority_legend", "priority_rows", "priority_rule"]
 
 _TESTED = ("significant", "not_significant", "no_se")
 
@@ -28,6 +28,15 @@ def priority_rule(view: View, words: Wording) -> str:
         years = ", ".join(str(item["year"]) for item in view.meta["comparison_unavailable"])
         return words("report.priorities.no_comparison", years=years)
     return words("report.priorities.rule")
+
+
+def priority_legend(view: View, words: Wording) -> str | None:
+    """What the priority numbers 1-5 mean (the words of the page and the CLI), or ``None``
+    for a microdata run, whose list is numbered in order rather than by priority."""
+    if view.meta["run"].get("kind") != "published":
+        return None
+    tiers = {f"tier{tier}": words(f"tier.{tier}") for tier in range(1, 6)}
+    return words("priority.legend", **tiers)
 
 
 def nothing_listed(view: View, words: Wording) -> str:
@@ -57,6 +66,9 @@ def priority_rows(view: View, words: Wording) -> list[dict[str, str]]:
         "previous": year - 1 if previous is None else int(previous),
         "baseline": view.meta.get("baseline_year"),
     }
+    # A published run's list carries the diagnosis's priority (1-5, explained by the
+    # legend); a microdata run's is numbered in order.
+    published = view.meta["run"].get("kind") == "published"
     rows = []
     for number, row in enumerate(view.table("priorities").iter_rows(named=True), start=1):
         reasons = []
@@ -67,7 +79,7 @@ def priority_rows(view: View, words: Wording) -> list[dict[str, str]]:
             reasons.extend(_declines(change, compared, words))
         rows.append(
             {
-                "number": str(number),
+                "number": str(row["tier"]) if published and "tier" in row else str(number),
                 "item": words.item(row, numbered=True),
                 "score": words.number(row.get("estimate")),
                 "group": words.group(row.get("group")),

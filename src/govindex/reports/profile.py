@@ -24,7 +24,12 @@ from govindex.reports.notes import (
     run_line,
     source_files,
 )
-from govindex.reports.priorities import nothing_listed, priority_rows, priority_rule
+from govindex.reports.priorities import (
+    nothing_listed,
+    priority_legend,
+    priority_rows,
+    priority_rule,
+)
 from govindex.views import View
 from govindex.views.scorecard import Scorecard, scorecard_rows
 
@@ -172,6 +177,7 @@ def _context(profile: View, overview: View, words: Wording) -> dict[str, Any]:
         "priorities": priority_rows(profile, words),
         "priority_rule": priority_rule(profile, words),
         "nothing_listed": nothing_listed(profile, words),
+        "priority_legend": priority_legend(profile, words),
         "notes": notes,
         "breaks": break_notes(words, meta.get("breaks", [])),
         # The licence's credit in the report's language (the English one is SOURCE.md's).

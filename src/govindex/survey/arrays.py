@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from scipy import sparse
+
+if TYPE_CHECKING:
+    from scipy import sparse
+
+_FEW_COLUMNS = 8
+"""Up to this many columns, group sums by bincount beat building a sparse indicator."""
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -52,6 +57,9 @@ def indicator(groups: IntArray, n_groups: int) -> sparse.csr_matrix:
     >>> indicator(np.array([0, 1, 0]), 2).toarray().tolist()
     [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
     """
+    # Imported here: scipy.sparse adds a sizeable share of a small command's start-up.
+    from scipy import sparse
+
     n = groups.shape[0]
     return sparse.csr_matrix(
         (np.ones(n), (groups, np.arange(n))), shape=(n_groups, n), dtype=np.float64
@@ -66,5 +74,14 @@ def group_sum(values: FloatArray, groups: IntArray, n_groups: int) -> FloatArray
     >>> group_sum(np.array([[1.0], [2.0], [3.0]]), np.array([0, 1, 0]), 2).tolist()
     [[4.0], [2.0]]
     """
-    result = indicator(groups, n_groups) @ values
-    return np.asarray(result, dtype=np.float64)
+    matrix = np.asarray(values, dtype=np.float64)
+    columns = matrix.reshape(matrix.shape[0], -1)
+    if columns.shape[1] > _FEW_COLUMNS:
+        result = np.asarray(indicator(groups, n_groups) @ columns, dtype=np.float64)
+        return result.reshape((n_groups, *matrix.shape[1:]))
+    # Few columns (a small estimate): one bincount per column adds the rows in row order
+    # within each group, the order of the sparse product, and spares importing scipy.sparse.
+    result = np.empty((n_groups, columns.shape[1]), dtype=np.float64)
+    for column in range(columns.shape[1]):
+        result[:, column] = np.bincount(groups, weights=columns[:, column], minlength=n_groups)
+    return result.reshape((n_groups, *matrix.shape[1:]))

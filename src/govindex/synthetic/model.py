@@ -15,9 +15,9 @@ solved by bisection so that every province's expected dimension score meets its 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from scipy.special import comb, expit
@@ -199,27 +199,26 @@ def build_item_models(spec: IndexSpec, rng: np.random.Generator) -> dict[str, It
     return models
 
 
-def _indicator_expectation(
-    spec: IndexSpec,
-    indicator: Indicator,
-    models: Mapping[str, ItemModel],
-    propensity: Mapping[str, np.ndarray],
-) -> np.ndarray:
-    """Expected respondent score of ``indicator`` given each item's propensity array."""
-    parts: list[np.ndarray] = []
+def _expectation_parts(
+    spec: IndexSpec, indicator: Indicator, models: Mapping[str, ItemModel]
+) -> list[tuple[str, ItemModel, Any]]:
+    """Per item of ``indicator``: its model and what turns its answer into a score.
+
+    A continuous item keeps its scoring range ``(low, high)``; a coded item the score of
+    each of its values. These do not change with the province effects, so a bisection
+    computes them once.
+    """
+    parts: list[tuple[str, ItemModel, Any]] = []
     chosen = getattr(indicator.scoring, "values", None)
     for item_id in indicator.items:
         model = models[item_id]
-        q = propensity[item_id]
         if model.form == "continuous":
             low = getattr(indicator.scoring, "min", None)
             high = getattr(indicator.scoring, "max", None)
             low = model.low if low is None else low
             high = model.high if high is None else high
-            mean = model.low + (model.high - model.low) * model.mean_fraction(q)
-            parts.append((mean - low) / (high - low))
+            parts.append((item_id, model, (low, high)))
             continue
-        probabilities = model.probabilities(q)
         values = np.asarray(model.values)
         if chosen is not None:
             weights = np.isin(values, [float(value) for value in chosen]).astype(np.float64)
@@ -230,8 +229,26 @@ def _indicator_expectation(
             low = bounds.min if low is None and bounds is not None else low
             high = bounds.max if high is None and bounds is not None else high
             weights = (values - float(low or 0.0)) / (float(high or 1.0) - float(low or 0.0))
-        parts.append(probabilities @ weights)
-    score = np.asarray(np.mean(parts, axis=0), dtype=np.float64)
+        parts.append((item_id, model, weights))
+    return parts
+
+
+def _indicator_expectation(
+    indicator: Indicator,
+    parts: Sequence[tuple[str, ItemModel, Any]],
+    propensity: Mapping[str, np.ndarray],
+) -> np.ndarray:
+    """Expected respondent score of ``indicator`` given each item's propensity array."""
+    scores: list[np.ndarray] = []
+    for item_id, model, scoring in parts:
+        q = propensity[item_id]
+        if model.form == "continuous":
+            low, high = scoring
+            mean = model.low + (model.high - model.low) * model.mean_fraction(q)
+            scores.append((mean - low) / (high - low))
+            continue
+        scores.append(model.probabilities(q) @ scoring)
+    score = np.asarray(np.mean(scores, axis=0), dtype=np.float64)
     return 1.0 - score if indicator.direction == "negative" else score
 
 
@@ -240,11 +257,13 @@ def expected_indicators(
     models: Mapping[str, ItemModel],
     theta: np.ndarray,
     scales: LatentScales,
+    parts: Mapping[str, Sequence[tuple[str, ItemModel, Any]]] | None = None,
 ) -> dict[str, np.ndarray]:
     """Expected provincial indicator scores in [0, 1] for province effects ``theta``.
 
     ``theta`` has one row per province and one column per spec dimension (in spec order);
-    each result array has one value per province.
+    each result array has one value per province. ``parts`` (by indicator code, from
+    :func:`_expectation_parts`) spare recomputing the item scorings on every call.
     """
     nodes, weights = np.polynomial.hermite_e.hermegauss(_QUADRATURE_NODES)
     weights = weights / weights.sum()
@@ -255,8 +274,14 @@ def expected_indicators(
             continue
         location = model.baseline + theta[:, column[model.dimension]]
         propensity[item_id] = expit(location[:, None] + scales.total * nodes[None, :])
+    if parts is None:
+        parts = {
+            indicator.code: _expectation_parts(spec, indicator, models)
+            for indicator in spec.indicators
+        }
     return {
-        indicator.code: _indicator_expectation(spec, indicator, models, propensity) @ weights
+        indicator.code: _indicator_expectation(indicator, parts[indicator.code], propensity)
+        @ weights
         for indicator in spec.indicators
     }
 
@@ -276,9 +301,13 @@ def solve_province_effects(
     low = np.full(targets.shape, _THETA_BOUNDS[0])
     high = np.full(targets.shape, _THETA_BOUNDS[1])
     codes = [dimension.code for dimension in spec.dimensions]
+    parts = {
+        indicator.code: _expectation_parts(spec, indicator, models) for indicator in spec.indicators
+    }
     for _ in range(_BISECTION_STEPS):
         middle = (low + high) / 2
-        aggregated = aggregate_indicators(spec, expected_indicators(spec, models, middle, scales))
+        expected_scores = expected_indicators(spec, models, middle, scales, parts)
+        aggregated = aggregate_indicators(spec, expected_scores)
         expected = np.column_stack([aggregated[code] for code in codes])
         below = expected < targets
         low = np.where(below, middle, low)

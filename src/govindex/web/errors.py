@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from govindex.errors import GovIndexError
+from govindex.errors import GovIndexError, NotFound
 
 __all__ = [
     "ERROR_PAGE_RESPONSES",
@@ -69,6 +69,11 @@ class WebError:
     hint: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
     """HTTP headers the answer must carry (``Allow`` on a 405)."""
+    label: str | None = None
+    """The catalog label (``error.<name>``, with ``.message`` and ``.hint``) that words
+    the message and hint on a page, in the reader's language; the envelope keeps English."""
+    label_values: tuple[tuple[str, str], ...] = ()
+    """The values of the label's placeholders."""
 
     def envelope(self) -> dict[str, Any]:
         """The JSON body: ``{"ok": false, "error": {...}}``."""
@@ -89,6 +94,7 @@ class WebError:
     def from_govindex(cls, error: GovIndexError) -> WebError:
         """The answer to a govindex error (its HTTP status and structured fields)."""
         fields = error.to_dict()
+        label, values = _label_of(error)
         return cls(
             status=error.http_status,
             type=str(fields["type"]),
@@ -97,7 +103,25 @@ class WebError:
             found=fields["found"],
             expected=fields["expected"],
             hint=fields["hint"],
+            label=label,
+            label_values=values,
         )
+
+
+_GUESS_PREFIX = "did you mean "
+
+
+def _label_of(error: GovIndexError) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """The catalog label of the errors a reader of the pages meets (an unknown province)."""
+    if isinstance(error, NotFound) and error.where == "province" and error.found is not None:
+        name = ("name", str(error.found))
+        if error.hint is None:
+            return "error.unknown_province", (name,)
+        if error.hint.startswith(_GUESS_PREFIX):
+            # The guesses are names (nothing to translate); the sentence around them is.
+            guesses = error.hint.removeprefix(_GUESS_PREFIX).removesuffix("?")
+            return "error.unknown_province", (name, ("guesses", guesses))
+    return None, ()
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -176,6 +200,8 @@ def _http_error(error: HTTPException, path: str) -> WebError:
             where="path",
             found=path,
             hint="pages: /overview, /province/{name}, /compare, /indicator, /runs; API at /docs",
+            label="error.no_page",
+            label_values=(("path", path),),
         )
     return WebError(
         status,

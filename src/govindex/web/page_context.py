@@ -266,6 +266,15 @@ def profile_context(
         # Tiers 1-5 are the published record's diagnosis; a single microdata run lists
         # its lowest-group items under other tiers, so only its reasons are shown.
         "tier_labels": view.meta["run"]["kind"] == "published",
+        # Without the previous year and the baseline no decline can be judged: the page
+        # says which years are missing instead of "nothing declined".
+        "comparison_possible": view.meta.get("comparison_possible", True),
+        "missing_years": ", ".join(
+            str(entry["year"]) for entry in view.meta.get("comparison_unavailable", ())
+        ),
+        "priority_legend": fmt(
+            "priority.legend", **{f"tier{tier}": fmt(f"tier.{tier}") for tier in range(1, 6)}
+        ),
         "year_options": _year_options(address, years, facts, links),
         "province_options": [option for option in province_options if option.url is not None],
         "run_options": _run_options(facts.runs_in(year), address, fmt, links),
@@ -383,6 +392,7 @@ def runs_context(
     view: View, address: PageAddress, fmt: Formatter, links: Links, facts: StoreFacts
 ) -> dict[str, Any]:
     """One row per run: kind, years, SYNTHETIC flag, source, and links to its pages."""
+    from govindex.views.provenance import run_provenance
     from govindex.web.downloads import public_table
 
     grouped: dict[str, dict[str, Any]] = {}
@@ -390,6 +400,10 @@ def runs_context(
         entry = grouped.setdefault(row["run_id"], dict(row, years=[]))
         entry["years"].append(int(row["year"]))
     for entry in grouped.values():
+        # The recorded source is an English sentence: word it in the reader's language.
+        provenance = run_provenance(facts.dashboard.snapshot.manifest(entry["run_id"]))
+        if provenance is not None:
+            entry["source"] = fmt(provenance.label, **provenance.values)
         newest = max(entry["years"])
         run = None if entry["kind"] == "published" else entry["run_id"]
         entry["link"] = links.page(

@@ -116,6 +116,13 @@ class PageRenderer:
         for entry in context["navigation"]:
             entry["active"] = False
         context["error"] = error
+        context["message"], context["hint"] = error.message, error.hint
+        if error.label is not None:
+            # Pages word the message in the reader's language; the JSON envelope keeps English.
+            values = dict(error.label_values)
+            context["message"] = fmt(f"{error.label}.message", **values)
+            if error.hint is not None:
+                context["hint"] = fmt(f"{error.label}.hint", **values)
         return self.environment.get_template("error.html").render(context)
 
     def _charts(self, view: View, language: str, links: Links) -> dict[str, Any]:

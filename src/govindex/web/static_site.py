@@ -36,10 +36,13 @@ from govindex.web.downloads import csv_bytes, json_bytes
 from govindex.web.links import RelativeLinks
 from govindex.web.rendering import PageRenderer
 
-__all__ = ["SITE_MARKER", "SiteReport", "export_site", "plan_site"]
+__all__ = ["SITE_MARKER", "STAGING_MARKER", "SiteReport", "export_site", "plan_site"]
 
 SITE_MARKER = ".govindex-site"
 """A file in every exported site: only such a folder (or an empty one) is replaced."""
+
+STAGING_MARKER = ".govindex-staging"
+"""A file in a site being written, naming the writing process (removed before the rename)."""
 
 _OVERVIEW_LEVELS = ("total", "dimension")
 _MAPS = {"63": "provinces-63.geojson", "34": "units-34.geojson"}
@@ -229,13 +232,18 @@ def export_site(
     folder.parent.mkdir(parents=True, exist_ok=True)
     renderer = PageRenderer(dashboard)
     plan = plan_site(dashboard, languages, years)
+    _remove_stale_staging(folder)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    # Marks the folder as this process's staging: a later export removes it if this
+    # process was killed (no ``finally`` runs then) before the rename.
+    (staging / STAGING_MARKER).write_text(f"{os.getpid()}\n", "utf-8")
     try:
         _write_pages(dashboard, renderer, plan, staging, progress)
         _copy_static(staging / "static")
         _write(staging / "index.html", _opening(plan, renderer, languages[0]).encode("utf-8"))
         _write(staging / "README.txt", _readme(languages, len(plan)).encode("utf-8"))
         (staging / SITE_MARKER).write_text("govindex export-site\n", "utf-8")
+        (staging / STAGING_MARKER).unlink()
         _replace(folder, staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -274,6 +282,28 @@ def _write_pages(
                 _write(staging / data / f"{table}.csv", csv_bytes(view, table))
         if progress is not None:
             progress(number, len(plan))
+
+
+def _remove_stale_staging(folder: Path) -> None:
+    """Remove the staging folders of exports to ``folder`` whose process no longer runs."""
+    for candidate in folder.parent.glob(f".{folder.name}-*"):
+        marker = candidate / STAGING_MARKER
+        if not marker.is_file():
+            continue
+        text = marker.read_text("utf-8").strip()
+        if text.isdigit() and _running(int(text)):
+            continue  # another export to the same folder is under way
+        shutil.rmtree(candidate, ignore_errors=True)
+
+
+def _running(process: int) -> bool:
+    try:
+        os.kill(process, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _replace(folder: Path, staging: Path) -> None:
