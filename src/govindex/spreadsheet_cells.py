@@ -95,6 +95,9 @@ def neutralise_frame(frame: pl.DataFrame, *, columns: Sequence[str] | None = Non
 
 
 def _write_inert_text(sheet: Any, row: int, column: int, text: str, *rest: Any) -> Any:
+    if not text:
+        # As xlsxwriter's own ``write`` does: an empty text is a blank cell, not a "" string.
+        return sheet.write_blank(row, column, None, *rest)
     return sheet.write_string(row, column, neutralise_text(text), *rest)
 
 

@@ -17,7 +17,10 @@ SNAPSHOT = Path(__file__).parents[1] / "data" / "snapshots" / "demo-store.json.g
 
 # The snapshot was retaken after the score model (its renames, added fields and reworded
 # diagnoses), secondary suppression (cells hidden so that no suppressed cell can be
-# recomputed) and display rounding of XLSX downloads changed answers on purpose. Changes
+# recomputed) and display rounding of XLSX downloads changed answers on purpose; and again
+# when the demo store gained the other instruments' runs (the runs page's `instrument_runs`
+# table), runs recorded their weight-plausibility thresholds (`parameters.validation`) and
+# the profile report numbered its priorities as everywhere else, with their legend. Changes
 # allowed since then are listed here.
 RENAMED: dict[str, str] = {}
 """Field and column names renamed since the snapshot: old name → new name."""
@@ -28,32 +31,7 @@ ADDED: frozenset[str] = frozenset()
 CHANGED: dict[str, tuple[str, ...]] = {}
 """Answers whose wording was corrected on purpose: key → the places allowed to differ."""
 
-_PRIORITY_LEGEND_VI = (
-    "Mức ưu tiên 1 là cấp thiết nhất: 1 = nhóm thấp nhất và giảm có ý nghĩa thống kê; "
-    "2 = nhóm thấp nhất; 3 = giảm có ý nghĩa thống kê; 4 = giảm, chưa được kiểm định; "
-    "5 = giảm, không có ý nghĩa thống kê."
-)
-_LAST_PRIORITY_VI = (
-    "1. Tham gia của người dân ở cấp cơ sở 5,39 Nhóm đạt điểm cao nhất giảm so với năm 2023 "
-    "(-0,04; chưa kiểm định: không công bố sai số chuẩn)"
-)
-REWORDED: dict[str, tuple[tuple[str, str], ...]] = {
-    # The PDF's priority list shows the diagnosis's priority (as the page and the CLI do),
-    # not a running number, and explains it below the list.
-    "report Hà Nội --year 2024 --lang vi --run None": (
-        (
-            "STT Chỉ số Điểm Nhóm Lý do 1 4. Kiểm soát",
-            "Mức ưu tiên Chỉ số Điểm Nhóm Lý do 2 4. Kiểm soát",
-        ),
-        ("chuẩn) 3 Chỉ số PAPI tổng hợp", "chuẩn) 4 Chỉ số PAPI tổng hợp"),
-        ("chuẩn) 5 6. Cung ứng", "chuẩn) 4 6. Cung ứng"),
-        ("chuẩn) 6 2. Công khai", "chuẩn) 4 2. Công khai"),
-        (
-            f"chuẩn) 7 {_LAST_PRIORITY_VI}",
-            f"chuẩn) 4 {_LAST_PRIORITY_VI} {_PRIORITY_LEGEND_VI}",
-        ),
-    ),
-}
+REWORDED: dict[str, tuple[tuple[str, str], ...]] = {}
 """Report texts whose sentences were corrected on purpose: key → (old, new) sentences; the
 rest of the text, every number included, must be as before."""
 

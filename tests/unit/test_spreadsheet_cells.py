@@ -118,3 +118,18 @@ def test_every_csv_and_xlsx_writer_goes_through_the_one_neutraliser_14() -> None
             if writer.search(line) and "neutralise_frame(" not in line:
                 unguarded.append(f"{name}:{number}: {line.strip()}")
     assert unguarded == []
+
+
+def test_an_empty_text_stays_a_blank_cell() -> None:
+    import io
+
+    import openpyxl
+
+    from govindex.spreadsheet_cells import InertWorkbook
+
+    buffer = io.BytesIO()
+    workbook = InertWorkbook(buffer, {"in_memory": True})
+    workbook.add_worksheet("t").write_row(0, 0, ["", "=1", 3.0])
+    workbook.close()
+    cells = [cell.value for cell in next(openpyxl.load_workbook(buffer)["t"].iter_rows())]
+    assert cells == [None, "'=1", 3.0]
