@@ -4,6 +4,7 @@ exists (all SYNTHETIC in the demo), and the JSON twin of the page."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +120,16 @@ def test_the_scorecard_reads_only_stored_tables(demo_store: Path) -> None:
     columns = set(scorecard.rows.columns)
     assert {"estimate", "rank", "group", "group_label", "change", "source_kind"} <= columns
     assert set(scorecard.rows["source_kind"].unique()) == {"computed", "official", "reported"}
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_profile_and_the_scorecard_link_to_each_other(client: TestClient, language: str) -> None:
+    profile = client.get(f"/province/Quảng Ninh?year=2024&lang={language}").text
+    link = re.search(r'href="([^"]+)" data-scorecard-link', profile)
+    assert link is not None
+    scorecard = client.get(link.group(1).replace("&amp;", "&"))
+    assert scorecard.status_code == 200
+    assert f'<html lang="{language}">' in scorecard.text
+    back = re.search(r'href="([^"]+)" data-profile-link', scorecard.text)
+    assert back is not None
+    assert client.get(back.group(1).replace("&amp;", "&")).status_code == 200

@@ -39,6 +39,9 @@ class Links(Protocol):
     def asset(self, path: str) -> str:
         """The link to a static asset (``css/site.css``)."""
 
+    def scorecard(self, province: str, language: str) -> str | None:
+        """The link to a province's scorecard across the four instruments, or ``None``."""
+
 
 def page_path(address: PageAddress) -> str:
     """The app path of a page, without query string.
@@ -82,6 +85,16 @@ class AppLinks:
 
     def asset(self, path: str) -> str:
         return f"{self.asset_base}/{path}"
+
+    def scorecard(self, province: str, language: str) -> str | None:
+        """The app's scorecard of ``province``.
+
+        Examples
+        --------
+        >>> AppLinks("/papi").scorecard("Quảng Ninh", "en")
+        '/papi/scorecard/Qu%E1%BA%A3ng%20Ninh?lang=en'
+        """
+        return self._url("/scorecard/" + quote(province, safe=""), [("lang", language)])
 
     def _url(self, path: str, query: list[tuple[str, str]]) -> str:
         text = urlencode(query, quote_via=quote)
@@ -135,3 +148,7 @@ class RelativeLinks:
 
     def asset(self, path: str) -> str:
         return f"{self.asset_base}/{path}"
+
+    def scorecard(self, province: str, language: str) -> str | None:
+        """``None``: the static site holds no scorecard (it reads every instrument's runs)."""
+        return None

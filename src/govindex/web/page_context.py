@@ -280,6 +280,7 @@ def profile_context(
         "run_options": _run_options(facts.runs_in(year), address, fmt, links),
         "overview_link": overview_link,
         "compare_link": compare_link,
+        "scorecard_link": links.scorecard(province, address.language),
     }
 
 

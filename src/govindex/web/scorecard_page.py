@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from threading import Lock
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -102,6 +103,10 @@ def _context(view: View, language: str, root: str, path: str, year: int | None) 
         "rows": scorecard_rows(view, fmt),
         "agreement": agreement_rows(view, fmt),
         "json_url": f"{root}{path}.json" + (f"?year={year}" if year is not None else ""),
+        "profile_url": (
+            f"{root}/province/{quote(str(view.meta['province']), safe='')}?lang={language}"
+        ),
+        "overview_url": f"{root}/overview?lang={language}",
         "languages": [
             {
                 "code": code,
