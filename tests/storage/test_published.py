@@ -9,10 +9,11 @@ import polars as pl
 import pytest
 from tests.conftest import PAPI_DATA, WORKBOOK
 
+from govindex.application.official_record import record_scores, store_published_record
 from govindex.official import bundled_data_dir, load_published_record
 from govindex.official.bundled import BUNDLED_FILES
 from govindex.official.schema import load_dimensions
-from govindex.storage import RunStore, has_bundled_record, record_scores, store_published_record
+from govindex.storage import RunStore, has_bundled_record
 
 
 def published_rows() -> pl.DataFrame:

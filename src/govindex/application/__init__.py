@@ -20,6 +20,7 @@ from govindex.application.diagnosis import (
     diagnosis_markdown,
     write_diagnosis_workbook,
 )
+from govindex.application.producers import StoreProducers
 from govindex.application.progress import ProgressCallback, report_step
 from govindex.application.runs import (
     RerunReport,
@@ -41,6 +42,7 @@ __all__ = [
     "DiagnosisRequest",
     "ProgressCallback",
     "RerunReport",
+    "StoreProducers",
     "StoredRun",
     "build_demo",
     "compute_run",

@@ -45,7 +45,8 @@ def ensure_published(store: RunStore) -> tuple[RunManifest, ...]:
 
     Returns the manifests of the runs it stored (none when the record was there already).
     """
-    from govindex.storage import has_bundled_record, store_published_record
+    from govindex.application.official_record import store_published_record
+    from govindex.storage import has_bundled_record
 
     if has_bundled_record(store):
         return ()

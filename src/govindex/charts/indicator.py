@@ -11,7 +11,6 @@ from typing import Any
 
 import altair as alt
 
-from govindex.analysis import load_comparability_breaks
 from govindex.charts.style import (
     NATIONAL_COLOUR,
     SERIES_COLOURS,
@@ -21,6 +20,7 @@ from govindex.charts.style import (
     score_tooltips,
 )
 from govindex.charts.wording import Wording, score_records
+from govindex.official.comparability import load_comparability_breaks
 from govindex.views import View
 
 __all__ = ["distribution_chart", "highlighted", "indicator_trend_chart", "segment_of"]

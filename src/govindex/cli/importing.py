@@ -32,8 +32,8 @@ def import_official(
     store: StoreOption = None,
 ) -> None:
     """Store each accepted year sheet of the official workbook as a published run."""
+    from govindex.application.official_record import store_official_workbook
     from govindex.official import bundled_data_dir, load_province_lookup, read_official_workbook
-    from govindex.storage import store_official_workbook
 
     with Steps([f"reading {workbook.name}", "storing the year sheets"], title="import") as steps:
         steps.next()

@@ -204,7 +204,7 @@ def _readme(
 
 
 def _breaks() -> list[dict[str, Any]]:
-    from govindex.analysis import load_comparability_breaks
+    from govindex.official.comparability import load_comparability_breaks
 
     return [{"year": item.year, "reason": item.reason} for item in load_comparability_breaks()]
 

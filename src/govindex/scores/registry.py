@@ -134,7 +134,7 @@ PAPI = register(
         owns_run=_papi_owns,
         producer=(
             "govindex.pipeline.Run.score_table (microdata runs) and "
-            "govindex.storage.published (the official record): one score_table per run"
+            "govindex.application.official_record (the official record): one score_table per run"
         ),
         pages="papi",
     )

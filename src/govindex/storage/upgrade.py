@@ -6,20 +6,60 @@ their columns or codes is applied table by table, inside the migration's transac
 * version 2 (one score model): the official record says ``estimate`` and ``se`` (it said
   ``value`` and ``standard_error``); computed runs code dimensions ``1``…``8`` (they said
   ``D1``…``D8``); and every run gets the ``score_table`` its producer now writes.
+
+The store computes nothing itself: where an upgrade needs numbers worked out (the groups of
+a published run, say), it asks the producers that :mod:`govindex.application` registers
+with :func:`register_producers`. A store that needs them, opened where none are registered,
+is refused with the command that upgrades it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 import polars as pl
 
-from govindex.analysis import GroupRule, group_items
+from govindex.errors import StorageError
 from govindex.scores import microdata_run, papi_score_table, published_run
 
-__all__ = ["UPGRADES"]
+__all__ = ["UPGRADES", "UpgradeProducers", "register_producers"]
+
+
+class UpgradeProducers(Protocol):
+    """What a store upgrade asks the producers to work out (see :mod:`govindex.application`)."""
+
+    def published_groups(self, scores: pl.DataFrame, group_rule: Mapping[str, Any]) -> pl.DataFrame:
+        """``scores`` of a published run with the four performance groups cut by ``group_rule``."""
+        ...
+
+
+_REGISTERED: list[UpgradeProducers] = []
+
+
+def register_producers(producers: UpgradeProducers) -> None:
+    """Register the producers store upgrades use (the application layer does, on import).
+
+    Examples
+    --------
+    >>> import govindex.application
+    >>> len(_REGISTERED)
+    1
+    """
+    _REGISTERED[:] = [producers]
+
+
+def _producers(connection: Any) -> UpgradeProducers:
+    if not _REGISTERED:
+        rows = connection.execute("SELECT current_database()").fetchall()
+        msg = (
+            f"store {rows[0][0]} holds runs whose published tables must be worked out by "
+            "govindex's producers, which are not loaded here."
+        )
+        raise StorageError(msg, hint="upgrade it once with `govindex store upgrade --store FILE`.")
+    return _REGISTERED[0]
+
 
 _CODED_TABLES = ("national", "details", "weighted_totals")
 
@@ -60,7 +100,9 @@ def _one_score_model(connection: Any) -> None:
         if kind == "published":
             facts = published_run(run_id)
             # The groups the dashboard cut from the record, now stored with the run.
-            scores = group_items(scores.drop("group"), GroupRule(**recorded.get("group_rule", {})))
+            scores = _producers(connection).published_groups(
+                scores.drop("group"), recorded.get("group_rule", {})
+            )
         else:
             year = int(scores["year"][0]) if scores.height else 0
             facts = microdata_run(run_id, recorded, synthetic=synthetic, year=year)

@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from govindex.analysis import GroupRule
+from govindex.scores.groups import GroupRule
 from govindex.scores.registry import InstrumentEntry, instrument, registered
 from govindex.storage import RunStore
 from govindex.views.explore import compare, explore_item, runs_view

@@ -7,8 +7,8 @@ from typing import Any
 
 import polars as pl
 
-from govindex.analysis import GroupRule
 from govindex.errors import NotFound, SpecError
+from govindex.scores.groups import GroupRule
 from govindex.views.profile import national_figures, province_lookup
 from govindex.views.selection import group_legend, item_rows, resolve_run, with_province_names
 from govindex.views.snapshot import Snapshot
@@ -44,7 +44,7 @@ def compare(
         msg = f"compare needs 2 to {MAXIMUM_COMPARED} different provinces; got {len(names)}."
         raise SpecError(msg, where="provinces", found=names, expected=f"2–{MAXIMUM_COMPARED}")
     chosen_run, chosen_year = resolve_run(snapshot, year, run_id)
-    everyone = item_rows(snapshot, chosen_run, chosen_year, rule=rule).filter(
+    everyone = item_rows(snapshot, chosen_run, chosen_year).filter(
         pl.col("level").is_in(["total", level])
     )
     if everyone.filter(pl.col("level") == level).is_empty():
@@ -103,9 +103,9 @@ def explore_item(
         chosen, _ = resolve_run(snapshot, None, run_id)
         runs = snapshot.datasets.filter(pl.col("run_id") == chosen)
     frames = [
-        item_rows(
-            snapshot, row["run_id"], row["year"], level=level, code=code, rule=rule
-        ).with_columns(pl.lit(row["year"], pl.Int32).alias("year"))
+        item_rows(snapshot, row["run_id"], row["year"], level=level, code=code).with_columns(
+            pl.lit(row["year"], pl.Int32).alias("year")
+        )
         for row in runs.iter_rows(named=True)
     ]
     frames = [frame for frame in frames if frame.height]

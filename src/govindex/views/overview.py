@@ -60,7 +60,7 @@ def overview(
         msg = f"geography must be one of {list(GEOGRAPHIES)}; got {geography!r}."
         raise SpecError(msg, where="geography", found=geography, expected=list(GEOGRAPHIES))
     chosen_run, chosen_year = resolve_run(snapshot, year, run_id)
-    rows = item_rows(snapshot, chosen_run, chosen_year, level=level, code=code, rule=rule)
+    rows = item_rows(snapshot, chosen_run, chosen_year, level=level, code=code)
     if rows.is_empty():
         known = _items_of(snapshot, chosen_run, chosen_year)
         msg = f"no `{level}` item `{code}` in {chosen_year} for run `{chosen_run}`."

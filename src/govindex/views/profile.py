@@ -4,14 +4,15 @@ trends over comparable years, and the diagnosis officials act on (what fell, wha
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 import polars as pl
 
-from govindex.analysis import GroupRule, default_baseline, diagnose, load_comparability_breaks
+from govindex.analysis import default_baseline, diagnose
 from govindex.errors import GovIndexError, NotFound
 from govindex.official import ProvinceLookup, bundled_data_dir, load_province_lookup
+from govindex.official.comparability import load_comparability_breaks
+from govindex.scores.groups import GroupRule
 from govindex.views.selection import (
     LEVEL_ORDER,
     group_legend,
@@ -90,7 +91,7 @@ def profile(
     """
     name = province_lookup().canonical_name(province)
     chosen_run, chosen_year = resolve_run(snapshot, year, run_id)
-    everyone = item_rows(snapshot, chosen_run, chosen_year, rule=rule)
+    everyone = item_rows(snapshot, chosen_run, chosen_year)
     own = everyone.filter(pl.col("province") == name)
     if own.is_empty():
         msg = f"{name} has no scores in {chosen_year} for run `{chosen_run}`."
@@ -148,7 +149,7 @@ def profile(
     tables = {
         "items": items,
         "dimensions": dimensions,
-        "trends": _trends(snapshot, name, chosen_run, run["kind"], rule=rule),
+        "trends": _trends(snapshot, name, chosen_run, run["kind"]),
         "changes": changes,
         "priorities": priorities,
     }
@@ -166,21 +167,21 @@ def _parent() -> pl.Expr:
     )
 
 
-def _trends(
-    snapshot: Snapshot, province: str, run_id: str, kind: str, *, rule: GroupRule
-) -> pl.DataFrame:
+def _trends(snapshot: Snapshot, province: str, run_id: str, kind: str) -> pl.DataFrame:
     """Total and dimensions over the published years (or the run's own years)."""
-    everyone = _national_trends(snapshot, run_id if kind != "published" else None, rule)
+    chosen = run_id if kind != "published" else None
+    everyone = snapshot.cache.get(
+        ("national_trends", chosen), lambda: _national_trends(snapshot, chosen)
+    )
     if everyone.is_empty():
         return everyone
     return everyone.filter(pl.col("province") == province).drop("province")
 
 
-@lru_cache(maxsize=64)
-def _national_trends(snapshot: Snapshot, run_id: str | None, rule: GroupRule) -> pl.DataFrame:
+def _national_trends(snapshot: Snapshot, run_id: str | None) -> pl.DataFrame:
     """Every province's total and dimensions by year, with the national mean and segment.
 
-    Shared by every profile (cached per snapshot): only the province filter differs.
+    Shared by every profile (kept in the snapshot's cache): only the province filter differs.
     """
     if run_id is None:
         runs = snapshot.datasets.filter(pl.col("kind") == "published")
@@ -188,7 +189,7 @@ def _national_trends(snapshot: Snapshot, run_id: str | None, rule: GroupRule) ->
         runs = snapshot.datasets.filter(pl.col("run_id") == run_id)
     frames = []
     for row in runs.iter_rows(named=True):
-        rows = item_rows(snapshot, row["run_id"], row["year"], rule=rule).filter(
+        rows = item_rows(snapshot, row["run_id"], row["year"]).filter(
             pl.col("level").is_in(["total", "dimension"])
         )
         national = national_figures(rows).select("level", "code", "national_mean")
@@ -300,10 +301,12 @@ def _diagnosis(
     return _empty_changes(), lowest, note, ()
 
 
-@lru_cache(maxsize=64)
 def _record_of_years(snapshot: Snapshot, years: tuple[int, ...]) -> pl.DataFrame:
     """The official record of only the years a diagnosis compares (shared across provinces)."""
-    return snapshot.record.filter(pl.col("year").is_in(list(years)))
+    return snapshot.cache.get(
+        ("record_of_years", years),
+        lambda: snapshot.record.filter(pl.col("year").is_in(list(years))),
+    )
 
 
 def _compared_years(snapshot: Snapshot, kind: str, year: int) -> dict[str, int | None]:

@@ -7,13 +7,12 @@ Suppressed cells lose their numbers here, before any page, download or report se
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 import polars as pl
 
-from govindex.analysis import GROUP_LABELS, GroupRule, assign_groups
 from govindex.errors import NotFound, RunNotFound
+from govindex.scores.groups import GROUP_LABELS
 from govindex.views.snapshot import Snapshot
 
 __all__ = [
@@ -90,7 +89,6 @@ def resolve_run(snapshot: Snapshot, year: int | None, run_id: str | None) -> tup
     return str(rows["run_id"][-1]), chosen
 
 
-@lru_cache(maxsize=1024)
 def item_rows(
     snapshot: Snapshot,
     run_id: str,
@@ -98,15 +96,23 @@ def item_rows(
     *,
     level: str | None = None,
     code: str | None = None,
-    rule: GroupRule,
 ) -> pl.DataFrame:
     """Return one row per province and item of a run-year, with groups and suppression.
 
-    Published runs store no groups, so they are assigned here from the scores with
-    ``rule`` (one quartile split per item); microdata runs carry their own. Suppressed or
-    withheld rows keep no number at all. Cached: a snapshot never changes, and every
-    profile asks for the same years.
+    The groups are those the run's producer stored (a published run's are cut when it is
+    imported, by the rule in its parameters). Suppressed or withheld rows keep no number at
+    all. Kept in the snapshot's cache: a snapshot never changes, and every profile asks for
+    the same years.
     """
+    return snapshot.cache.get(
+        ("item_rows", run_id, year, level, code),
+        lambda: _item_rows(snapshot, run_id, year, level=level, code=code),
+    )
+
+
+def _item_rows(
+    snapshot: Snapshot, run_id: str, year: int, *, level: str | None, code: str | None
+) -> pl.DataFrame:
     scores = snapshot.scores.filter((pl.col("run_id") == run_id) & (pl.col("year") == year))
     if level is not None:
         scores = scores.filter(pl.col("level") == level)
@@ -114,17 +120,7 @@ def item_rows(
         scores = scores.filter(pl.col("code") == code)
     if scores.is_empty():
         return pl.DataFrame(schema=_item_schema())
-    kind = snapshot.manifest(run_id).kind
-    if kind == "published":
-        grouped = [
-            part.with_columns(
-                pl.Series("group", assign_groups(part["estimate"].to_list(), rule), pl.Int32)
-            )
-            for part in scores.partition_by("level", "code", maintain_order=True)
-        ]
-        scores = pl.concat(grouped)
-    else:
-        scores = scores.with_columns(pl.col("group").cast(pl.Int32, strict=False))
+    scores = scores.with_columns(pl.col("group").cast(pl.Int32, strict=False))
     hidden = pl.col("suppressed") | pl.col("withheld")
     return (
         scores.with_columns(

@@ -8,11 +8,12 @@ store; a new run becomes visible when the snapshot is taken again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from threading import Lock
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -22,7 +23,40 @@ from govindex.scores.differences import national_differences
 from govindex.scores.registry import InstrumentEntry, registered
 from govindex.storage import RunStore
 
-__all__ = ["Snapshot"]
+__all__ = ["Snapshot", "SnapshotCache"]
+
+_Kept = TypeVar("_Kept")
+
+
+class SnapshotCache:
+    """Selections already made from one snapshot, kept as long as the snapshot is.
+
+    A snapshot never changes, so what a page selected from it stays true; the cache lives
+    and dies with its snapshot (never process-wide), and a new snapshot starts empty.
+
+    Examples
+    --------
+    >>> cache = SnapshotCache()
+    >>> cache.get(("answer",), lambda: 42), cache.get(("answer",), lambda: 0)
+    (42, 42)
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[Hashable, Any] = {}
+        self._lock = Lock()
+
+    def get(self, key: Hashable, build: Callable[[], _Kept]) -> _Kept:
+        """The value kept under ``key``, built (once) by ``build`` if there is none yet."""
+        with self._lock:
+            if key in self._kept:
+                kept: _Kept = self._kept[key]
+                return kept
+        value = build()
+        with self._lock:
+            self._kept.setdefault(key, value)
+            kept = self._kept[key]
+        return kept
+
 
 _SCORE_TABLE_KINDS = frozenset({"assessment", "records"})
 
@@ -57,6 +91,7 @@ class Snapshot:
     differences: pl.DataFrame = field(default_factory=pl.DataFrame)
     level_names: pl.DataFrame = field(default_factory=pl.DataFrame)
     other_manifests: tuple[RunManifest, ...] = ()
+    cache: SnapshotCache = field(default_factory=SnapshotCache, repr=False)
 
     @classmethod
     def load(cls, store: RunStore) -> Snapshot:
@@ -81,7 +116,9 @@ class Snapshot:
         page_kinds: dict[str, str] = {entry.id: entry.pages for entry in registered()}
         manifests = tuple(m for m in every_run if page_kinds.get(instruments[m.run_id]) == "papi")
         shown = {m.run_id for m in manifests}
-        scores = everything.filter(pl.col("run_id").is_in(shown))
+        scores = _with_stored_groups(
+            store, manifests, everything.filter(pl.col("run_id").is_in(shown))
+        )
         datasets = _datasets(manifests, scores)
         others = tuple(
             m for m in every_run if page_kinds.get(instruments[m.run_id]) == "score_table"
@@ -136,6 +173,40 @@ class Snapshot:
             "created_at": manifest.created_at,
             "parameters": _file_names(dict(manifest.parameters)),
         }
+
+
+def _with_stored_groups(
+    store: RunStore, manifests: tuple[RunManifest, ...], scores: pl.DataFrame
+) -> pl.DataFrame:
+    """``scores`` with the groups each published run's producer stored in its score table.
+
+    The official record's long scores carry no groups: they are cut when the record is
+    imported and kept in the run's ``score_table`` (the one source of its published numbers).
+    """
+    frames = []
+    for manifest in manifests:
+        if manifest.kind != "published" or "score_table" not in store.run_tables(manifest.run_id):
+            continue
+        table = store.read_table(manifest.run_id, "score_table")
+        frames.append(
+            table.select(
+                pl.lit(manifest.run_id).alias("run_id"),
+                pl.col("period").cast(pl.Int32, strict=False).alias("year"),
+                pl.col("unit").alias("province"),
+                "level",
+                "code",
+                pl.col("group").cast(pl.String).alias("_stored_group"),
+            )
+        )
+    if not frames:
+        return scores
+    keys = ["run_id", "year", "province", "level", "code"]
+    groups = pl.concat(frames).unique(keys)
+    return (
+        scores.join(groups, on=keys, how="left", coalesce=True)
+        .with_columns(pl.coalesce("_stored_group", pl.col("group").cast(pl.String)).alias("group"))
+        .drop("_stored_group")
+    )
 
 
 def _owner(manifest: RunManifest) -> str:

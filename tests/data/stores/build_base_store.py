@@ -5,13 +5,13 @@ from pathlib import Path
 
 import polars as pl
 
+from govindex.application.official_record import store_published_record
 from govindex.application.runs import compute_run
 from govindex.index import IndexParameters
 from govindex.official import bundled_data_dir, load_published_record
 from govindex.spec import load_spec
 from govindex.spec.bundled import default_spec_path
 from govindex.storage import RunStore
-from govindex.storage.published import store_published_record
 from govindex.synthetic import load_size_classes, province_table, synthesise_papi
 from govindex.synthetic.output import write_survey
 from govindex.synthetic.sample import DesignSizes

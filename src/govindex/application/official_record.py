@@ -1,0 +1,224 @@
+"""Importing the official PAPI record: one ``published`` run per year, with everything its
+pages publish worked out when it is stored.
+
+Published values keep their provenance and their gaps: a withheld value is stored with a
+null estimate and ``withheld`` true, never as zero and never dropped. Totals and dimensions
+are ranked among the provinces the year published (1 = best, ties share the lowest rank);
+published runs have no replicates, so rank intervals stay null. The four performance groups
+are cut here, once, and stored in the run's ``score_table``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from importlib import resources
+from typing import Any
+
+import polars as pl
+
+from govindex.analysis import GroupRule, group_items
+from govindex.manifest import RunManifest, hash_bytes, hash_files, hash_frame
+from govindex.official import OfficialWorkbook, bundled_data_dir, load_published_record
+from govindex.official.bundled import BUNDLED_FILES
+from govindex.scores import PUBLISHED_INTERVALS, papi_score_table, published_run
+from govindex.storage import RunStore
+from govindex.storage.published import (
+    BUNDLED_ORIGIN,
+    RECORD_TABLE,
+    SCORE_TABLE,
+    WORKBOOK_ORIGIN,
+    parameters_of_groups,
+)
+
+__all__ = ["record_scores", "store_official_workbook", "store_published_record"]
+
+RANKED_LEVELS = ("total", "dimension")
+
+# Record statistic → scores column.
+_STATISTIC_COLUMNS = {
+    "se": "se",
+    "ci_low": "ci_low",
+    "ci_high": "ci_high",
+    "observations": "n",
+}
+_TOTAL_NAMES = {"total": "Total", "total_weighted": "Total (weighted)"}
+_RANKING_RULE = (
+    "rank 1 = highest published score among the provinces published that year; "
+    "ties share the lowest rank; withheld values are not ranked; no rank intervals"
+)
+_INTERVAL_NOTE = PUBLISHED_INTERVALS
+
+
+def record_scores(record: pl.DataFrame) -> pl.DataFrame:
+    """Return the official record (long, one row per statistic) as a scores table.
+
+    Parameters
+    ----------
+    record
+        Rows in :data:`~govindex.official.RECORD_SCHEMA`, e.g. from
+        :func:`~govindex.official.load_published_record` or an official workbook.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per year, province, level and code with the score as ``estimate`` and the
+        published SE, CI bounds and n beside it; provenance is that of the score.
+
+    Examples
+    --------
+    >>> from govindex.official import bundled_data_dir, load_published_record
+    >>> scores = record_scores(load_published_record(bundled_data_dir()).filter(year=2024))
+    >>> scores.filter(level="total", rank=1)["province"].len()
+    1
+    """
+    keys = ["year", "province", "level", "code"]
+    scores = record.filter(pl.col("statistic") == "score")
+    for statistic, column in _STATISTIC_COLUMNS.items():
+        values = record.filter(pl.col("statistic") == statistic).select(
+            *keys, pl.col("estimate").alias(column)
+        )
+        scores = scores.join(values, on=keys, how="left")
+    ranked = pl.col("level").is_in(list(RANKED_LEVELS))
+    return scores.select(
+        "year",
+        "province",
+        "level",
+        "code",
+        pl.coalesce(
+            "label_en", "label_vi", pl.col("code").replace_strict(_TOTAL_NAMES, default=None)
+        ).alias("name"),
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        pl.col("n").round(0).cast(pl.Int64),
+        pl.when(ranked)
+        .then(
+            pl.col("estimate").rank(method="min", descending=True).over(["year", "level", "code"])
+        )
+        .cast(pl.Int32)
+        .alias("rank"),
+        pl.lit(None, pl.Int32).alias("rank_low"),
+        pl.lit(None, pl.Int32).alias("rank_high"),
+        pl.lit(None, pl.String).alias("group"),
+        pl.lit(False).alias("suppressed"),
+        "withheld",
+        "source_file",
+        pl.col("sheet").alias("source_sheet"),
+        "source_row",
+        "source_column",
+        "source_url",
+    ).sort(keys)
+
+
+def _spec_hash() -> str:
+    # Published runs have no index spec; what classifies their values is the package's
+    # list of dimensions, so its bytes stand in for the spec.
+    text = resources.files("govindex.official").joinpath("dimensions.csv").read_bytes()
+    return hash_bytes(text)
+
+
+def _store_years(
+    store: RunStore,
+    record: pl.DataFrame,
+    parameters: dict[str, Any],
+    source: str,
+    *,
+    year_sheets: bool = False,
+) -> tuple[RunManifest, ...]:
+    manifests = []
+    spec_hash = _spec_hash()
+    for year in sorted(record["year"].unique().to_list()):
+        year_record = record.filter(pl.col("year") == year)
+        manifest = RunManifest.create(
+            kind="published",
+            spec_hash=spec_hash,
+            data_hash=hash_frame(year_record),
+            parameters={
+                **parameters,
+                "year": year,
+                **({"sheet": str(year)} if year_sheets else {}),
+                "ranking": _RANKING_RULE,
+                "intervals": _INTERVAL_NOTE,
+                "group_rule": asdict(GroupRule()),
+            },
+            source=source.format(year=year),
+        )
+        if store.has_run(manifest.run_id):
+            manifests.append(store.get_run(manifest.run_id))
+            continue
+        scores = record_scores(year_record)
+        grouped = group_items(scores, GroupRule(**parameters_of_groups(manifest)))
+        facts = published_run(manifest.run_id)
+        store.save_run(
+            manifest,
+            scores,
+            extra_tables={
+                RECORD_TABLE: year_record,
+                SCORE_TABLE: papi_score_table(grouped, facts).frame,
+            },
+        )
+        manifests.append(manifest)
+    return tuple(manifests)
+
+
+def store_published_record(
+    store: RunStore, record: pl.DataFrame | None = None
+) -> tuple[RunManifest, ...]:
+    """Store the official published record as one ``published`` run per year.
+
+    Years already stored (same content, hence same run id) are not stored again, so
+    calling this twice is harmless. The full long record of each year is kept with its run
+    as the extra table ``official_record`` (variances and withheld markers included).
+
+    Parameters
+    ----------
+    store
+        The run store.
+    record
+        The record to store; default: the CSVs bundled with the package.
+
+    Returns
+    -------
+    tuple of RunManifest
+        One manifest per year, oldest year first.
+
+    Examples
+    --------
+    >>> with RunStore(tmp_path / "store.duckdb") as store:  # doctest: +SKIP
+    ...     manifests = store_published_record(store)
+    >>> [manifest.parameters["year"] for manifest in manifests][:2]  # doctest: +SKIP
+    [2011, 2012]
+    """
+    folder = bundled_data_dir()
+    data = load_published_record(folder) if record is None else record
+    parameters = {
+        "origin": BUNDLED_ORIGIN,
+        "files": list(BUNDLED_FILES[:3]),
+        "files_sha256": hash_files(folder / name for name in BUNDLED_FILES[:3]),
+    }
+    source = "official PAPI record {year} (published_scores.csv, published_subdimensions.csv, published_uncertainty.csv)"
+    return _store_years(store, data, parameters, source)
+
+
+def store_official_workbook(store: RunStore, workbook: OfficialWorkbook) -> tuple[RunManifest, ...]:
+    """Store each accepted year sheet of the official workbook as one ``published`` run.
+
+    Refused sheets (see ``workbook.refused_sheets``) are not in ``workbook.values`` and so
+    are never stored. Each value keeps its file, sheet, row and column.
+
+    Examples
+    --------
+    >>> from govindex.official import read_official_workbook
+    >>> workbook = read_official_workbook("PAPI-2015-2023-eng.xlsm")  # doctest: +SKIP
+    >>> [m.parameters["sheet"] for m in store_official_workbook(store, workbook)]  # doctest: +SKIP
+    ['2018', '2019', '2022', '2023']
+    """
+    parameters = {
+        "origin": WORKBOOK_ORIGIN,
+        "file": workbook.path.name,
+        "file_sha256": hash_files([workbook.path]),
+        "refused_sheets": [item.sheet for item in workbook.refused_sheets],
+    }
+    source = f"official PAPI workbook {workbook.path.name}, sheet {{year}}"
+    return _store_years(store, workbook.values, parameters, source, year_sheets=True)

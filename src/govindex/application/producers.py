@@ -1,0 +1,37 @@
+"""The producers a store upgrade asks for: what older stores never stored is worked out here.
+
+Pages only read stored tables, so a store written by an older govindex gets, when it is
+upgraded, the tables its runs' producers write today. The store itself computes nothing;
+importing :mod:`govindex.application` registers these producers with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from govindex.analysis import GroupRule, group_items
+from govindex.storage.upgrade import register_producers
+
+__all__ = ["StoreProducers"]
+
+
+class StoreProducers:
+    """The statistics a store upgrade needs, computed with :mod:`govindex.analysis`.
+
+    Examples
+    --------
+    >>> scores = pl.DataFrame({"level": ["total"] * 4, "code": ["total"] * 4,
+    ...                        "estimate": [40.0, 42.0, None, 41.0]})
+    >>> StoreProducers().published_groups(scores, {})["group"].to_list()
+    [4, 1, None, 3]
+    """
+
+    def published_groups(self, scores: pl.DataFrame, group_rule: Mapping[str, Any]) -> pl.DataFrame:
+        """``scores`` of a published run with its groups, cut by the rule the run recorded."""
+        return group_items(scores, GroupRule(**dict(group_rule)))
+
+
+register_producers(StoreProducers())
