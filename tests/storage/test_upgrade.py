@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+import govindex.application  # noqa: F401  (registers the producers an upgrade asks for)
 from govindex.scores import ScoreTable
 from govindex.storage import RunStore
 from govindex.storage.migrate import load_migrations
@@ -61,7 +62,21 @@ def test_the_old_store_is_upgraded_in_place(upgraded: Path) -> None:
     # Opening again changes nothing (the upgrade ran once).
     with RunStore(upgraded) as store:
         assert store.schema_version == load_migrations()[-1].version
-        assert len(store.run_tables(published.run_id)) == 3
+        assert set(store.run_tables(published.run_id)) == {
+            "scores",
+            "official_record",
+            "score_table",
+            "units_2025",
+        }
+        # What the pages publish was worked out by the upgrade, for every PAPI run.
+        for manifest in manifests:
+            units = store.read_table(manifest.run_id, "units_2025")
+            years = set(store.query_scores(run_id=manifest.run_id)["year"].to_list())
+            assert set(units["year"].to_list()) == years
+            totals = units.filter(level="total")
+            assert totals["province"].n_unique() == 34
+            assert totals["derived"].all()
+        assert store.verify().passed
 
 
 def test_the_dashboard_serves_the_upgraded_store(upgraded: Path) -> None:
@@ -74,3 +89,6 @@ def test_the_dashboard_serves_the_upgraded_store(upgraded: Path) -> None:
     page = dashboard.profile("Quảng Ninh", year=2024)
     assert page.meta["comparison_possible"] is False
     assert dashboard.profile("Hà Nội", year=2024).table("changes").height > 0
+    units = dashboard.overview(year=2024, geography="34").table("ranking")
+    assert units.height == 34
+    assert units["derived"].all()

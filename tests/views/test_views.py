@@ -105,17 +105,28 @@ def test_units_of_2025_are_derived_and_labelled(dashboard: Dashboard) -> None:
             assert unit["estimate"] == pytest.approx(hand / sum(weights), rel=1e-12)
 
 
-def test_units_weighted_by_supplied_populations(demo_store: Path) -> None:
+def test_units_weighted_by_supplied_populations(dashboard: Dashboard) -> None:
+    from govindex.application.unit_tables import unit_table
+
     mapping = pl.read_csv(bundled_data_dir() / "province_mapping_2025.csv")
     populations = mapping.select(
         pl.col("old_province").alias("province"),
         (pl.col("old_province").str.len_chars() * 1000).alias("population"),
     )
-    dashboard = Dashboard.open(demo_store, DashboardParameters(populations=populations))
-    view = dashboard.overview(year=2023, geography="34")
-    assert view.parameters["unit_weights"] == "supplied"
     provinces = dashboard.overview(year=2023).table("ranking")
-    unit = view.table("ranking").filter(pl.col("province") == "Ha Noi").row(0, named=True)
+    rows = provinces.select(
+        pl.lit(2023).alias("year"),
+        "province",
+        "level",
+        "code",
+        "estimate",
+        "se",
+        "suppressed",
+        "withheld",
+    )
+    units = unit_table(rows, populations=populations)
+    assert units["method"][0].endswith("(weights: the populations supplied)")
+    unit = units.filter(pl.col("province") == "Ha Noi").row(0, named=True)
     assert unit["estimate"] == pytest.approx(
         provinces.filter(pl.col("province") == "Ha Noi")["estimate"][0]
     )
@@ -123,8 +134,11 @@ def test_units_weighted_by_supplied_populations(demo_store: Path) -> None:
     values = provinces.join(merged, left_on="province", right_on="old_province")
     weights = values["province"].str.len_chars().cast(pl.Float64)
     expected = (values["estimate"] * weights).sum() / weights.sum()
-    shown = view.table("ranking").filter(pl.col("province") == "Tuyen Quang")["estimate"][0]
+    shown = units.filter(pl.col("province") == "Tuyen Quang")["estimate"][0]
     assert shown == pytest.approx(expected, rel=1e-12)
+    census = dashboard.overview(year=2023, geography="34").table("ranking")
+    stored = census.filter(pl.col("province") == "Tuyen Quang")["estimate"][0]
+    assert stored != pytest.approx(shown, rel=1e-9)  # the stored table weights by the census
 
 
 def test_profile_compares_with_national_mean_and_best(dashboard: Dashboard) -> None:

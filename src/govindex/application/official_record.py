@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from govindex.analysis import GroupRule, group_items
+from govindex.application.unit_tables import UNITS_TABLE, unit_table
 from govindex.manifest import RunManifest, hash_bytes, hash_files, hash_frame
 from govindex.official import OfficialWorkbook, bundled_data_dir, load_published_record
 from govindex.official.bundled import BUNDLED_FILES
@@ -156,6 +157,7 @@ def _store_years(
             extra_tables={
                 RECORD_TABLE: year_record,
                 SCORE_TABLE: papi_score_table(grouped, facts).frame,
+                UNITS_TABLE: unit_table(scores),
             },
         )
         manifests.append(manifest)

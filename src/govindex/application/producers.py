@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from govindex.analysis import GroupRule, group_items
+from govindex.application.unit_tables import unit_tables_of_run
 from govindex.storage.upgrade import register_producers
 
 __all__ = ["StoreProducers"]
@@ -32,6 +33,13 @@ class StoreProducers:
     def published_groups(self, scores: pl.DataFrame, group_rule: Mapping[str, Any]) -> pl.DataFrame:
         """``scores`` of a published run with its groups, cut by the rule the run recorded."""
         return group_items(scores, GroupRule(**dict(group_rule)))
+
+    def run_tables(
+        self, kind: str, parameters: Mapping[str, Any], scores: pl.DataFrame
+    ) -> dict[str, pl.DataFrame]:
+        """The derived tables a stored PAPI run's producer writes today (the 34-unit table)."""
+        del kind  # published and microdata runs store the same derived tables
+        return unit_tables_of_run(parameters, scores)
 
 
 register_producers(StoreProducers())

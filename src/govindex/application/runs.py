@@ -238,6 +238,7 @@ def _compute_and_store(
     plausibility: WeightPlausibility | None,
 ) -> StoredRun:
     """The computing part of :func:`store_run`: compute, stage, store, rename, confirm."""
+    from govindex.application.unit_tables import unit_tables_of_run
     from govindex.storage import RunStore
 
     finished = compute_run(
@@ -251,10 +252,14 @@ def _compute_and_store(
         opened = RunStore(store)
         try:
             if not opened.has_run(manifest.run_id):  # stored meanwhile by another process
+                stored = finished.stored_scores()
                 opened.save_run(
                     manifest,
-                    finished.stored_scores(),
-                    finished.extra_tables(),
+                    stored,
+                    {
+                        **finished.extra_tables(),
+                        **unit_tables_of_run(manifest.parameters, stored),
+                    },
                     folder=target,
                 )
             fault_point("stored")

@@ -136,6 +136,8 @@ PAPI = register(
             "govindex.pipeline.Run.score_table (microdata runs) and "
             "govindex.application.official_record (the official record): one score_table per run"
         ),
+        # Stored with every run by govindex.application.unit_tables.
+        derived_tables=("units_2025",),
         pages="papi",
     )
 )

@@ -5,7 +5,9 @@ their columns or codes is applied table by table, inside the migration's transac
 
 * version 2 (one score model): the official record says ``estimate`` and ``se`` (it said
   ``value`` and ``standard_error``); computed runs code dimensions ``1``…``8`` (they said
-  ``D1``…``D8``); and every run gets the ``score_table`` its producer now writes.
+  ``D1``…``D8``); and every run gets the ``score_table`` its producer now writes;
+* version 5 (producers compute): every PAPI run gets the tables its producer now stores
+  (the 34-unit table), so that no page works them out on request.
 
 The store computes nothing itself: where an upgrade needs numbers worked out (the groups of
 a published run, say), it asks the producers that :mod:`govindex.application` registers
@@ -32,6 +34,12 @@ class UpgradeProducers(Protocol):
 
     def published_groups(self, scores: pl.DataFrame, group_rule: Mapping[str, Any]) -> pl.DataFrame:
         """``scores`` of a published run with the four performance groups cut by ``group_rule``."""
+        ...
+
+    def run_tables(
+        self, kind: str, parameters: Mapping[str, Any], scores: pl.DataFrame
+    ) -> dict[str, pl.DataFrame]:
+        """The tables a run's producer stores today beside ``scores`` (by name)."""
         ...
 
 
@@ -126,5 +134,44 @@ def _one_score_model(connection: Any) -> None:
         )
 
 
-UPGRADES: dict[int, Callable[[Any], None]] = {2: _one_score_model}
+_PRODUCED_KINDS = ("published", "microdata")
+
+
+def _producer_tables(connection: Any) -> None:
+    from govindex.storage.integrity import table_checksum
+
+    stored: dict[str, set[str]] = {}
+    for run_id, name in connection.execute("SELECT run_id, name FROM run_tables").fetchall():
+        stored.setdefault(str(run_id), set()).add(str(name))
+    checked = {
+        str(row[0]) for row in connection.execute("SELECT run_id FROM table_checksums").fetchall()
+    }
+    runs = connection.execute(
+        "SELECT run_id, kind, parameters FROM runs WHERE kind IN (?, ?) ORDER BY run_id",
+        list(_PRODUCED_KINDS),
+    ).fetchall()
+    for run_id, kind, parameters in runs:
+        scores = _frame(connection, "SELECT * FROM scores WHERE run_id = ?", [run_id])
+        tables = _producers(connection).run_tables(str(kind), json.loads(parameters), scores)
+        for name, table in tables.items():
+            if name in stored.get(str(run_id), set()):
+                continue
+            storage = f"run_{run_id}_{name}"
+            connection.register("_incoming", table.to_arrow())
+            try:
+                connection.execute(f'CREATE TABLE "{storage}" AS SELECT * FROM _incoming')
+            finally:
+                connection.unregister("_incoming")
+            connection.execute(
+                "INSERT INTO run_tables VALUES (?, ?, ?, ?)", [run_id, name, storage, table.height]
+            )
+            if str(run_id) in checked:
+                rows, checksum = table_checksum(connection, f'SELECT * FROM "{storage}"', [])
+                connection.execute(
+                    "INSERT INTO table_checksums VALUES (?, ?, ?, ?)",
+                    [run_id, name, rows, checksum],
+                )
+
+
+UPGRADES: dict[int, Callable[[Any], None]] = {2: _one_score_model, 5: _producer_tables}
 """Version → the Python step run after that version's SQL, in the same transaction."""

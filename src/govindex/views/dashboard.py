@@ -14,8 +14,6 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
-import polars as pl
-
 from govindex.scores.groups import GroupRule
 from govindex.scores.registry import InstrumentEntry, instrument, registered
 from govindex.storage import RunStore
@@ -48,9 +46,6 @@ class DashboardParameters:
     confidence
         Level of the year-on-year tests and of derived 34-unit intervals (0.90 matches
         PAPI's own ±1.645·SE intervals).
-    populations
-        ``province``, ``population`` of the 63 former provinces, to weight derived 34-unit
-        scores; ``None`` uses their 2019 census populations (bundled with govindex).
 
     Examples
     --------
@@ -60,7 +55,6 @@ class DashboardParameters:
 
     group_rule: GroupRule = field(default_factory=GroupRule)
     confidence: float = 0.90
-    populations: pl.DataFrame | None = field(default=None, compare=False)
 
 
 class Dashboard:
@@ -134,7 +128,6 @@ class Dashboard:
             self.snapshot,
             rule=self.parameters.group_rule,
             confidence=self.parameters.confidence,
-            populations=self.parameters.populations,
             **arguments,
         )
 

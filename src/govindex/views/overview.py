@@ -1,8 +1,8 @@
 """The national overview: every province's score on one item, its interval, rank and group.
 
 On the 34 provincial units of July 2025 the scores are *derived* (population-weighted
-means of the former provinces, :func:`govindex.analysis.derive_units`), ranked and grouped
-among the units, and labelled as not published by PAPI.
+means of the former provinces), ranked and grouped among the units when the run is stored
+(:mod:`govindex.application.unit_tables`), and labelled as not published by PAPI.
 """
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ from typing import Any, Literal
 
 import polars as pl
 
-from govindex.analysis import GroupRule, derive_estimates, rank_and_group
-from govindex.analysis.geography import DERIVATION_METHOD
-from govindex.analysis.trends import critical_value
 from govindex.errors import NotFound, SpecError
+from govindex.scores.groups import GroupRule
 from govindex.views.selection import (
     GROUP_KEYS,
     LEVEL_ORDER,
@@ -27,6 +25,30 @@ from govindex.views.snapshot import Snapshot
 from govindex.views.view import View
 
 __all__ = ["Geography", "overview", "unit_rows"]
+
+_UNIT_NUMBERS = (
+    "province",
+    "level",
+    "code",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "n",
+    "rank",
+    "rank_low",
+    "rank_high",
+    "group",
+)
+_UNIT_FLAGS = (
+    "suppressed",
+    "withheld",
+    "derived",
+    "former_provinces",
+    "missing_provinces",
+    "method",
+    "interval_note",
+)
 
 Geography = Literal["63", "34"]
 GEOGRAPHIES: tuple[str, ...] = ("63", "34")
@@ -42,7 +64,6 @@ def overview(
     geography: str = "63",
     rule: GroupRule,
     confidence: float = 0.90,
-    populations: pl.DataFrame | None = None,
 ) -> View:
     """Return the overview of one item in one run-year.
 
@@ -66,10 +87,12 @@ def overview(
         msg = f"no `{level}` item `{code}` in {chosen_year} for run `{chosen_run}`."
         raise NotFound(msg, where="code", found=f"{level}/{code}", expected=known[:12])
     derived = geography == "34"
+    derived_notes: tuple[str | None, str | None] = (None, None)
     if derived:
-        rows = unit_rows(
-            snapshot, rows, chosen_year, rule=rule, confidence=confidence, populations=populations
-        )
+        rows = unit_rows(snapshot, chosen_run, chosen_year, level=level, code=code)
+        if rows.height:
+            derived_notes = (rows["method"][0], rows["interval_note"][0])
+        rows = rows.drop("method", "interval_note")
     else:
         rows = rows.with_columns(pl.lit(value=False).alias("derived"))
     ranking = (
@@ -109,8 +132,8 @@ def overview(
         },
         "groups": group_legend(),
         "national_mean_rule": "simple mean of the provincial scores shown (as PAPI quotes it)",
-        "interval_note": _interval_note(run["kind"], derived, confidence),
-        "derived_note": _derived_note(populations) if derived else None,
+        "interval_note": derived_notes[1] if derived else _interval_note(run["kind"]),
+        "derived_note": derived_notes[0],
         "items": _items_of(snapshot, chosen_run, chosen_year),
         "years": sorted(set(snapshot.datasets["year"].to_list())),
         "runs": _runs_for_year(snapshot, chosen_year),
@@ -121,76 +144,38 @@ def overview(
         "level": level,
         "code": code,
         "geography": geography,
-        "unit_weights": None
-        if geography == "63"
-        else ("census_2019" if populations is None else "supplied"),
+        "unit_weights": None if geography == "63" else "census_2019",
         "group_rule": {"percentile_method": rule.percentile_method, "inclusive": rule.inclusive},
         "confidence": confidence,
     }
     return View("overview", parameters, meta, {"ranking": ranking, "summary": summary})
 
 
-def unit_rows(
-    snapshot: Snapshot,
-    rows: pl.DataFrame,
-    year: int,
-    *,
-    rule: GroupRule,
-    confidence: float,
-    populations: pl.DataFrame | None = None,
-) -> pl.DataFrame:
-    """Re-express province rows of one item on the 34 units of July 2025 (derived).
+def unit_rows(snapshot: Snapshot, run_id: str, year: int, *, level: str, code: str) -> pl.DataFrame:
+    """One item of a run-year on the 34 units of July 2025, as its producer stored it.
 
-    ``populations`` (``province``, ``population`` for all 63 former provinces) weights the
-    former provinces; without it they are weighted by their 2019 census populations. Intervals are ±z·SE at
-    ``confidence`` where every former province has an SE; ranks and groups are among the
-    units.
+    The rows carry their ``method`` and ``interval_note`` (how they were derived: weights,
+    interval level), ranks and groups among the units, and ``derived`` true.
     """
-    from govindex.official import bundled_data_dir, former_province_populations
-
-    mapping = pl.read_csv(bundled_data_dir() / "province_mapping_2025.csv")
-    if populations is None:
-        populations = former_province_populations()
-    units = derive_estimates(rows.with_columns(pl.lit(year).alias("year")), mapping, populations)
-    ranked = rank_and_group(units, by=("year", "level", "code"), rule=rule)
-    margin = critical_value(confidence) * pl.col("se")
-    return ranked.select(
-        pl.col("unit").alias("province"),
-        "level",
-        "code",
-        "estimate",
-        "se",
-        (pl.col("estimate") - margin).alias("ci_low"),
-        (pl.col("estimate") + margin).alias("ci_high"),
-        pl.lit(None, pl.Int64).alias("n"),
-        pl.col("rank").cast(pl.Int32),
-        pl.lit(None, pl.Int32).alias("rank_low"),
-        pl.lit(None, pl.Int32).alias("rank_high"),
-        pl.col("group").cast(pl.Int32),
+    units = snapshot.units
+    if units.is_empty():
+        msg = f"run `{run_id}` stores no scores on the 34 units; upgrade the store."
+        raise NotFound(msg, where="geography", found="34")
+    return units.filter(
+        (pl.col("run_id") == run_id)
+        & (pl.col("year") == year)
+        & (pl.col("level") == level)
+        & (pl.col("code") == code)
+    ).select(
+        *_UNIT_NUMBERS,
         pl.col("group")
-        .cast(pl.Int32)
         .replace_strict(GROUP_KEYS, default=None, return_dtype=pl.String)
         .alias("group_key"),
-        pl.lit(value=False).alias("suppressed"),
-        pl.col("estimate").is_null().alias("withheld"),
-        pl.lit(value=True).alias("derived"),
-        pl.col("former_provinces").list.join(", ").alias("former_provinces"),
-        pl.col("missing_provinces").list.join(", ").alias("missing_provinces"),
+        *_UNIT_FLAGS,
     )
 
 
-def _derived_note(populations: pl.DataFrame | None) -> str:
-    if populations is not None:
-        return DERIVATION_METHOD + " (weights: the populations supplied)"
-    return DERIVATION_METHOD + " (weights: 2019 census populations of the former provinces)"
-
-
-def _interval_note(kind: str, derived: bool, confidence: float) -> str:
-    if derived:
-        return (
-            f"derived units: ±{critical_value(confidence):.3f}·SE ({confidence:.0%} normal), "
-            "shown only where every former province published an SE"
-        )
+def _interval_note(kind: str) -> str:
     if kind == "published":
         return (
             "intervals as published by PAPI (labelled 95%, equal to score ± 1.645·SE, i.e. 90% "

@@ -77,6 +77,8 @@ class Snapshot:
     ``owns_run``). Runs of instruments shown by the score-table pages also bring their
     stored ``score_table`` rows (``score_tables``), ``national_differences``
     (``differences``) and ``levels`` (``level_names``), each with a ``run_id`` column.
+    ``units`` holds every PAPI run's scores on the 34 units of July 2025 (``units_2025``,
+    stored by the run's producer), with a ``run_id`` column.
     """
 
     store_path: str
@@ -91,6 +93,7 @@ class Snapshot:
     differences: pl.DataFrame = field(default_factory=pl.DataFrame)
     level_names: pl.DataFrame = field(default_factory=pl.DataFrame)
     other_manifests: tuple[RunManifest, ...] = ()
+    units: pl.DataFrame = field(default_factory=pl.DataFrame)
     cache: SnapshotCache = field(default_factory=SnapshotCache, repr=False)
 
     @classmethod
@@ -126,8 +129,12 @@ class Snapshot:
         score_tables, differences, level_names = _score_table_runs(store, others)
         records: list[pl.DataFrame] = []
         nationals: list[pl.DataFrame] = []
+        units: list[pl.DataFrame] = []
         for manifest in manifests:
             tables = store.run_tables(manifest.run_id)
+            if "units_2025" in tables:
+                unit_table = store.read_table(manifest.run_id, "units_2025")
+                units.append(unit_table.with_columns(pl.lit(manifest.run_id).alias("run_id")))
             if manifest.kind == "published" and "official_record" in tables:
                 records.append(store.read_table(manifest.run_id, "official_record"))
             if manifest.kind == "microdata" and "national" in tables:
@@ -148,6 +155,7 @@ class Snapshot:
             differences=differences,
             level_names=level_names,
             other_manifests=others,
+            units=pl.concat(units, how="diagonal_relaxed") if units else pl.DataFrame(),
         )
 
     def runs_of(self, instrument_id: str) -> list[RunManifest]:
