@@ -49,8 +49,8 @@ __all__ = [
     "write_outputs",
 ]
 
-# Extra tables kept for the store only; the output folder has the others.
-_STORE_ONLY_TABLES = ("details", "score_table")
+# Extra tables kept for the store (and the pages) only; the output folder has the others.
+_STORE_ONLY_TABLES = ("details", "score_table", "units_2025")
 
 
 @dataclass(frozen=True)
@@ -387,7 +387,14 @@ def rerun(
         progress=progress,
         plausibility=plausibility_from_manifest(manifest),
     )
-    recomputed = {"scores": finished.stored_scores(), **finished.extra_tables()}
+    from govindex.application.unit_tables import unit_tables_of_run
+
+    stored_scores = finished.stored_scores()
+    recomputed = {
+        "scores": stored_scores,
+        **finished.extra_tables(),
+        **unit_tables_of_run(finished.manifest.parameters, stored_scores),
+    }
     report_step(progress, "comparing every stored number")
     differences: list[str] = []
     for name, table in stored.items():
