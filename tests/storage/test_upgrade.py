@@ -67,6 +67,9 @@ def test_the_old_store_is_upgraded_in_place(upgraded: Path) -> None:
             "official_record",
             "score_table",
             "units_2025",
+            "diagnosis_changes",
+            "diagnosis_priorities",
+            "diagnosis_notes",
         }
         # What the pages publish was worked out by the upgrade, for every PAPI run.
         for manifest in manifests:
@@ -76,6 +79,16 @@ def test_the_old_store_is_upgraded_in_place(upgraded: Path) -> None:
             totals = units.filter(level="total")
             assert totals["province"].n_unique() == 34
             assert totals["derived"].all()
+        # ... and every province's diagnosis in each published year (neither 2021 nor 2023 has
+        # the year before it in this store; 2024 compares with 2023 and the 2021 baseline).
+        by_year = {int(m.parameters["year"]): m.run_id for m in manifests if m.kind == "published"}
+        notes = store.read_table(by_year[2024], "diagnosis_notes")
+        assert notes.height == store.query_scores(run_id=by_year[2024])["province"].n_unique()
+        assert set(notes["previous_year"].to_list()) == {2023}
+        changes = store.read_table(by_year[2024], "diagnosis_changes")
+        assert changes.filter(province="Ha Noi", level="total")["previous_change"].len() == 1
+        earliest = store.read_table(by_year[2021], "diagnosis_notes")
+        assert earliest["note"].str.starts_with("no published year before 2021").all()
         assert store.verify().passed
 
 

@@ -5,7 +5,7 @@ from govindex.analysis.comparability import (
     breaks_between,
     load_comparability_breaks,
 )
-from govindex.analysis.diagnostics import Diagnosis, default_baseline, diagnose
+from govindex.analysis.diagnostics import Diagnosis, default_baseline, diagnose, diagnose_provinces
 from govindex.analysis.geography import derive_estimates, derive_units, population_check
 from govindex.analysis.groups import (
     GROUP_LABELS,
@@ -41,6 +41,7 @@ __all__ = [
     "derive_estimates",
     "derive_units",
     "diagnose",
+    "diagnose_provinces",
     "group_items",
     "load_comparability_breaks",
     "load_responsibility",

@@ -20,7 +20,7 @@ from govindex.analysis.trends import compare_years, term_baseline
 from govindex.errors import NotFound
 from govindex.official.provinces import province_key
 
-__all__ = ["Diagnosis", "default_baseline", "diagnose"]
+__all__ = ["Diagnosis", "default_baseline", "diagnose", "diagnose_provinces"]
 
 _LEVEL_ORDER = {"total": 0, "dimension": 1, "subdimension": 2, "indicator": 3}
 _CHANGE_COLUMNS = ("baseline_estimate", "change", "z", "p_value", "status", "reason")
@@ -153,7 +153,6 @@ def _national(scores: pl.DataFrame, rule: GroupRule, directions: Mapping[str, in
 
 def _changes(
     record: pl.DataFrame,
-    province: str,
     year: int,
     other_year: int | None,
     prefix: str,
@@ -161,6 +160,7 @@ def _changes(
     breaks: Sequence[ComparabilityBreak] | None,
 ) -> pl.DataFrame:
     schema = {
+        "province": pl.String,
         "level": pl.String,
         "code": pl.String,
         f"{prefix}_estimate": pl.Float64,
@@ -174,8 +174,9 @@ def _changes(
         return pl.DataFrame(schema=schema)
     compared = compare_years(
         record, year=year, baseline_year=other_year, confidence=confidence, breaks=breaks
-    ).filter(pl.col("province") == province)
+    )
     return compared.select(
+        "province",
         "level",
         "code",
         *(
@@ -234,70 +235,185 @@ def diagnose(
     >>> diagnosis.priorities["code"].to_list()
     ['total']
     """
-    rule = rule or GroupRule()
-    scores = score_table(record).filter(pl.col("code") != "total_weighted")
-    name = _resolve_province(scores, province)
-    previous = year - 1 if previous_year is None else previous_year
-    current = scores.filter(pl.col("year") == year)
-    if current.filter(pl.col("province") == name).height == 0:
-        msg = f"the record holds no {year} scores for `{name}`."
-        raise NotFound(msg, found=year, expected=sorted(scores["year"].unique().to_list()))
-    national = _national(current, rule, directions or {})
-    items = national.filter(pl.col("province") == name)
-    # Indicator codes are row positions, so a row is compared across years only under the
-    # same label; the 2018 and 2019 sheets have no English labels, every sheet Vietnamese.
-    labelled = scores.with_columns(
-        pl.when((pl.col("level") == "indicator") & pl.col("label_vi").is_not_null())
-        .then(pl.col("label_vi"))
-        .otherwise(pl.col("label_en"))
-        .alias("label_en")
+    shared = _YearComparison.of(
+        record,
+        year,
+        baseline,
+        previous_year=previous_year,
+        confidence=confidence,
+        rule=rule,
+        breaks=breaks,
+        directions=directions,
     )
-    for other, prefix in ((previous, "previous"), (baseline, "baseline")):
-        changes = _changes(labelled, name, year, other, prefix, confidence, breaks)
-        items = items.join(changes, on=["level", "code"], how="left")
-    labels = {number: english for number, (english, _) in GROUP_LABELS.items()}
-    items = (
-        items.with_columns(
-            pl.col("group")
-            .replace_strict(labels, default=None, return_dtype=pl.String)
-            .alias("group_label"),
-            (pl.col("estimate") - pl.col("national_mean")).alias("gap_to_mean"),
-            (pl.col("estimate") - pl.col("best_estimate")).alias("gap_to_best"),
-            pl.col("level")
-            .replace_strict(_LEVEL_ORDER, default=9, return_dtype=pl.Int8)
-            .alias("_level_order"),
+    return shared.diagnose(_resolve_province(shared.scores, province))
+
+
+def diagnose_provinces(
+    record: pl.DataFrame,
+    year: int,
+    baseline: int | None = None,
+    *,
+    previous_year: int | None = None,
+    confidence: float = 0.90,
+    rule: GroupRule | None = None,
+    breaks: Sequence[ComparabilityBreak] | None = None,
+    directions: Mapping[str, int] | None = None,
+) -> dict[str, Diagnosis]:
+    """:func:`diagnose` for every province scored in ``year``, by province name.
+
+    The national figures and the change tests are computed once for all provinces, so a
+    producer can store every province's diagnosis when the record is imported.
+
+    Examples
+    --------
+    >>> record = pl.DataFrame({
+    ...     "year": [2023, 2023, 2024, 2024], "province": ["A", "B", "A", "B"],
+    ...     "level": ["total"] * 4, "code": ["total"] * 4, "statistic": ["score"] * 4,
+    ...     "estimate": [42.0, 41.0, 41.5, 43.0]})
+    >>> every = diagnose_provinces(record, 2024)
+    >>> sorted(every), every["A"].items["previous_change"].to_list()
+    (['A', 'B'], [-0.5])
+    """
+    shared = _YearComparison.of(
+        record,
+        year,
+        baseline,
+        previous_year=previous_year,
+        confidence=confidence,
+        rule=rule,
+        breaks=breaks,
+        directions=directions,
+    )
+    national = shared.national.partition_by("province", as_dict=True)
+    changes = tuple(frame.partition_by("province", as_dict=True) for frame in shared.changes)
+    scored = shared.scored_years()
+    return {
+        str(key[0]): shared.diagnose(
+            str(key[0]),
+            items=rows,
+            changes=tuple(by_province.get(key) for by_province in changes),
+            scored=scored.get(str(key[0]), set()),
         )
-        .sort("_level_order", "code")
-        .drop("_level_order", "province", "year")
-    )
-    scored = set(
-        scores.filter((pl.col("province") == name) & pl.col("estimate").is_not_null())[
-            "year"
-        ].to_list()
-    )
-    unavailable = tuple(
-        (other, role)
-        for other, role in ((previous, "previous"), (baseline, "baseline"))
-        if other is not None and other not in scored
-    )
-    return Diagnosis(
-        province=name,
-        year=year,
-        previous_year=previous,
-        baseline_year=baseline,
-        items=items,
-        priorities=_priorities(items, previous, baseline),
-        unavailable=unavailable,
-        parameters={
-            "confidence": confidence,
-            "group_rule": {
-                "percentile_method": rule.percentile_method,
-                "inclusive": rule.inclusive,
+        for key, rows in sorted(national.items())
+    }
+
+
+@dataclass(frozen=True, eq=False)
+class _YearComparison:
+    """What every province's diagnosis in one year shares: national figures and change tests."""
+
+    scores: pl.DataFrame
+    national: pl.DataFrame
+    changes: tuple[pl.DataFrame, pl.DataFrame]
+    year: int
+    previous: int
+    baseline: int | None
+    confidence: float
+    rule: GroupRule
+
+    @classmethod
+    def of(
+        cls,
+        record: pl.DataFrame,
+        year: int,
+        baseline: int | None,
+        *,
+        previous_year: int | None,
+        confidence: float,
+        rule: GroupRule | None,
+        breaks: Sequence[ComparabilityBreak] | None,
+        directions: Mapping[str, int] | None,
+    ) -> _YearComparison:
+        rule = rule or GroupRule()
+        scores = score_table(record).filter(pl.col("code") != "total_weighted")
+        previous = year - 1 if previous_year is None else previous_year
+        current = scores.filter(pl.col("year") == year)
+        national = _national(current, rule, directions or {})
+        # Indicator codes are row positions, so a row is compared across years only under
+        # the same label; the 2018 and 2019 sheets have no English labels, every sheet
+        # Vietnamese.
+        labelled = scores.with_columns(
+            pl.when((pl.col("level") == "indicator") & pl.col("label_vi").is_not_null())
+            .then(pl.col("label_vi"))
+            .otherwise(pl.col("label_en"))
+            .alias("label_en")
+        )
+        changes = (
+            _changes(labelled, year, previous, "previous", confidence, breaks),
+            _changes(labelled, year, baseline, "baseline", confidence, breaks),
+        )
+        return cls(scores, national, changes, year, previous, baseline, confidence, rule)
+
+    def scored_years(self) -> dict[str, set[int]]:
+        """The years each province has at least one published score in."""
+        pairs = (
+            self.scores.filter(pl.col("estimate").is_not_null()).select("province", "year").unique()
+        )
+        years: dict[str, set[int]] = {}
+        for province, year in pairs.iter_rows():
+            years.setdefault(str(province), set()).add(int(year))
+        return years
+
+    def diagnose(
+        self,
+        name: str,
+        *,
+        items: pl.DataFrame | None = None,
+        changes: tuple[pl.DataFrame | None, ...] | None = None,
+        scored: set[int] | None = None,
+    ) -> Diagnosis:
+        """The diagnosis of province ``name`` (its rows may be passed, already selected)."""
+        year, previous, baseline = self.year, self.previous, self.baseline
+        if items is None:
+            items = self.national.filter(pl.col("province") == name)
+        if items.height == 0:
+            msg = f"the record holds no {year} scores for `{name}`."
+            raise NotFound(msg, found=year, expected=sorted(self.scores["year"].unique().to_list()))
+        if changes is None:
+            changes = tuple(frame.filter(pl.col("province") == name) for frame in self.changes)
+        for own, template in zip(changes, self.changes, strict=True):
+            chosen = template.clear() if own is None else own
+            items = items.join(chosen.drop("province"), on=["level", "code"], how="left")
+        labels = {number: english for number, (english, _) in GROUP_LABELS.items()}
+        items = (
+            items.with_columns(
+                pl.col("group")
+                .replace_strict(labels, default=None, return_dtype=pl.String)
+                .alias("group_label"),
+                (pl.col("estimate") - pl.col("national_mean")).alias("gap_to_mean"),
+                (pl.col("estimate") - pl.col("best_estimate")).alias("gap_to_best"),
+                pl.col("level")
+                .replace_strict(_LEVEL_ORDER, default=9, return_dtype=pl.Int8)
+                .alias("_level_order"),
+            )
+            .sort("_level_order", "code")
+            .drop("_level_order", "province", "year")
+        )
+        if scored is None:
+            scored = self.scored_years().get(name, set())
+        unavailable = tuple(
+            (other, role)
+            for other, role in ((previous, "previous"), (baseline, "baseline"))
+            if other is not None and other not in scored
+        )
+        return Diagnosis(
+            province=name,
+            year=year,
+            previous_year=previous,
+            baseline_year=baseline,
+            items=items,
+            priorities=_priorities(items, previous, baseline),
+            unavailable=unavailable,
+            parameters={
+                "confidence": self.confidence,
+                "group_rule": {
+                    "percentile_method": self.rule.percentile_method,
+                    "inclusive": self.rule.inclusive,
+                },
+                "national_mean": "simple mean of the published provincial scores",
+                "priority_rule": "declined since the previous year or baseline, or in group 4",
             },
-            "national_mean": "simple mean of the published provincial scores",
-            "priority_rule": "declined since the previous year or baseline, or in group 4",
-        },
-    )
+        )
 
 
 def _declined(prefix: str) -> pl.Expr:

@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from govindex.analysis import GroupRule, group_items
+from govindex.application.diagnosis_tables import diagnosis_tables
 from govindex.application.unit_tables import UNITS_TABLE, unit_table
 from govindex.manifest import RunManifest, hash_bytes, hash_files, hash_frame
 from govindex.official import OfficialWorkbook, bundled_data_dir, load_published_record
@@ -127,8 +128,8 @@ def _store_years(
     *,
     year_sheets: bool = False,
 ) -> tuple[RunManifest, ...]:
-    manifests = []
     spec_hash = _spec_hash()
+    planned: list[tuple[RunManifest, pl.DataFrame]] = []
     for year in sorted(record["year"].unique().to_list()):
         year_record = record.filter(pl.col("year") == year)
         manifest = RunManifest.create(
@@ -145,12 +146,21 @@ def _store_years(
             },
             source=source.format(year=year),
         )
+        planned.append((manifest, year_record))
+    new = [(m, year_record) for m, year_record in planned if not store.has_run(m.run_id)]
+    # Diagnoses compare with other years: the whole record known once these are stored.
+    frames = [*stored_records(store), *(year_record for _, year_record in new)]
+    known = pl.concat(frames, how="diagonal_relaxed") if frames else record
+    manifests = []
+    for manifest, year_record in planned:
         if store.has_run(manifest.run_id):
             manifests.append(store.get_run(manifest.run_id))
             continue
         scores = record_scores(year_record)
-        grouped = group_items(scores, GroupRule(**parameters_of_groups(manifest)))
+        rule = GroupRule(**parameters_of_groups(manifest))
+        grouped = group_items(scores, rule)
         facts = published_run(manifest.run_id)
+        year = int(manifest.parameters["year"])
         store.save_run(
             manifest,
             scores,
@@ -158,10 +168,24 @@ def _store_years(
                 RECORD_TABLE: year_record,
                 SCORE_TABLE: papi_score_table(grouped, facts).frame,
                 UNITS_TABLE: unit_table(scores),
+                **diagnosis_tables(known, year, _provinces(scores), rule=rule),
             },
         )
         manifests.append(manifest)
     return tuple(manifests)
+
+
+def stored_records(store: RunStore) -> list[pl.DataFrame]:
+    """The official record (long layout) of every published run in ``store``."""
+    return [
+        store.read_table(manifest.run_id, RECORD_TABLE)
+        for manifest in store.list_runs(kind="published")
+        if RECORD_TABLE in store.run_tables(manifest.run_id)
+    ]
+
+
+def _provinces(scores: pl.DataFrame) -> list[str]:
+    return sorted(str(name) for name in scores["province"].unique().to_list())
 
 
 def store_published_record(

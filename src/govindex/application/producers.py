@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from govindex.analysis import GroupRule, group_items
+from govindex.application.diagnosis_tables import diagnosis_tables
 from govindex.application.unit_tables import unit_tables_of_run
 from govindex.storage.upgrade import register_producers
 
@@ -35,11 +36,21 @@ class StoreProducers:
         return group_items(scores, GroupRule(**dict(group_rule)))
 
     def run_tables(
-        self, kind: str, parameters: Mapping[str, Any], scores: pl.DataFrame
+        self,
+        kind: str,
+        parameters: Mapping[str, Any],
+        scores: pl.DataFrame,
+        record: pl.DataFrame,
     ) -> dict[str, pl.DataFrame]:
-        """The derived tables a stored PAPI run's producer writes today (the 34-unit table)."""
-        del kind  # published and microdata runs store the same derived tables
-        return unit_tables_of_run(parameters, scores)
+        """The derived tables a stored PAPI run's producer writes today: the 34-unit table,
+        and for a published year every province's diagnosis against ``record``."""
+        tables = unit_tables_of_run(parameters, scores)
+        if kind == "published" and tables and scores.height and record.height:
+            year = int(scores["year"][0])
+            provinces = sorted(str(name) for name in scores["province"].unique().to_list())
+            rule = GroupRule(**dict(parameters.get("group_rule") or {}))
+            tables.update(diagnosis_tables(record, year, provinces, rule=rule))
+        return tables
 
 
 register_producers(StoreProducers())

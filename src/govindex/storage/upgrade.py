@@ -7,7 +7,8 @@ their columns or codes is applied table by table, inside the migration's transac
   ``value`` and ``standard_error``); computed runs code dimensions ``1``…``8`` (they said
   ``D1``…``D8``); and every run gets the ``score_table`` its producer now writes;
 * version 5 (producers compute): every PAPI run gets the tables its producer now stores
-  (the 34-unit table), so that no page works them out on request.
+  (the 34-unit table; a published year also every province's diagnosis), so that no page
+  works them out on request.
 
 The store computes nothing itself: where an upgrade needs numbers worked out (the groups of
 a published run, say), it asks the producers that :mod:`govindex.application` registers
@@ -37,9 +38,14 @@ class UpgradeProducers(Protocol):
         ...
 
     def run_tables(
-        self, kind: str, parameters: Mapping[str, Any], scores: pl.DataFrame
+        self,
+        kind: str,
+        parameters: Mapping[str, Any],
+        scores: pl.DataFrame,
+        record: pl.DataFrame,
     ) -> dict[str, pl.DataFrame]:
-        """The tables a run's producer stores today beside ``scores`` (by name)."""
+        """The tables a run's producer stores today beside ``scores`` (by name); ``record``
+        is the official record of every published run in the store (long layout)."""
         ...
 
 
@@ -150,9 +156,19 @@ def _producer_tables(connection: Any) -> None:
         "SELECT run_id, kind, parameters FROM runs WHERE kind IN (?, ?) ORDER BY run_id",
         list(_PRODUCED_KINDS),
     ).fetchall()
+    records = [
+        _frame(connection, f'SELECT * FROM "{storage}"')
+        for _, name, storage in connection.execute(
+            "SELECT run_id, name, storage_name FROM run_tables ORDER BY run_id"
+        ).fetchall()
+        if name == "official_record"
+    ]
+    record = pl.concat(records, how="diagonal_relaxed") if records else pl.DataFrame()
     for run_id, kind, parameters in runs:
         scores = _frame(connection, "SELECT * FROM scores WHERE run_id = ?", [run_id])
-        tables = _producers(connection).run_tables(str(kind), json.loads(parameters), scores)
+        tables = _producers(connection).run_tables(
+            str(kind), json.loads(parameters), scores, record
+        )
         for name, table in tables.items():
             if name in stored.get(str(run_id), set()):
                 continue

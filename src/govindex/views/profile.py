@@ -8,8 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from govindex.analysis import default_baseline, diagnose
-from govindex.errors import GovIndexError, NotFound
+from govindex.errors import NotFound
 from govindex.official import ProvinceLookup, bundled_data_dir, load_province_lookup
 from govindex.official.comparability import load_comparability_breaks
 from govindex.scores.groups import GroupRule
@@ -110,10 +109,10 @@ def profile(
     )
     dimensions = items.filter(pl.col("level").is_in(["total", "dimension"]))
     run = snapshot.describe_run(chosen_run)
-    changes, priorities, diagnosis_note, unavailable = _diagnosis(
-        snapshot, run["kind"], name, chosen_year, items, rule=rule, confidence=confidence
+    changes, priorities, diagnosis_note, unavailable, compared_years = _diagnosis(
+        snapshot, chosen_run, run["kind"], name, items
     )
-    compared = _compared_years(snapshot, run["kind"], chosen_year) if changes.height else {}
+    compared = compared_years if changes.height else {}
     meta: dict[str, Any] = {
         "province": name,
         "province_vi": with_province_names(pl.DataFrame({"province": [name]}))["province_vi"][0],
@@ -237,56 +236,44 @@ def _national_trends(snapshot: Snapshot, run_id: str | None) -> pl.DataFrame:
 
 
 def _diagnosis(
-    snapshot: Snapshot,
-    kind: str,
-    province: str,
-    year: int,
-    items: pl.DataFrame,
-    *,
-    rule: GroupRule,
-    confidence: float,
-) -> tuple[pl.DataFrame, pl.DataFrame, str, tuple[tuple[int, str], ...]]:
+    snapshot: Snapshot, run_id: str, kind: str, province: str, items: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, str, tuple[tuple[int, str], ...], dict[str, int | None]]:
+    """The province's diagnosis as the run's producer stored it (published runs), or the
+    items in group 4 (a single microdata run has no earlier year)."""
     if kind == "published" and snapshot.record.height:
-        years = set(snapshot.record["year"].to_list())
-        baseline = default_baseline(year, years)
-        if year - 1 in years:
-            try:
-                compared = {year, year - 1} | ({baseline} if baseline else set())
-                diagnosis = diagnose(
-                    _record_of_years(snapshot, tuple(sorted(compared))),
-                    province,
-                    year,
-                    baseline,
-                    confidence=confidence,
-                    rule=rule,
-                )
-            except GovIndexError as error:
-                return _empty_changes(), _empty_priorities(), f"no diagnosis: {error.message}", ()
-            changes = diagnosis.items.select(_CHANGE_COLUMNS)
-            priorities = (
-                diagnosis.priorities.select("tier", "level", "code", "estimate", "group", "reasons")
-                .join(snapshot.names, on=["level", "code"], how="left")
-                .select(_PRIORITY_COLUMNS)
-                .join(
-                    changes.select(
-                        "level",
-                        "code",
-                        "previous_change",
-                        "previous_status",
-                        "baseline_change",
-                        "baseline_status",
-                    ),
-                    on=["level", "code"],
-                    how="left",
-                )
-            )
-            return changes, priorities, diagnosis.note(), diagnosis.unavailable
-        return (
-            _empty_changes(),
-            _empty_priorities(),
-            f"no published year before {year} to compare with",
-            (),
+        notes = _stored(snapshot, "diagnosis_notes", run_id, province)
+        if notes.is_empty():
+            note = "no diagnosis stored with this run; upgrade the store (`govindex store upgrade`)"
+            return _empty_changes(), _empty_priorities(), note, (), {}
+        row = notes.row(0, named=True)
+        unavailable = tuple(
+            (int(row[f"{role}_year"]), role)
+            for role in ("previous", "baseline")
+            if row[f"{role}_unavailable"] and row[f"{role}_year"] is not None
         )
+        changes = _stored(snapshot, "diagnosis_changes", run_id, province).select(_CHANGE_COLUMNS)
+        if changes.is_empty():  # nothing compared: no earlier year, or no diagnosis possible
+            return _empty_changes(), _empty_priorities(), str(row["note"]), (), {}
+        priorities = (
+            _stored(snapshot, "diagnosis_priorities", run_id, province)
+            .select("tier", "level", "code", "estimate", "group", "reasons")
+            .join(snapshot.names, on=["level", "code"], how="left")
+            .select(_PRIORITY_COLUMNS)
+            .join(
+                changes.select(
+                    "level",
+                    "code",
+                    "previous_change",
+                    "previous_status",
+                    "baseline_change",
+                    "baseline_status",
+                ),
+                on=["level", "code"],
+                how="left",
+            )
+        )
+        compared = {"previous_year": row["previous_year"], "baseline_year": row["baseline_year"]}
+        return changes, priorities, str(row["note"]), unavailable, compared
     lowest = items.filter(pl.col("group") == 4).select(
         pl.lit(1, pl.Int8).alias("tier"),
         "level",
@@ -298,24 +285,14 @@ def _diagnosis(
         pl.lit("in the lowest group (4)").alias("reasons"),
     )
     note = "a single microdata run has no earlier year: priorities are the items in group 4"
-    return _empty_changes(), lowest, note, ()
+    return _empty_changes(), lowest, note, (), {"previous_year": None, "baseline_year": None}
 
 
-def _record_of_years(snapshot: Snapshot, years: tuple[int, ...]) -> pl.DataFrame:
-    """The official record of only the years a diagnosis compares (shared across provinces)."""
-    return snapshot.cache.get(
-        ("record_of_years", years),
-        lambda: snapshot.record.filter(pl.col("year").is_in(list(years))),
-    )
-
-
-def _compared_years(snapshot: Snapshot, kind: str, year: int) -> dict[str, int | None]:
-    """The years a published diagnosis compares with (the same choice as :func:`_diagnosis`)."""
-    years = set(snapshot.record["year"].to_list()) if kind == "published" else set()
-    return {
-        "previous_year": year - 1 if year - 1 in years else None,
-        "baseline_year": default_baseline(year, years),
-    }
+def _stored(snapshot: Snapshot, name: str, run_id: str, province: str) -> pl.DataFrame:
+    table = snapshot.diagnoses.get(name)
+    if table is None:
+        return pl.DataFrame()
+    return table.filter((pl.col("run_id") == run_id) & (pl.col("province") == province))
 
 
 def _empty_changes() -> pl.DataFrame:

@@ -61,6 +61,7 @@ class SnapshotCache:
 _SCORE_TABLE_KINDS = frozenset({"assessment", "records"})
 
 _NAME_COLUMNS = ("level", "code", "name_en", "name_vi")
+_DIAGNOSIS_TABLES = ("diagnosis_changes", "diagnosis_priorities", "diagnosis_notes")
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,7 +79,9 @@ class Snapshot:
     stored ``score_table`` rows (``score_tables``), ``national_differences``
     (``differences``) and ``levels`` (``level_names``), each with a ``run_id`` column.
     ``units`` holds every PAPI run's scores on the 34 units of July 2025 (``units_2025``,
-    stored by the run's producer), with a ``run_id`` column.
+    stored by the run's producer), with a ``run_id`` column. ``diagnoses`` holds the
+    published runs' stored ``diagnosis_changes``, ``diagnosis_priorities`` and
+    ``diagnosis_notes`` (every province's diagnosis in the run's year), each with a ``run_id``.
     """
 
     store_path: str
@@ -94,6 +97,7 @@ class Snapshot:
     level_names: pl.DataFrame = field(default_factory=pl.DataFrame)
     other_manifests: tuple[RunManifest, ...] = ()
     units: pl.DataFrame = field(default_factory=pl.DataFrame)
+    diagnoses: Mapping[str, pl.DataFrame] = field(default_factory=lambda: MappingProxyType({}))
     cache: SnapshotCache = field(default_factory=SnapshotCache, repr=False)
 
     @classmethod
@@ -130,8 +134,16 @@ class Snapshot:
         records: list[pl.DataFrame] = []
         nationals: list[pl.DataFrame] = []
         units: list[pl.DataFrame] = []
+        diagnoses: dict[str, list[pl.DataFrame]] = {name: [] for name in _DIAGNOSIS_TABLES}
         for manifest in manifests:
             tables = store.run_tables(manifest.run_id)
+            for name in _DIAGNOSIS_TABLES:
+                if manifest.kind == "published" and name in tables:
+                    diagnoses[name].append(
+                        store.read_table(manifest.run_id, name).with_columns(
+                            pl.lit(manifest.run_id).alias("run_id")
+                        )
+                    )
             if "units_2025" in tables:
                 unit_table = store.read_table(manifest.run_id, "units_2025")
                 units.append(unit_table.with_columns(pl.lit(manifest.run_id).alias("run_id")))
@@ -156,6 +168,13 @@ class Snapshot:
             level_names=level_names,
             other_manifests=others,
             units=pl.concat(units, how="diagonal_relaxed") if units else pl.DataFrame(),
+            diagnoses=MappingProxyType(
+                {
+                    name: pl.concat(frames, how="diagonal_relaxed")
+                    for name, frames in diagnoses.items()
+                    if frames
+                }
+            ),
         )
 
     def runs_of(self, instrument_id: str) -> list[RunManifest]:

@@ -1,0 +1,168 @@
+"""Every province's diagnosis in a published year, worked out when the record is imported.
+
+A profile shows what changed since the previous year and the term baseline and which items
+need action first (:func:`govindex.analysis.diagnose_provinces`). The producer stores, with
+each published year's run, three tables the profile only selects from:
+
+* ``diagnosis_changes``: per province and item, the change since each compared year, its
+  test and status;
+* ``diagnosis_priorities``: per province, the items needing action, most urgent first;
+* ``diagnosis_notes``: per province, the sentence saying how it was compared, the compared
+  years, and whether the province is unpublished in one of them.
+
+The record compared is every published year the store holds when the year is stored.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from govindex.analysis import GroupRule, default_baseline, diagnose_provinces
+from govindex.errors import GovIndexError
+
+__all__ = [
+    "CHANGE_COLUMNS",
+    "DIAGNOSIS_CONFIDENCE",
+    "DIAGNOSIS_TABLES",
+    "diagnosis_tables",
+]
+
+DIAGNOSIS_TABLES = ("diagnosis_changes", "diagnosis_priorities", "diagnosis_notes")
+"""Names of the stored tables (one set per published run)."""
+DIAGNOSIS_CONFIDENCE = 0.90
+"""Level of the stored change tests (PAPI's own ±1.645·SE intervals)."""
+CHANGE_COLUMNS = (
+    "level",
+    "code",
+    "previous_estimate",
+    "previous_change",
+    "previous_status",
+    "previous_reason",
+    "baseline_estimate",
+    "baseline_change",
+    "baseline_status",
+    "baseline_reason",
+)
+_PRIORITY_COLUMNS = ("tier", "level", "code", "estimate", "group", "reasons")
+
+
+def diagnosis_tables(
+    record: pl.DataFrame,
+    year: int,
+    provinces: list[str],
+    *,
+    confidence: float = DIAGNOSIS_CONFIDENCE,
+    rule: GroupRule | None = None,
+) -> dict[str, pl.DataFrame]:
+    """The diagnosis tables of ``provinces`` (the year's scored provinces) in ``year``.
+
+    ``record`` is the official record (long layout) of every published year known; only
+    ``year``, the year before and the term baseline are compared.
+
+    Examples
+    --------
+    >>> record = pl.DataFrame({
+    ...     "year": [2023, 2023, 2024, 2024], "province": ["A", "B", "A", "B"],
+    ...     "level": ["total"] * 4, "code": ["total"] * 4, "statistic": ["score"] * 4,
+    ...     "estimate": [42.0, 41.0, 41.5, 43.0]})
+    >>> tables = diagnosis_tables(record, 2024, ["A", "B"])
+    >>> tables["diagnosis_changes"].filter(province="A")["previous_change"].to_list()
+    [-0.5]
+    >>> tables["diagnosis_notes"]["previous_year"].to_list()
+    [2023, 2023]
+    """
+    years = set(record["year"].to_list()) if record.height else set()
+    baseline = default_baseline(year, years)
+    previous = year - 1 if year - 1 in years else None
+    changes: list[pl.DataFrame] = []
+    priorities: list[pl.DataFrame] = []
+    notes: list[dict[str, object]] = []
+    if previous is None:
+        diagnoses = {}
+        failure = f"no published year before {year} to compare with"
+    else:
+        compared = {year, previous} | ({baseline} if baseline else set())
+        try:
+            diagnoses = diagnose_provinces(
+                record.filter(pl.col("year").is_in(sorted(compared))),
+                year,
+                baseline,
+                confidence=confidence,
+                rule=rule or GroupRule(),
+            )
+            failure = ""
+        except GovIndexError as error:
+            diagnoses, failure = {}, f"no diagnosis: {error.message}"
+    for province in provinces:
+        diagnosis = diagnoses.get(province)
+        if diagnosis is None:
+            reason = failure or f"no diagnosis: the record holds no {year} scores for `{province}`."
+            notes.append(_note(province, reason, previous, baseline, unavailable=()))
+            continue
+        label = pl.lit(province).alias("province")
+        changes.append(diagnosis.items.select(label, *CHANGE_COLUMNS))
+        priorities.append(diagnosis.priorities.select(label, *_PRIORITY_COLUMNS))
+        notes.append(
+            _note(province, diagnosis.note(), previous, baseline, unavailable=diagnosis.unavailable)
+        )
+    return {
+        "diagnosis_changes": _joined(changes, _changes_schema()),
+        "diagnosis_priorities": _joined(priorities, _priorities_schema()),
+        "diagnosis_notes": pl.DataFrame(notes, schema=_notes_schema()),
+    }
+
+
+def _note(
+    province: str,
+    text: str,
+    previous: int | None,
+    baseline: int | None,
+    *,
+    unavailable: tuple[tuple[int, str], ...],
+) -> dict[str, object]:
+    roles = {role for _, role in unavailable}
+    return {
+        "province": province,
+        "note": text,
+        "previous_year": previous,
+        "baseline_year": baseline,
+        "previous_unavailable": "previous" in roles,
+        "baseline_unavailable": "baseline" in roles,
+    }
+
+
+def _joined(frames: list[pl.DataFrame], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    if not frames:
+        return pl.DataFrame(schema=schema)
+    return pl.concat(frames, how="diagonal_relaxed").cast(schema)  # type: ignore[arg-type]
+
+
+def _changes_schema() -> dict[str, pl.DataType]:
+    schema: dict[str, pl.DataType] = {"province": pl.String()}
+    schema.update(dict.fromkeys(CHANGE_COLUMNS, pl.String()))
+    for column in ("previous_estimate", "previous_change", "baseline_estimate", "baseline_change"):
+        schema[column] = pl.Float64()
+    return schema
+
+
+def _priorities_schema() -> dict[str, pl.DataType]:
+    return {
+        "province": pl.String(),
+        "tier": pl.Int8(),
+        "level": pl.String(),
+        "code": pl.String(),
+        "estimate": pl.Float64(),
+        "group": pl.Int32(),
+        "reasons": pl.String(),
+    }
+
+
+def _notes_schema() -> dict[str, pl.DataType]:
+    return {
+        "province": pl.String(),
+        "note": pl.String(),
+        "previous_year": pl.Int32(),
+        "baseline_year": pl.Int32(),
+        "previous_unavailable": pl.Boolean(),
+        "baseline_unavailable": pl.Boolean(),
+    }
