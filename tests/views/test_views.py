@@ -204,12 +204,18 @@ def test_bad_requests_raise_named_errors(dashboard: Dashboard, call: object, err
 
 
 def test_views_are_json_ready_and_record_their_choices(demo_store: Path) -> None:
-    rule = GroupRule(inclusive="lower")
-    dashboard = Dashboard.open(demo_store, DashboardParameters(group_rule=rule, confidence=0.95))
+    # Pages show what producers stored: a choice the stored tables were not made with is
+    # refused, never shown beside numbers made otherwise.
+    with pytest.raises(SpecError, match="stored with each run"):
+        DashboardParameters(group_rule=GroupRule(inclusive="lower"))
+    with pytest.raises(SpecError, match=r"confidence 0\.95"):
+        DashboardParameters(confidence=0.95)
+    dashboard = Dashboard.open(demo_store, DashboardParameters())
     document = dashboard.profile("Ha Noi", year=2024).to_dict()
     text = json.dumps(document, allow_nan=False)
-    assert document["parameters"]["group_rule"]["inclusive"] == "lower"
-    assert document["parameters"]["confidence"] == 0.95
+    assert document["parameters"]["group_rule"]["inclusive"] == "upper"
+    assert document["parameters"]["confidence"] == 0.90
+    assert "at 90%" in document["meta"]["diagnosis_note"]
     assert "NaN" not in text
     for table in document["tables"].values():
         for row in table["rows"]:

@@ -15,6 +15,9 @@ import polars as pl
 from govindex.analysis import GroupRule, group_items
 from govindex.application.diagnosis_tables import diagnosis_tables
 from govindex.application.unit_tables import unit_tables_of_run
+from govindex.scores.differences import national_differences
+from govindex.scores.papi import run_instrument
+from govindex.scores.registry import instrument
 from govindex.storage.upgrade import register_producers
 
 __all__ = ["StoreProducers"]
@@ -41,9 +44,14 @@ class StoreProducers:
         parameters: Mapping[str, Any],
         scores: pl.DataFrame,
         record: pl.DataFrame,
+        score_table: pl.DataFrame | None,
     ) -> dict[str, pl.DataFrame]:
-        """The derived tables a stored PAPI run's producer writes today: the 34-unit table,
-        and for a published year every province's diagnosis against ``record``."""
+        """The derived tables a stored run's producer writes today: for PAPI the 34-unit
+        table, and for a published year every province's diagnosis against ``record``; for
+        an instrument with national differences (SIPAS) the differences."""
+        entry = instrument(run_instrument(parameters))
+        if "national_differences" in entry.derived_tables and score_table is not None:
+            return {"national_differences": national_differences(score_table)}
         tables = unit_tables_of_run(parameters, scores)
         if kind == "published" and tables and scores.height and record.height:
             year = int(scores["year"][0])

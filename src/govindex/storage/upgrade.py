@@ -7,8 +7,8 @@ their columns or codes is applied table by table, inside the migration's transac
   ``value`` and ``standard_error``); computed runs code dimensions ``1``…``8`` (they said
   ``D1``…``D8``); and every run gets the ``score_table`` its producer now writes;
 * version 5 (producers compute): every PAPI run gets the tables its producer now stores
-  (the 34-unit table; a published year also every province's diagnosis), so that no page
-  works them out on request.
+  (the 34-unit table; a published year also every province's diagnosis), and a run of an
+  instrument with national differences gets them, so that no page works them out.
 
 The store computes nothing itself: where an upgrade needs numbers worked out (the groups of
 a published run, say), it asks the producers that :mod:`govindex.application` registers
@@ -43,9 +43,11 @@ class UpgradeProducers(Protocol):
         parameters: Mapping[str, Any],
         scores: pl.DataFrame,
         record: pl.DataFrame,
+        score_table: pl.DataFrame | None,
     ) -> dict[str, pl.DataFrame]:
         """The tables a run's producer stores today beside ``scores`` (by name); ``record``
-        is the official record of every published run in the store (long layout)."""
+        is the official record of every published run in the store (long layout) and
+        ``score_table`` the run's stored score table (``None`` if it has none)."""
         ...
 
 
@@ -166,8 +168,14 @@ def _producer_tables(connection: Any) -> None:
     record = pl.concat(records, how="diagonal_relaxed") if records else pl.DataFrame()
     for run_id, kind, parameters in runs:
         scores = _frame(connection, "SELECT * FROM scores WHERE run_id = ?", [run_id])
+        own = stored.get(str(run_id), set())
+        score_table = (
+            _frame(connection, f'SELECT * FROM "run_{run_id}_score_table"')
+            if "score_table" in own
+            else None
+        )
         tables = _producers(connection).run_tables(
-            str(kind), json.loads(parameters), scores, record
+            str(kind), json.loads(parameters), scores, record, score_table
         )
         for name, table in tables.items():
             if name in stored.get(str(run_id), set()):

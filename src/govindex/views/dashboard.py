@@ -14,6 +14,7 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
+from govindex.errors import SpecError
 from govindex.scores.groups import GroupRule
 from govindex.scores.registry import InstrumentEntry, instrument, registered
 from govindex.storage import RunStore
@@ -32,29 +33,44 @@ from govindex.views.view import View
 __all__ = ["Dashboard", "DashboardParameters"]
 
 _CACHE_SIZE = 2048
+# The level producers store the 34-unit intervals and change tests at.
+_STORED_CONFIDENCE = 0.90
 
 
 @dataclass(frozen=True)
 class DashboardParameters:
-    """The statistical choices behind every page.
+    """The statistical choices behind every page, recorded in every view's parameters.
 
-    Parameters
-    ----------
-    group_rule
-        How the four performance groups are cut from the provincial scores (published runs;
-        microdata runs carry the groups they were computed with).
-    confidence
-        Level of the year-on-year tests and of derived 34-unit intervals (0.90 matches
-        PAPI's own ±1.645·SE intervals).
+    Pages compute nothing: the groups, the 34-unit intervals and the change tests were
+    worked out by each run's producer when it was stored, with the default group rule
+    (published runs; microdata runs carry the rule they were computed with) and at 90%
+    (PAPI's own ±1.645·SE intervals). Other choices are refused rather than shown beside
+    numbers that were not made with them.
 
     Examples
     --------
     >>> DashboardParameters().confidence
     0.9
+    >>> DashboardParameters(confidence=0.95)
+    Traceback (most recent call last):
+    ...
+    govindex.errors.SpecError: pages show the groups and tests stored with each run (default group rule, 90%); got confidence 0.95 and the default group rule. Recompute or re-import the runs to change them.
     """
 
     group_rule: GroupRule = field(default_factory=GroupRule)
     confidence: float = 0.90
+
+    def __post_init__(self) -> None:
+        if self.group_rule != GroupRule() or self.confidence != _STORED_CONFIDENCE:
+            rule = (
+                "the default group rule" if self.group_rule == GroupRule() else str(self.group_rule)
+            )
+            msg = (
+                "pages show the groups and tests stored with each run (default group rule, "
+                f"90%); got confidence {self.confidence} and {rule}. Recompute or re-import "
+                "the runs to change them."
+            )
+            raise SpecError(msg, where="parameters", found=self.confidence, expected=0.90)
 
 
 class Dashboard:

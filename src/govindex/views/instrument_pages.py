@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from govindex.errors import NotFound, RunNotFound, SpecError
-from govindex.scores.differences import BEYOND_NOISE_RULE
+from govindex.scores.noise_rule import BEYOND_NOISE_RULE
 from govindex.scores.registry import instrument
 from govindex.views.explore import MAXIMUM_COMPARED
 from govindex.views.profile import province_lookup

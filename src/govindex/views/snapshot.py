@@ -19,7 +19,7 @@ import polars as pl
 
 from govindex.errors import GovIndexError
 from govindex.manifest import RunManifest
-from govindex.scores.differences import national_differences
+from govindex.scores.noise_rule import DIFFERENCE_COLUMNS
 from govindex.scores.registry import InstrumentEntry, registered
 from govindex.storage import RunStore
 
@@ -258,8 +258,8 @@ def _score_table_runs(
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The stored score tables, national differences and level names of ``manifests``.
 
-    A run stored before its producer wrote ``national_differences`` gets them worked out
-    here, once per snapshot (never per request), from its stored score table.
+    The differences are those the run's producer stored (runs of an older store get them
+    when it is upgraded); a run without them shows none.
     """
     tables: list[pl.DataFrame] = []
     differences: list[pl.DataFrame] = []
@@ -273,7 +273,7 @@ def _score_table_runs(
         if "national_differences" in stored:
             difference = store.read_table(manifest.run_id, "national_differences")
         else:
-            difference = national_differences(table)
+            difference = pl.DataFrame(schema=DIFFERENCE_COLUMNS)
         run_column = pl.lit(manifest.run_id).alias("run_id")
         differences.append(difference.with_columns(run_column))
         if "levels" in stored:
