@@ -42,7 +42,7 @@ def test_the_share_plan_is_the_textbook_formula(
 def test_yamane_and_the_score_plan_by_hand() -> None:
     assert yamane_size(10_000, 0.05) == 385  # 10,000 / 26 = 384.6
     assert yamane_size(500, 0.05) == 223  # 500 / 2.25 = 222.2, rounded up
-    plan = plan_for_score(0.25, respondents=400, standard_error=0.2)
+    plan = plan_for_score(0.25, respondents=400, se=0.2)
     assert plan.exact == pytest.approx(400 * (Z95 * 0.2 / 0.25) ** 2, rel=1e-12)
     # A share's design effect from a previous run: SE² n / (p(1 − p)).
     deff = design_effect_from_run(

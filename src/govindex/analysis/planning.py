@@ -119,28 +119,28 @@ def plan_for_score(
     margin: float,
     *,
     respondents: float,
-    standard_error: float,
+    se: float,
     level: float = 0.95,
 ) -> SamplePlan:
     """Respondents for a score (a PAPI dimension, a SIPAS value) from a previous run's
-    ``respondents`` and ``standard_error`` of it: ``n = n₀ · (z · SE₀ / e)²``.
+    ``respondents`` and ``se`` of it: ``n = n₀ · (z · SE₀ / e)²``.
 
     The previous run's ``n₀ · SE₀²`` is ``deff · S²``; it is recorded as the variance with a
     design effect of 1.
 
     Examples
     --------
-    >>> plan_for_score(0.2, respondents=300, standard_error=0.15).respondents
+    >>> plan_for_score(0.2, respondents=300, se=0.15).respondents
     649
     """
     z = _check(margin, level, 1.0)
-    if not (respondents > 0 and standard_error > 0):
+    if not (respondents > 0 and se > 0):
         msg = (
             "a previous run must give respondents and a standard error above 0; "
-            f"got n = {respondents}, SE = {standard_error}."
+            f"got n = {respondents}, SE = {se}."
         )
-        raise DataValidationError(msg, where="previous run", found=(respondents, standard_error))
-    variance = respondents * standard_error**2
+        raise DataValidationError(msg, where="previous run", found=(respondents, se))
+    variance = respondents * se**2
     exact = z**2 * variance / margin**2
     return SamplePlan(
         margin=margin,
@@ -156,7 +156,7 @@ def plan_for_score(
 
 def design_effect_from_run(
     estimates: np.ndarray,
-    standard_errors: np.ndarray,
+    ses: np.ndarray,
     respondents: np.ndarray,
     *,
     scale: float = 1.0,
@@ -172,7 +172,7 @@ def design_effect_from_run(
     1.44
     """
     share = np.asarray(estimates, dtype=np.float64) / scale
-    se = np.asarray(standard_errors, dtype=np.float64) / scale
+    se = np.asarray(ses, dtype=np.float64) / scale
     n = np.asarray(respondents, dtype=np.float64)
     usable = (share > 0) & (share < 1) & (se > 0) & (n > 0)
     if not usable.any():

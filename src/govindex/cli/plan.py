@@ -90,7 +90,7 @@ def plan(
         typer.echo(f"Score {code!r} from {score_from}: n = n0 · (z · SE0 / e)², e = {margin:g}")
         needed = []
         for province, se, n in zip(provinces, errors, counts, strict=True):
-            result = plan_for_score(margin, respondents=n, standard_error=se, level=level)
+            result = plan_for_score(margin, respondents=n, se=se, level=level)
             needed.append(result.respondents)
             typer.echo(f"  {province}: {result.respondents} (previous n {n:.0f}, SE {se:.4g})")
         needed.sort()
