@@ -29,8 +29,12 @@ def snapshot_tag(dashboard: Dashboard) -> str:
 
     Examples
     --------
-    >>> len(snapshot_tag(dashboard))  # doctest: +SKIP
-    16
+    >>> from govindex.storage import RunStore
+    >>> from govindex.views.snapshot import Snapshot
+    >>> with RunStore(":memory:") as store:
+    ...     empty = Dashboard(Snapshot.load(store))
+    >>> len(snapshot_tag(empty)), snapshot_tag(empty) == snapshot_tag(Dashboard(empty.snapshot))
+    (16, True)
     """
     snapshot = dashboard.snapshot
     digest = hashlib.sha256(f"govindex {__version__}\n".encode())
