@@ -240,8 +240,8 @@ def spec_levels(spec: IndexSpec) -> pl.DataFrame:
 
     Examples
     --------
-    >>> from govindex.spec import load_spec  # doctest: +SKIP
-    >>> spec_levels(load_spec("specs/sipas-2024.yaml"))["name_en"].to_list()  # doctest: +SKIP
+    >>> from govindex.spec import load_spec
+    >>> spec_levels(load_spec("specs/sipas-2024.yaml"))["name_en"].to_list()
     ['overall SIPAS', 'component', 'element', 'item']
     """
     names = spec.levels

@@ -123,7 +123,9 @@ def test_the_scorecard_reads_only_stored_tables(demo_store: Path) -> None:
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_the_profile_and_the_scorecard_link_to_each_other(client: TestClient, language: str) -> None:
+def test_the_profile_and_the_scorecard_link_to_each_other(
+    client: TestClient, language: str
+) -> None:
     profile = client.get(f"/province/Quảng Ninh?year=2024&lang={language}").text
     link = re.search(r'href="([^"]+)" data-scorecard-link', profile)
     assert link is not None
@@ -133,3 +135,13 @@ def test_the_profile_and_the_scorecard_link_to_each_other(client: TestClient, la
     back = re.search(r'href="([^"]+)" data-profile-link', scorecard.text)
     assert back is not None
     assert client.get(back.group(1).replace("&amp;", "&")).status_code == 200
+
+
+def test_the_scorecard_revalidates(client: TestClient) -> None:
+    for path in ("/scorecard/Quang%20Ninh.json?year=2024", "/scorecard/Quang%20Ninh?lang=en"):
+        answer = client.get(path)
+        etag = answer.headers["etag"]
+        assert answer.headers["cache-control"] == "no-cache"
+        held = client.get(path, headers={"If-None-Match": etag})
+        assert (held.status_code, held.content, held.headers["etag"]) == (304, b"", etag)
+        assert client.get(path, headers={"If-None-Match": '"x"'}).status_code == 200

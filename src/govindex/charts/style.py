@@ -14,6 +14,7 @@ from typing import Any, Literal
 import altair as alt
 
 from govindex.charts.wording import Wording
+from govindex.i18n.numbers import number_marks
 
 __all__ = [
     "FONT",
@@ -138,10 +139,12 @@ def finish(chart: Any, words: Wording) -> dict[str, Any]:
 
 @cache
 def _configuration_frozen(vietnamese: bool) -> str:
-    if vietnamese:
-        numbers = alt.NumberLocale(decimal=",", thousands=".", grouping=[3], currency=["", " ₫"])
-    else:
-        numbers = alt.NumberLocale(decimal=".", thousands=",", grouping=[3], currency=["$", ""])
+    # The same marks as every number written outside the chart (govindex.i18n.numbers).
+    marks = number_marks("vi" if vietnamese else "en")
+    currency = ["", " ₫"] if vietnamese else ["$", ""]
+    numbers = alt.NumberLocale(
+        decimal=marks.decimal, thousands=marks.group, grouping=[3], currency=currency
+    )
     configured = (
         alt.Chart()
         .configure(font=FONT, locale=alt.Locale(number=numbers))

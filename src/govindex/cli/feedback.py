@@ -265,9 +265,31 @@ def serve(
             "the store, shared by all)",
         ),
     ] = 1,
+    allowed_hosts: Annotated[
+        str | None,
+        typer.Option(
+            "--allowed-hosts",
+            help="Comma-separated host names the server answers for (`*.example.org` for "
+            "subdomains, `*` for any); default: localhost, 127.0.0.1, ::1 and --host.",
+        ),
+    ] = None,
+    header_timeout: Annotated[
+        float,
+        typer.Option(
+            "--header-timeout",
+            min=0.1,
+            help="Seconds a client has to send a request's headers; slower ones are dropped.",
+        ),
+    ] = 10.0,
 ) -> None:
     """Serve the rating pages, the staff pages and the kiosk API."""
     import uvicorn
+
+    from govindex.cli.serve import parse_host_list
+    from govindex.web.security import default_allowed_hosts
+    from govindex.web.server import slow_client_limits
+
+    hosts = default_allowed_hosts(host) if allowed_hosts is None else parse_host_list(allowed_hosts)
 
     options = {
         "database": database,
@@ -278,6 +300,7 @@ def serve(
         "point_limit": point_limit,
         "api_key_limit": api_key_limit,
         "shared_throttle": workers > 1,
+        "allowed_hosts": list(hosts),
     }
     settings = _settings(options)
     with opened(database) as store:
@@ -286,17 +309,20 @@ def serve(
             f"feedback service on http://{host}:{port} ({store.backend}, {workers} process(es)); "
             f"forms: {', '.join(sorted(settings.forms))}; min {min_seconds:g} s per form; limits: "
             f"{device_limit}/device, {point_limit}/service point, {api_key_limit}/API key per minute; "
-            f"{purged}"
+            f"{purged}; answers for the hosts: {', '.join(hosts)}"
         )
+        # A client that sends its request headers byte by byte cannot hold a connection.
+        limits = slow_client_limits(header_timeout)
         if workers == 1:
             from govindex.feedback.app import create_app
 
             uvicorn.run(
-                create_app(settings, store),
+                create_app(settings, store, allowed_hosts=hosts),
                 host=host,
                 port=port,
                 log_level="warning",
                 access_log=False,
+                **limits,
             )
             return
         store.close()
@@ -310,6 +336,7 @@ def serve(
             port=port,
             log_level="warning",
             access_log=False,
+            **limits,
         )
 
 
@@ -338,4 +365,5 @@ def app_from_environment() -> FastAPI:
     """The app of one worker process of ``serve --workers N`` (options from the environment)."""
     from govindex.feedback.app import create_app
 
-    return create_app(_settings(json.loads(os.environ[_SERVE_VARIABLE])))
+    options = json.loads(os.environ[_SERVE_VARIABLE])
+    return create_app(_settings(options), allowed_hosts=tuple(options["allowed_hosts"]))

@@ -27,7 +27,12 @@ _DESIGN = "Design"
 
 
 def run(
-    spec: Annotated[Path, typer.Argument(help="Index spec YAML (e.g. specs/papi-2024.yaml).")],
+    spec: Annotated[
+        str,
+        typer.Argument(
+            help="Index spec: a shipped name (papi-2024) or a file path (./my-spec.yaml)."
+        ),
+    ],
     data: Annotated[Path, typer.Argument(help="Survey microdata (.csv, .parquet, .sav, .dta).")],
     out: Annotated[Path, typer.Option("--out", help="Output folder (replaced atomically).")],
     variance: Annotated[
@@ -109,6 +114,7 @@ def run(
     from govindex.application.runs import store_run
     from govindex.index import DesignColumns, IndexParameters
     from govindex.ingest.validate import WeightPlausibility
+    from govindex.spec.bundled import resolve_spec
 
     parameters = IndexParameters(
         variance=variance,
@@ -130,7 +136,7 @@ def run(
     )
     with progress_display() as progress:
         finished = store_run(
-            spec,
+            resolve_spec(spec),
             data,
             parameters,
             out,

@@ -51,8 +51,11 @@ def synth(
     ],
     year: Annotated[int, typer.Option("--year", help="Survey year to imitate.")] = 2024,
     spec: Annotated[
-        Path | None,
-        typer.Option("--spec", help="Index spec YAML [default: specs/INSTRUMENT-YEAR.yaml]."),
+        str | None,
+        typer.Option(
+            "--spec",
+            help="Index spec: a shipped name or a file path [default: INSTRUMENT-YEAR].",
+        ),
     ] = None,
     papi_data: Annotated[
         Path | None,
@@ -79,7 +82,7 @@ def synth(
 
     from govindex.cli.progress import Steps
     from govindex.cli.spec_cache import load_spec_cached
-    from govindex.spec.bundled import default_spec_path
+    from govindex.spec.bundled import default_spec_path, resolve_spec
     from govindex.synthetic import (
         load_size_classes,
         province_scores,
@@ -89,14 +92,17 @@ def synth(
     )
     from govindex.synthetic.output import write_survey
 
-    spec_path = spec or default_spec_path(year, instrument)
+    spec_path = resolve_spec(spec) if spec else default_spec_path(year, instrument)
     if instrument == "sipas":
         _synth_sipas(
-            load_spec_cached(spec_path), find_papi_data(papi_data, spec_path),
-            seed=seed, year=year, out=out,
+            load_spec_cached(spec_path),
+            find_papi_data(papi_data, spec_path),
+            seed=seed,
+            year=year,
+            out=out,
         )
         return
-    spec_path = spec or default_spec_path(year)
+    spec_path = resolve_spec(spec) if spec else default_spec_path(year)
     steps = Steps(
         [
             "reading the spec",

@@ -62,7 +62,12 @@ def render_report(report: ValidationReport, output_format: ReportFormat) -> str:
 
 
 def validate(
-    spec: Annotated[Path, typer.Argument(help="Index spec YAML (e.g. specs/papi-2024.yaml).")],
+    spec: Annotated[
+        str,
+        typer.Argument(
+            help="Index spec: a shipped name (papi-2024) or a file path (./my-spec.yaml)."
+        ),
+    ],
     data: Annotated[
         Path, typer.Argument(help="Microdata file: .csv, .parquet, .sav, .zsav, .dta or .xlsx.")
     ],
@@ -112,11 +117,12 @@ def validate(
     from govindex.cli.spec_cache import load_spec_cached
     from govindex.ingest import DesignColumns, read_table, validate_microdata
     from govindex.ingest.validate import WeightPlausibility
+    from govindex.spec.bundled import resolve_spec
 
     plausibility = WeightPlausibility(
         stratum_ratio=weight_ratio_stratum, design_ratio=weight_ratio_design
     )
-    index_spec = load_spec_cached(spec)
+    index_spec = load_spec_cached(resolve_spec(spec))
     design = DesignColumns(respondent_id=respondent_id, strata=strata, psu=psu, weights=weights)
     table = read_table(data, text_columns=[respondent_id, strata, psu])
     report = validate_microdata(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from govindex.feedback.service import FeedbackService
 from govindex.feedback.settings import FeedbackSettings
 from govindex.feedback.store import FeedbackStore, open_store
 from govindex.web.errors import WebError, web_error
-from govindex.web.security import HeaderPolicy, SecurityHeaders
+from govindex.web.security import AllowedHosts, HeaderPolicy, SecurityHeaders
 
 __all__ = ["FEEDBACK_POLICY", "SECURITY_HEADERS", "create_app"]
 
@@ -178,8 +179,17 @@ def _install_offline_docs(app: FastAPI) -> None:
         )
 
 
-def create_app(settings: FeedbackSettings, store: FeedbackStore | None = None) -> FastAPI:
+def create_app(
+    settings: FeedbackSettings,
+    store: FeedbackStore | None = None,
+    *,
+    allowed_hosts: Sequence[str] | None = None,
+) -> FastAPI:
     """The feedback service's app over ``store`` (opened from the settings when not given).
+
+    ``allowed_hosts`` lists the host names the app answers for, as the dashboard's
+    (``*.example.org`` for subdomains); any other ``Host`` gets a 400. ``None`` answers
+    every host (an app in a test); ``govindex feedback serve`` always passes a list.
 
     Examples
     --------
@@ -214,5 +224,13 @@ def create_app(settings: FeedbackSettings, store: FeedbackStore | None = None) -
         return {"ok": True, "backend": service.store.backend}
 
     app.add_middleware(CatchAll)
+    if allowed_hosts is not None:
+        app.add_middleware(
+            AllowedHosts,
+            allowed=allowed_hosts,
+            page=lambda error, request: service.render("refused.html", error=error, lang="vi"),
+            answer=lambda error, request: _answer(error, request, service),
+        )
+    # Outermost: refusals of an unknown Host carry the headers too.
     app.add_middleware(SecurityHeaders, policy=FEEDBACK_POLICY)
     return app

@@ -113,10 +113,11 @@ def source_disagreements(
     Examples
     --------
     >>> frame = pl.DataFrame({"year": [2022], "province": ["Bac Ninh"], "level": ["total"],
-    ...     "code": ["total"], "statistic": ["observations"], "estimate": [None],
+    ...     "code": ["total"], "statistic": ["observations"],
+    ...     "estimate": pl.Series([None], dtype=pl.Float64),
     ...     "withheld_marker": ["absent from CSV"], "sheet": [None], "source_row": [None],
     ...     "source_column": [None]})
-    >>> workbook = frame.with_columns(value=pl.lit(314.0), withheld_marker=pl.lit(None),
+    >>> workbook = frame.with_columns(estimate=pl.lit(314.0), withheld_marker=pl.lit(None),
     ...     sheet=pl.lit("2022"), source_row=pl.lit(12), source_column=pl.lit("D"))
     >>> source_disagreements(frame, workbook).select("record_estimate", "workbook_estimate").row(0)
     (None, 314.0)

@@ -173,8 +173,9 @@ def load_province_lookup(shared_data_dir: str | Path) -> ProvinceLookup:
     Examples
     --------
     >>> from pathlib import Path
-    >>> lookup = load_province_lookup(Path("../shared/data/papi"))  # doctest: +SKIP
-    >>> lookup.canonical_name("TP. Hồ Chí Minh")  # doctest: +SKIP
+    >>> from govindex.official import bundled_data_dir
+    >>> lookup = load_province_lookup(bundled_data_dir())
+    >>> lookup.canonical_name("TP. Hồ Chí Minh")
     'Ho Chi Minh City'
     """
     folder = Path(shared_data_dir)

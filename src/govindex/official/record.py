@@ -55,8 +55,9 @@ def load_published_record(shared_data_dir: str | Path) -> pl.DataFrame:
 
     Examples
     --------
-    >>> record = load_published_record("../shared/data/papi")  # doctest: +SKIP
-    >>> record.filter(year=2014, province="Bac Giang", code="total")["withheld"].to_list()  # doctest: +SKIP
+    >>> from govindex.official import bundled_data_dir
+    >>> record = load_published_record(bundled_data_dir())
+    >>> record.filter(year=2014, province="Bac Giang", code="total")["withheld"].to_list()
     [True]
     """
     folder = Path(shared_data_dir)

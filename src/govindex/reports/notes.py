@@ -65,8 +65,8 @@ def group_rule_note(words: Wording, rule: Mapping[str, Any]) -> str:
 
     Examples
     --------
-    >>> group_rule_note(Wording("en"), {"percentile_method": "linear", "inclusive": "upper"})[:40]
-    "Performance groups: each item's provinc"
+    >>> group_rule_note(Wording("en"), {"percentile_method": "linear", "inclusive": "upper"})[:60]
+    "Performance groups: each item's provincial scores are cut at"
     """
     side = "lower" if rule.get("inclusive") == "lower" else "upper"
     return words(f"report.note.groups.{side}", method=rule.get("percentile_method", "linear"))

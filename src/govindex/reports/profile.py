@@ -40,7 +40,7 @@ __all__ = ["css_string", "profile_html", "profile_pdf"]
 
 
 def css_string(text: str) -> Markup:
-    """``text`` as a quoted CSS string (for page margin boxes).
+    r"""``text`` as a quoted CSS string (for page margin boxes).
 
     Examples
     --------

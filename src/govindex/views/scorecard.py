@@ -87,13 +87,19 @@ class Scorecard:
 
         Examples
         --------
+        A store without runs still has the values the press and provinces reported:
+
         >>> with RunStore(":memory:") as store:
-        ...     Scorecard.load(store).rows.height
-        0
+        ...     rows = Scorecard.load(store).rows
+        >>> rows["source_kind"].unique().to_list(), rows["se"].null_count() == rows.height
+        (['reported'], True)
         """
         frames = [_stored_rows(store), _reported_rows()]
         rows = pl.concat([frame for frame in frames if frame.height], how="diagonal_relaxed")
         rows = _with_changes(rows) if rows.height else pl.DataFrame(schema=SCORECARD_COLUMNS)
+        # A store without runs has only reported values, which carry no SE, interval or group.
+        absent = [name for name in SCORECARD_COLUMNS if name not in rows.columns]
+        rows = rows.with_columns(pl.lit(None).alias(name) for name in absent)
         rows = rows.select(list(SCORECARD_COLUMNS)).cast(SCORECARD_COLUMNS)  # type: ignore[arg-type]
         # Provinces carry one spelling: the one the stored runs of the province use first.
         spelled = rows.group_by("province_key").agg(pl.col("province").first().alias("spelled"))

@@ -10,6 +10,7 @@ store refresh (:mod:`~govindex.web.security`, :mod:`~govindex.web.snapshot_refre
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from govindex.web.head_requests import HeadRequests
 from govindex.web.links import AppLinks
 from govindex.web.rendering import PageRenderer
 from govindex.web.response_cache import CachedAnswer, ResponseCache, ServeCached, cache_key
+from govindex.web.revalidation import entity_tag, etag_matches, snapshot_tag
 from govindex.web.routes import Format, page_router
 from govindex.web.scorecard_page import scorecard_router
 from govindex.web.security import DASHBOARD_POLICY, AllowedHosts, SecurityHeaders
@@ -68,7 +70,7 @@ class PageService:
     """
 
     def __init__(self, dashboard: Dashboard, cache: ResponseCache | None = None) -> None:
-        self._state = (dashboard, PageRenderer(dashboard))
+        self._state = (dashboard, PageRenderer(dashboard), snapshot_tag(dashboard))
         self.cache = cache or ResponseCache()
 
     @property
@@ -83,7 +85,7 @@ class PageService:
 
     def replace(self, dashboard: Dashboard) -> None:
         """Answer from ``dashboard`` (a new snapshot of the store) from now on."""
-        self._state = (dashboard, PageRenderer(dashboard))
+        self._state = (dashboard, PageRenderer(dashboard), snapshot_tag(dashboard))
         self.cache.clear()
 
     async def answer(
@@ -95,14 +97,30 @@ class PageService:
         answer = await run_in_threadpool(self.build, address, answer_format, table, root)
         key = cache_key(root, request.url.path, request.url.query)
         self.cache.put(key, answer, generation)
-        return Response(answer.body, media_type=answer.media_type, headers=dict(answer.headers))
+        if etag_matches(request.headers.get("if-none-match"), answer.etag):
+            return Response(status_code=304, headers=answer.response_headers())
+        return Response(
+            answer.body, media_type=answer.media_type, headers=answer.response_headers()
+        )
 
     def build(
         self, address: PageAddress, answer_format: Format, table: str | None, root: str
     ) -> CachedAnswer:
-        """Render the view at ``address`` as ``answer_format``."""
+        """Render the view at ``address`` as ``answer_format``, tagged for revalidation."""
         # One snapshot for the whole answer, even if a new one replaces it meanwhile.
-        dashboard, renderer = self._state
+        dashboard, renderer, tag = self._state
+        answer = self._render(dashboard, renderer, address, answer_format, table, root)
+        return replace(answer, etag=entity_tag(tag, answer.body))
+
+    def _render(
+        self,
+        dashboard: Dashboard,
+        renderer: PageRenderer,
+        address: PageAddress,
+        answer_format: Format,
+        table: str | None,
+        root: str,
+    ) -> CachedAnswer:
         if address.kind == "compare" and not address.provinces:
             # A bare /compare opens on the year's leading provinces, ready to be changed.
             leading = renderer.leading_provinces(

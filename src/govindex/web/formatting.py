@@ -1,6 +1,7 @@
 """Numbers, names and labels as a page shows them, in Vietnamese or English.
 
-Vietnamese pages write decimals with a comma (43,43), as PAPI's Vietnamese reports do.
+Vietnamese pages write decimals with a comma (43,43), as PAPI's Vietnamese reports do
+(:func:`govindex.i18n.numbers.format_number`).
 A suppressed or withheld cell is never a number: it is the words that say why.
 """
 
@@ -12,6 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from govindex.i18n import Translator
+from govindex.i18n.numbers import format_number
 
 __all__ = ["Formatter", "json_for_script"]
 
@@ -56,12 +58,7 @@ class Formatter:
 
     def number(self, value: Any, digits: int = 2) -> str:
         """A number with ``digits`` decimals (``—`` when there is none)."""
-        if value is None:
-            return _MISSING
-        text = f"{float(value):,.{digits}f}"
-        if self.language == "vi":
-            text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-        return text
+        return format_number(value, self.language, digits, missing=_MISSING)
 
     def signed(self, value: Any, digits: int = 2) -> str:
         """A change with its sign (``+0,41``)."""

@@ -4,6 +4,8 @@ A successful answer for one URL is the answer for that URL until the app takes a
 snapshot of the store, which clears the cache. Answers are kept in a bounded LRU (by
 count and by bytes); :class:`ServeCached` sends a kept answer before the request reaches
 FastAPI at all, which keeps a warm JSON twin at tens of microseconds of server time.
+A kept answer carries its ETag; a request naming it in ``If-None-Match`` gets a 304
+(:mod:`~govindex.web.revalidation`).
 """
 
 from __future__ import annotations
@@ -14,16 +16,33 @@ from threading import Lock
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from govindex.web.revalidation import CACHE_CONTROL, etag_matches
+
 __all__ = ["CachedAnswer", "ResponseCache", "ServeCached", "cache_key"]
 
 
 @dataclass(frozen=True)
 class CachedAnswer:
-    """A complete 200 answer: body and headers."""
+    """A complete 200 answer: body, headers and (when revalidated) its ETag.
+
+    Examples
+    --------
+    >>> answer = CachedAnswer(b"{}", "application/json", etag='"a-b"')
+    >>> answer.response_headers()
+    {'etag': '"a-b"', 'cache-control': 'no-cache'}
+    """
 
     body: bytes
     media_type: str
     headers: tuple[tuple[str, str], ...] = ()
+    etag: str = ""
+
+    def response_headers(self) -> dict[str, str]:
+        """The headers besides content type and length (those a 304 repeats too)."""
+        headers = dict(self.headers)
+        if self.etag:
+            headers |= {"etag": self.etag, "cache-control": CACHE_CONTROL}
+        return headers
 
     def raw_headers(self) -> list[tuple[bytes, bytes]]:
         """The headers as ASGI sends them."""
@@ -32,9 +51,18 @@ class CachedAnswer:
             (b"content-length", str(len(self.body)).encode("latin-1")),
         ]
         headers += [
-            (name.encode("latin-1"), value.encode("latin-1")) for name, value in self.headers
+            (name.encode("latin-1"), value.encode("latin-1"))
+            for name, value in self.response_headers().items()
         ]
         return headers
+
+    def not_modified_headers(self) -> list[tuple[bytes, bytes]]:
+        """The headers of a 304 to a request that already holds this answer."""
+        return [
+            (name.encode("latin-1"), value.encode("latin-1"))
+            for name, value in self.response_headers().items()
+            if name in ("etag", "cache-control")
+        ]
 
 
 def cache_key(root_path: str, path: str, query: str) -> str:
@@ -128,9 +156,21 @@ class ServeCached:
             )
             answer = self.cache.get(key)
             if answer is not None:
+                if etag_matches(_if_none_match(scope), answer.etag):
+                    start = {"type": "http.response.start", "status": 304}
+                    await send({**start, "headers": answer.not_modified_headers()})
+                    await send({"type": "http.response.body", "body": b""})
+                    return
                 await send(
                     {"type": "http.response.start", "status": 200, "headers": answer.raw_headers()}
                 )
                 await send({"type": "http.response.body", "body": answer.body})
                 return
         await self.app(scope, receive, send)
+
+
+def _if_none_match(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"if-none-match":
+            return bytes(value).decode("latin-1")
+    return None

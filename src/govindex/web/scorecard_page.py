@@ -21,6 +21,7 @@ from govindex.views import Dashboard, View
 from govindex.views.scorecard import Scorecard, agreement_rows, scorecard_rows
 from govindex.web.downloads import json_bytes
 from govindex.web.formatting import Formatter
+from govindex.web.revalidation import CACHE_CONTROL, entity_tag, etag_matches, snapshot_tag
 
 __all__ = ["scorecard_router"]
 
@@ -70,9 +71,9 @@ def scorecard_router(current: Callable[[], Dashboard]) -> APIRouter:
     )
 
     @router.get("/scorecard/{province}.json", summary="A province across the four indices (data)")
-    async def scorecard_json(province: Province, year: Year = None) -> Response:
+    async def scorecard_json(request: Request, province: Province, year: Year = None) -> Response:
         view = await run_in_threadpool(lambda: scorecards.get().view(province, year))
-        return Response(json_bytes(view), media_type="application/json")
+        return _revalidated(request, current(), json_bytes(view), "application/json")
 
     @router.get(
         "/scorecard/{province}",
@@ -81,14 +82,24 @@ def scorecard_router(current: Callable[[], Dashboard]) -> APIRouter:
     )
     async def scorecard_page(
         request: Request, province: Province, year: Year = None, lang: Lang = "vi"
-    ) -> HTMLResponse:
+    ) -> Response:
         view = await run_in_threadpool(lambda: scorecards.get().view(province, year))
         root = request.scope.get("root_path", "")
         context = _context(view, lang, root, str(request.url.path), year)
         template = environment.get_template("scorecard.html")
-        return HTMLResponse(template.render(context))
+        html = template.render(context).encode("utf-8")
+        return _revalidated(request, current(), html, "text/html; charset=utf-8")
 
     return router
+
+
+def _revalidated(request: Request, dashboard: Dashboard, body: bytes, media_type: str) -> Response:
+    """The answer with its ETag, or a bodiless 304 when the request already holds it."""
+    etag = entity_tag(snapshot_tag(dashboard), body)
+    headers = {"etag": etag, "cache-control": CACHE_CONTROL}
+    if etag_matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
 
 
 def _context(view: View, language: str, root: str, path: str, year: int | None) -> dict[str, Any]:

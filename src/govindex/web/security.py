@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from govindex.web.errors import ErrorPage, WebError, error_response
@@ -192,10 +193,19 @@ class AllowedHosts:
     >>> app = AllowedHosts(Starlette(), ["localhost"], page=lambda error, request: error.message)
     """
 
-    def __init__(self, app: ASGIApp, allowed: Iterable[str], *, page: ErrorPage) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        allowed: Iterable[str],
+        *,
+        page: ErrorPage,
+        answer: Callable[[WebError, Request], Response] | None = None,
+    ) -> None:
         self.app = app
         self.allowed = tuple(allowed)
         self.page: Callable[[WebError, Request], str] = page
+        # An app with its own error answers (the feedback service: JSON on /api/) gives them.
+        self.answer = answer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -222,5 +232,8 @@ class AllowedHosts:
         )
         # An unknown Host must not reach the page renderer's links: answer in the envelope
         # (JSON for data paths, the error page otherwise) with this server's own root.
-        response = error_response(error, Request(scope), self.page)
+        if self.answer is not None:
+            response = self.answer(error, Request(scope))
+        else:
+            response = error_response(error, Request(scope), self.page)
         await response(scope, receive, send)

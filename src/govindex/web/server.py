@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ __all__ = [
     "ServerSettings",
     "app_from_environment",
     "run_server",
+    "slow_client_limits",
 ]
 
 SETTINGS_VARIABLE = "GOVINDEX_SERVE_SETTINGS"
@@ -145,6 +146,28 @@ class HeaderTimeoutProtocol(H11Protocol):
         self._header_timer = None
         if not self.transport.is_closing():
             self.transport.close()
+
+
+def slow_client_limits(header_timeout: float, max_header_bytes: int = 16 * 1024) -> dict[str, Any]:
+    """uvicorn's options that drop a client whose request headers come too slowly or too big.
+
+    Shared by the dashboard and the feedback service. uvicorn builds the protocol itself
+    (in each worker process too), so the limit travels in the environment
+    (:data:`SETTINGS_VARIABLE`), which this sets.
+
+    Examples
+    --------
+    >>> options = slow_client_limits(4.0)
+    >>> options["http"] is HeaderTimeoutProtocol, _settings_from_environment().header_timeout
+    (True, 4.0)
+    >>> _ = os.environ.pop(SETTINGS_VARIABLE)
+    >>> _settings_from_environment.cache_clear()
+    """
+    current = _settings_from_environment()
+    limited = replace(current, header_timeout=header_timeout, max_header_bytes=max_header_bytes)
+    os.environ[SETTINGS_VARIABLE] = limited.to_json()
+    _settings_from_environment.cache_clear()
+    return {"http": HeaderTimeoutProtocol, "h11_max_incomplete_event_size": max_header_bytes}
 
 
 def _app(dashboard: Dashboard, settings: ServerSettings) -> FastAPI:
