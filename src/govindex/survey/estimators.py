@@ -25,6 +25,11 @@ from govindex.survey.intervals import (
     critical_value,
     proportion_interval,
 )
+from govindex.survey.likelihood_interval import (
+    fit_intercept,
+    likelihood_dispersion,
+    likelihood_interval,
+)
 from govindex.survey.prepare import Domains, Variables, prepare_domains, prepare_variables
 from govindex.survey.replicates import UnitFactors
 from govindex.survey.results import DegreesOfFreedomRule, EstimateTable
@@ -121,8 +126,10 @@ def proportion(
     Text columns give one proportion per level. The default ``df_rule="domain"`` is R's:
     ``svyciprop`` uses the degrees of freedom of the (domain) design. ``method`` is
     ``svyciprop``'s: ``logit`` (on a replicate design, the replicate variance of logit(p),
-    as R's svyglm), ``xlogit`` (delta-method logit), ``mean``, ``asin`` or ``beta``
-    (Korn–Graubard, for small cells and shares near 0 or 1).
+    as R's svyglm), ``xlogit`` (delta-method logit), ``mean``, ``asin``, ``beta``
+    (Korn–Graubard, for small cells and shares near 0 or 1) or ``likelihood`` (R's profile
+    of the quasibinomial deviance; linearisation designs only, as R gives no interval on
+    replicate designs).
 
     Examples
     --------
@@ -135,6 +142,12 @@ def proportion(
     if method not in PROPORTION_METHODS:
         msg = f"`method` must be one of {', '.join(PROPORTION_METHODS)}; got {method!r}."
         raise SpecError(msg, where="method", found=method, expected=PROPORTION_METHODS)
+    if method == "likelihood" and design.replicates is not None:
+        msg = (
+            "the likelihood interval needs a linearisation design: R survey's "
+            "svyciprop(method = 'likelihood') gives no interval on replicate designs."
+        )
+        raise SpecError(msg, where="method", found=method, expected="a design without replicates")
     values, domains = _inputs(design, variables, by, na_rm)
     outside = (values.values != 0) & (values.values != 1) & values.present
     if outside.any():
@@ -160,7 +173,58 @@ def proportion(
         interval_kind=method,
         logit_variance=_logit_replicate_variance(design, linear) if method == "logit" else None,
         domain_rows=_domain_rows(design, domains) if method == "beta" else None,
+        likelihood=method == "likelihood",
     )
+
+
+def _likelihood_bounds(
+    design: SurveyDesign, values: Variables, domains: Domains, df: FloatArray, level: float
+) -> tuple[FloatArray, FloatArray]:
+    """Profile-likelihood bounds per (domain, variable), as R svyby(svyciprop, "likelihood").
+
+    R fits the glm on the domain design as svyby forms it (the domain's rows, less rows
+    without a value); the coefficient's SE is the design variance of the glm's influence
+    scores, computed on the whole design with the other rows at zero (as for every domain).
+    """
+    shape = (domains.count, len(values.names))
+    low = np.full(shape, np.nan)
+    high = np.full(shape, np.nan)
+    for domain_index in range(domains.count):
+        member = (
+            np.ones(design.n_rows, dtype=bool)
+            if domains.column is None
+            else domains.mask(domain_index)
+        )
+        used = member[:, None] & values.present
+        scores = np.zeros((design.n_rows, len(values.names)))
+        fits = []
+        for variable_index in range(len(values.names)):
+            rows = used[:, variable_index]
+            fit = fit_intercept(design.weights[rows], values.values[rows, variable_index])
+            fits.append(fit)
+            if fit is not None:
+                scores[rows, variable_index] = fit.scores(values.values[rows, variable_index])
+        codes = np.where(member, 0, -1).astype(np.int64)
+        variance = taylor_variance(design, scores, codes, 1, used)[0]
+        for variable_index, fit in enumerate(fits):
+            rows = used[:, variable_index]
+            dispersion = (
+                likelihood_dispersion(
+                    design.weights[rows], values.values[rows, variable_index], fit.fitted
+                )
+                if fit is not None
+                else np.nan
+            )
+            low[domain_index, variable_index], high[domain_index, variable_index] = (
+                likelihood_interval(
+                    fit,
+                    float(np.sqrt(max(variance[variable_index], 0.0))),
+                    dispersion,
+                    float(df[domain_index, variable_index]),
+                    level,
+                )
+            )
+    return low, high
 
 
 def _domain_rows(design: SurveyDesign, domains: Domains) -> FloatArray:
@@ -525,6 +589,7 @@ def _table(
     interval_kind: IntervalKind = "t",
     logit_variance: FloatArray | None = None,
     domain_rows: FloatArray | None = None,
+    likelihood: bool = False,
 ) -> EstimateTable:
     names = values.names
     if df_rule not in _DF_RULES:
@@ -570,6 +635,17 @@ def _table(
         ),
         **_logit_bounds(estimate, df, level, logit_variance),
         **_beta_bounds(estimate, se, df, level, domain_rows),
+        **(
+            dict(
+                zip(
+                    ("ci_low", "ci_high"),
+                    map(_flat, _likelihood_bounds(design, values, domains, df, level)),
+                    strict=True,
+                )
+            )
+            if likelihood
+            else {}
+        ),
     )
 
 
