@@ -100,6 +100,7 @@ def test_quantile_rule_matches_r(invoke: Invoke, data_folder: Path, rule: str) -
     [
         ("brewer_strat", ("--pps", "brewer")),
         ("overton_YG_strat", ("--pps", "overton", "--pps-variance", "YG")),
+        ("hr_YG_strat", ("--pps", "hartley-rao", "--pps-variance", "YG")),
     ],
 )
 def test_pps_options_match_r(
@@ -112,7 +113,8 @@ def test_pps_options_match_r(
         "--statistic", "total", "--by", "stype",
     )  # fmt: skip
     assert document["parameters"]["pps"] == options[1]
-    expected = _values("pps_values.csv").filter(
+    source = "pps_hr_values.csv" if design_id.startswith("hr_") else "pps_values.csv"
+    expected = _values(source).filter(
         (pl.col("design_id") == design_id)
         & (pl.col("estimator") == "total")
         & (pl.col("variable") == "api00")

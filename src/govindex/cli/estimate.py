@@ -37,7 +37,7 @@ VarianceMethod = Literal["taylor", ReplicationMethod]
 LonelyPSUOption = Literal["fail", "remove", "adjust", "average", "certainty"]
 DegreesOfFreedomOption = Literal["design", "domain", "normal"]
 SuppliedReplicateType = Literal["jk1", "jkn", "brr", "fay", "bootstrap", "other"]
-PPSOption = Literal["brewer", "overton"]
+PPSOption = Literal["brewer", "overton", "hartley-rao"]
 PPSVarianceOption = Literal["HT", "YG"]
 ProportionMethodOption = Literal["logit", "xlogit", "mean", "asin", "beta", "likelihood"]
 QuantileRuleOption = Literal[
@@ -155,7 +155,8 @@ def estimate(
         PPSVarianceOption | None,
         typer.Option(
             "--pps-variance",
-            help="Horvitz-Thompson or Yates-Grundy form for --pps overton (default HT).",
+            help="Horvitz-Thompson or Yates-Grundy form for --pps overton or hartley-rao "
+            "(default HT).",
             rich_help_panel=_DESIGN,
         ),
     ] = None,

@@ -603,7 +603,7 @@ def _table(
         )
     estimate = np.where(empty, np.nan, linear.estimate)
     se = np.where(empty, np.nan, np.sqrt(np.maximum(linear.variance, 0.0)))
-    if design.pps_variance == "HT" and design.pps == "overton":
+    if design.pps_variance == "HT" and design.pps in ("overton", "hartley-rao"):
         # The Horvitz–Thompson form can be negative, and then there is no SE (NaN, as R),
         # not a zero one.
         se = np.where(linear.variance < 0, np.nan, se)

@@ -27,6 +27,8 @@
 ##  repweights.csv         data: apiclus1 (dnum, stype, api00, pw) with its JK1 replicate
 ##                         weights rep1..rep15 (as.svrepdesign(dclus1, type="JK1",
 ##                         compress=FALSE), combined with pw), for supplied replicate weights.
+##  ciprop_likelihood_values.csv  svyciprop(method = "likelihood"), section 6.
+##  pps_hr_values.csv      svydesign(pps = HR()), HT and YG forms, section 7.
 ##  calibration_totals.csv population totals of the model ~stype + api99 (term, total).
 ##  cli_values.csv         svymean(~api00) of the designs the `govindex estimate` options make:
 ##                         bounded linear and bounded raking calibration, JK1 with mse=TRUE,
@@ -252,3 +254,39 @@ for (id in names(designs)) {
   }
 }
 write(do.call(rbind, rows), "ciprop_likelihood_values.csv")
+
+## --- 7. PPS without replacement: Hartley and Rao's approximation --------------------------
+## svydesign(pps = HR()) on the data of section 4 (p-bar: each stratum's mean pi), in the
+## Horvitz-Thompson and Yates-Grundy forms; domains on the stratified design only (R's
+## `[.pps` stops for the cluster design, as for Overton).
+designs_hr <- list()
+for (v in c("HT", "YG")) {
+  designs_hr[[paste0("hr_", v, "_strat")]] <-
+    svydesign(id = ~1, strata = ~stratum, fpc = ~pi, pps = HR(), variance = v,
+              data = subset(pps, part == "strat"))
+  designs_hr[[paste0("hr_", v, "_clus")]] <-
+    svydesign(id = ~dnum, fpc = ~pi, pps = HR(), variance = v,
+              data = subset(pps, part == "clus"))
+}
+rows <- list()
+for (id in names(designs_hr)) {
+  d <- designs_hr[[id]]
+  m <- svymean(~api00 + enroll, d)
+  t <- svytotal(~api00 + enroll, d)
+  rows[[length(rows) + 1]] <- data.frame(
+    design_id = id, estimator = rep(c("mean", "total"), each = 2),
+    variable = c("api00", "enroll"), domain = "",
+    estimate = num(c(coef(m), coef(t))), se = num(c(SE(m), SE(t))),
+    variance = num(c(diag(vcov(m)), diag(vcov(t)))))
+  if (grepl("_clus$", id)) next
+  for (stat in c("mean", "total")) {
+    b <- svyby(~api00 + enroll, ~stype, d, if (stat == "mean") svymean else svytotal)
+    for (v in c("api00", "enroll")) {
+      rows[[length(rows) + 1]] <- data.frame(
+        design_id = id, estimator = stat, variable = v, domain = as.character(b$stype),
+        estimate = num(b[[v]]), se = num(b[[paste0("se.", v)]]),
+        variance = num(diag(vcov(b))[paste0(b$stype, ":", v)]))
+    }
+  }
+}
+write(do.call(rbind, rows), "pps_hr_values.csv")
