@@ -183,7 +183,7 @@ def _likelihood_bounds(
     """Profile-likelihood bounds per (domain, variable), as R svyby(svyciprop, "likelihood").
 
     R fits the glm on the domain design as svyby forms it (the domain's rows, less rows
-    without a value); the coefficient's SE is the design variance of the glm's influence
+    without a value, with weights of mean 1 over the domain's rows); the coefficient's SE is the design variance of the glm's influence
     scores, computed on the whole design with the other rows at zero (as for every domain).
     """
     shape = (domains.count, len(values.names))
@@ -196,11 +196,15 @@ def _likelihood_bounds(
             else domains.mask(domain_index)
         )
         used = member[:, None] & values.present
+        # svyglm rescales the weights over the domain design's rows, missing values included.
+        mean_weight = float(np.mean(design.weights[member])) if member.any() else float("nan")
         scores = np.zeros((design.n_rows, len(values.names)))
         fits = []
         for variable_index in range(len(values.names)):
             rows = used[:, variable_index]
-            fit = fit_intercept(design.weights[rows], values.values[rows, variable_index])
+            fit = fit_intercept(
+                design.weights[rows], values.values[rows, variable_index], mean_weight
+            )
             fits.append(fit)
             if fit is not None:
                 scores[rows, variable_index] = fit.scores(values.values[rows, variable_index])
@@ -210,7 +214,10 @@ def _likelihood_bounds(
             rows = used[:, variable_index]
             dispersion = (
                 likelihood_dispersion(
-                    design.weights[rows], values.values[rows, variable_index], fit.fitted
+                    design.weights[rows],
+                    values.values[rows, variable_index],
+                    fit.fitted,
+                    mean_weight,
                 )
                 if fit is not None
                 else np.nan

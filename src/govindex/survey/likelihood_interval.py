@@ -77,8 +77,15 @@ class InterceptFit:
         )
 
 
-def fit_intercept(weights: FloatArray, values: FloatArray) -> InterceptFit | None:
+def fit_intercept(
+    weights: FloatArray, values: FloatArray, mean_weight: float | None = None
+) -> InterceptFit | None:
     """Repeat R's ``glm.fit`` for an intercept-only quasibinomial model (None: no fit).
+
+    ``weights`` and ``values`` are the rows with a value. svyglm rescales the weights to
+    mean 1 over every row of the (domain) design before glm drops rows without a value, so
+    ``mean_weight`` is the mean weight over those rows, missing values included (default:
+    the mean of ``weights``).
 
     Examples
     --------
@@ -89,7 +96,7 @@ def fit_intercept(weights: FloatArray, values: FloatArray) -> InterceptFit | Non
     rows = len(values)
     if rows == 0 or float(np.sum(weights)) <= 0:
         return None
-    prior = weights / np.mean(weights)
+    prior = weights / (np.mean(weights) if mean_weight is None else mean_weight)
     good = prior > 0
     # binomial()$initialize: mustart = (W y + 0.5) / (W + 1).
     eta = np.asarray(special.logit((prior * values + 0.5) / (prior + 1.0)), dtype=np.float64)
@@ -212,13 +219,18 @@ def likelihood_interval(
     return float(special.expit(lower)), float(special.expit(upper))
 
 
-def likelihood_dispersion(weights: FloatArray, values: FloatArray, fitted: float) -> float:
+def likelihood_dispersion(
+    weights: FloatArray, values: FloatArray, fitted: float, mean_weight: float | None = None
+) -> float:
     """Quasibinomial dispersion of an intercept-only svyglm, as R's ``summary.svyglm``.
 
     ``weights`` and ``values`` are the domain's rows with a value. R takes ``svyvar`` of
     survey's Pearson residuals (y − mu)/sqrt(mu(1 − mu)) (residuals.svyglm divides the
     prior weights by the sampling weights, so no weight is left in them): their
-    design-weighted variance times n/(n − 1), n the rows with non-zero weight.
+    design-weighted variance times n/(n − 1), n the rows with non-zero weight. When rows
+    without a value were dropped, the prior weights (rescaled over the domain's rows,
+    ``mean_weight``) and the sampling weights (rescaled over the rows kept) differ by the
+    ratio of the two means, and that ratio stays in the residuals.
 
     Examples
     --------
@@ -228,7 +240,8 @@ def likelihood_dispersion(weights: FloatArray, values: FloatArray, fitted: float
     nonzero = int(np.count_nonzero(weights))
     if nonzero < 2 or not 0.0 < fitted < 1.0:
         return math.nan
-    residuals = (values - fitted) / math.sqrt(fitted * (1.0 - fitted))
+    ratio = 1.0 if mean_weight is None else float(np.mean(weights)) / mean_weight
+    residuals = (values - fitted) * math.sqrt(ratio) / math.sqrt(fitted * (1.0 - fitted))
     total_weight = float(np.sum(weights))
     centre = float(np.sum(weights * residuals)) / total_weight
     centred = residuals - centre

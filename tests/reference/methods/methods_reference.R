@@ -253,6 +253,12 @@ for (id in names(designs)) {
     }
   }
 }
+## Missing values (acs.k3 is missing for high schools): glm drops those rows after svyglm
+## rescaled the weights over all rows, and svyciprop's df is the whole design's.
+p <- svyciprop(~I(acs.k3 > 20), designs$dstrat, method = "likelihood", na.rm = TRUE)
+rows[[length(rows) + 1]] <- data.frame(
+  design_id = "dstrat", variable = "acs.k3>20", domain = "", level = 0.95,
+  outcome = "interval", ci_low = num(attr(p, "ci")[1]), ci_high = num(attr(p, "ci")[2]))
 write(do.call(rbind, rows), "ciprop_likelihood_values.csv")
 
 ## --- 7. PPS without replacement: Hartley and Rao's approximation --------------------------
