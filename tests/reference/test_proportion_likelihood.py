@@ -20,6 +20,7 @@ from tests.reference.reference_cases import data_set
 
 from govindex.errors import SpecError
 from govindex.survey import SurveyDesign, proportion
+from govindex.survey.calibration import post_stratify
 from govindex.survey.likelihood_interval import (
     _approx,
     _fmm_coefficients,
@@ -49,7 +50,7 @@ CASES = sorted(
     {
         (r["design_id"], r["level"])
         for r in values().iter_rows(named=True)
-        if r["design_id"] != "rclus1_jk1" and r["variable"] in VARIABLES
+        if r["design_id"] in ("dstrat", "dclus1") and r["variable"] in VARIABLES
     }
 )
 
@@ -99,6 +100,32 @@ def test_missing_values_follow_r_weight_scaling() -> None:
     found = table.row("acs.k3>20")
     for column in ("ci_low", "ci_high"):
         assert math.isclose(found[column], row[column], rel_tol=RELATIVE), (column, found)
+
+
+def test_calibrated_domains_keep_every_row_as_r() -> None:
+    """A post-stratified design's domains keep all rows (zero weight outside), which
+    changes the model's rows and the weights' scale; by `awards`, "Yes" has a share of 1."""
+    expected = values().filter(pl.col("design_id") == "dclus1_post")
+    data = data_set("apiclus1").with_columns(
+        (pl.col("sch.wide") == "Yes").cast(pl.Int64).alias("sch.wide==Yes")
+    )
+    design = post_stratify(
+        SurveyDesign.from_frame(data, weights="pw", psu="dnum", fpc="fpc"),
+        "stype",
+        {"E": 4421, "H": 755, "M": 1018},
+    )
+    whole = proportion(design, "sch.wide==Yes", method="likelihood")
+    by_awards = proportion(design, "sch.wide==Yes", by="awards", method="likelihood")
+    assert len(expected) == 3
+    for row in expected.iter_rows(named=True):
+        table = by_awards if row["domain"] else whole
+        found = table.row("sch.wide==Yes", row["domain"])
+        if row["outcome"] == "stops":
+            assert found["estimate"] == 1.0
+            assert math.isnan(found["ci_low"])
+            continue
+        for column in ("ci_low", "ci_high"):
+            assert math.isclose(found[column], row[column], rel_tol=RELATIVE), (row, found)
 
 
 def test_replicate_design_is_refused_where_r_gives_no_interval() -> None:

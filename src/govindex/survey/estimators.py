@@ -182,13 +182,17 @@ def _likelihood_bounds(
 ) -> tuple[FloatArray, FloatArray]:
     """Profile-likelihood bounds per (domain, variable), as R svyby(svyciprop, "likelihood").
 
-    R fits the glm on the domain design as svyby forms it (the domain's rows, less rows
-    without a value, with weights of mean 1 over the domain's rows); the coefficient's SE is the design variance of the glm's influence
-    scores, computed on the whole design with the other rows at zero (as for every domain).
+    R fits the glm on the domain design as svyby forms it, less rows without a value, with
+    weights of mean 1 over the domain design's rows. A calibrated design's domain keeps
+    every row (R's ``[.survey.design2`` only sets the others' weights to zero), so there
+    the model has every row with a value and the mean runs over every row. The
+    coefficient's SE is the design variance of the glm's influence scores, computed on the
+    whole design with the other rows at zero (as for every domain).
     """
     shape = (domains.count, len(values.names))
     low = np.full(shape, np.nan)
     high = np.full(shape, np.nan)
+    keeps_rows = bool(design.calibration) and domains.column is not None
     for domain_index in range(domains.count):
         member = (
             np.ones(design.n_rows, dtype=bool)
@@ -196,25 +200,31 @@ def _likelihood_bounds(
             else domains.mask(domain_index)
         )
         used = member[:, None] & values.present
+        in_model = values.present if keeps_rows else used
+        weights = np.where(member, design.weights, 0.0)
         # svyglm rescales the weights over the domain design's rows, missing values included.
-        mean_weight = float(np.mean(design.weights[member])) if member.any() else float("nan")
+        mean_weight = (
+            float(np.mean(weights))
+            if keeps_rows
+            else float(np.mean(design.weights[member]))
+            if member.any()
+            else float("nan")
+        )
         scores = np.zeros((design.n_rows, len(values.names)))
         fits = []
         for variable_index in range(len(values.names)):
-            rows = used[:, variable_index]
-            fit = fit_intercept(
-                design.weights[rows], values.values[rows, variable_index], mean_weight
-            )
+            rows = in_model[:, variable_index]
+            fit = fit_intercept(weights[rows], values.values[rows, variable_index], mean_weight)
             fits.append(fit)
             if fit is not None:
                 scores[rows, variable_index] = fit.scores(values.values[rows, variable_index])
         codes = np.where(member, 0, -1).astype(np.int64)
         variance = taylor_variance(design, scores, codes, 1, used)[0]
         for variable_index, fit in enumerate(fits):
-            rows = used[:, variable_index]
+            rows = in_model[:, variable_index]
             dispersion = (
                 likelihood_dispersion(
-                    design.weights[rows],
+                    weights[rows],
                     values.values[rows, variable_index],
                     fit.fitted,
                     mean_weight,

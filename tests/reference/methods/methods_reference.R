@@ -259,6 +259,20 @@ p <- svyciprop(~I(acs.k3 > 20), designs$dstrat, method = "likelihood", na.rm = T
 rows[[length(rows) + 1]] <- data.frame(
   design_id = "dstrat", variable = "acs.k3>20", domain = "", level = 0.95,
   outcome = "interval", ci_low = num(attr(p, "ci")[1]), ci_high = num(attr(p, "ci")[2]))
+## A calibrated design: its domain designs keep every row with zero weight outside
+## (`[.survey.design2`), so the glm has every row; domains by `awards` (in "Yes" every
+## school met its target, a share of 1: R stops).
+post <- postStratify(designs$dclus1, ~stype,
+                     data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018)))
+for (level in c("", "No", "Yes")) {
+  part <- if (level == "") post else post[post$variables$awards == level, ]
+  p <- tryCatch(suppressWarnings(svyciprop(~I(sch.wide == "Yes"), part, method = "likelihood")),
+                error = function(e) NULL)
+  ci <- if (is.null(p)) c(NA, NA) else attr(p, "ci")
+  rows[[length(rows) + 1]] <- data.frame(
+    design_id = "dclus1_post", variable = "sch.wide==Yes", domain = level, level = 0.95,
+    outcome = if (is.null(p)) "stops" else "interval", ci_low = num(ci[1]), ci_high = num(ci[2]))
+}
 write(do.call(rbind, rows), "ciprop_likelihood_values.csv")
 
 ## --- 7. PPS without replacement: Hartley and Rao's approximation --------------------------
