@@ -313,17 +313,17 @@ def test_unknown_secondary_rule_is_refused() -> None:
 
 
 @settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     seed=st.integers(0, 2**32 - 1),
-    provinces=st.integers(2, 5),
-    share=st.floats(0.05, 0.6),
+    provinces=st.integers(2, 4),
+    share=st.floats(0.05, 0.5),
 )
 def test_greedy_rule_leaves_no_hidden_cell_determined_on_dense_patterns(
     plan: AggregationPlan, seed: int, provinces: int, share: float
 ) -> None:
-    """Random dense primary patterns (5–60 % of indicator cells); the greedy rule must pass
+    """Random dense primary patterns (5–50 % of indicator cells); the greedy rule must pass
     the audit and the independent construction must move every hidden cell."""
     system, values = _system(plan, provinces, seed)
     rng = np.random.default_rng(seed)

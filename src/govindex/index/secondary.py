@@ -219,6 +219,8 @@ def _protect_greedy(
         hidden.update(chosen)
         flat_secondary[sorted(chosen)] = True
     audit = audit_disclosure(system, primary | secondary, parameters, _reasons(primary, secondary))
+    # As the other rule: a cell that no complement can protect refuses the run here.
+    audit.refuse_if_recoverable()
     return DisclosureControl(parameters, primary, secondary, audit)
 
 
