@@ -94,3 +94,16 @@ def test_scale_benchmark_runs_the_command_line_and_reports_process_figures(
     assert ids.n_unique() == ids.len() == second["rows"]
     assert b"synthetic" in str(parquet.ParquetFile(stacked).metadata.metadata).encode().lower()
     assert (folder / "run-x2").is_dir()
+
+
+def test_suppression_benchmark_runs_and_reports_both_rules() -> None:
+    from benchmarks.bench_suppression import run as run_suppression
+
+    results = run_suppression(density=0.004, repeats=1)
+    for rule in ("lowest-level-complement", "greedy"):
+        figures = results[rule]
+        assert figures["passed"] is True  # type: ignore[index]
+        assert figures["seconds"] > 0  # type: ignore[index]
+        assert figures["secondary_cells"] >= 1  # type: ignore[index]
+    assert results["primary_cells"] == 30
+    assert results["speed_ratio_old_over_greedy"] > 0  # type: ignore[operator]

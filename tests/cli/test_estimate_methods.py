@@ -100,6 +100,7 @@ def test_quantile_rule_matches_r(invoke: Invoke, data_folder: Path, rule: str) -
     [
         ("brewer_strat", ("--pps", "brewer")),
         ("overton_YG_strat", ("--pps", "overton", "--pps-variance", "YG")),
+        ("hr_YG_strat", ("--pps", "hartley-rao", "--pps-variance", "YG")),
     ],
 )
 def test_pps_options_match_r(
@@ -112,7 +113,8 @@ def test_pps_options_match_r(
         "--statistic", "total", "--by", "stype",
     )  # fmt: skip
     assert document["parameters"]["pps"] == options[1]
-    expected = _values("pps_values.csv").filter(
+    source = "pps_hr_values.csv" if design_id.startswith("hr_") else "pps_values.csv"
+    expected = _values(source).filter(
         (pl.col("design_id") == design_id)
         & (pl.col("estimator") == "total")
         & (pl.col("variable") == "api00")
@@ -212,3 +214,32 @@ def test_options_that_would_be_ignored_are_refused(
     )
     assert result.exit_code == 2
     assert hint in result.stderr
+
+
+def test_likelihood_proportion_interval_matches_r(
+    invoke: Invoke, data_folder: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "apistrat.csv"
+    pl.read_csv(data_folder / "apistrat.csv", infer_schema_length=None).with_columns(
+        (pl.col("sch.wide") == "Yes").cast(pl.Int64).alias("sch.wide==Yes")
+    ).write_csv(data)
+    document = _run(
+        invoke, data, *STRATIFIED, "--var", "sch.wide==Yes", "--statistic", "proportion",
+        "--by", "stype", "--proportion-method", "likelihood",
+    )  # fmt: skip
+    assert document["parameters"]["proportion_method"] == "likelihood"
+    expected = pl.read_csv(
+        METHODS / "ciprop_likelihood_values.csv",
+        schema_overrides={"domain": pl.String},
+        null_values="NA",
+    ).filter(
+        (pl.col("design_id") == "dstrat")
+        & (pl.col("variable") == "sch.wide==Yes")
+        & pl.col("domain").is_not_null()
+        & (pl.col("domain") != "")
+    )
+    assert len(expected) == 3
+    for row in expected.iter_rows(named=True):
+        found = _row(document, "sch.wide==Yes", row["domain"])
+        for column in ("ci_low", "ci_high"):
+            assert _close(found[column], float(row[column])), (row, column, found)

@@ -42,3 +42,21 @@ def test_the_thresholds_are_recorded_and_a_stricter_check_is_not_skipped(
     again = json.loads((tmp_path / "c" / "manifest.json").read_text())
     assert again["run_id"] == manifest["run_id"]
     assert again["parameters"]["validation"]["weight_plausibility"]["stratum_ratio"] == 100.0
+
+
+def test_the_greedy_suppression_rule_is_chosen_on_the_command_line_and_recorded(
+    invoke: Invoke,
+    survey_file: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    store = tmp_path / "store.duckdb"
+    result = invoke("run", SPEC, survey_file, "--out", tmp_path / "g", "--store", store,
+                    "--suppression-rule", "greedy")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "g" / "manifest.json").read_text())
+    assert manifest["parameters"]["index"]["disclosure"]["rule"] == "greedy"
+    assert manifest["parameters"]["disclosure"]["passed"] is True
+    refused = invoke("run", SPEC, survey_file, "--out", tmp_path / "h", "--store", store,
+                     "--suppression-rule", "optimal")  # fmt: skip
+    assert refused.exit_code == 2
+    assert "--suppression-rule" in refused.output

@@ -240,3 +240,99 @@ def _assert_every_hidden_cell_can_move(
     for c in np.flatnonzero(national):
         projection = basis @ (basis.T @ mean_effect(c))
         assert np.linalg.norm(projection) > 1e-6, f"the national mean of code {c} is determined"
+
+
+# ---------------------------------------------------------------- greedy rule, dense patterns
+
+GREEDY = DisclosureParameters(rule="greedy")
+
+
+def _system(plan: AggregationPlan, provinces: int, seed: int) -> tuple[ReleasedSystem, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    values = rng.uniform(0.05, 0.95, (provinces, len(plan.indicators)))
+    respondents = rng.integers(20, 400, (provinces, len(plan.indicators) + len(plan.codes)))
+    system = ReleasedSystem.from_arrays(
+        plan, [f"P{p}" for p in range(provinces)], values, values, plan.apply(values),
+        respondents.astype(float),
+    )  # fmt: skip
+    return system, values
+
+
+def test_greedy_rule_protects_a_whole_sub_dimension_hidden_everywhere(
+    plan: AggregationPlan,
+) -> None:
+    """Hand-made dense pattern: every indicator of sub-dimension 8.3 hidden in 6 provinces."""
+    system, values = _system(plan, 6, seed=7)
+    members = [k for k, code in enumerate(plan.indicators) if code.startswith("8.3.")]
+    assert len(members) >= 2
+    primary = np.zeros(system.shape, dtype=bool)
+    primary[:, members] = True
+    assert not audit_disclosure(system, primary).passed
+    control = protect(system, primary, GREEDY)
+    assert control.audit.passed
+    assert control.parameters.rule == "greedy"
+    assert int(control.secondary.sum()) >= 1
+    assert not (control.primary & control.secondary).any()
+    _assert_every_hidden_cell_can_move(plan, values, control.hidden)
+
+
+def test_greedy_rule_protects_a_checkerboard_of_indicators(plan: AggregationPlan) -> None:
+    """Hand-made dense pattern: every other indicator in every other province, a third of
+    the rest in the others: hundreds of primary cells tied together by national means."""
+    system, values = _system(plan, 5, seed=11)
+    primary = np.zeros(system.shape, dtype=bool)
+    n_indicators = len(plan.indicators)
+    primary[0::2, 0:n_indicators:2] = True
+    primary[1::2, 1:n_indicators:3] = True
+    control = protect(system, primary, GREEDY)
+    assert control.audit.passed
+    # The audit, run again from scratch on the hidden mask, agrees.
+    assert audit_disclosure(system, control.hidden).passed
+    assert not audit_disclosure(system, control.primary).passed
+    _assert_every_hidden_cell_can_move(plan, values, control.hidden)
+
+
+def test_greedy_rule_hides_fewer_than_everything_and_prefers_indicators(
+    plan: AggregationPlan,
+) -> None:
+    system, _ = _system(plan, 4, seed=3)
+    primary = np.zeros(system.shape, dtype=bool)
+    primary[0, :10] = True
+    control = protect(system, primary, GREEDY)
+    assert control.audit.passed
+    published = system.present & ~control.hidden
+    assert published.sum() > 0.8 * system.present.sum()
+    levels = np.array(system.levels)
+    secondary_levels = set(levels[np.nonzero(control.secondary)[1]])
+    assert "indicator" in secondary_levels
+
+
+def test_unknown_secondary_rule_is_refused() -> None:
+    with pytest.raises(SpecError, match="lowest-level-complement, greedy"):
+        DisclosureParameters(rule="optimal")
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    provinces=st.integers(2, 4),
+    share=st.floats(0.05, 0.5),
+)
+def test_greedy_rule_leaves_no_hidden_cell_determined_on_dense_patterns(
+    plan: AggregationPlan, seed: int, provinces: int, share: float
+) -> None:
+    """Random dense primary patterns (5–50 % of indicator cells); the greedy rule must pass
+    the audit and the independent construction must move every hidden cell."""
+    system, values = _system(plan, provinces, seed)
+    rng = np.random.default_rng(seed)
+    n_indicators = len(plan.indicators)
+    primary = np.zeros(system.shape, dtype=bool)
+    count = max(1, int(share * provinces * n_indicators))
+    flat = rng.choice(provinces * n_indicators, size=count, replace=False)
+    primary[flat // n_indicators, flat % n_indicators] = True
+    control = protect(system, primary, GREEDY)
+    assert control.audit.passed
+    assert not (control.primary & control.secondary).any()
+    _assert_every_hidden_cell_can_move(plan, values, control.hidden)

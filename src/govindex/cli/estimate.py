@@ -37,9 +37,9 @@ VarianceMethod = Literal["taylor", ReplicationMethod]
 LonelyPSUOption = Literal["fail", "remove", "adjust", "average", "certainty"]
 DegreesOfFreedomOption = Literal["design", "domain", "normal"]
 SuppliedReplicateType = Literal["jk1", "jkn", "brr", "fay", "bootstrap", "other"]
-PPSOption = Literal["brewer", "overton"]
+PPSOption = Literal["brewer", "overton", "hartley-rao"]
 PPSVarianceOption = Literal["HT", "YG"]
-ProportionMethodOption = Literal["logit", "xlogit", "mean", "asin", "beta"]
+ProportionMethodOption = Literal["logit", "xlogit", "mean", "asin", "beta", "likelihood"]
 QuantileRuleOption = Literal[
     "math", "school", "shahvaish", "hf1", "hf2", "hf3", "hf4", "hf5", "hf6", "hf7", "hf8", "hf9"
 ]
@@ -155,7 +155,8 @@ def estimate(
         PPSVarianceOption | None,
         typer.Option(
             "--pps-variance",
-            help="Horvitz-Thompson or Yates-Grundy form for --pps overton (default HT).",
+            help="Horvitz-Thompson or Yates-Grundy form for --pps overton or hartley-rao "
+            "(default HT).",
             rich_help_panel=_DESIGN,
         ),
     ] = None,
@@ -198,7 +199,8 @@ def estimate(
         typer.Option(
             "--proportion-method",
             help="Interval for --statistic proportion, as R's svyciprop (default logit; "
-            "beta = Korn-Graubard for small cells and shares near 0 or 1).",
+            "beta = Korn-Graubard for small cells and shares near 0 or 1; likelihood = "
+            "profile likelihood, linearisation designs only).",
             rich_help_panel=_ESTIMATE,
         ),
     ] = None,

@@ -156,8 +156,11 @@ def check_method_options(
     if quantile_rule is not None and statistic != "quantile":
         msg = f"only used with --statistic quantile, not --statistic {statistic}."
         raise typer.BadParameter(msg, param_hint="'--quantile-rule'")
-    if pps_variance is not None and pps != "overton":
-        msg = "only used with --pps overton (Brewer's approximation has only the HT form)."
+    if pps_variance is not None and pps not in ("overton", "hartley-rao"):
+        msg = (
+            "only used with --pps overton or hartley-rao (Brewer's approximation has only "
+            "the HT form)."
+        )
         raise typer.BadParameter(msg, param_hint="'--pps-variance'")
     if pps is not None and (variance != "taylor" or supplied is not None):
         msg = "a PPS design is estimated by linearisation; drop --variance / --replicate-weights."

@@ -23,6 +23,7 @@ __all__ = ["rerun", "run"]
 VarianceOption = Literal["jkn", "bootstrap", "taylor"]
 DegreesOfFreedomOption = Literal["design", "domain", "normal"]
 LonelyPSUOption = Literal["fail", "remove", "adjust", "average", "certainty"]
+SuppressionRuleOption = Literal["lowest-level-complement", "greedy"]
 _DESIGN = "Design"
 
 
@@ -104,6 +105,15 @@ def run(
             "file's median weight (recorded in the manifest).",
         ),
     ] = 1000.0,
+    suppression_rule: Annotated[
+        SuppressionRuleOption,
+        typer.Option(
+            "--suppression-rule",
+            help="Secondary suppression: lowest-level-complement (one cell per audit, with a "
+            "look-ahead) or greedy (a batch of cheapest complements per round; fast on dense "
+            "patterns, may hide a few more cells). Both end with the disclosure audit.",
+        ),
+    ] = "lowest-level-complement",
     store: StoreOption = None,
 ) -> None:
     """Compute the index from survey microdata, write DIR and store the run.
@@ -113,6 +123,7 @@ def run(
     """
     from govindex.application.runs import store_run
     from govindex.index import DesignColumns, IndexParameters
+    from govindex.index.disclosure import DisclosureParameters
     from govindex.ingest.validate import WeightPlausibility
     from govindex.spec.bundled import resolve_spec
 
@@ -133,6 +144,7 @@ def run(
             psu=psu,
             lonely_psu=lonely_psu,
         ),
+        disclosure=DisclosureParameters(rule=suppression_rule),
     )
     with progress_display() as progress:
         finished = store_run(

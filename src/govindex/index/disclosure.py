@@ -42,6 +42,7 @@ from govindex.errors import NotPublishable, SpecError
 from govindex.index.aggregate import AggregationPlan
 
 __all__ = [
+    "SECONDARY_RULES",
     "DisclosureAudit",
     "DisclosureParameters",
     "Recovery",
@@ -52,6 +53,9 @@ __all__ = [
 
 FloatArray = np.ndarray
 BoolArray = np.ndarray
+
+SECONDARY_RULES = ("lowest-level-complement", "greedy")
+"""The secondary-suppression rules :func:`govindex.index.secondary.protect` knows."""
 
 NATIONAL = "national mean of provinces"
 """The name of the last row of cells: the national mean of provincial scores."""
@@ -67,8 +71,10 @@ class DisclosureParameters:
         Apply secondary suppression (:mod:`govindex.index.secondary`) so that no hidden cell
         is recoverable; with ``False`` a recoverable run is refused instead.
     rule
-        The secondary-suppression rule; ``lowest-level-complement`` is the only one (see
-        :func:`govindex.index.secondary.protect`).
+        The secondary-suppression rule (see :func:`govindex.index.secondary.protect`):
+        ``lowest-level-complement`` hides one cell per audit, chosen with a look-ahead;
+        ``greedy`` hides the cheapest complement of every recoverable cell per round, fast
+        on dense suppression patterns at the price of some more hidden cells.
     rank_tolerance
         Singular values at or below this fraction of the largest count as zero.
     recovery_tolerance
@@ -86,6 +92,8 @@ class DisclosureParameters:
     Traceback (most recent call last):
     ...
     govindex.errors.SpecError: `rank_tolerance` must be between 0 and 1 (exclusive); got 0.0.
+    >>> DisclosureParameters(rule="greedy").rule
+    'greedy'
     """
 
     secondary: bool = True
@@ -95,8 +103,8 @@ class DisclosureParameters:
     national_means: bool = True
 
     def __post_init__(self) -> None:
-        if self.rule != "lowest-level-complement":
-            msg = f"`rule` must be 'lowest-level-complement'; got {self.rule!r}."
+        if self.rule not in SECONDARY_RULES:
+            msg = f"`rule` must be one of {', '.join(SECONDARY_RULES)}; got {self.rule!r}."
             raise SpecError(msg, where="disclosure.rule", found=self.rule)
         for name in ("rank_tolerance", "recovery_tolerance"):
             value = getattr(self, name)
@@ -454,6 +462,33 @@ class Incidence:
             found.append((component[index], float(distance[index]), tuple(rows[i] for i in used)))
         return found
 
+    def combinations(
+        self, component: Sequence[int], hidden: set[int], parameters: DisclosureParameters
+    ) -> list[tuple[int, tuple[int, ...]]]:
+        """(cell, rows) for each recoverable cell of ``component``, cheaply.
+
+        The rows are those of the minimum-norm combination of equations that isolates the
+        cell (one least-squares solve for all cells of the block), not pruned as
+        :meth:`solve` prunes them for messages: enough to say which published cells a
+        complement can be chosen from.
+        """
+        rows, matrix = self._block(component, hidden)
+        if not rows:
+            return []
+        distance = _null_distance(matrix, parameters)
+        positions = np.flatnonzero(distance < parameters.recovery_tolerance)
+        if not positions.size:
+            return []
+        targets = np.zeros((matrix.shape[1], positions.size))
+        targets[positions, np.arange(positions.size)] = 1.0
+        weights = np.linalg.lstsq(matrix.T, targets, rcond=None)[0]
+        found = []
+        for column, position in enumerate(positions):
+            size = np.abs(weights[:, column])
+            used = np.flatnonzero(size > 1e-9 * size.max())
+            found.append((component[int(position)], tuple(rows[int(i)] for i in used)))
+        return found
+
     def _block(self, component: Sequence[int], hidden: set[int]) -> tuple[list[int], FloatArray]:
         """The relations touching ``component``, restricted to its (hidden) cells."""
         column = {cell: index for index, cell in enumerate(component)}
@@ -469,7 +504,9 @@ class Incidence:
 
 def _null_distance(matrix: FloatArray, parameters: DisclosureParameters) -> FloatArray:
     """Each column's distance from the row space: the norm of its null-space row."""
-    _, singular, right = np.linalg.svd(matrix, full_matrices=True)
+    # The full right basis is needed (its last rows span the null space); the full left one
+    # only costs time when there are more equations than cells.
+    _, singular, right = np.linalg.svd(matrix, full_matrices=matrix.shape[0] < matrix.shape[1])
     largest = float(singular.max()) if singular.size else 0.0
     rank = int(np.count_nonzero(singular > parameters.rank_tolerance * largest))
     null = right[rank:]

@@ -26,7 +26,7 @@ __all__ = ["LonelyPSU", "PPSApproximation", "PPSVariance", "Stage", "SurveyDesig
 
 LonelyPSU = Literal["fail", "remove", "adjust", "average", "certainty"]
 LONELY_PSU_RULES: tuple[str, ...] = get_args(LonelyPSU)
-PPSApproximation = Literal["brewer", "overton"]
+PPSApproximation = Literal["brewer", "overton", "hartley-rao"]
 PPS_APPROXIMATIONS: tuple[str, ...] = get_args(PPSApproximation)
 PPSVariance = Literal["HT", "YG"]
 PPS_VARIANCES: tuple[str, ...] = get_args(PPSVariance)
@@ -151,9 +151,11 @@ class SurveyDesign:
             ``svydesign(pps="brewer")``. ``overton``: Overton's approximation of the joint
             inclusion probabilities, π_ij ≈ π_iπ_j(n − (π_i+π_j)/2)/(n − 1), used in the
             Horvitz–Thompson or Yates–Grundy form, as R ``svydesign(pps="overton")``.
+            ``hartley-rao``: Hartley and Rao's approximation, π_ij ≈ π_iπ_j(n − 1)/(n − π_i −
+            π_j + p̄), p̄ the stratum's mean π, as R ``svydesign(pps=HR())``.
         pps_variance
-            ``HT`` (Horvitz–Thompson, default) or ``YG`` (Yates–Grundy); ``brewer`` has
-            only ``HT`` (as R).
+            ``HT`` (Horvitz–Thompson, default) or ``YG`` (Yates–Grundy), for ``overton`` and
+            ``hartley-rao``; ``brewer`` has only ``HT`` (as R).
 
         Examples
         --------

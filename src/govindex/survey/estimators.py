@@ -25,6 +25,11 @@ from govindex.survey.intervals import (
     critical_value,
     proportion_interval,
 )
+from govindex.survey.likelihood_interval import (
+    fit_intercept,
+    likelihood_dispersion,
+    likelihood_interval,
+)
 from govindex.survey.prepare import Domains, Variables, prepare_domains, prepare_variables
 from govindex.survey.replicates import UnitFactors
 from govindex.survey.results import DegreesOfFreedomRule, EstimateTable
@@ -121,8 +126,10 @@ def proportion(
     Text columns give one proportion per level. The default ``df_rule="domain"`` is R's:
     ``svyciprop`` uses the degrees of freedom of the (domain) design. ``method`` is
     ``svyciprop``'s: ``logit`` (on a replicate design, the replicate variance of logit(p),
-    as R's svyglm), ``xlogit`` (delta-method logit), ``mean``, ``asin`` or ``beta``
-    (Korn–Graubard, for small cells and shares near 0 or 1).
+    as R's svyglm), ``xlogit`` (delta-method logit), ``mean``, ``asin``, ``beta``
+    (Korn–Graubard, for small cells and shares near 0 or 1) or ``likelihood`` (R's profile
+    of the quasibinomial deviance; linearisation designs only, as R gives no interval on
+    replicate designs).
 
     Examples
     --------
@@ -135,6 +142,12 @@ def proportion(
     if method not in PROPORTION_METHODS:
         msg = f"`method` must be one of {', '.join(PROPORTION_METHODS)}; got {method!r}."
         raise SpecError(msg, where="method", found=method, expected=PROPORTION_METHODS)
+    if method == "likelihood" and design.replicates is not None:
+        msg = (
+            "the likelihood interval needs a linearisation design: R survey's "
+            "svyciprop(method = 'likelihood') gives no interval on replicate designs."
+        )
+        raise SpecError(msg, where="method", found=method, expected="a design without replicates")
     values, domains = _inputs(design, variables, by, na_rm)
     outside = (values.values != 0) & (values.values != 1) & values.present
     if outside.any():
@@ -160,7 +173,75 @@ def proportion(
         interval_kind=method,
         logit_variance=_logit_replicate_variance(design, linear) if method == "logit" else None,
         domain_rows=_domain_rows(design, domains) if method == "beta" else None,
+        likelihood=method == "likelihood",
     )
+
+
+def _likelihood_bounds(
+    design: SurveyDesign, values: Variables, domains: Domains, df: FloatArray, level: float
+) -> tuple[FloatArray, FloatArray]:
+    """Profile-likelihood bounds per (domain, variable), as R svyby(svyciprop, "likelihood").
+
+    R fits the glm on the domain design as svyby forms it, less rows without a value, with
+    weights of mean 1 over the domain design's rows. A calibrated design's domain keeps
+    every row (R's ``[.survey.design2`` only sets the others' weights to zero), so there
+    the model has every row with a value and the mean runs over every row. The
+    coefficient's SE is the design variance of the glm's influence scores, computed on the
+    whole design with the other rows at zero (as for every domain).
+    """
+    shape = (domains.count, len(values.names))
+    low = np.full(shape, np.nan)
+    high = np.full(shape, np.nan)
+    keeps_rows = bool(design.calibration) and domains.column is not None
+    for domain_index in range(domains.count):
+        member = (
+            np.ones(design.n_rows, dtype=bool)
+            if domains.column is None
+            else domains.mask(domain_index)
+        )
+        used = member[:, None] & values.present
+        in_model = values.present if keeps_rows else used
+        weights = np.where(member, design.weights, 0.0)
+        # svyglm rescales the weights over the domain design's rows, missing values included.
+        mean_weight = (
+            float(np.mean(weights))
+            if keeps_rows
+            else float(np.mean(design.weights[member]))
+            if member.any()
+            else float("nan")
+        )
+        scores = np.zeros((design.n_rows, len(values.names)))
+        fits = []
+        for variable_index in range(len(values.names)):
+            rows = in_model[:, variable_index]
+            fit = fit_intercept(weights[rows], values.values[rows, variable_index], mean_weight)
+            fits.append(fit)
+            if fit is not None:
+                scores[rows, variable_index] = fit.scores(values.values[rows, variable_index])
+        codes = np.where(member, 0, -1).astype(np.int64)
+        variance = taylor_variance(design, scores, codes, 1, used)[0]
+        for variable_index, fit in enumerate(fits):
+            rows = in_model[:, variable_index]
+            dispersion = (
+                likelihood_dispersion(
+                    weights[rows],
+                    values.values[rows, variable_index],
+                    fit.fitted,
+                    mean_weight,
+                )
+                if fit is not None
+                else np.nan
+            )
+            low[domain_index, variable_index], high[domain_index, variable_index] = (
+                likelihood_interval(
+                    fit,
+                    float(np.sqrt(max(variance[variable_index], 0.0))),
+                    dispersion,
+                    float(df[domain_index, variable_index]),
+                    level,
+                )
+            )
+    return low, high
 
 
 def _domain_rows(design: SurveyDesign, domains: Domains) -> FloatArray:
@@ -525,6 +606,7 @@ def _table(
     interval_kind: IntervalKind = "t",
     logit_variance: FloatArray | None = None,
     domain_rows: FloatArray | None = None,
+    likelihood: bool = False,
 ) -> EstimateTable:
     names = values.names
     if df_rule not in _DF_RULES:
@@ -538,7 +620,7 @@ def _table(
         )
     estimate = np.where(empty, np.nan, linear.estimate)
     se = np.where(empty, np.nan, np.sqrt(np.maximum(linear.variance, 0.0)))
-    if design.pps_variance == "HT" and design.pps == "overton":
+    if design.pps_variance == "HT" and design.pps in ("overton", "hartley-rao"):
         # The Horvitz–Thompson form can be negative, and then there is no SE (NaN, as R),
         # not a zero one.
         se = np.where(linear.variance < 0, np.nan, se)
@@ -570,6 +652,17 @@ def _table(
         ),
         **_logit_bounds(estimate, df, level, logit_variance),
         **_beta_bounds(estimate, se, df, level, domain_rows),
+        **(
+            dict(
+                zip(
+                    ("ci_low", "ci_high"),
+                    map(_flat, _likelihood_bounds(design, values, domains, df, level)),
+                    strict=True,
+                )
+            )
+            if likelihood
+            else {}
+        ),
     )
 
 

@@ -4,8 +4,8 @@ Proportions near 0 or 1 and small cells need intervals that stay inside [0, 1] a
 their coverage, so every ``svyciprop`` method of R survey whose value is closed-form is here:
 ``logit`` / ``xlogit`` (Wald on the logit scale), ``mean`` (Wald on the proportion),
 ``asin`` (Wald on asin(sqrt(p))) and ``beta`` (Korn–Graubard, Clopper–Pearson on the
-effective sample size). R's ``likelihood`` method profiles a glm deviance on a stepped grid
-through a spline, so its value is an approximation of that algorithm and is not offered.
+effective sample size). R's ``likelihood`` method (a profile of the quasibinomial deviance)
+needs each domain's rows and dispersion, so it lives in :mod:`govindex.survey.likelihood_interval`.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ __all__ = [
     "proportion_interval",
 ]
 
-IntervalKind = Literal["t", "logit", "woodruff", "xlogit", "mean", "asin", "beta"]
-ProportionMethod = Literal["logit", "xlogit", "mean", "asin", "beta"]
-PROPORTION_METHODS: tuple[str, ...] = ("logit", "xlogit", "mean", "asin", "beta")
+IntervalKind = Literal["t", "logit", "woodruff", "xlogit", "mean", "asin", "beta", "likelihood"]
+ProportionMethod = Literal["logit", "xlogit", "mean", "asin", "beta", "likelihood"]
+PROPORTION_METHODS: tuple[str, ...] = ("logit", "xlogit", "mean", "asin", "beta", "likelihood")
 
 
 def critical_value(level: float, df: FloatArray) -> FloatArray:
@@ -60,16 +60,16 @@ def interval(
 ) -> tuple[FloatArray, FloatArray]:
     """Lower and upper interval bounds.
 
-        ``t``: estimate ± t(df)·se. ``logit``: the interval for logit(p) with SE se/(p(1-p)),
-        back-transformed, as R ``svyciprop(method="logit")``. ``woodruff`` bounds are computed
-        by the quantile estimator itself and ``beta`` bounds by the proportion estimator (they need
-    each domain's row count); here both are returned as missing.
+    ``t``: estimate ± t(df)·se. ``logit``: the interval for logit(p) with SE se/(p(1-p)),
+    back-transformed, as R ``svyciprop(method="logit")``. ``woodruff`` bounds are computed
+    by the quantile estimator itself and ``beta`` and ``likelihood`` bounds by the proportion
+    estimator (they need each domain's rows); here they are returned as missing.
 
-        Examples
-        --------
-        >>> low, high = interval(np.array([0.5]), np.array([0.1]), np.array([np.inf]), 0.95, "t")
-        >>> round(float(low[0]), 4), round(float(high[0]), 4)
-        (0.304, 0.696)
+    Examples
+    --------
+    >>> low, high = interval(np.array([0.5]), np.array([0.1]), np.array([np.inf]), 0.95, "t")
+    >>> round(float(low[0]), 4), round(float(high[0]), 4)
+    (0.304, 0.696)
     """
     if kind in ("xlogit", "asin"):
         return proportion_interval(estimate, se, df, level, kind)

@@ -155,8 +155,9 @@ class EstimateTable:
         recomputed by calling the estimator again.
         """
         _check_level(level)
-        if self.interval_kind == "beta":
-            msg = "Korn–Graubard intervals must be recomputed with `proportion(..., level=...)`."
+        if self.interval_kind in ("beta", "likelihood"):
+            name = "Korn–Graubard" if self.interval_kind == "beta" else "Profile-likelihood"
+            msg = f"{name} intervals must be recomputed with `proportion(..., level=...)`."
             raise SpecError(msg, where="level", found=level)
         if self.interval_kind == "woodruff":
             msg = "quantile intervals must be recomputed with `quantile(..., level=...)`."

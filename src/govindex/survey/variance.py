@@ -210,6 +210,17 @@ def _stage_variance(
 
     sizes = stage.stratum_sizes[group_stratum].astype(np.float64)
     if stage.unit_fraction is not None:
+        if design.pps == "hartley-rao":
+            contribution = _hartley_rao_contribution(
+                stage,
+                cell_keys,
+                n_domains,
+                cell_totals,
+                group_of_cell,
+                group_stratum,
+                yates_grundy=design.pps_variance == "YG",
+            )
+            return group_sum(contribution, group_domain, n_domains)
         if design.pps == "overton":
             contribution = _overton_contribution(
                 stage,
@@ -368,6 +379,91 @@ def _overton_contribution(
         column = np.where(unit_sizes > 1, column, remainder)
         result = result - group_sum(column[cell_unit][:, None] * squares, group_of_cell, n_groups)
     return np.asarray(result, dtype=np.float64)
+
+
+def _hartley_rao_contribution(
+    stage: Stage,
+    cell_keys: IntArray,
+    n_domains: int,
+    cell_totals: FloatArray,
+    group_of_cell: IntArray,
+    group_stratum: IntArray,
+    *,
+    yates_grundy: bool,
+) -> FloatArray:
+    """The quadratic form t'Ďt of R's ``HRDcheck`` (``pps = HR()``), without building Ď.
+
+    Between two PSUs of a stratum of n, Ď_ij = 1 − (n − π_i − π_j + p̄)/(n − 1) =
+    (a_i + a_j)/(n − 1) with a = π − (p̄ + 1)/2 and p̄ the stratum's mean π; q_i = 1 − π_i on
+    the diagonal. So Σ_{i≠j} Ď_ij t_i t_j = 2(A·T − Σ a t²)/(n − 1), A = Σ a t, T = Σ t. R also
+    sets Ď_ij to 0 where π_i + π_j = 1 exactly (its test ``fbar == 1``); those pairs are
+    taken out one by one. Yates–Grundy subtracts Σ_j t_j² Σ_i Ď_ij.
+    """
+    assert stage.unit_fraction is not None
+    n_groups = group_stratum.shape[0]
+    probability = stage.unit_fraction
+    unit_sizes = stage.stratum_sizes.astype(np.float64)[stage.unit_stratum]
+    mean_probability = (
+        np.bincount(stage.unit_stratum, probability, stage.n_strata) / stage.stratum_sizes
+    )[stage.unit_stratum]
+    shift = probability - (mean_probability + 1.0) / 2.0
+    cell_unit = cell_keys // n_domains
+    sizes = stage.stratum_sizes.astype(np.float64)[group_stratum][:, None]
+    remainder = (1.0 - probability)[cell_unit][:, None]
+    shifted = shift[cell_unit][:, None]
+    squares = cell_totals * cell_totals
+    total = group_sum(cell_totals, group_of_cell, n_groups)
+    weighted = group_sum(shifted * cell_totals, group_of_cell, n_groups)
+    shifted_squares = group_sum(shifted * squares, group_of_cell, n_groups)
+    diagonal = group_sum(remainder * squares, group_of_cell, n_groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        off_diagonal = 2.0 * (weighted * total - shifted_squares) / (sizes - 1.0)
+    result = diagonal + np.where(sizes > 1, off_diagonal, 0.0)
+    column = 1.0 - probability
+    if yates_grundy:
+        stratum_shift = np.bincount(stage.unit_stratum, shift, stage.n_strata)[stage.unit_stratum]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            column = column + np.where(
+                unit_sizes > 1,
+                ((unit_sizes - 1.0) * shift + stratum_shift - shift) / (unit_sizes - 1.0),
+                0.0,
+            )
+    for first, second in _hartley_rao_exceptions(stage):
+        coefficient = (shift[first] + shift[second]) / (unit_sizes[first] - 1.0)
+        if yates_grundy:
+            column[first] -= coefficient
+            column[second] -= coefficient
+        for domain in range(n_domains):
+            found = np.searchsorted(
+                cell_keys, [first * n_domains + domain, second * n_domains + domain]
+            )
+            if found[0] >= cell_keys.size or found[1] >= cell_keys.size:
+                continue
+            if cell_keys[found[0]] != first * n_domains + domain:
+                continue
+            if cell_keys[found[1]] != second * n_domains + domain:
+                continue
+            group = group_of_cell[found[0]]
+            result[group] -= 2.0 * coefficient * cell_totals[found[0]] * cell_totals[found[1]]
+    if yates_grundy:
+        result = result - group_sum(column[cell_unit][:, None] * squares, group_of_cell, n_groups)
+    return np.asarray(result, dtype=np.float64)
+
+
+def _hartley_rao_exceptions(stage: Stage) -> list[tuple[int, int]]:
+    """Pairs of PSUs of one stratum whose π add up to exactly 1 (R zeroes their Ď_ij)."""
+    assert stage.unit_fraction is not None
+    pairs: list[tuple[int, int]] = []
+    for stratum in range(stage.n_strata):
+        units = np.flatnonzero(stage.unit_stratum == stratum)
+        if units.size < 2:
+            continue
+        probability = stage.unit_fraction[units]
+        exact = np.triu(np.add.outer(probability, probability) == 1.0, k=1)
+        pairs.extend(
+            (int(units[i]), int(units[j])) for i, j in zip(*np.nonzero(exact), strict=True)
+        )
+    return pairs
 
 
 def _present(

@@ -27,6 +27,8 @@
 ##  repweights.csv         data: apiclus1 (dnum, stype, api00, pw) with its JK1 replicate
 ##                         weights rep1..rep15 (as.svrepdesign(dclus1, type="JK1",
 ##                         compress=FALSE), combined with pw), for supplied replicate weights.
+##  ciprop_likelihood_values.csv  svyciprop(method = "likelihood"), section 6.
+##  pps_hr_values.csv      svydesign(pps = HR()), HT and YG forms, section 7.
 ##  calibration_totals.csv population totals of the model ~stype + api99 (term, total).
 ##  cli_values.csv         svymean(~api00) of the designs the `govindex estimate` options make:
 ##                         bounded linear and bounded raking calibration, JK1 with mse=TRUE,
@@ -222,3 +224,89 @@ for (id in names(cases)) {
     case_id = id, estimate = num(coef(m)), se = num(SE(m)), r_code = deparse1(cases[[id]]))
 }
 write(do.call(rbind, rows), "cli_values.csv")
+
+## --- 6. svyciprop(method = "likelihood") ------------------------------------------------
+## The interval MASS's profile gives: a stepped grid of the quasibinomial deviance, an FMM
+## spline through it and linear inversion (no root-finding tolerance), on the designs of
+## section 2, whole (levels 0.95 and 0.9) and per school type (the domain design as svyby
+## forms it: design[stype == level, ]). Where R stops (a share of 0 in a domain: "profiling
+## has found a better solution") the row says so with outcome "stops"; on the JK1 replicate
+## design R returns NA bounds (outcome "na"), and govindex refuses the method there.
+rows <- list()
+for (id in names(designs)) {
+  d <- designs[[id]]
+  parts <- c(list(list(domain = "", design = d)),
+             lapply(sort(unique(as.character(d$variables$stype))), function(level)
+               list(domain = level, design = d[as.character(d$variables$stype) == level, ])))
+  for (name in names(variables)) {
+    f <- eval(bquote(~.(variables[[name]])))
+    for (part in parts) {
+      for (ci_level in if (part$domain == "") c(0.95, 0.9) else 0.95) {
+        p <- tryCatch(svyciprop(f, part$design, method = "likelihood", level = ci_level),
+                      error = function(e) NULL)
+        ci <- if (is.null(p)) c(NA, NA) else attr(p, "ci")
+        outcome <- if (is.null(p)) "stops" else if (anyNA(ci)) "na" else "interval"
+        rows[[length(rows) + 1]] <- data.frame(
+          design_id = id, variable = name, domain = part$domain, level = ci_level,
+          outcome = outcome, ci_low = num(ci[1]), ci_high = num(ci[2]))
+      }
+    }
+  }
+}
+## Missing values (acs.k3 is missing for high schools): glm drops those rows after svyglm
+## rescaled the weights over all rows, and svyciprop's df is the whole design's.
+p <- svyciprop(~I(acs.k3 > 20), designs$dstrat, method = "likelihood", na.rm = TRUE)
+rows[[length(rows) + 1]] <- data.frame(
+  design_id = "dstrat", variable = "acs.k3>20", domain = "", level = 0.95,
+  outcome = "interval", ci_low = num(attr(p, "ci")[1]), ci_high = num(attr(p, "ci")[2]))
+## A calibrated design: its domain designs keep every row with zero weight outside
+## (`[.survey.design2`), so the glm has every row; domains by `awards` (in "Yes" every
+## school met its target, a share of 1: R stops).
+post <- postStratify(designs$dclus1, ~stype,
+                     data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018)))
+for (level in c("", "No", "Yes")) {
+  part <- if (level == "") post else post[post$variables$awards == level, ]
+  p <- tryCatch(suppressWarnings(svyciprop(~I(sch.wide == "Yes"), part, method = "likelihood")),
+                error = function(e) NULL)
+  ci <- if (is.null(p)) c(NA, NA) else attr(p, "ci")
+  rows[[length(rows) + 1]] <- data.frame(
+    design_id = "dclus1_post", variable = "sch.wide==Yes", domain = level, level = 0.95,
+    outcome = if (is.null(p)) "stops" else "interval", ci_low = num(ci[1]), ci_high = num(ci[2]))
+}
+write(do.call(rbind, rows), "ciprop_likelihood_values.csv")
+
+## --- 7. PPS without replacement: Hartley and Rao's approximation --------------------------
+## svydesign(pps = HR()) on the data of section 4 (p-bar: each stratum's mean pi), in the
+## Horvitz-Thompson and Yates-Grundy forms; domains on the stratified design only (R's
+## `[.pps` stops for the cluster design, as for Overton).
+designs_hr <- list()
+for (v in c("HT", "YG")) {
+  designs_hr[[paste0("hr_", v, "_strat")]] <-
+    svydesign(id = ~1, strata = ~stratum, fpc = ~pi, pps = HR(), variance = v,
+              data = subset(pps, part == "strat"))
+  designs_hr[[paste0("hr_", v, "_clus")]] <-
+    svydesign(id = ~dnum, fpc = ~pi, pps = HR(), variance = v,
+              data = subset(pps, part == "clus"))
+}
+rows <- list()
+for (id in names(designs_hr)) {
+  d <- designs_hr[[id]]
+  m <- svymean(~api00 + enroll, d)
+  t <- svytotal(~api00 + enroll, d)
+  rows[[length(rows) + 1]] <- data.frame(
+    design_id = id, estimator = rep(c("mean", "total"), each = 2),
+    variable = c("api00", "enroll"), domain = "",
+    estimate = num(c(coef(m), coef(t))), se = num(c(SE(m), SE(t))),
+    variance = num(c(diag(vcov(m)), diag(vcov(t)))))
+  if (grepl("_clus$", id)) next
+  for (stat in c("mean", "total")) {
+    b <- svyby(~api00 + enroll, ~stype, d, if (stat == "mean") svymean else svytotal)
+    for (v in c("api00", "enroll")) {
+      rows[[length(rows) + 1]] <- data.frame(
+        design_id = id, estimator = stat, variable = v, domain = as.character(b$stype),
+        estimate = num(b[[v]]), se = num(b[[paste0("se.", v)]]),
+        variance = num(diag(vcov(b))[paste0(b$stype, ":", v)]))
+    }
+  }
+}
+write(do.call(rbind, rows), "pps_hr_values.csv")
