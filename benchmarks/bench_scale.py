@@ -9,15 +9,18 @@ For each scale it:
   as one Parquet file, each copy with new respondent ids and the same districts, communes
   and villages — so the design (63 strata, their PSUs) is fixed and only respondents grow;
   the file keeps the SYNTHETIC marking of the original;
-* runs ``govindex run`` on it as a separate process and reads that process's wall time and
-  peak resident set size from ``os.wait4`` (the kernel's figure for the whole process:
-  Python, numpy, polars' Rust heap, DuckDB);
+* runs ``govindex run --chunk-rows N`` on it (``--chunk-rows 0``: the whole file in memory)
+  as a separate process and reads that process's wall time and peak resident set size
+  (the kernel's ``ru_maxrss`` for the whole process: Python, numpy, polars' Rust heap,
+  DuckDB), and the peak RSS per respondent and its slope between the smallest and largest
+  scale;
 * reports seconds per million rows, so linearity can be read off directly;
 * in this process, times the JKn estimation (120 indicator means by province with their
   JKn standard errors: ``mean(replicate_design(...), by="province")``) against a per-province
   PSU-total kernel — bare numpy ``bincount`` of w·y and w·[y present] over each province's
   PSU ids, then the jackknife replicate means and variance from those totals — best of N
-  on both sides, on the same arrays already in memory.
+  on both sides, on the same arrays already in memory; and the estimator the chunked run
+  uses (per-PSU sums, then ``mean_from_cell_totals``) against the same kernel.
 
 Targets: peak RSS of the 500× run ≤ 4 GiB; time linear in rows; JKn estimation within 2×
 of the kernel.
@@ -45,6 +48,9 @@ DEFAULT_SEED = 20240101
 # Above this scale the in-process estimation comparison is skipped by default: it holds
 # the (rows × 120) score matrix in memory, which the CLI run being measured does not.
 DEFAULT_KERNEL_MAX_SCALE = 50
+# Rows read, checked and scored at a time by ``govindex run --chunk-rows``; 0 runs the
+# whole file in memory (the earlier behaviour, for comparison).
+DEFAULT_CHUNK_ROWS = 200_000
 
 
 def best_of(repeats: int, task: Callable[[], object]) -> float:
@@ -232,12 +238,62 @@ def estimation_comparison(data_path: Path, repeats: int) -> dict[str, float]:
         frame["district"].to_numpy(),
     )
     bound = best_of(repeats, kernel)
+    from_cells = best_of(repeats, cell_totals_estimation(frame, scores.to_numpy(), names))
     return {
         "indicators": float(len(names)),
         "jkn_estimation_seconds": ours,
+        "jkn_from_psu_totals_seconds": from_cells,
         "psu_total_kernel_seconds": bound,
         "jkn_ratio_to_kernel": ours / bound,
+        "jkn_from_psu_totals_ratio_to_kernel": from_cells / bound,
     }
+
+
+def cell_totals_estimation(
+    frame: pl.DataFrame, scores: np.ndarray, names: list[str]
+) -> Callable[[], object]:
+    """The estimator ``govindex run --chunk-rows`` uses, on the same rows as the kernel.
+
+    Per-(province, PSU) sums of w·y, w·[y present], w·y² and the respondents by one sparse
+    product each, then ``mean_from_cell_totals``: estimates, JKn replicate estimates and
+    variances, design effects and the table. As for the kernel, the PSU numbering of the rows
+    and the missing-value mask are made before timing; forming the weighted values is timed.
+    """
+    from govindex.survey import SurveyDesign, replicate_design
+    from govindex.survey.arrays import group_sum
+    from govindex.survey.cell_totals import CellTotals, mean_from_cell_totals
+
+    keys = frame.select("province", "district")
+    distinct = keys.unique(maintain_order=True).with_row_index("cell")
+    cells = keys.join(distinct, on=["province", "district"], how="left", maintain_order="left")
+    cell_of_row = cells["cell"].to_numpy().astype(np.int64)
+    count = distinct.height
+    weights = frame["weight"].to_numpy().astype(np.float64)
+    present = ~np.isnan(scores)
+    values = np.where(present, scores, 0.0)
+    cell_frame = distinct.drop("cell").with_columns(
+        pl.Series("weight", np.bincount(cell_of_row, weights=weights, minlength=count))
+    )
+    design = replicate_design(
+        SurveyDesign.from_frame(
+            cell_frame, weights="weight", strata="province", psu="district", nest=True
+        ),
+        "jkn",
+    )
+    nonzero = (weights != 0)[:, None]
+
+    def task() -> object:
+        weighted = values * weights[:, None]
+        totals = CellTotals(
+            names=tuple(names),
+            weighted=group_sum(weighted, cell_of_row, count),
+            present_weight=group_sum(present * weights[:, None], cell_of_row, count),
+            squares=group_sum(weighted * values, cell_of_row, count),
+            counted=group_sum((present & nonzero).astype(np.float64), cell_of_row, count),
+        )
+        return mean_from_cell_totals(design, totals, by="province", df_rule="design")
+
+    return task
 
 
 def run(
@@ -248,6 +304,7 @@ def run(
     seed: int = DEFAULT_SEED,
     kernel_max_scale: int = DEFAULT_KERNEL_MAX_SCALE,
     spec: Path = SPEC,
+    chunk_rows: int | None = DEFAULT_CHUNK_ROWS,
 ) -> dict[str, object]:
     """Run every scale; return the figures (also the per-row times and the 500× target)."""
     base = synthetic_survey(folder, seed)
@@ -274,6 +331,7 @@ def run(
                 str(output),
                 "--store",
                 str(store),
+                *(["--chunk-rows", str(chunk_rows)] if chunk_rows else []),
             ],
             folder / f"run-x{scale}.log",
         )
@@ -284,6 +342,7 @@ def run(
             "run_peak_rss_mib": figures["peak_rss_mib"],
             "seconds_per_million_rows": figures["seconds"] / rows * 1e6,
             "file_mib": data.stat().st_size / 2**20,
+            "run_peak_rss_kib_per_respondent": figures["peak_rss_mib"] * 1024 / rows,
         }
         if scale <= kernel_max_scale:
             point.update(estimation_comparison(data, repeats))
@@ -293,6 +352,7 @@ def run(
         "synthetic": True,
         "seed": seed,
         "repeats": repeats,
+        "chunk_rows": chunk_rows,
         "points": points,
     }
     if len(points) > 1:
@@ -305,6 +365,10 @@ def run(
         summary["marginal_rss_mib_per_million_rows"] = (
             last["run_peak_rss_mib"] - first["run_peak_rss_mib"]
         ) / extra_rows
+        # The same slope per respondent (bytes): what each extra respondent costs in memory.
+        summary["marginal_rss_bytes_per_respondent"] = (
+            (last["run_peak_rss_mib"] - first["run_peak_rss_mib"]) * 2**20 / (extra_rows * 1e6)
+        )
     return summary
 
 
@@ -323,6 +387,12 @@ def main() -> None:
     parser.add_argument(
         "--folder", type=Path, default=None, help="keep the files here (default: a temp dir)"
     )
+    parser.add_argument(
+        "--chunk-rows",
+        type=int,
+        default=DEFAULT_CHUNK_ROWS,
+        help="govindex run --chunk-rows (0: read the whole file into memory)",
+    )
     arguments = parser.parse_args()
     if arguments.folder is not None:
         arguments.folder.mkdir(parents=True, exist_ok=True)
@@ -332,6 +402,7 @@ def main() -> None:
             repeats=arguments.repeats,
             seed=arguments.seed,
             kernel_max_scale=arguments.kernel_max_scale,
+            chunk_rows=arguments.chunk_rows or None,
         )
     else:
         with tempfile.TemporaryDirectory(prefix="govindex-scale-") as temporary:
@@ -341,6 +412,7 @@ def main() -> None:
                 repeats=arguments.repeats,
                 seed=arguments.seed,
                 kernel_max_scale=arguments.kernel_max_scale,
+                chunk_rows=arguments.chunk_rows or None,
             )
     print(json.dumps(results, indent=2))
 

@@ -99,6 +99,16 @@ def run(
             "file's median weight (recorded in the manifest).",
         ),
     ] = 1000.0,
+    chunk_rows: Annotated[
+        int | None,
+        typer.Option(
+            "--chunk-rows",
+            min=1,
+            help="Read, check and score the data this many rows at a time (CSV, Parquet) and "
+            "keep only per-PSU sums: memory follows the design, not the respondents. "
+            "Replicate variance (jkn, bootstrap) only.",
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Compute the index from survey microdata, write DIR and store the run.
@@ -139,6 +149,7 @@ def run(
             plausibility=WeightPlausibility(
                 stratum_ratio=weight_ratio_stratum, design_ratio=weight_ratio_design
             ),
+            chunk_rows=chunk_rows,
         )
     manifest = finished.manifest
     label = " SYNTHETIC" if manifest.synthetic else ""

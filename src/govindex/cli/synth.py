@@ -92,8 +92,11 @@ def synth(
     spec_path = spec or default_spec_path(year, instrument)
     if instrument == "sipas":
         _synth_sipas(
-            load_spec_cached(spec_path), find_papi_data(papi_data, spec_path),
-            seed=seed, year=year, out=out,
+            load_spec_cached(spec_path),
+            find_papi_data(papi_data, spec_path),
+            seed=seed,
+            year=year,
+            out=out,
         )
         return
     spec_path = spec or default_spec_path(year)
