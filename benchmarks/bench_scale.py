@@ -269,8 +269,10 @@ def cell_totals_estimation(
     cell_of_row = cells["cell"].to_numpy().astype(np.int64)
     count = distinct.height
     weights = frame["weight"].to_numpy().astype(np.float64)
-    present = ~np.isnan(scores)
-    values = np.where(present, scores, 0.0)
+    # Row-major, as the kernel's blocks are: each row's 120 values side by side for the
+    # sparse row sums (polars hands out column-major arrays).
+    present = np.ascontiguousarray(~np.isnan(scores))
+    values = np.ascontiguousarray(np.where(present, scores, 0.0))
     cell_frame = distinct.drop("cell").with_columns(
         pl.Series("weight", np.bincount(cell_of_row, weights=weights, minlength=count))
     )

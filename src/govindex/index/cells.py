@@ -89,7 +89,9 @@ class CellAccumulator:
         cell_of_row = self._cell_codes(chunk.select(self.keys))
         count = len(self._cells)
         weights = chunk[self.design.weights].cast(pl.Float64).to_numpy()
-        values = np.asarray(scores.to_numpy(), dtype=np.float64)
+        # Row-major: the per-cell sums are sparse products over rows, which want each row's
+        # values side by side (polars hands out column-major arrays).
+        values = np.ascontiguousarray(scores.to_numpy(), dtype=np.float64)
         present = ~np.isnan(values)
         values[~present] = 0.0
         weighted = values * weights[:, None]
