@@ -50,7 +50,7 @@ DEFAULT_SEED = 20240101
 DEFAULT_KERNEL_MAX_SCALE = 50
 # Rows read, checked and scored at a time by ``govindex run --chunk-rows``; 0 runs the
 # whole file in memory (the earlier behaviour, for comparison).
-DEFAULT_CHUNK_ROWS = 200_000
+DEFAULT_CHUNK_ROWS = 50_000
 
 
 def best_of(repeats: int, task: Callable[[], object]) -> float:
