@@ -209,7 +209,9 @@ def jackknife_kernel(
     return task
 
 
-def estimation_comparison(data_path: Path, repeats: int) -> dict[str, float]:
+def estimation_comparison(
+    data_path: Path, repeats: int, chunk_rows: int = DEFAULT_CHUNK_ROWS
+) -> dict[str, float]:
     """JKn estimation by province against the PSU-total kernel, best of ``repeats`` each."""
     from govindex.index import indicator_scores
     from govindex.spec import load_spec
@@ -238,7 +240,9 @@ def estimation_comparison(data_path: Path, repeats: int) -> dict[str, float]:
         frame["district"].to_numpy(),
     )
     bound = best_of(repeats, kernel)
-    from_cells = best_of(repeats, cell_totals_estimation(frame, scores.to_numpy(), names))
+    from_cells = best_of(
+        repeats, cell_totals_estimation(frame, scores.to_numpy(), names, chunk_rows)
+    )
     return {
         "indicators": float(len(names)),
         "jkn_estimation_seconds": ours,
@@ -250,14 +254,18 @@ def estimation_comparison(data_path: Path, repeats: int) -> dict[str, float]:
 
 
 def cell_totals_estimation(
-    frame: pl.DataFrame, scores: np.ndarray, names: list[str]
+    frame: pl.DataFrame,
+    scores: np.ndarray,
+    names: list[str],
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> Callable[[], object]:
     """The estimator ``govindex run --chunk-rows`` uses, on the same rows as the kernel.
 
-    Per-(province, PSU) sums of w·y, w·[y present], w·y² and the respondents by one sparse
-    product each, then ``mean_from_cell_totals``: estimates, JKn replicate estimates and
-    variances, design effects and the table. As for the kernel, the PSU numbering of the rows
-    and the missing-value mask are made before timing; forming the weighted values is timed.
+    Per-(province, PSU) sums of w·y, w·[y present], w·y² and the respondents, added chunk
+    by chunk of ``chunk_rows`` rows as the run adds them (one sparse product each), then
+    ``mean_from_cell_totals``: estimates, JKn replicate estimates and variances, design
+    effects and the table. As for the kernel, the PSU numbering of the rows and the
+    missing-value mask are made before timing; forming the weighted values is timed.
     """
     from govindex.survey import SurveyDesign, replicate_design
     from govindex.survey.arrays import group_sum
@@ -282,16 +290,30 @@ def cell_totals_estimation(
         ),
         "jkn",
     )
-    nonzero = (weights != 0)[:, None]
+    nonzero = weights != 0
+    width = values.shape[1]
 
     def task() -> object:
-        weighted = values * weights[:, None]
+        sums = [np.zeros((count, width)) for _ in range(4)]
+        for start in range(0, values.shape[0], chunk_rows):
+            rows = slice(start, start + chunk_rows)
+            codes, chunk, mask, chunk_weights = (
+                cell_of_row[rows],
+                values[rows],
+                present[rows],
+                weights[rows, None],
+            )
+            weighted = chunk * chunk_weights
+            sums[0] += group_sum(weighted, codes, count)
+            sums[1] += group_sum(mask * chunk_weights, codes, count)
+            sums[2] += group_sum(weighted * chunk, codes, count)
+            sums[3] += group_sum((mask & nonzero[rows, None]).astype(np.float64), codes, count)
         totals = CellTotals(
             names=tuple(names),
-            weighted=group_sum(weighted, cell_of_row, count),
-            present_weight=group_sum(present * weights[:, None], cell_of_row, count),
-            squares=group_sum(weighted * values, cell_of_row, count),
-            counted=group_sum((present & nonzero).astype(np.float64), cell_of_row, count),
+            weighted=sums[0],
+            present_weight=sums[1],
+            squares=sums[2],
+            counted=sums[3],
         )
         return mean_from_cell_totals(design, totals, by="province", df_rule="design")
 
@@ -347,7 +369,7 @@ def run(
             "run_peak_rss_kib_per_respondent": figures["peak_rss_mib"] * 1024 / rows,
         }
         if scale <= kernel_max_scale:
-            point.update(estimation_comparison(data, repeats))
+            point.update(estimation_comparison(data, repeats, chunk_rows or DEFAULT_CHUNK_ROWS))
         points.append(point)
     first, last = points[0], points[-1]
     summary: dict[str, object] = {

@@ -83,7 +83,7 @@ def test_psu_total_estimator_of_the_scale_benchmark_gives_the_engine_figures() -
         frame, weights="weight", strata="province", psu="district", nest=True
     )
     table = mean(replicate_design(design, "jkn"), names, by="province", na_rm=True)
-    ours = cell_totals_estimation(frame, frame.select(names).to_numpy(), names)()
+    ours = cell_totals_estimation(frame, frame.select(names).to_numpy(), names, 997)()
     np.testing.assert_allclose(ours.estimate, table.estimate, rtol=1e-12)  # type: ignore[attr-defined]
     np.testing.assert_allclose(ours.se, table.se, rtol=1e-9)  # type: ignore[attr-defined]
     np.testing.assert_allclose(ours.deff, table.deff, rtol=1e-9)  # type: ignore[attr-defined]
