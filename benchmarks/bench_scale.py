@@ -9,15 +9,18 @@ For each scale it:
   as one Parquet file, each copy with new respondent ids and the same districts, communes
   and villages — so the design (63 strata, their PSUs) is fixed and only respondents grow;
   the file keeps the SYNTHETIC marking of the original;
-* runs ``govindex run`` on it as a separate process and reads that process's wall time and
-  peak resident set size from ``os.wait4`` (the kernel's figure for the whole process:
-  Python, numpy, polars' Rust heap, DuckDB);
+* runs ``govindex run --chunk-rows N`` on it (``--chunk-rows 0``: the whole file in memory)
+  as a separate process and reads that process's wall time and peak resident set size
+  (the kernel's ``ru_maxrss`` for the whole process: Python, numpy, polars' Rust heap,
+  DuckDB), and the peak RSS per respondent and its slope between the smallest and largest
+  scale;
 * reports seconds per million rows, so linearity can be read off directly;
 * in this process, times the JKn estimation (120 indicator means by province with their
   JKn standard errors: ``mean(replicate_design(...), by="province")``) against a per-province
   PSU-total kernel — bare numpy ``bincount`` of w·y and w·[y present] over each province's
   PSU ids, then the jackknife replicate means and variance from those totals — best of N
-  on both sides, on the same arrays already in memory.
+  on both sides, on the same arrays already in memory; and the estimator the chunked run
+  uses (per-PSU sums, then ``mean_from_cell_totals``) against the same kernel.
 
 Targets: peak RSS of the 500× run ≤ 4 GiB; time linear in rows; JKn estimation within 2×
 of the kernel.
@@ -45,6 +48,9 @@ DEFAULT_SEED = 20240101
 # Above this scale the in-process estimation comparison is skipped by default: it holds
 # the (rows × 120) score matrix in memory, which the CLI run being measured does not.
 DEFAULT_KERNEL_MAX_SCALE = 50
+# Rows read, checked and scored at a time by ``govindex run --chunk-rows``; 0 runs the
+# whole file in memory (the earlier behaviour, for comparison).
+DEFAULT_CHUNK_ROWS = 50_000
 
 
 def best_of(repeats: int, task: Callable[[], object]) -> float:
@@ -203,7 +209,9 @@ def jackknife_kernel(
     return task
 
 
-def estimation_comparison(data_path: Path, repeats: int) -> dict[str, float]:
+def estimation_comparison(
+    data_path: Path, repeats: int, chunk_rows: int = DEFAULT_CHUNK_ROWS
+) -> dict[str, float]:
     """JKn estimation by province against the PSU-total kernel, best of ``repeats`` each."""
     from govindex.index import indicator_scores
     from govindex.spec import load_spec
@@ -232,12 +240,84 @@ def estimation_comparison(data_path: Path, repeats: int) -> dict[str, float]:
         frame["district"].to_numpy(),
     )
     bound = best_of(repeats, kernel)
+    from_cells = best_of(
+        repeats, cell_totals_estimation(frame, scores.to_numpy(), names, chunk_rows)
+    )
     return {
         "indicators": float(len(names)),
         "jkn_estimation_seconds": ours,
+        "jkn_from_psu_totals_seconds": from_cells,
         "psu_total_kernel_seconds": bound,
         "jkn_ratio_to_kernel": ours / bound,
+        "jkn_from_psu_totals_ratio_to_kernel": from_cells / bound,
     }
+
+
+def cell_totals_estimation(
+    frame: pl.DataFrame,
+    scores: np.ndarray,
+    names: list[str],
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+) -> Callable[[], object]:
+    """The estimator ``govindex run --chunk-rows`` uses, on the same rows as the kernel.
+
+    Per-(province, PSU) sums of w·y, w·[y present], w·y² and the respondents, added chunk
+    by chunk of ``chunk_rows`` rows as the run adds them (one sparse product each), then
+    ``mean_from_cell_totals``: estimates, JKn replicate estimates and variances, design
+    effects and the table. As for the kernel, the PSU numbering of the rows and the
+    missing-value mask are made before timing; forming the weighted values is timed.
+    """
+    from govindex.survey import SurveyDesign, replicate_design
+    from govindex.survey.arrays import group_sum
+    from govindex.survey.cell_totals import CellTotals, mean_from_cell_totals
+
+    keys = frame.select("province", "district")
+    distinct = keys.unique(maintain_order=True).with_row_index("cell")
+    cells = keys.join(distinct, on=["province", "district"], how="left", maintain_order="left")
+    cell_of_row = cells["cell"].to_numpy().astype(np.int64)
+    count = distinct.height
+    weights = frame["weight"].to_numpy().astype(np.float64)
+    # Row-major, as the kernel's blocks are: each row's 120 values side by side for the
+    # sparse row sums (polars hands out column-major arrays).
+    present = np.ascontiguousarray(~np.isnan(scores))
+    values = np.ascontiguousarray(np.where(present, scores, 0.0))
+    cell_frame = distinct.drop("cell").with_columns(
+        pl.Series("weight", np.bincount(cell_of_row, weights=weights, minlength=count))
+    )
+    design = replicate_design(
+        SurveyDesign.from_frame(
+            cell_frame, weights="weight", strata="province", psu="district", nest=True
+        ),
+        "jkn",
+    )
+    nonzero = weights != 0
+    width = values.shape[1]
+
+    def task() -> object:
+        sums = [np.zeros((count, width)) for _ in range(4)]
+        for start in range(0, values.shape[0], chunk_rows):
+            rows = slice(start, start + chunk_rows)
+            codes, chunk, mask, chunk_weights = (
+                cell_of_row[rows],
+                values[rows],
+                present[rows],
+                weights[rows, None],
+            )
+            weighted = chunk * chunk_weights
+            sums[0] += group_sum(weighted, codes, count)
+            sums[1] += group_sum(mask * chunk_weights, codes, count)
+            sums[2] += group_sum(weighted * chunk, codes, count)
+            sums[3] += group_sum((mask & nonzero[rows, None]).astype(np.float64), codes, count)
+        totals = CellTotals(
+            names=tuple(names),
+            weighted=sums[0],
+            present_weight=sums[1],
+            squares=sums[2],
+            counted=sums[3],
+        )
+        return mean_from_cell_totals(design, totals, by="province", df_rule="design")
+
+    return task
 
 
 def run(
@@ -248,6 +328,7 @@ def run(
     seed: int = DEFAULT_SEED,
     kernel_max_scale: int = DEFAULT_KERNEL_MAX_SCALE,
     spec: Path = SPEC,
+    chunk_rows: int | None = DEFAULT_CHUNK_ROWS,
 ) -> dict[str, object]:
     """Run every scale; return the figures (also the per-row times and the 500× target)."""
     base = synthetic_survey(folder, seed)
@@ -274,6 +355,7 @@ def run(
                 str(output),
                 "--store",
                 str(store),
+                *(["--chunk-rows", str(chunk_rows)] if chunk_rows else []),
             ],
             folder / f"run-x{scale}.log",
         )
@@ -284,15 +366,17 @@ def run(
             "run_peak_rss_mib": figures["peak_rss_mib"],
             "seconds_per_million_rows": figures["seconds"] / rows * 1e6,
             "file_mib": data.stat().st_size / 2**20,
+            "run_peak_rss_kib_per_respondent": figures["peak_rss_mib"] * 1024 / rows,
         }
         if scale <= kernel_max_scale:
-            point.update(estimation_comparison(data, repeats))
+            point.update(estimation_comparison(data, repeats, chunk_rows or DEFAULT_CHUNK_ROWS))
         points.append(point)
     first, last = points[0], points[-1]
     summary: dict[str, object] = {
         "synthetic": True,
         "seed": seed,
         "repeats": repeats,
+        "chunk_rows": chunk_rows,
         "points": points,
     }
     if len(points) > 1:
@@ -305,6 +389,10 @@ def run(
         summary["marginal_rss_mib_per_million_rows"] = (
             last["run_peak_rss_mib"] - first["run_peak_rss_mib"]
         ) / extra_rows
+        # The same slope per respondent (bytes): what each extra respondent costs in memory.
+        summary["marginal_rss_bytes_per_respondent"] = (
+            (last["run_peak_rss_mib"] - first["run_peak_rss_mib"]) * 2**20 / (extra_rows * 1e6)
+        )
     return summary
 
 
@@ -323,6 +411,12 @@ def main() -> None:
     parser.add_argument(
         "--folder", type=Path, default=None, help="keep the files here (default: a temp dir)"
     )
+    parser.add_argument(
+        "--chunk-rows",
+        type=int,
+        default=DEFAULT_CHUNK_ROWS,
+        help="govindex run --chunk-rows (0: read the whole file into memory)",
+    )
     arguments = parser.parse_args()
     if arguments.folder is not None:
         arguments.folder.mkdir(parents=True, exist_ok=True)
@@ -332,6 +426,7 @@ def main() -> None:
             repeats=arguments.repeats,
             seed=arguments.seed,
             kernel_max_scale=arguments.kernel_max_scale,
+            chunk_rows=arguments.chunk_rows or None,
         )
     else:
         with tempfile.TemporaryDirectory(prefix="govindex-scale-") as temporary:
@@ -341,6 +436,7 @@ def main() -> None:
                 repeats=arguments.repeats,
                 seed=arguments.seed,
                 kernel_max_scale=arguments.kernel_max_scale,
+                chunk_rows=arguments.chunk_rows or None,
             )
     print(json.dumps(results, indent=2))
 

@@ -69,6 +69,26 @@ def test_jackknife_kernel_gives_the_same_means_and_variances_as_the_estimator() 
     np.testing.assert_allclose(np.sqrt(variances).T.ravel(), table.se, rtol=1e-9)
 
 
+def test_psu_total_estimator_of_the_scale_benchmark_gives_the_engine_figures() -> None:
+    # Timed against the same kernel, it must produce what the engine produces.
+    import numpy as np
+    from benchmarks.bench_scale import cell_totals_estimation
+    from benchmarks.papi_workload import indicator_names, papi_shaped_survey
+
+    from govindex.survey import SurveyDesign, mean, replicate_design
+
+    frame = papi_shaped_survey(seed=7)
+    names = indicator_names(frame)[:6]
+    design = SurveyDesign.from_frame(
+        frame, weights="weight", strata="province", psu="district", nest=True
+    )
+    table = mean(replicate_design(design, "jkn"), names, by="province", na_rm=True)
+    ours = cell_totals_estimation(frame, frame.select(names).to_numpy(), names, 997)()
+    np.testing.assert_allclose(ours.estimate, table.estimate, rtol=1e-12)  # type: ignore[attr-defined]
+    np.testing.assert_allclose(ours.se, table.se, rtol=1e-9)  # type: ignore[attr-defined]
+    np.testing.assert_allclose(ours.deff, table.deff, rtol=1e-9)  # type: ignore[attr-defined]
+
+
 def test_scale_benchmark_runs_the_command_line_and_reports_process_figures(
     tmp_path: object,
 ) -> None:
@@ -87,8 +107,11 @@ def test_scale_benchmark_runs_the_command_line_and_reports_process_figures(
         assert point["run_seconds"] > 0
         assert point["run_peak_rss_mib"] > 50  # a whole Python process, not numpy's share
     assert first["jkn_ratio_to_kernel"] > 0
+    assert first["jkn_from_psu_totals_ratio_to_kernel"] > 0
+    assert first["run_peak_rss_kib_per_respondent"] > 0
     assert "jkn_ratio_to_kernel" not in second
     assert "marginal_seconds_per_million_rows" in results
+    assert "marginal_rss_bytes_per_respondent" in results
     stacked = next(folder.glob("*-x2.parquet"))
     ids = pl.read_parquet(stacked, columns=["respondent_id"])["respondent_id"]
     assert ids.n_unique() == ids.len() == second["rows"]

@@ -17,6 +17,7 @@ import polars as pl
 
 from govindex.analysis.groups import GroupRule, assign_groups
 from govindex.index import IndexBuilder, IndexParameters, IndexResult
+from govindex.index.cells import AccumulatedCells
 from govindex.manifest import RunManifest
 from govindex.scores import ScoreTable, microdata_run, papi_score_table
 from govindex.scores.differences import national_differences
@@ -107,7 +108,7 @@ class Run:
 
 def run(
     spec: IndexSpec,
-    data: pl.DataFrame,
+    data: pl.DataFrame | AccumulatedCells,
     parameters: IndexParameters,
     *,
     spec_hash: str,
@@ -125,7 +126,8 @@ def run(
     Parameters
     ----------
     spec, data, parameters
-        The index spec, the respondent microdata and every statistical choice.
+        The index spec, the respondent microdata (or its per-PSU sums, read in row chunks)
+        and every statistical choice.
     spec_hash, data_hash
         Content hashes of the spec and data files (the CLI computes them).
     source
@@ -149,7 +151,10 @@ def run(
     """
     rule = group_rule or GroupRule()
     builder = IndexBuilder(spec, **_builder_arguments(parameters))
-    result = builder.run(data, progress=progress)
+    if isinstance(data, AccumulatedCells):
+        result = builder.run_cells(data, progress=progress)
+    else:
+        result = builder.run(data, progress=progress)
     if result.disclosure is not None:  # refuse a run whose hidden cells can be recomputed
         result.disclosure.audit.refuse_if_recoverable()
     scores = result.scores()

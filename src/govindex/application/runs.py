@@ -97,11 +97,14 @@ def compute_run(
     expected: RunManifest | None = None,
     progress: ProgressCallback | None = None,
     plausibility: WeightPlausibility | None = None,
+    chunk_rows: int | None = None,
 ) -> Run:
     """Read the spec and data, check their hashes against ``expected``, validate the data
     against the codebook (weights against ``plausibility``, default
     :class:`~govindex.ingest.validate.WeightPlausibility`, whose thresholds the manifest
-    records) and run the pipeline.
+    records) and run the pipeline. With ``chunk_rows`` the data are read, checked and
+    scored that many rows at a time and reduced to per-PSU sums
+    (:mod:`govindex.application.chunked_input`), so memory does not grow with respondents.
 
     Examples
     --------
@@ -130,10 +133,35 @@ def compute_run(
                 raise DataValidationError(msg, where=what, found=found, expected=recorded)
     report_step(progress, "reading the spec and data")
     index_spec = load_spec(spec_path)
+    thresholds = plausibility or WeightPlausibility()
+    inputs: dict[str, object] = {
+        "spec": str(spec_path.resolve()),
+        "data": str(data_path.resolve()),
+    }
+    if chunk_rows is not None:
+        from govindex.application.chunked_input import read_cells
+
+        cells, synthetic = read_cells(
+            index_spec, data_path, parameters, thresholds, chunk_rows, progress=progress
+        )
+        report_step(progress, "computing the index")
+        return run_pipeline(
+            index_spec,
+            cells,
+            parameters,
+            spec_hash=spec_hash,
+            data_hash=data_hash,
+            source=data_path.name,
+            # Recorded so that ``rerun`` adds the sums in the same chunks, to the bit.
+            inputs={**inputs, "chunk_rows": chunk_rows},
+            group_rule=rule,
+            synthetic=synthetic,
+            progress=lambda text: report_step(progress, text),
+            validation=validation_parameters(thresholds),
+        )
     table = read_table(data_path)
     frame = table.frame
     report_step(progress, "checking the data against the codebook")
-    thresholds = plausibility or WeightPlausibility()
     validate_microdata(
         index_spec, table, design_columns=parameters.design, weight_plausibility=thresholds
     ).raise_if_errors()
@@ -145,7 +173,7 @@ def compute_run(
         spec_hash=spec_hash,
         data_hash=data_hash,
         source=data_path.name,
-        inputs={"spec": str(spec_path.resolve()), "data": str(data_path.resolve())},
+        inputs=inputs,
         group_rule=rule,
         synthetic=detect_synthetic(data_path, frame),
         progress=lambda text: report_step(progress, text),
@@ -187,6 +215,7 @@ def store_run(
     *,
     progress: ProgressCallback | None = None,
     plausibility: WeightPlausibility | None = None,
+    chunk_rows: int | None = None,
 ) -> StoredRun:
     """Compute a run, store it and write its folder ``out``; or, when an identical run (same
     spec and data contents, same parameters) is stored already, write ``out`` from the store
@@ -219,7 +248,7 @@ def store_run(
             return stored
     try:
         return _compute_and_store(
-            spec_path, data_path, parameters, target, store, progress, plausibility
+            spec_path, data_path, parameters, target, store, progress, plausibility, chunk_rows
         )
     except Exception:
         # A failure (not a kill) cleans up after itself: the request is withdrawn.
@@ -236,13 +265,19 @@ def _compute_and_store(
     store: Path | None,
     progress: ProgressCallback | None,
     plausibility: WeightPlausibility | None,
+    chunk_rows: int | None = None,
 ) -> StoredRun:
     """The computing part of :func:`store_run`: compute, stage, store, rename, confirm."""
     from govindex.application.unit_tables import unit_tables_of_run
     from govindex.storage import RunStore
 
     finished = compute_run(
-        spec_path, data_path, parameters, progress=progress, plausibility=plausibility
+        spec_path,
+        data_path,
+        parameters,
+        progress=progress,
+        plausibility=plausibility,
+        chunk_rows=chunk_rows,
     )
     manifest = finished.manifest
     with staged_folder(target) as staging:
@@ -386,6 +421,7 @@ def rerun(
         expected=manifest,
         progress=progress,
         plausibility=plausibility_from_manifest(manifest),
+        chunk_rows=int(inputs["chunk_rows"]) if inputs.get("chunk_rows") else None,
     )
     from govindex.application.unit_tables import unit_tables_of_run
 

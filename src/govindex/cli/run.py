@@ -114,6 +114,16 @@ def run(
             "patterns, may hide a few more cells). Both end with the disclosure audit.",
         ),
     ] = "lowest-level-complement",
+    chunk_rows: Annotated[
+        int | None,
+        typer.Option(
+            "--chunk-rows",
+            min=1,
+            help="Read, check and score the data this many rows at a time (CSV, Parquet) and "
+            "keep only per-PSU sums: memory follows the design, not the respondents. "
+            "Replicate variance (jkn, bootstrap) only.",
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Compute the index from survey microdata, write DIR and store the run.
@@ -157,6 +167,7 @@ def run(
             plausibility=WeightPlausibility(
                 stratum_ratio=weight_ratio_stratum, design_ratio=weight_ratio_design
             ),
+            chunk_rows=chunk_rows,
         )
     manifest = finished.manifest
     label = " SYNTHETIC" if manifest.synthetic else ""

@@ -18,7 +18,8 @@ Performance groups need :mod:`govindex.analysis` and are added by
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,7 @@ import polars as pl
 
 from govindex.errors import ColumnNotFound, EstimationError
 from govindex.index.aggregate import AggregationPlan
+from govindex.index.cells import AccumulatedCells
 from govindex.index.disclosure import ReleasedSystem
 from govindex.index.parameters import IndexParameters
 from govindex.index.ranking import competition_ranks, rank_intervals, resolve_rank_rule, simulate
@@ -35,13 +37,32 @@ from govindex.index.secondary import DisclosureControl, protect
 from govindex.index.uncertainty import delta_method_variance
 from govindex.spec import IndexSpec
 from govindex.survey import SurveyDesign, mean, replicate_design
-from govindex.survey.prepare import prepare_domains
+from govindex.survey.cell_totals import mean_from_cell_totals
+from govindex.survey.prepare import Domains, prepare_domains
+from govindex.survey.results import EstimateTable
 
 __all__ = ["IndexBuilder"]
 
 FloatArray = np.ndarray
 Progress = Callable[[str], None]
 _RANK_CHUNK = 16  # codes ranked per block of simulated draws: bounds memory at ~10 MB
+
+
+@dataclass(frozen=True, eq=False)
+class _Estimated:
+    """The indicator estimates and what the later stages read besides them.
+
+    ``values`` (respondents × indicators) is kept only for Taylor linearisation; a run
+    from cell totals has none.
+    """
+
+    design: SurveyDesign
+    table: EstimateTable
+    pooled: EstimateTable
+    domains: Domains
+    values: FloatArray | None
+    respondents: FloatArray  # per province: rows with a non-zero weight
+    total_respondents: float
 
 
 class IndexBuilder:
@@ -90,6 +111,73 @@ class IndexBuilder:
             design, codes, na_rm=True, level=level, df_rule=df_rule, empty_domain="missing"
         )
         domains = prepare_domains(design, columns.province)
+        counted = (domains.codes >= 0) & (design.weights != 0)
+        respondents = np.bincount(domains.codes[counted], minlength=domains.count)
+        estimated = _Estimated(
+            design=design,
+            table=table,
+            pooled=pooled,
+            domains=domains,
+            values=scores.to_numpy().astype(np.float64),
+            respondents=respondents.astype(np.float64),
+            total_respondents=float(np.count_nonzero(design.weights)),
+        )
+        return self._complete(estimated, say)
+
+    def run_cells(self, cells: AccumulatedCells, progress: Progress | None = None) -> IndexResult:
+        """Compute every stage from per-(stratum, PSU, province) sums read in row chunks.
+
+        The same numbers as :meth:`run` on the whole file (to rounding: sums are added in
+        another order) for replicate variances (JKn, bootstrap); memory follows the design's
+        cells and replicates, not the respondents. Taylor linearisation is refused here: its
+        national and aggregate variances read every respondent.
+        """
+        say = progress or (lambda _: None)
+        parameters = self.parameters
+        columns = parameters.design
+        if parameters.variance == "taylor":
+            msg = (
+                "a run read in row chunks needs replicate variance (--variance jkn or "
+                "bootstrap); Taylor linearisation reads every respondent."
+            )
+            raise EstimationError(
+                msg, where="variance", found="taylor", expected="jkn or bootstrap"
+            )
+        self._refuse_unanswered(cells.answered)
+        say("estimating indicators from PSU totals")
+        design = self._design(cells.frame, None)
+        level = parameters.level
+        df_rule = "design" if parameters.df_rule == "domain" else parameters.df_rule
+        table = mean_from_cell_totals(
+            design, cells.totals, by=columns.province, level=level, df_rule=df_rule
+        )
+        pooled = mean_from_cell_totals(design, cells.totals, level=level, df_rule=df_rule)
+        domains = prepare_domains(design, columns.province)
+        inside = domains.codes >= 0
+        respondents = np.bincount(
+            domains.codes[inside], weights=cells.respondents[inside], minlength=domains.count
+        )
+        estimated = _Estimated(
+            design=design,
+            table=table,
+            pooled=pooled,
+            domains=domains,
+            values=None,
+            respondents=respondents,
+            total_respondents=float(cells.respondents.sum()),
+        )
+        return self._complete(estimated, say)
+
+    def _complete(self, estimated: _Estimated, say: Progress) -> IndexResult:
+        """Every stage after the indicator estimates: aggregates, disclosure, ranks, national."""
+        parameters = self.parameters
+        design, table, pooled, domains = (
+            estimated.design,
+            estimated.table,
+            estimated.pooled,
+            estimated.domains,
+        )
+        codes = list(self.plan.indicators)
         provinces = domains.labels
         n_provinces, n_codes = len(provinces), len(codes)
 
@@ -112,7 +200,7 @@ class IndexBuilder:
         aggregate = self.plan.apply(entering)
         replicate_indicators: FloatArray | None = None
         replicate_aggregates: FloatArray | None = None
-        values = scores.to_numpy().astype(np.float64)
+        values = estimated.values
         if design.replicates is not None and table.replicate_estimates is not None:
             count = design.replicates.count
             replicate_indicators = table.replicate_estimates.reshape(
@@ -121,6 +209,7 @@ class IndexBuilder:
             replicate_aggregates = self.plan.apply(_without(replicate_indicators, excluded))
             aggregate_variance = design.replicates.variance(replicate_aggregates, aggregate)
         else:
+            assert values is not None  # Taylor runs are computed from the respondents
             jacobian = self.plan.jacobian(~np.isnan(entering))
             aggregate_variance = delta_method_variance(
                 design,
@@ -129,9 +218,7 @@ class IndexBuilder:
                 entering,
                 jacobian,
             )
-        respondents = np.bincount(
-            domains.codes[(domains.codes >= 0) & (design.weights != 0)], minlength=n_provinces
-        ).astype(np.float64)
+        respondents = estimated.respondents
         aggregate_stage = StageArrays(
             estimate=aggregate,
             se=np.sqrt(np.maximum(aggregate_variance, 0.0)),
@@ -178,6 +265,7 @@ class IndexBuilder:
             replicate_indicators,
             replicate_aggregates,
             excluded,
+            estimated.total_respondents,
         )
         return self._result(
             provinces,
@@ -199,7 +287,11 @@ class IndexBuilder:
         answered = scores.select(
             pl.col(codes).cast(pl.Float64).is_not_nan().fill_null(value=False).any()
         ).row(0)
-        empty = [code for code, any_answer in zip(codes, answered, strict=True) if not any_answer]
+        self._refuse_unanswered(dict(zip(codes, answered, strict=True)))
+
+    def _refuse_unanswered(self, answered: Mapping[str, bool]) -> None:
+        """Refuse the indicators in ``answered`` that no respondent answered."""
+        empty = [code for code, any_answer in answered.items() if not any_answer]
         if empty:
             described = "; ".join(
                 f"{code} (items {', '.join(self.spec.indicator(code).items)})" for code in empty
@@ -213,7 +305,7 @@ class IndexBuilder:
                 msg, where=", ".join(items), found="all missing", expected="some answers"
             )
 
-    def _design(self, frame: pl.DataFrame, scores: pl.DataFrame) -> SurveyDesign:
+    def _design(self, frame: pl.DataFrame, scores: pl.DataFrame | None) -> SurveyDesign:
         columns = self.parameters.design
         needed = [columns.province, columns.weights, columns.strata, columns.psu]
         wanted = list(dict.fromkeys(name for name in needed if name is not None))
@@ -222,7 +314,7 @@ class IndexBuilder:
             msg = f"the data lack the design column(s) {absent} (columns: {frame.columns[:12]}...)."
             raise ColumnNotFound(msg, where="design", found=absent, expected=wanted)
         design = SurveyDesign.from_frame(
-            frame.select(wanted).hstack(scores),
+            frame.select(wanted) if scores is None else frame.select(wanted).hstack(scores),
             weights=columns.weights,
             strata=columns.strata,
             psu=columns.psu,
@@ -289,7 +381,7 @@ class IndexBuilder:
     def _national(
         self,
         design: SurveyDesign,
-        values: FloatArray,
+        values: FloatArray | None,
         codes: np.ndarray,
         indicator: StageArrays,
         entering: FloatArray,
@@ -298,6 +390,7 @@ class IndexBuilder:
         replicate_indicators: FloatArray | None,
         replicate_aggregates: FloatArray | None,
         excluded: FloatArray | None,
+        respondents: float,
     ) -> dict[str, StageArrays]:
         """Mean of provincial scores and pooled national estimates, indicators then aggregates."""
         provincial = np.concatenate([indicator.estimate, aggregate], axis=1)
@@ -316,6 +409,7 @@ class IndexBuilder:
                 np.concatenate([pooled_reps, self.plan.apply(pooled_reps)], axis=1), pooled_all
             )
         else:
+            assert values is not None  # Taylor runs are computed from the respondents
             available = ~np.isnan(entering)
             identity = np.where(
                 ~np.isnan(indicator.estimate)[:, :, None], np.eye(n_indicators)[None], np.nan
@@ -344,7 +438,6 @@ class IndexBuilder:
                 design, values, everyone, pooled_indicators[None], pooled_jacobian
             )[0]
         df = float(design.degrees_of_freedom()) if self.parameters.df_rule != "normal" else np.inf
-        respondents = float(np.count_nonzero(design.weights))
         result = {}
         for name, estimate, variance in (
             ("mean_of_provinces", average, average_variance),

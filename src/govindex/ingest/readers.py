@@ -8,7 +8,7 @@ refused: readers would rename the second copy and silently use the first.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,9 +16,18 @@ import polars as pl
 
 from govindex.errors import DataValidationError, Issue
 
-__all__ = ["SUPPORTED_SUFFIXES", "TableFile", "read_table", "refuse_duplicate_headers"]
+__all__ = [
+    "CHUNKED_SUFFIXES",
+    "SUPPORTED_SUFFIXES",
+    "TableFile",
+    "read_chunks",
+    "read_table",
+    "refuse_duplicate_headers",
+]
 
 SUPPORTED_SUFFIXES = (".csv", ".parquet", ".sav", ".zsav", ".dta", ".xlsx")
+CHUNKED_SUFFIXES = (".csv", ".parquet")
+"""Formats that can be read a chunk of rows at a time."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,6 +78,63 @@ def read_table(path: str | Path, *, text_columns: Sequence[str] = ()) -> TableFi
             f"{file}: could not be read as {suffix[1:].upper()} ({type(error).__name__}: {error})."
         )
         raise DataValidationError(msg, where=str(file), found=type(error).__name__) from error
+
+
+def read_chunks(path: str | Path, rows: int) -> Iterator[TableFile]:
+    """Read ``path`` (CSV or Parquet) ``rows`` rows at a time, each chunk a :class:`TableFile`.
+
+    Both are read by polars' streaming engine; CSV column types are inferred from the whole
+    file (as :func:`read_table` infers them), so a chunk's columns have the types the whole
+    file would have. Only a chunk or two is held at a time.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.csv").write_text("x,g\\n1,a\\n2,b\\n3,\\n")
+    >>> [chunk.frame.height for chunk in read_chunks(folder / "a.csv", 2)]
+    [2, 1]
+    """
+    file = Path(path)
+    suffix = file.suffix.lower()
+    if suffix not in CHUNKED_SUFFIXES:
+        msg = f"{file}: `{suffix or 'no suffix'}` files cannot be read in row chunks (only {', '.join(CHUNKED_SUFFIXES)})."
+        raise DataValidationError(msg, where=str(file), found=suffix, expected=CHUNKED_SUFFIXES)
+    if rows < 1:
+        msg = f"the chunk size must be at least 1 row; got {rows}."
+        raise DataValidationError(msg, where="chunk rows", found=rows, expected=">= 1")
+    read_table_checks(file)
+    try:
+        if suffix == ".parquet":
+            batches = pl.scan_parquet(file).collect_batches(chunk_size=rows)
+            for frame in batches:
+                yield TableFile(path=file, frame=frame)
+            return
+        refuse_duplicate_headers(file, _csv_header(file))
+        schema = pl.scan_csv(
+            file, null_values=["", "NA"], infer_schema_length=None
+        ).collect_schema()
+        for frame in pl.scan_csv(file, null_values=["", "NA"], schema=schema).collect_batches(
+            chunk_size=rows
+        ):
+            yield TableFile(path=file, frame=frame)
+    except DataValidationError:
+        raise
+    except Exception as error:  # every reader failure becomes one clear message
+        msg = (
+            f"{file}: could not be read as {suffix[1:].upper()} ({type(error).__name__}: {error})."
+        )
+        raise DataValidationError(msg, where=str(file), found=type(error).__name__) from error
+
+
+def read_table_checks(file: Path) -> None:
+    """Refuse a missing file or a folder, as :func:`read_table` does."""
+    if not file.exists():
+        msg = f"{file}: no such file."
+        raise DataValidationError(msg, where=str(file), found="missing file")
+    if file.is_dir():
+        msg = f"{file}: is a folder; expected a data file ({', '.join(SUPPORTED_SUFFIXES)})."
+        raise DataValidationError(msg, where=str(file), found="a folder", expected="a file")
 
 
 def refuse_duplicate_headers(

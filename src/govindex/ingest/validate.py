@@ -10,7 +10,7 @@ column and counts the rest, so a badly broken file still gives a readable report
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -40,6 +40,7 @@ __all__ = [
     "ProblemKind",
     "Severity",
     "ValidationReport",
+    "WeightMedians",
     "WeightPlausibility",
     "validate_microdata",
 ]
@@ -116,6 +117,20 @@ class WeightPlausibility:
     def to_dict(self) -> dict[str, float]:
         """The thresholds, for reports and manifests."""
         return {"stratum_ratio": self.stratum_ratio, "design_ratio": self.design_ratio}
+
+
+@dataclass(frozen=True)
+class WeightMedians:
+    """A whole file's median positive weight, overall and per stratum (text of its value).
+
+    Examples
+    --------
+    >>> WeightMedians(design=2.0, strata={"A": 1.5}).design
+    2.0
+    """
+
+    design: float
+    strata: Mapping[str, float]
 
 
 @dataclass(frozen=True)
@@ -218,6 +233,8 @@ def validate_microdata(
     blank_answers: BlankAnswers = "allowed",
     listed_rows: int = 20,
     weight_plausibility: WeightPlausibility | None = None,
+    first_row: int = 1,
+    weight_medians: WeightMedians | None = None,
 ) -> ValidationReport:
     """Check ``table`` against the codebook of ``spec`` and the design columns.
 
@@ -237,6 +254,11 @@ def validate_microdata(
     weight_plausibility
         How far a weight may be from its stratum's and the file's median weight
         (default :class:`WeightPlausibility`); recorded in the report's ``parameters``.
+    first_row
+        The file row number of the table's first row (a chunk of a file read in parts).
+    weight_medians
+        The whole file's median weights, for a chunk: its weights are checked against
+        them, not against the chunk's own medians.
 
     Returns
     -------
@@ -317,7 +339,7 @@ def validate_microdata(
 
     present = [item for item in spec.codebook.items if item.id in schema]
     prepared = frame.with_columns(
-        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(_ROW),
+        pl.int_range(first_row, pl.len() + first_row, dtype=pl.Int64).alias(_ROW),
         *[value_expression(item, schema[item.id]).alias(_VALUE + item.id) for item in present],
     )
     values = {item.id: pl.col(_VALUE + item.id) for item in present}
@@ -328,7 +350,7 @@ def validate_microdata(
             for check in _item_checks(item, schema[item.id], values, items, blank_answers)
         ),
         *_design_checks(design, schema),
-        *_plausibility_checks(design, schema, plausibility),
+        *_plausibility_checks(design, schema, plausibility, weight_medians),
         *_province_checks(design, schema, spec.provinces),
     ]
     findings.extend(_evaluate(prepared, checks, source, listed_rows))
@@ -540,7 +562,10 @@ def _province_checks(
 
 
 def _plausibility_checks(
-    design: DesignColumns, schema: pl.Schema, plausibility: WeightPlausibility
+    design: DesignColumns,
+    schema: pl.Schema,
+    plausibility: WeightPlausibility,
+    medians: WeightMedians | None = None,
 ) -> list[_RowCheck]:
     """Weights far from their stratum's median or the file's median weight."""
     weights = design.weights
@@ -553,8 +578,16 @@ def _plausibility_checks(
     scopes: list[tuple[str, pl.Expr, float]] = []
     strata = design.checked_strata
     if strata in schema and not schema[strata].is_nested():
-        scopes.append(("its stratum", positive.median().over(strata), plausibility.stratum_ratio))
-    scopes.append(("the whole file", positive.median(), plausibility.design_ratio))
+        stratum_median = (
+            positive.median().over(strata)
+            if medians is None
+            else pl.col(strata)
+            .cast(pl.String)
+            .replace_strict(dict(medians.strata), default=None, return_dtype=pl.Float64)
+        )
+        scopes.append(("its stratum", stratum_median, plausibility.stratum_ratio))
+    file_median = positive.median() if medians is None else pl.lit(medians.design)
+    scopes.append(("the whole file", file_median, plausibility.design_ratio))
     for scope, median, limit in scopes:
         ratio = number / median
         checks.append(

@@ -1,0 +1,162 @@
+"""Respondent chunks reduced to per-cell sums, so that memory follows the design.
+
+A cell is the set of respondents sharing a stratum, a PSU and a province. The index needs
+only four sums per (cell, indicator) — see :mod:`govindex.survey.cell_totals` — so a file
+read in row chunks can be scored chunk by chunk and each chunk folded into those sums; the
+chunk is then dropped. What is kept is cells × indicators, whatever the number of rows.
+
+Cells keep the order in which they first appear in the file, which is what numbers the
+strata, PSUs and replicates of the respondent-level design.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from govindex.errors import ColumnNotFound
+from govindex.index.scoring import indicator_scores
+from govindex.ingest import DesignColumns
+from govindex.spec import IndexSpec
+from govindex.survey.arrays import group_sum
+from govindex.survey.cell_totals import CellTotals
+
+__all__ = ["AccumulatedCells", "CellAccumulator"]
+
+_SUMS = ("weighted", "present_weight", "squares", "counted", "answered")
+
+
+@dataclass(frozen=True, eq=False)
+class AccumulatedCells:
+    """The sums of a whole file, one row of ``frame`` per cell.
+
+    ``frame`` holds the design columns (the weight column carrying the cell's weight sum);
+    ``respondents`` counts each cell's rows with a non-zero weight; ``answered`` says, per
+    indicator, whether any respondent has a score.
+    """
+
+    frame: pl.DataFrame
+    totals: CellTotals
+    respondents: np.ndarray
+    answered: dict[str, bool]
+    rows: int
+
+
+class CellAccumulator:
+    """Fold respondent chunks into per-(stratum, PSU, province) sums of indicator scores.
+
+    Examples
+    --------
+    >>> from govindex.spec import load_spec
+    >>> spec = load_spec("specs/papi-2024.yaml")
+    >>> accumulator = CellAccumulator(spec, DesignColumns())
+    >>> accumulator.rows
+    0
+    """
+
+    def __init__(self, spec: IndexSpec, design: DesignColumns, codes: Sequence[str] = ()) -> None:
+        self.spec = spec
+        self.design = design
+        self.codes = tuple(codes) or tuple(item.code for item in spec.indicators)
+        self.keys = list(
+            dict.fromkeys(
+                name for name in (design.province, design.strata, design.psu) if name is not None
+            )
+        )
+        self.rows = 0
+        self._cells: dict[tuple[object, ...], int] = {}
+        self._key_schema = pl.Schema()
+        width = len(self.codes)
+        # Sums per cell, grown as cells appear: numpy sums in a fixed order, so that the
+        # same file in the same chunks gives the same bits (``govindex rerun``).
+        self._sums = {name: np.zeros((0, width)) for name in _SUMS}
+        self._weights = np.zeros(0)
+        self._respondents = np.zeros(0)
+
+    def add(self, chunk: pl.DataFrame) -> None:
+        """Score ``chunk`` (consecutive respondents of the file) and fold it into the sums."""
+        wanted = [*self.keys, self.design.weights]
+        absent = [name for name in wanted if name not in chunk.columns]
+        if absent:
+            msg = f"the data lack the design column(s) {absent} (columns: {chunk.columns[:12]}...)."
+            raise ColumnNotFound(msg, where="design", found=absent, expected=wanted)
+        if chunk.height == 0:
+            return
+        scores = indicator_scores(self.spec, chunk).select(self.codes)
+        cell_of_row = self._cell_codes(chunk.select(self.keys))
+        count = len(self._cells)
+        weights = chunk[self.design.weights].cast(pl.Float64).to_numpy()
+        # Row-major: the per-cell sums are sparse products over rows, which want each row's
+        # values side by side (polars hands out column-major arrays).
+        values = np.ascontiguousarray(scores.to_numpy(), dtype=np.float64)
+        present = ~np.isnan(values)
+        values[~present] = 0.0
+        weighted = values * weights[:, None]
+        nonzero = weights != 0
+        additions = {
+            "weighted": weighted,
+            "present_weight": present * weights[:, None],
+            "squares": weighted * values,
+            "counted": (present & nonzero[:, None]).astype(np.float64),
+            "answered": present.astype(np.float64),
+        }
+        for name, rows in additions.items():
+            self._sums[name] = _grown(self._sums[name], count)
+            self._sums[name] += group_sum(rows, cell_of_row, count)
+        self._weights = _grown(self._weights, count)
+        self._weights += np.bincount(cell_of_row, weights=weights, minlength=count)
+        self._respondents = _grown(self._respondents, count)
+        self._respondents += np.bincount(cell_of_row, weights=nonzero, minlength=count)
+        self.rows += chunk.height
+
+    def result(self) -> AccumulatedCells:
+        """The sums of every chunk added, one row per cell in order of first appearance."""
+        if not self._cells:
+            msg = "the data have no rows."
+            raise ColumnNotFound(msg, where="data", found=0, expected="respondents")
+        keys = list(self._cells)
+        frame = pl.DataFrame(
+            [list(column) for column in zip(*keys, strict=True)],
+            schema=self._key_schema,
+            orient="col",
+        ).with_columns(pl.Series(self.design.weights, self._weights, dtype=pl.Float64))
+        totals = CellTotals(
+            names=self.codes,
+            weighted=self._sums["weighted"],
+            present_weight=self._sums["present_weight"],
+            squares=self._sums["squares"],
+            counted=self._sums["counted"],
+        )
+        answered = self._sums["answered"].sum(axis=0) > 0
+        return AccumulatedCells(
+            frame=frame,
+            totals=totals,
+            respondents=self._respondents.copy(),
+            answered={code: bool(flag) for code, flag in zip(self.codes, answered, strict=True)},
+            rows=self.rows,
+        )
+
+    def _cell_codes(self, keys: pl.DataFrame) -> np.ndarray:
+        """Each row's cell number; cells new to this chunk are numbered as they appear."""
+        if not self._cells:
+            self._key_schema = keys.schema
+        distinct = keys.unique(maintain_order=True)
+        numbers = []
+        for key in distinct.iter_rows():
+            numbers.append(self._cells.setdefault(key, len(self._cells)))
+        lookup = distinct.with_columns(pl.Series("__cell", numbers, dtype=pl.Int64))
+        joined = keys.join(
+            lookup, on=self.keys, how="left", nulls_equal=True, maintain_order="left"
+        )
+        return np.asarray(joined["__cell"].to_numpy(), dtype=np.int64)
+
+
+def _grown(array: np.ndarray, rows: int) -> np.ndarray:
+    """``array`` with zero rows appended up to ``rows`` rows."""
+    if array.shape[0] >= rows:
+        return array
+    extra = np.zeros((rows - array.shape[0], *array.shape[1:]))
+    return np.concatenate([array, extra])
