@@ -1,4 +1,4 @@
-"""Aggregate queries over the facts: one SQL text per record source and geography.
+"""Aggregate queries over the facts: per record source, one SQL text for every geography.
 
 The numerator and denominator of every indicator (and every service KPI) become two columns of
 one ``GROUP BY``; a numerator only counts rows that are in its denominator. Aliases are
@@ -7,10 +7,10 @@ positional (``n0``, ``d0``, …) so no dialect's identifier quoting is involved.
 Examples
 --------
 >>> from govindex.onestop.profile import shipped_profile
->>> by_unit, by_procedure = aggregate_sql(shipped_profile().resolve(), "dossiers", "province")
+>>> by_unit, by_procedure = aggregate_sql(shipped_profile().resolve(), "dossiers", ["province"])
 >>> by_unit.measures[0], by_procedure.measures[0]
 (('indicator', '1.4'), ('indicator', '3.1'))
->>> "FROM dossier_facts" in by_unit.text
+>>> "FROM dossier_facts" in by_unit.text and "GROUPING SETS" in by_unit.text
 True
 """
 
@@ -34,6 +34,8 @@ __all__ = [
     "aggregate_sql",
     "collect_counts",
     "fact_queries",
+    "geography_rows",
+    "keys_and_flags",
 ]
 
 #: Where each source's facts are materialised before aggregation.
@@ -86,10 +88,15 @@ KPI_MEASURES: tuple[tuple[str, str, str, str], ...] = (
 
 @dataclass(frozen=True)
 class AggregateQuery:
-    """An aggregate query and what each ``n{i}`` / ``d{i}`` column pair measures."""
+    """An aggregate query and what each ``n{i}`` / ``d{i}`` column pair measures.
+
+    The query returns ``period_id``, ``province_code``, ``agency_id``, ``procedure_code`` and
+    the grouping flags ``g_province`` / ``g_agency`` (1 where that key was rolled up), from
+    which :func:`geography_rows` picks each geography's rows.
+    """
 
     source: str
-    geography: str
+    geographies: tuple[str, ...]
     text: str
     measures: tuple[tuple[str, str], ...]
 
@@ -119,14 +126,53 @@ def _pair(
     return inner, f"SUM(n{index}) AS n{index}, SUM(d{index}) AS d{index}"
 
 
-def aggregate_sql(profile: ResolvedProfile, source: str, geography: str) -> list[AggregateQuery]:
-    """The aggregate queries of ``source`` (dossiers, petitions or publications) for one geography: one over
-    dossier counts, grouped by unit, and one over procedure counts, grouped by unit and
-    procedure first (only the few procedure-count indicators pay for the finer grain)."""
-    if geography not in GEOGRAPHIES:
-        msg = f"unknown geography `{geography}`"
-        raise SpecError(msg, where="geography", found=geography, expected=sorted(GEOGRAPHIES))
-    if source in _NO_PROCEDURE_GEOGRAPHY and geography == "procedure":
+#: Key columns every aggregate query returns (rolled-up keys are NULL).
+_KEY_COLUMNS = ("period_id", "province_code", "agency_id", "procedure_code")
+
+
+def _grouping_sets(geographies: Sequence[str], extra: tuple[str, ...] = ()) -> str:
+    sets = [
+        "(" + ", ".join(dict.fromkeys(("period_id", *GEOGRAPHIES[g], *extra))) + ")"
+        for g in geographies
+    ]
+    return "GROUPING SETS (" + ", ".join(sets) + ")"
+
+
+def keys_and_flags(geographies: Sequence[str], extra: tuple[str, ...] = ()) -> str:
+    """The key columns and grouping flags of a grouping-sets query; a key no set groups by
+    is a NULL column (and its flag 1), as SQL forbids naming it.
+
+    Examples
+    --------
+    >>> keys_and_flags(["province"]).split(", ")[2:5]
+    ['CAST(NULL AS VARCHAR) AS agency_id', 'CAST(NULL AS VARCHAR) AS procedure_code', 'GROUPING(province_code) AS g_province']
+    """
+    grouped = {"period_id", *extra}.union(*(GEOGRAPHIES[g] for g in geographies))
+    keys = [key if key in grouped else f"CAST(NULL AS VARCHAR) AS {key}" for key in _KEY_COLUMNS]
+    flags = [
+        f"GROUPING({key}) AS {flag}" if key in grouped else f"1 AS {flag}"
+        for key, flag in (("province_code", "g_province"), ("agency_id", "g_agency"))
+    ]
+    return ", ".join(keys + flags)
+
+
+def aggregate_sql(
+    profile: ResolvedProfile, source: str, geographies: Sequence[str]
+) -> list[AggregateQuery]:
+    """The aggregate queries of ``source`` (dossiers, petitions or publications) for every
+    geography at once: one over dossier counts and one over procedure counts (grouped by unit
+    and procedure first; only the few procedure-count indicators pay for the finer grain).
+
+    Each query reads the facts once and groups them by ``GROUPING SETS``, one set per
+    geography, so adding a geography costs no further pass over the records.
+    """
+    for geography in geographies:
+        if geography not in GEOGRAPHIES:
+            msg = f"unknown geography `{geography}`"
+            raise SpecError(msg, where="geography", found=geography, expected=sorted(GEOGRAPHIES))
+    if source in _NO_PROCEDURE_GEOGRAPHY:
+        geographies = [g for g in geographies if g != "procedure"]
+    if not geographies:
         return []
     grains: dict[str, list[tuple[tuple[str, str], tuple[str, str]]]] = {
         "dossiers": [],
@@ -147,28 +193,59 @@ def aggregate_sql(profile: ResolvedProfile, source: str, geography: str) -> list
         for code, denominator, numerator, measure in KPI_MEASURES:
             pair = _pair(len(grains["dossiers"]), denominator, numerator, measure, "dossiers")
             grains["dossiers"].append((pair, ("kpi", code)))
-    unit_keys = ("period_id", *GEOGRAPHIES[geography])
-    keys = ", ".join(unit_keys)
     table = FACT_TABLES[source]
     queries = []
     if grains["dossiers"]:
         body = ",\n  ".join(pair[0] for pair, _ in grains["dossiers"])
-        text = f"SELECT {keys},\n  {body}\nFROM {table}\nGROUP BY {keys}"
+        text = (
+            f"SELECT {keys_and_flags(geographies)},\n  {body}\nFROM {table}\n"
+            f"GROUP BY {_grouping_sets(geographies)}"
+        )
         queries.append(
-            AggregateQuery(source, geography, text, tuple(m for _, m in grains["dossiers"]))
+            AggregateQuery(
+                source, tuple(geographies), text, tuple(m for _, m in grains["dossiers"])
+            )
         )
     if grains["procedures"]:
-        inner_keys = ", ".join(dict.fromkeys((*unit_keys, "procedure_code")))
+        # Inner: one row per unit × procedure (procedure_code kept in every set); outer: the
+        # procedures summed per unit, the procedure key dropped except for the procedure
+        # geography, whose unit it is (there province_code is rolled up).
         inner = ",\n    ".join(pair[0] for pair, _ in grains["procedures"])
         outer = ",\n  ".join(pair[1] for pair, _ in grains["procedures"])
+        unit_procedure = "CASE WHEN g_province = 1 THEN procedure_code END"
         text = (
-            f"SELECT {keys},\n  {outer}\nFROM (\n  SELECT {inner_keys},\n    {inner}\n"
-            f"  FROM {table}\n  GROUP BY {inner_keys}\n) AS by_procedure\nGROUP BY {keys}"
+            f"SELECT period_id, province_code, agency_id, {unit_procedure} AS procedure_code,\n"
+            f"  g_province, g_agency,\n  {outer}\nFROM (\n"
+            f"  SELECT {keys_and_flags(geographies, ('procedure_code',))},\n    {inner}\n"
+            f"  FROM {table}\n"
+            f"  GROUP BY {_grouping_sets(geographies, ('procedure_code',))}\n) AS by_procedure\n"
+            f"GROUP BY period_id, g_province, g_agency, province_code, agency_id, {unit_procedure}"
         )
         queries.append(
-            AggregateQuery(source, geography, text, tuple(m for _, m in grains["procedures"]))
+            AggregateQuery(
+                source, tuple(geographies), text, tuple(m for _, m in grains["procedures"])
+            )
         )
     return queries
+
+
+def geography_rows(result: pl.DataFrame, geography: str) -> pl.DataFrame:
+    """The rows of one geography in a grouping-sets result (see :class:`AggregateQuery`).
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"g_province": [0, 0, 1], "g_agency": [1, 0, 1], "x": [1, 2, 3]})
+    >>> geography_rows(frame, "agency")["x"].to_list()
+    [2]
+    """
+    province = pl.col("g_province").cast(pl.Int64)
+    agency = pl.col("g_agency").cast(pl.Int64)
+    condition = {
+        "province": (province == 0) & (agency == 1),
+        "agency": (province == 0) & (agency == 0),
+        "procedure": province == 1,
+    }[geography]
+    return result.filter(condition)
 
 
 def fact_queries(*, remap_legacy_districts: bool = False) -> dict[str, str]:
@@ -205,8 +282,8 @@ def collect_counts(
     geographies: Sequence[str],
     run: Callable[[str], pl.DataFrame],
 ) -> pl.DataFrame:
-    """Run every aggregate query through ``run`` (an engine's SQL executor) over the
-    materialised fact tables (:func:`fact_queries`) and return the long counts of
+    """Run every aggregate query through ``run`` (an engine's SQL executor) over the fact
+    tables (:func:`fact_queries`) and return the long counts of
     :func:`govindex.onestop.scoring.counts_from_wide`.
 
     Examples
@@ -216,34 +293,40 @@ def collect_counts(
     0
     """
     parts = [pl.DataFrame(schema=COUNT_SCHEMA)]
+    results = [
+        (query, run(query.text))
+        for source in FACT_TABLES
+        for query in aggregate_sql(profile, source, geographies)
+    ]
     for geography in geographies:
         keys = ["period_id", *GEOGRAPHIES[geography]]
         merged: pl.DataFrame | None = None
         measures: list[tuple[str, str]] = []
-        for source in FACT_TABLES:
-            for query in aggregate_sql(profile, source, geography):
-                result = run(query.text)
-                # Service KPIs stay with the units that have dossiers (as they always were);
-                # only index indicators are completed for every unit.
-                kpis = [i for i, (kind, _) in enumerate(query.measures) if kind == "kpi"]
-                if kpis:
-                    parts.append(
-                        counts_from_wide(
-                            _renumbered(result, keys, kpis, 0),
-                            geography,
-                            [query.measures[i] for i in kpis],
-                        )
+        for query, result in results:
+            if geography not in query.geographies:
+                continue
+            rows = geography_rows(result, geography)
+            # Service KPIs stay with the units that have dossiers (as they always were);
+            # only index indicators are completed for every unit.
+            kpis = [i for i, (kind, _) in enumerate(query.measures) if kind == "kpi"]
+            if kpis:
+                parts.append(
+                    counts_from_wide(
+                        _renumbered(rows, keys, kpis, 0),
+                        geography,
+                        [query.measures[i] for i in kpis],
                     )
-                indicators = [i for i, (kind, _) in enumerate(query.measures) if kind != "kpi"]
-                wide = _renumbered(result, keys, indicators, len(measures))
-                measures.extend(query.measures[i] for i in indicators)
-                # Units of every source side by side: each unit then has every measure (0
-                # where a source has no record), so scoring needs no grid of its own.
-                merged = (
-                    wide
-                    if merged is None
-                    else merged.join(wide, on=keys, how="full", coalesce=True, nulls_equal=True)
                 )
+            indicators = [i for i, (kind, _) in enumerate(query.measures) if kind != "kpi"]
+            wide = _renumbered(rows, keys, indicators, len(measures))
+            measures.extend(query.measures[i] for i in indicators)
+            # Units of every source side by side: each unit then has every measure (0
+            # where a source has no record), so scoring needs no grid of its own.
+            merged = (
+                wide
+                if merged is None
+                else merged.join(wide, on=keys, how="full", coalesce=True, nulls_equal=True)
+            )
         if merged is not None:
             parts.append(counts_from_wide(merged, geography, measures))
     return pl.concat(parts, how="vertical")

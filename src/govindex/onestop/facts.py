@@ -113,6 +113,10 @@ def dossier_facts_sql(*, remap_legacy_districts: bool = False) -> str:
         if remap_legacy_districts
         else "d.agency_id"
     )
+    # The agency tree is only needed to credit a legacy district's successor.
+    successors = (
+        "LEFT JOIN agencies a ON a.agency_id = d.agency_id\n" if remap_legacy_districts else ""
+    )
     stamped = ",\n    ".join(
         _asof(column)
         for column in (
@@ -167,8 +171,7 @@ def dossier_facts_sql(*, remap_legacy_districts: bool = False) -> str:
       FALSE
     )
   LEFT JOIN procedures c ON c.procedure_code = d.procedure_code
-  LEFT JOIN agencies a ON a.agency_id = d.agency_id
-  LEFT JOIN petitioned pe ON pe.dossier_code = d.dossier_code
+  {successors}  LEFT JOIN petitioned pe ON pe.dossier_code = d.dossier_code
   LEFT JOIN dislikes di ON di.dossier_code = d.dossier_code
   WHERE d.received_at IS NOT NULL AND d.status NOT IN (1, 3)
 ), finishing AS (

@@ -18,10 +18,12 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import polars as pl
 import scipy.special
 
+from govindex.onestop.aggregation import keys_and_flags
 from govindex.onestop.scoring import PeriodLabels
 
 __all__ = [
@@ -88,8 +90,8 @@ def wilson_interval(successes: int, total: int, level: float = 0.95) -> tuple[fl
 
 
 def kpi_fact_queries() -> dict[str, str]:
-    """Ratings and counter tickets of each period, keyed by the table they are materialised
-    as: the records are read once, then aggregated for every geography.
+    """Ratings and counter tickets of each period, keyed by the table name they are defined
+    as; :func:`ratings_sql` and :func:`tickets_sql` aggregate them for every geography.
 
     Examples
     --------
@@ -109,30 +111,48 @@ WHERE t.called_at IS NOT NULL AND t.finished_at IS NOT NULL AND t.finished_at >=
     }
 
 
-def ratings_sql(geography: str) -> str:
-    """Ratings per unit and period (``rated_at`` in the period), over ``rating_facts``."""
-    keys = {
-        "province": "province_code",
-        "agency": "province_code, agency_id",
-        "procedure": "procedure_code",
-    }[geography]
-    return f"""SELECT period_id, {keys},
+_KPI_SETS = {
+    "province": "(period_id, province_code)",
+    "agency": "(period_id, province_code, agency_id)",
+    "procedure": "(period_id, procedure_code)",
+}
+
+
+def ratings_sql(geographies: Sequence[str]) -> str:
+    """Ratings per unit and period (``rated_at`` in the period), over ``rating_facts``, for
+    every geography in one pass (grouping flags as in
+    :class:`govindex.onestop.aggregation.AggregateQuery`).
+
+    Examples
+    --------
+    >>> "GROUPING SETS ((period_id, province_code))" in ratings_sql(["province"])
+    True
+    """
+    sets = ", ".join(_KPI_SETS[g] for g in geographies)
+    return f"""SELECT {keys_and_flags(geographies)},
   COUNT(*) AS ratings,
   SUM(CASE WHEN level >= 4 THEN 1 ELSE 0 END) AS satisfied,
   COUNT(DISTINCT dossier_code) AS rated_dossiers
 FROM rating_facts
-GROUP BY period_id, {keys}"""
+GROUP BY GROUPING SETS ({sets})"""
 
 
-def tickets_sql(geography: str) -> str:
+def tickets_sql(geographies: Sequence[str]) -> str:
     """Counter tickets per unit and period (issued in the period, served to the end), over
-    ``ticket_facts``."""
-    keys = {"province": "province_code", "agency": "province_code, agency_id"}[geography]
-    return f"""SELECT period_id, {keys},
+    ``ticket_facts``, for every geography but procedure in one pass.
+
+    Examples
+    --------
+    >>> "(period_id, procedure_code)" in tickets_sql(["province", "procedure"])
+    False
+    """
+    kept = [g for g in geographies if g != "procedure"]
+    sets = ", ".join(_KPI_SETS[g] for g in kept)
+    return f"""SELECT {keys_and_flags(kept)},
   COUNT(*) AS tickets,
   SUM(service_seconds) AS service_seconds
 FROM ticket_facts
-GROUP BY period_id, {keys}"""
+GROUP BY GROUPING SETS ({sets})"""
 
 
 def _unit(frame: pl.DataFrame, geography: str) -> pl.DataFrame:

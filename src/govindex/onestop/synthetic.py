@@ -337,26 +337,30 @@ class SyntheticNation:
         )
         postal_return = generator.uniform(size=count) < rate.postal_return
         agency_draw = generator.uniform(size=count)
-        agencies = np.where(
-            agency_draw < 0.3,
-            [
-                f"{code}.S{n:02d}"
-                for n in generator.integers(0, self.settings.departments_per_province, size=count)
-            ],
-            [
-                f"{code}.X{n:03d}"
-                for n in generator.integers(0, self.settings.communes_per_province, size=count)
-            ],
+        # Labels are built column-wise (polars) rather than one Python string at a time;
+        # the draws and their order are unchanged, so the records are the same.
+        departments = _labels(
+            f"{code}.S",
+            generator.integers(0, self.settings.departments_per_province, size=count),
+            2,
         )
+        communes = _labels(
+            f"{code}.X",
+            generator.integers(0, self.settings.communes_per_province, size=count),
+            3,
+        )
+        agencies = pl.select(
+            pl.when(pl.Series(agency_draw < 0.3)).then(departments).otherwise(communes)
+        ).to_series()
         e_result = generator.uniform(size=count) < 0.7
-        codes = np.array([f"{code}-{year}{month:02d}-{n:07d}" for n in range(count)])
+        codes = _labels(f"{code}-{year}{month:02d}-", np.arange(count), 7)
         frame = pl.DataFrame(
             {
                 "dossier_code": codes,
                 "source_system": "SYNTHETIC",
                 "province_code": code,
                 "agency_id": agencies,
-                "procedure_code": procedures["procedure_code"].to_numpy()[chosen],
+                "procedure_code": procedures["procedure_code"].gather(chosen),
                 "channel": channel.astype(np.int8),
                 "status": np.where(
                     withdrawn, 7, np.where(stopped, 8, np.where(returned, 10, 9))
@@ -381,9 +385,13 @@ class SyntheticNation:
                     ).astype(np.float64),
                     paused,
                 ),
-                "result_return_method": np.where(
-                    postal_return, "postal", np.where(channel == 2, "online", "counter")
-                ),
+                "result_return_method": pl.select(
+                    pl.when(pl.Series(postal_return))
+                    .then(pl.lit("postal"))
+                    .when(pl.Series(channel == 2))
+                    .then(pl.lit("online"))
+                    .otherwise(pl.lit("counter"))
+                ).to_series(),
                 "has_e_result": e_result,
                 "has_digitized_components": generator.uniform(size=count) < 0.8,
                 "reused_components": (generator.uniform(size=count) < rate.reuse).astype(np.int16),
@@ -440,7 +448,7 @@ class SyntheticNation:
         called = issued + wait
         return pl.DataFrame(
             {
-                "ticket_id": [f"T{code}-{label}-{n}" for n in range(direct.height)],
+                "ticket_id": _labels(f"T{code}-{label}-", np.arange(direct.height), 0),
                 "agency_id": direct["agency_id"],
                 "province_code": code,
                 "issued_at": issued,
@@ -462,7 +470,7 @@ class SyntheticNation:
         )
         return pl.DataFrame(
             {
-                "rating_id": [f"R{code}-{label}-{n}" for n in range(rated.height)],
+                "rating_id": _labels(f"R{code}-{label}-", np.arange(rated.height), 0),
                 "dossier_code": rated["dossier_code"],
                 "agency_id": rated["agency_id"],
                 "province_code": code,
@@ -470,7 +478,7 @@ class SyntheticNation:
                 "rated_at": rated["received_at"] + 86400,
                 "channel": generator.choice(["kiosk", "qr", "web"], size=rated.height),
                 "level": levels.astype(np.int8),
-                "criteria": [f'{{"c1": {level}}}' for level in levels],
+                "criteria": _labels('{"c1": ', levels, 0) + "}",
                 "entered_by_officer": False,
             },
             schema=TABLES["ratings"].schema,
@@ -486,7 +494,7 @@ class SyntheticNation:
         handled_late = generator.uniform(size=chosen.height) < 0.1
         return pl.DataFrame(
             {
-                "petition_id": [f"K{code}-{label}-{n}" for n in range(chosen.height)],
+                "petition_id": _labels(f"K{code}-{label}-", np.arange(chosen.height), 0),
                 "agency_id": chosen["agency_id"],
                 "province_code": code,
                 "dossier_code": chosen["dossier_code"],
@@ -500,6 +508,20 @@ class SyntheticNation:
             },
             schema=TABLES["petitions"].schema,
         )
+
+
+def _labels(prefix: str, numbers: np.ndarray, width: int) -> pl.Series:
+    """``prefix`` followed by each number, zero-padded to ``width`` digits.
+
+    Examples
+    --------
+    >>> _labels("22.S", np.array([3, 12]), 2).to_list()
+    ['22.S03', '22.S12']
+    """
+    digits = pl.Series(numbers, dtype=pl.Int64).cast(pl.String)
+    if width:
+        digits = digits.str.zfill(width)
+    return prefix + digits
 
 
 def _masked(values: np.ndarray, keep: np.ndarray) -> pl.Series:

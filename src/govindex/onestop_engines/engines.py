@@ -44,6 +44,11 @@ class Engine(Protocol):
         """Compute query ``text`` once and keep it as table ``name``."""
         ...
 
+    def define(self, name: str, text: str) -> None:
+        """Make query ``text`` available as table ``name``, computed where it is read (an
+        engine may compute it once instead, if that is cheaper for it)."""
+        ...
+
     def query(self, text: str) -> pl.DataFrame:
         """Run ``text``."""
         ...
@@ -79,6 +84,9 @@ class DuckDBEngine:
             self.connection.execute(f"SET threads = {int(threads)}")
         if memory_limit is not None:
             self.connection.execute("SET memory_limit = ?", [memory_limit])
+        # The periods table the facts join by range has a few dozen rows: a nested loop
+        # over it is cheaper than sorting every record for a merge join.
+        self.connection.execute("SET nested_loop_join_threshold = 128")
         for name, source in _with_defaults(tables).items():
             if isinstance(source, pl.DataFrame):
                 self.register(name, source)
@@ -97,9 +105,31 @@ class DuckDBEngine:
     def materialise(self, name: str, text: str) -> None:
         """Compute ``text`` once into temporary table ``name``."""
         try:
+            self._drop_temporary(name)
             self.connection.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {text}')
         except duckdb.Error as error:
             msg = f"DuckDB could not compute `{name}`: {str(error).splitlines()[0]}"
+            raise StorageError(msg, where="duckdb") from error
+
+    def _drop_temporary(self, name: str) -> None:
+        """Drop a temporary table or view ``name`` (a name moves between the two kinds)."""
+        found = self.connection.execute(
+            "SELECT 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name = ? "
+            "UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = ?",
+            [name, name],
+        ).fetchall()
+        for (kind,) in found:
+            self.connection.execute(f'DROP {kind} "{name}"')
+
+    def define(self, name: str, text: str) -> None:
+        """Keep ``text`` as view ``name``: DuckDB computes it inside each query that reads it,
+        fused with that query's aggregation, instead of writing every row to a table first.
+        """
+        try:
+            self._drop_temporary(name)
+            self.connection.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS {text}')
+        except duckdb.Error as error:
+            msg = f"DuckDB could not define `{name}`: {str(error).splitlines()[0]}"
             raise StorageError(msg, where="duckdb") from error
 
     def query(self, text: str) -> pl.DataFrame:
@@ -159,6 +189,10 @@ class SparkEngine:
         frame.count()
         frame.createOrReplaceTempView(name)
         self.materialised[name] = frame
+
+    def define(self, name: str, text: str) -> None:
+        """Spark computes ``text`` once and caches it (as :meth:`materialise`)."""
+        self.materialise(name, text)
 
     def query(self, text: str) -> pl.DataFrame:
         """Transpile ``text`` to Spark SQL, run it and collect the result."""

@@ -17,7 +17,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from govindex.onestop.aggregation import collect_counts, fact_queries
+from govindex.onestop.aggregation import (
+    FACT_TABLES,
+    collect_counts,
+    fact_queries,
+    geography_rows,
+)
 from govindex.onestop.explain import explain_sql
 from govindex.onestop.kpis import kpi_fact_queries, kpi_rows, ratings_sql, tickets_sql
 from govindex.onestop.periods import Period, period_table
@@ -58,15 +63,26 @@ def score_records(
     """Every indicator, group and total for every unit of ``geographies`` and every period."""
     engine.register("periods", period_table(periods, as_of))
     for name, text in fact_queries(remap_legacy_districts=remap_legacy_districts).items():
-        engine.materialise(name, text)
+        # The dossier facts are read twice (dossier and procedure counts) and are costly to
+        # derive, so they are computed once; the other sources are read once, where defined.
+        if name == FACT_TABLES["dossiers"]:
+            engine.materialise(name, text)
+        else:
+            engine.define(name, text)
     levels = engine.query("SELECT agency_id AS unit, level FROM agencies")
     counts = with_agency_levels(collect_counts(profile, geographies, engine.query), levels)
     labels = PeriodLabels.of(periods)
     scores = score_rows(profile, counts, labels, provenance=provenance, synthetic=synthetic)
     for name, text in kpi_fact_queries().items():
-        engine.materialise(name, text)
-    ratings = {g: engine.query(ratings_sql(g)) for g in geographies}
-    tickets = {g: engine.query(tickets_sql(g)) for g in geographies if g != "procedure"}
+        engine.define(name, text)
+    ratings: dict[str, pl.DataFrame] = {}
+    tickets: dict[str, pl.DataFrame] = {}
+    if geographies:
+        rated = engine.query(ratings_sql(geographies))
+        ratings = {g: geography_rows(rated, g) for g in geographies}
+    if any(g != "procedure" for g in geographies):
+        served = engine.query(tickets_sql(geographies))
+        tickets = {g: geography_rows(served, g) for g in geographies if g != "procedure"}
     kpis = with_agency_levels(
         kpi_rows(
             counts,
@@ -115,5 +131,5 @@ def explain_records(
     """The records behind one number (for the agency's staff; never for a public page)."""
     engine.register("periods", period_table([period], as_of))
     for name, text in fact_queries(remap_legacy_districts=remap_legacy_districts).items():
-        engine.materialise(name, text)
+        engine.define(name, text)
     return engine.query(explain_sql(profile, code, geography, unit, period.period_id))
