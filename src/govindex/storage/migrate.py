@@ -53,8 +53,10 @@ def load_migrations() -> tuple[Migration, ...]:
             found.append(Migration(int(match[1]), match[2], entry.read_text("utf-8")))
     found.sort(key=lambda item: item.version)
     versions = [item.version for item in found]
-    if versions != list(range(1, len(found) + 1)):
-        msg = f"packaged migrations are numbered {versions}; expected 1, 2, 3 ... without gaps."
+    # Numbers are unique and start at 1. A gap is allowed: migrations are written on
+    # separate branches, each with the number it was given, and each applies on its own.
+    if len(set(versions)) != len(versions) or (versions and versions[0] != 1):
+        msg = f"packaged migrations are numbered {versions}; expected unique numbers from 1."
         raise StorageError(msg, found=versions)
     return tuple(found)
 
@@ -118,7 +120,7 @@ def apply_migrations(connection: Any, where: str, *, read_only: bool = False) ->
         raise StorageError(
             msg, where=where, found=current, expected=newest, hint="upgrade govindex."
         )
-    for migration in migrations[current:]:
+    for migration in (item for item in migrations if item.version > current):
         connection.execute("BEGIN TRANSACTION")
         try:
             connection.execute(migration.sql)

@@ -25,6 +25,7 @@ from govindex.storage.failures import classify_failure, store_failure
 from govindex.storage.integrity import TableCheck, VerifyReport, table_checksum
 from govindex.storage.migrate import apply_migrations, read_schema_version
 from govindex.storage.schema import LEVELS, SCORES_SCHEMA, check_table_name, prepare_scores
+from govindex.storage.scorecard_tables import read_scorecard, rewrite_scorecard
 
 __all__ = [
     "STORE_VARIABLE",
@@ -170,7 +171,8 @@ class RunStore:
 
         Either everything is stored or nothing is: an error while writing any table rolls
         the whole run back. A run id already in the store is refused (runs are immutable).
-        A checksum of every stored table is recorded with it (see :meth:`verify`).
+        A checksum of every stored table is recorded with it (see :meth:`verify`), and the
+        store's scorecard is rewritten in the same transaction (see :meth:`scorecard`).
 
         Parameters
         ----------
@@ -210,6 +212,7 @@ class RunStore:
         try:
             connection.execute("BEGIN TRANSACTION")
             self._insert_run(manifest, prepared, tables, folder)
+            rewrite_scorecard(connection)
             connection.execute("COMMIT")
         except BaseException as error:
             self._roll_back()
@@ -433,6 +436,46 @@ class RunStore:
             msg = f"run `{found}` has no table `{name}` (tables: {known})."
             raise RunNotFound(msg, found=name, expected=known)
         return self._frame(f'SELECT * FROM "{rows[0][0]}"', [])
+
+    # ------------------------------------------------------------------ the scorecard
+    def scorecard(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The stored ``scorecard`` and ``agreement`` tables (rewritten whenever a run is
+        stored; see :mod:`govindex.storage.scorecard_tables`).
+
+        Examples
+        --------
+        >>> with RunStore(":memory:") as store:
+        ...     rows, agreement = store.scorecard()
+        >>> sorted(set(rows["source_kind"])), agreement.height
+        (['reported'], 0)
+        """
+        try:
+            return read_scorecard(self._connection)
+        except self._error_type as error:
+            raise store_failure(error, str(self._path), "read its scorecard") from error
+
+    def rewrite_scorecard(self) -> tuple[int, int]:
+        """Recompute the stored scorecard from the stored runs (in one transaction); return
+        the row counts of its two tables. Storing a run does this already; ``govindex store
+        upgrade`` calls it so that a newer reported record bundled with govindex shows.
+
+        Examples
+        --------
+        >>> with RunStore(":memory:") as store:
+        ...     store.rewrite_scorecard()[1]
+        0
+        """
+        self._refuse_if_read_only("rewrite its scorecard")
+        try:
+            self._connection.execute("BEGIN TRANSACTION")
+            counts = rewrite_scorecard(self._connection)
+            self._connection.execute("COMMIT")
+        except BaseException as error:
+            self._roll_back()
+            if isinstance(error, self._error_type):
+                raise store_failure(error, str(self._path), "rewrite its scorecard") from error
+            raise
+        return counts
 
     # ------------------------------------------------------------------ querying scores
     def query_scores(

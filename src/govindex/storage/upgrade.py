@@ -6,6 +6,8 @@ their columns or codes is applied table by table, inside the migration's transac
 * version 2 (one score model): the official record says ``estimate`` and ``se`` (it said
   ``value`` and ``standard_error``); computed runs code dimensions ``1``…``8`` (they said
   ``D1``…``D8``); and every run gets the ``score_table`` its producer now writes.
+* version 6 (stored scorecard): the ``scorecard`` and ``agreement`` tables are filled from
+  the runs already stored.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import polars as pl
 
 from govindex.analysis import GroupRule, group_items
 from govindex.scores import microdata_run, papi_score_table, published_run
+from govindex.storage.scorecard_tables import rewrite_scorecard
 
 __all__ = ["UPGRADES"]
 
@@ -84,5 +87,9 @@ def _one_score_model(connection: Any) -> None:
         )
 
 
-UPGRADES: dict[int, Callable[[Any], None]] = {2: _one_score_model}
+def _stored_scorecard(connection: Any) -> None:
+    rewrite_scorecard(connection)
+
+
+UPGRADES: dict[int, Callable[[Any], None]] = {2: _one_score_model, 6: _stored_scorecard}
 """Version → the Python step run after that version's SQL, in the same transaction."""

@@ -1,8 +1,8 @@
 """The scorecard page (``/scorecard/{province}``) and its JSON twin (``….json``).
 
-The scorecard's tables are read from the store once per app, at the first request for
-them (:class:`govindex.views.scorecard.Scorecard`); every request then only selects one
-province from them.
+The scorecard's tables are stored (every producer rewrites them when it stores a run); the
+app reads them once per snapshot it answers from (:class:`govindex.views.scorecard.Scorecard`),
+and every request only selects one province from them.
 """
 
 from __future__ import annotations
