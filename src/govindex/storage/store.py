@@ -395,14 +395,21 @@ class RunStore:
     def runs_overview(self) -> pl.DataFrame:
         """Return one row per run: id, kind, years, rows, source, synthetic, supersession.
 
-        ``superseded_by`` names a stored run that corrects this one.
+        ``score_rows`` counts the run's score table (every instrument writes one; PAR and
+        one-stop runs write nothing to ``scores``), else its ``scores`` rows, and ``years``
+        come from the score table's periods where ``scores`` has none. ``superseded_by``
+        names a stored run that corrects this one.
         """
-        return self._frame(
+        overview = self._frame(
             """
             SELECT r.run_id, r.kind, r.synthetic,
                    (SELECT string_agg(DISTINCT CAST(s.year AS VARCHAR), ',' ORDER BY CAST(s.year AS VARCHAR))
                       FROM scores s WHERE s.run_id = r.run_id) AS years,
-                   (SELECT count(*) FROM scores s WHERE s.run_id = r.run_id) AS score_rows,
+                   coalesce(
+                       (SELECT t.row_count FROM run_tables t
+                         WHERE t.run_id = r.run_id AND t.name = 'score_table'),
+                       (SELECT count(*) FROM scores s WHERE s.run_id = r.run_id)
+                   ) AS score_rows,
                    r.created_at, r.source, r.supersedes,
                    (SELECT string_agg(n.run_id, ',') FROM runs n WHERE n.supersedes = r.run_id)
                        AS superseded_by
@@ -411,6 +418,25 @@ class RunStore:
             """,
             [],
         )
+        # Runs that keep their scores only in a score table: the years of its periods.
+        storage_names = dict(
+            self._rows("SELECT run_id, storage_name FROM run_tables WHERE name = 'score_table'", [])
+        )
+        years = [
+            found
+            if found is not None or run_id not in storage_names
+            else self._score_table_years(str(storage_names[run_id]))
+            for run_id, found in zip(overview["run_id"], overview["years"], strict=True)
+        ]
+        return overview.with_columns(pl.Series("years", years, pl.String))
+
+    def _score_table_years(self, storage_name: str) -> str | None:
+        rows = self._rows(
+            "SELECT string_agg(DISTINCT substr(period, 1, 4), ',' ORDER BY substr(period, 1, 4))"
+            f' FROM "{storage_name}"',
+            [],
+        )
+        return None if rows[0][0] is None else str(rows[0][0])
 
     def run_tables(self, run_id: str) -> dict[str, int]:
         """Return the run's tables (``scores`` first, then extra tables) with their row counts."""
