@@ -101,7 +101,6 @@ def schedule(model: RaterModel) -> list[list[tuple[float, float]]]:
     return plan
 
 
-
 _T = TypeVar("_T")
 
 
@@ -110,6 +109,7 @@ def _on_own_loop(coroutine: Coroutine[Any, Any, _T]) -> _T:
     as a test session driving a browser through Playwright's sync API does)."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
         return worker.submit(asyncio.run, coroutine).result()
+
 
 async def _exchange(port: int, request: bytes) -> tuple[int, dict[str, str], bytes]:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -380,7 +380,9 @@ def run_backend(
             acknowledged.extend(ids)
             figures["acknowledged"] = len(ids)
         if capacity_clients > 0:
-            figures, ids = _on_own_loop(_capacity(server.port, key, capacity_step, capacity_clients))
+            figures, ids = _on_own_loop(
+                _capacity(server.port, key, capacity_step, capacity_clients)
+            )
             results["capacity"] = figures
             acknowledged.extend(ids)
     finally:

@@ -108,7 +108,9 @@ def run(repeats: int, with_r: bool, scale: int) -> dict[str, float]:
         "jkn_seconds": best_of(repeats, jackknife),
         "jkn_lower_bound_seconds": best_of(repeats, jackknife_bound),
     }
-    results["taylor_ratio_to_bound"] = results["taylor_seconds"] / results["taylor_lower_bound_seconds"]
+    results["taylor_ratio_to_bound"] = (
+        results["taylor_seconds"] / results["taylor_lower_bound_seconds"]
+    )
     results["jkn_ratio_to_bound"] = results["jkn_seconds"] / results["jkn_lower_bound_seconds"]
     if with_r and shutil.which("Rscript"):
         with tempfile.TemporaryDirectory() as folder:
@@ -118,7 +120,9 @@ def run(repeats: int, with_r: bool, scale: int) -> dict[str, float]:
             script_path.write_text(R_SCRIPT)
             output = subprocess.run(
                 ["Rscript", str(script_path), str(data_path), str(repeats)],
-                check=True, capture_output=True, text=True,
+                check=True,
+                capture_output=True,
+                text=True,
             ).stdout.split()
         r_taylor, r_jackknife, r_estimate, r_se, r_se_jk = (float(value) for value in output)
         ours = taylor()

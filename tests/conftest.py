@@ -26,6 +26,8 @@ def require_program(program: str, installed_by: str) -> None:
             f"`{program}` is not installed; run `bash scripts/test`, which installs {installed_by}",
             pytrace=False,
         )
+
+
 WORKBOOK = TESTS / "data" / "papi" / "PAPI-2015-2023-eng.xlsm"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 
@@ -32,5 +33,34 @@ def test_the_scorecard_page_in_both_languages(browser: Any, server: str) -> None
         )
         assert english.inner_text() == "47.82"
         assert "Reported by the press/province" in page.locator("table.scorecard").inner_text()
+    finally:
+        context.close()
+
+
+def test_the_scorecard_has_the_site_navigation_and_downloads(browser: Any, server: str) -> None:
+    context = browser.new_context(viewport={"width": 1300, "height": 900}, accept_downloads=True)
+    try:
+        page = context.new_page()
+        for language, overview, download in (
+            ("vi", "Tổng quan", "CSV · bảng điểm tổng hợp"),
+            ("en", "Overview", "CSV · scorecard"),
+        ):
+            page.goto(f"{server}/scorecard/Qu%E1%BA%A3ng%20Ninh?year=2024&lang={language}")
+            page.wait_for_selector("table.scorecard tbody tr", timeout=30_000)
+            navigation = page.locator("header.site nav a")
+            assert navigation.count() == 4
+            assert navigation.first.is_visible()
+            assert navigation.first.inner_text() == overview
+            with page.expect_download() as started:
+                page.get_by_role("link", name=download).click()
+            saved = started.value
+            assert saved.suggested_filename.endswith("-scorecard.csv")
+            text = Path(saved.path()).read_text(encoding="utf-8-sig")
+            assert text.startswith("province,instrument,year")
+            assert "47.82" in text
+        page.locator("header.site nav a").first.click()
+        page.wait_for_load_state()
+        assert "/overview" in page.url
+        assert page.locator("html").get_attribute("lang") == "en"
     finally:
         context.close()

@@ -80,8 +80,11 @@ def test_json_format(invoke: Invoke, clean_csv: Path, tmp_path: Path) -> None:
     result = invoke("validate", SPEC, data, "--format", "json")
     assert result.exit_code == 1
     findings = json.loads(result.stdout)
-    errors = [(item["kind"], item["row"], item["column"]) for item in findings
-              if item["severity"] == "error"]
+    errors = [
+        (item["kind"], item["row"], item["column"])
+        for item in findings
+        if item["severity"] == "error"
+    ]
     assert errors == [
         ("undeclared_code", 3, "civic_knowledge"),
         ("duplicate_id", 1, "respondent_id"),
@@ -97,15 +100,28 @@ def test_design_column_options(invoke: Invoke, clean_csv: Path, tmp_path: Path) 
         {"respondent_id": "pid", "province": "tinh", "district": "huyen", "weight": "w"}
     ).write_csv(data)
     assert invoke("validate", SPEC, data).exit_code == 1
-    result = invoke("validate", SPEC, data, "--id", "pid", "--strata", "tinh", "--psu", "huyen",
-                    "--weights", "w")
+    result = invoke(
+        "validate",
+        SPEC,
+        data,
+        "--id",
+        "pid",
+        "--strata",
+        "tinh",
+        "--psu",
+        "huyen",
+        "--weights",
+        "w",
+    )
     assert result.exit_code == 0, result.stdout
 
 
 def test_blank_answers_option(invoke: Invoke, clean_csv: Path, tmp_path: Path) -> None:
     data = tmp_path / "blank.csv"
     pl.read_csv(clean_csv, infer_schema_length=None).with_columns(
-        pl.when(pl.int_range(pl.len()) == 1).then(None).otherwise(pl.col("civic_knowledge"))
+        pl.when(pl.int_range(pl.len()) == 1)
+        .then(None)
+        .otherwise(pl.col("civic_knowledge"))
         .alias("civic_knowledge")
     ).write_csv(data)
     assert invoke("validate", SPEC, data).exit_code == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import importlib
 
+import polars as pl
 import pytest
 from tests.feedback.forms_fixture import default_form, quang_ninh_form
 
@@ -226,3 +227,50 @@ def test_figures_become_score_vocabulary_rows_with_status_and_reason() -> None:
     assert rows["criterion.staff_attitude"]["reason"] is None
     assert rows["criterion.staff_attitude"]["n"] == 40
     assert {row["instrument"] for row in rows.values()} == {"onestop"}
+    assert {row["level"] for row in rows.values()} == {"indicator"}
+
+
+def test_score_rows_use_the_score_table_vocabulary() -> None:
+    import datetime
+
+    from govindex.feedback.scores import ScoreContext, score_rows
+    from govindex.scores.table import ScoreTable
+
+    # Three ratings (under 30), one criterion nobody answered, no count of completed dossiers.
+    summary = summarise(
+        [CountedRating(5, {})] * 3,
+        satisfied_levels=[4, 5],
+        dissatisfied_levels=[1, 2],
+        criteria=["publicity"],
+    )
+    context = ScoreContext(
+        "000.00.22.H37",
+        "2026-03",
+        datetime.date(2026, 3, 1),
+        datetime.date(2026, 3, 31),
+        "quang-ninh@1",
+        "feedback store run",
+    )
+    frame = score_rows(summary, context)
+    checked = ScoreTable.from_frame(
+        frame.drop("provenance").with_columns(pl.lit("feedback").alias("run_id"))
+    ).frame
+    rows = {row["code"]: row for row in checked.to_dicts()}
+    assert (rows["satisfied_share"]["status"], rows["satisfied_share"]["reason"]) == (
+        "published",
+        None,
+    )
+    assert rows["satisfied_share"]["n"] == 3
+    assert (rows["criterion.publicity"]["status"], rows["criterion.publicity"]["reason"]) == (
+        "missing",
+        "no_respondents",
+    )
+    assert (rows["coverage"]["status"], rows["coverage"]["reason"]) == (
+        "missing",
+        "input_not_in_records",
+    )
+    none_completed = summarise(
+        [CountedRating(5, {})], satisfied_levels=[4, 5], dissatisfied_levels=[1, 2], completed=0
+    )
+    coverage = score_rows(none_completed, context).filter(pl.col("code") == "coverage")
+    assert coverage.select("status", "reason").row(0) == ("missing", "no_denominator")

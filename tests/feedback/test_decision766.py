@@ -10,6 +10,7 @@ import pytest
 from govindex.errors import SpecError
 from govindex.feedback.decision766 import period_of, satisfaction_766_rows
 from govindex.feedback.scores import SCORE_COLUMNS
+from govindex.scores.table import REASONS, ScoreTable
 
 HANOI = datetime.timezone(datetime.timedelta(hours=7))
 
@@ -60,7 +61,8 @@ def test_the_766_inputs_match_the_hand_computed_case() -> None:
     )
     assert frame.columns == list(SCORE_COLUMNS)
     assert set(frame["instrument"]) == {"onestop"}
-    assert set(frame["level"]) == {"satisfaction_766"}
+    assert set(frame["level"]) == {"indicator"}
+    _is_a_score_table(frame)
     march = _figures(frame, "A", "2026-03")
     assert march["dossiers_rated"]["estimate"] == 40
     assert march["dossiers_dissatisfied"]["estimate"] == 3  # the superseded dislike is not counted
@@ -85,28 +87,30 @@ def test_the_766_inputs_match_the_hand_computed_case() -> None:
     assert march["coverage"]["period_end"] == datetime.date(2026, 3, 31)
 
 
-def test_few_ratings_are_flagged_and_unknown_denominators_are_missing() -> None:
+def test_few_ratings_show_their_n_and_unknown_denominators_are_missing() -> None:
     frame = satisfaction_766_rows(
         _export(), {("A", "2026-04"): 0}, edition="feedback-766@1", provenance="test"
     )
     hue = _figures(frame, "B", "2026-03")
     share = hue["dissatisfied_share"]
-    # By hand: 1 of 5; Wilson 95 % = (0.0362241, 0.6244654); fewer than 30 rated: small_n.
+    # By hand: 1 of 5; Wilson 95 % = (0.0362241, 0.6244654). Fewer than 30 rated: published
+    # (the ScoreTable gives a published row no reason), its n = 5 says how few.
     assert share["estimate"] == pytest.approx(0.2)
     assert share["ci_low"] == pytest.approx(0.036224108632430, rel=1e-9)
     assert share["ci_high"] == pytest.approx(0.624465370237475, rel=1e-9)
-    assert (share["status"], share["reason"]) == ("published", "small_n")
+    assert (share["status"], share["reason"], share["n"]) == ("published", None, 5)
     assert (hue["coverage"]["status"], hue["coverage"]["reason"]) == (
         "missing",
-        "completed_unknown",
+        "input_not_in_records",
     )
     assert hue["coverage"]["estimate"] is None
     april = _figures(frame, "A", "2026-04")
     assert april["dossiers_rated"]["estimate"] == 1
     assert (april["coverage"]["status"], april["coverage"]["reason"]) == (
         "missing",
-        "no_completed_dossiers",
+        "no_denominator",
     )
+    _is_a_score_table(frame)
 
 
 def test_quarters_and_bad_input() -> None:
@@ -127,3 +131,12 @@ def test_quarters_and_bad_input() -> None:
         )
     with pytest.raises(SpecError, match="week"):
         period_of(datetime.date(2026, 3, 2), "week")
+
+
+def _is_a_score_table(frame: pl.DataFrame) -> None:
+    """The rows pass the ScoreTable's checks: its levels, statuses and reason codes."""
+    checked = ScoreTable.from_frame(
+        frame.drop("provenance").with_columns(pl.lit("feedback").alias("run_id")),
+        where="766 satisfaction rows",
+    ).frame
+    assert set(checked["reason"].drop_nulls()) <= set(REASONS)

@@ -114,7 +114,9 @@ def test_counted_ratings_reach_the_kpis_and_indicator_5_4(exported: Path, record
     # Loading the same export again leaves each rating once.
     assert "4 ratings in the store" in _invoke("onestop", "ingest", records, "--ratings", exported)
     scored = _score(records)
-    satisfaction = scored.filter((pl.col("code") == "survey_satisfaction") & (pl.col("unit") == "A1"))
+    satisfaction = scored.filter(
+        (pl.col("code") == "survey_satisfaction") & (pl.col("unit") == "A1")
+    )
     assert satisfaction["estimate"].item() == pytest.approx(0.5)
     assert satisfaction["reason"].item() == "flag:fewer_than_30_ratings"
     counted = [

@@ -88,8 +88,12 @@ CASES: dict[str, tuple[Injection, set[tuple[str, int | None, str | None]]]] = {
         {("undeclared_code", 4, "impact_land_plan_families")},
     ),
     "text in a numeric item": (
-        lambda frame: put(frame.with_columns(pl.col("civic_knowledge").cast(pl.String)), 3,
-                          "civic_knowledge", "yes"),
+        lambda frame: put(
+            frame.with_columns(pl.col("civic_knowledge").cast(pl.String)),
+            3,
+            "civic_knowledge",
+            "yes",
+        ),
         {("type_mismatch", 3, "civic_knowledge")},
     ),
     "answered although not asked": (
@@ -129,8 +133,9 @@ CASES: dict[str, tuple[Injection, set[tuple[str, int | None, str | None]]]] = {
         {("invalid_weight", 3, "weight")},
     ),
     "text weight": (
-        lambda frame: put(frame.with_columns(pl.col("weight").cast(pl.String)), 1, "weight",
-                          "heavy"),
+        lambda frame: put(
+            frame.with_columns(pl.col("weight").cast(pl.String)), 1, "weight", "heavy"
+        ),
         {("invalid_weight", 1, "weight")},
     ),
     "codebook item absent": (
@@ -210,13 +215,17 @@ def test_custom_design_columns(small_spec: IndexSpec, small_frame: pl.DataFrame)
 
 
 # ------------------------------------------------------------------------- many at once
-def test_all_problems_reported_at_once(
-    small_spec: IndexSpec, small_frame: pl.DataFrame
-) -> None:
+def test_all_problems_reported_at_once(small_spec: IndexSpec, small_frame: pl.DataFrame) -> None:
     frame = small_frame
     expected: set[tuple[str, int | None, str | None]] = set()
-    for case in ("ordinal out of range", "binary undeclared code", "answered although not asked",
-                 "zero weight", "blank province", "numeric out of range"):
+    for case in (
+        "ordinal out of range",
+        "binary undeclared code",
+        "answered although not asked",
+        "zero weight",
+        "blank province",
+        "numeric out of range",
+    ):
         inject, where = CASES[case]
         frame = inject(frame)
         expected |= where
@@ -233,9 +242,9 @@ def test_one_of_each_in_the_synthetic_survey(
     papi_spec: IndexSpec, synthetic_microdata: pl.DataFrame
 ) -> None:
     frame = synthetic_microdata.head(500)
-    not_asked = frame.with_row_index("row", offset=1).filter(
-        pl.col("village_head_elected") != 1
-    )["row"][0]
+    not_asked = frame.with_row_index("row", offset=1).filter(pl.col("village_head_elected") != 1)[
+        "row"
+    ][0]
     frame = put(frame, 10, "civic_knowledge", 5)
     frame = put(frame, not_asked, "voted_winner", 1)
     frame = put(frame, 20, "respondent_id", frame["respondent_id"][29])
@@ -288,10 +297,15 @@ def test_recode_missing_turns_codes_to_null(
 def test_text_codes_and_categorical_columns(
     small_spec: IndexSpec, small_frame: pl.DataFrame
 ) -> None:
-    region = Item.model_validate({
-        "id": "region", "type": "categorical", "label": {"vi": "vùng", "en": "region"},
-        "values": ["north", "south"], "missing_codes": ["dk"],
-    })
+    region = Item.model_validate(
+        {
+            "id": "region",
+            "type": "categorical",
+            "label": {"vi": "vùng", "en": "region"},
+            "values": ["north", "south"],
+            "missing_codes": ["dk"],
+        }
+    )
     codebook = Codebook(items=(*small_spec.codebook.items, region))
     spec = small_spec.model_copy(update={"codebook": codebook})
     frame = small_frame.with_columns(

@@ -49,7 +49,9 @@ def test_problems_found_in_every_format(
     suffix: str, tmp_path: Path, small_spec: IndexSpec, small_frame: pl.DataFrame
 ) -> None:
     broken = small_frame.with_columns(
-        pl.when(pl.int_range(pl.len()) == 1).then(9).otherwise(pl.col("impact_land_plan_families"))
+        pl.when(pl.int_range(pl.len()) == 1)
+        .then(9)
+        .otherwise(pl.col("impact_land_plan_families"))
         .alias("impact_land_plan_families"),
         pl.when(pl.int_range(pl.len()) == 4).then(None).otherwise(pl.col("weight")).alias("weight"),
     )
@@ -62,8 +64,9 @@ def test_problems_found_in_every_format(
     assert all(issue.where == str(path) for issue in report.issues)
 
 
-def test_text_in_a_csv_number_column(tmp_path: Path, small_spec: IndexSpec,
-                                     small_frame: pl.DataFrame) -> None:
+def test_text_in_a_csv_number_column(
+    tmp_path: Path, small_spec: IndexSpec, small_frame: pl.DataFrame
+) -> None:
     path = tmp_path / "survey.csv"
     text = small_frame.write_csv().splitlines()
     header = text[0].split(",")
@@ -77,8 +80,9 @@ def test_text_in_a_csv_number_column(tmp_path: Path, small_spec: IndexSpec,
     assert "wrong type" in issue.message
 
 
-def test_spss_value_labels_are_kept(tmp_path: Path, small_spec: IndexSpec,
-                                    small_frame: pl.DataFrame) -> None:
+def test_spss_value_labels_are_kept(
+    tmp_path: Path, small_spec: IndexSpec, small_frame: pl.DataFrame
+) -> None:
     table = read_table(write(small_frame, tmp_path / "survey.sav"))
     assert validate_microdata(small_spec, table).ok
     assert table.value_labels["village_head_elected"]["1.0"] == "Yes"

@@ -14,9 +14,17 @@ from govindex.errors import DataValidationError
 from govindex.ingest import TableFile, validate_microdata
 
 COLUMNS = (
-    "respondent_id", "province", "district", "weight", "civic_knowledge", "village_head_elected",
-    "more_1_candidate_select", "impact_land_plan_families", "denunciation_price_000s_vnd",
-    "drinking_water_source", "interviewer",
+    "respondent_id",
+    "province",
+    "district",
+    "weight",
+    "civic_knowledge",
+    "village_head_elected",
+    "more_1_candidate_select",
+    "impact_land_plan_families",
+    "denunciation_price_000s_vnd",
+    "drinking_water_source",
+    "interviewer",
 )
 ROWS = 6
 
@@ -33,8 +41,9 @@ cell_values = st.one_of(
 def corruptions(draw: st.DrawFn) -> list[tuple[str, int, str, object]]:
     """A list of (operation, row, column, value) edits."""
     edit = st.tuples(
-        st.sampled_from(("set", "as_text", "drop", "duplicate_id", "null_row", "retype", "as_list",
-                         "as_date")),
+        st.sampled_from(
+            ("set", "as_text", "drop", "duplicate_id", "null_row", "retype", "as_list", "as_date")
+        ),
         st.integers(min_value=0, max_value=ROWS - 1),
         st.sampled_from(COLUMNS),
         cell_values,

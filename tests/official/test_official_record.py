@@ -88,5 +88,7 @@ def test_csv_and_workbook_agree_on_every_shared_score(
     )
     assert joined["withheld_workbook"].null_count() == 0
     assert (joined["withheld"] == joined["withheld_workbook"]).all()
-    differences = joined.select((pl.col("estimate") - pl.col("estimate_workbook")).abs().max()).item()
+    differences = joined.select(
+        (pl.col("estimate") - pl.col("estimate_workbook")).abs().max()
+    ).item()
     assert differences == 0.0

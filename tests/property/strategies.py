@@ -14,7 +14,13 @@ def stratified_samples(draw: st.DrawFn, *, with_fpc: bool = False) -> pl.DataFra
     weight, y (continuous), flag (0/1), group (domain 0–2), and population (fpc as counts).
     """
     rows: dict[str, list[object]] = {
-        "stratum": [], "psu": [], "weight": [], "y": [], "flag": [], "group": [], "population": []
+        "stratum": [],
+        "psu": [],
+        "weight": [],
+        "y": [],
+        "flag": [],
+        "group": [],
+        "population": [],
     }
     n_strata = draw(st.integers(2, 4))
     for stratum in range(n_strata):

@@ -83,9 +83,11 @@ def test_jackknife_and_taylor_agree_for_a_stratified_element_sample_mean(
     # weight total, so the mean is linear in the replicates and the stratified jackknife
     # (JKn, with R's fpc-folded scales) reproduces the Taylor SE exactly (R: J5 = S1).
     population = frame.group_by("stratum").agg(pl.len().alias("drawn"))
-    elements = frame.join(population, on="stratum").with_columns(
-        (pl.col("drawn") + pl.col("population")).alias("population_size")
-    ).with_columns((pl.col("population_size") / pl.col("drawn")).alias("weight"))
+    elements = (
+        frame.join(population, on="stratum")
+        .with_columns((pl.col("drawn") + pl.col("population")).alias("population_size"))
+        .with_columns((pl.col("population_size") / pl.col("drawn")).alias("weight"))
+    )
     design = SurveyDesign.from_frame(
         elements, weights="weight", strata="stratum", fpc="population_size"
     )

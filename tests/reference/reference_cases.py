@@ -68,7 +68,9 @@ def data_set(name: str) -> pl.DataFrame:
     """An input data set exactly as the R scripts read it, with 0/1 columns for proportions."""
     frame = pl.read_csv(FOLDER / "data" / f"{name}.csv", null_values="", infer_schema_length=None)
     if "sch.wide" in frame.columns:
-        frame = frame.with_columns((pl.col("sch.wide") == "Yes").cast(pl.Int64).alias("sch.wide==Yes"))
+        frame = frame.with_columns(
+            (pl.col("sch.wide") == "Yes").cast(pl.Int64).alias("sch.wide==Yes")
+        )
     if "HI_CHOL" in frame.columns:
         frame = frame.with_columns(pl.col("HI_CHOL").alias("HI_CHOL==1"))
     return frame

@@ -59,7 +59,11 @@ def test_estimate_and_standard_error_match_r(row: ReferenceRow) -> None:
     # svyciprop fits a logistic model by IRLS, so R's proportion carries ~1e-10 of
     # convergence noise (a proportion of exactly 0 comes back as 1.6e-10).
     absolute = 1e-9 if row.estimator == "ciprop_logit" else 0.0
-    assert close(ours["estimate"], row.estimate, absolute=absolute), (ours["estimate"], row.estimate, row.r_code)
+    assert close(ours["estimate"], row.estimate, absolute=absolute), (
+        ours["estimate"],
+        row.estimate,
+        row.r_code,
+    )
     # An SE that is zero in exact arithmetic (a one-unit domain under "adjust") comes out of
     # R as rounding noise (1e-16); compare it on the scale of the estimate.
     noise = 1e-12 * max(1.0, abs(row.estimate or 0.0))

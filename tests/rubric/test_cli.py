@@ -286,3 +286,46 @@ def test_priorities_with_agencies_and_an_improvement(rubric_file: Path, tmp_path
     assert (code, basis, agency) == ("2.1", "survey", "Provincial Office")
     assert (float(points), float(lost)) == pytest.approx((4.325, 0.675), rel=1e-12)
     assert lines[3] == "2.2: 95 → 105 (+10) → +0.150 PAR points (+0.750 % of maximum)"
+
+
+def test_a_new_decision_on_an_appraised_criterion_is_appended_never_rewritten(
+    rubric_file: Path, tmp_path: Path
+) -> None:
+    log = tmp_path / "appraisals.sqlite"
+    for score, reason in (("2", "first reading"), ("1", "on appeal")):
+        appraised = invoke(
+            "par",
+            "appraise",
+            "--log",
+            log,
+            "--province",
+            "Ha Noi",
+            "--year",
+            "2024",
+            "--code",
+            "1.4",
+            "--score",
+            score,
+            "--appraiser",
+            "council",
+            "--reason",
+            reason,
+            "--at",
+            "2025-03-01T09:00:00+07:00",
+            "--rubric",
+            rubric_file,
+        )
+        assert appraised.exit_code == 0, appraised.output
+    listed = invoke("par", "log", "--log", log, "--format", "csv")
+    assert listed.exit_code == 0, listed.output
+    decisions = pl.read_csv(io.StringIO(listed.stdout))
+    assert decisions.height == 2
+    assert decisions["reason"].to_list() == ["first reading", "on appeal"]
+    assert decisions["new_score"].to_list() == [2.0, 1.0]
+    # The only `par` command that writes the log is `appraise`, and it appends: the command
+    # list has nothing that edits, deletes or replaces a decision.
+    help_text = invoke("par", "--help").output
+    listed_commands = help_text.split("Commands:", 1)[1].split()
+    names = {word for word in listed_commands if word.isalpha() and word.islower()}
+    assert {"appraise", "log"} <= names
+    assert not names & {"edit", "delete", "remove", "undo", "rewrite", "replace", "amend"}

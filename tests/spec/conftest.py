@@ -59,14 +59,25 @@ def minimal_spec() -> dict[str, Any]:
             _indicator("2.1.1", "q17", applies_to={"item": "q_land_applied", "equals": 1}),
         ],
         "dimensions": [
-            {"code": "D1", "name": _name("one"), "comparability_key": "one",
-             "sub_dimensions": [_sub("1.1", ["1.1.1"], 0.5, 5), _sub("1.2", ["1.2.1"], 0.5, 5)]},
-            {"code": "D2", "name": _name("two"), "comparability_key": "two",
-             "sub_dimensions": [_sub("2.1", ["2.1.1"], 1, 10)]},
+            {
+                "code": "D1",
+                "name": _name("one"),
+                "comparability_key": "one",
+                "sub_dimensions": [_sub("1.1", ["1.1.1"], 0.5, 5), _sub("1.2", ["1.2.1"], 0.5, 5)],
+            },
+            {
+                "code": "D2",
+                "name": _name("two"),
+                "comparability_key": "two",
+                "sub_dimensions": [_sub("2.1", ["2.1.1"], 1, 10)],
+            },
         ],
         "total": {"name": _name("total")},
         "weighted_totals": [
-            {"code": "weighted", "name": _name("weighted"),
-             "weights": [{"dimension": "D1", "weight": 2}, {"dimension": "D2", "weight": 0.5}]},
+            {
+                "code": "weighted",
+                "name": _name("weighted"),
+                "weights": [{"dimension": "D1", "weight": 2}, {"dimension": "D2", "weight": 0.5}],
+            },
         ],
     }

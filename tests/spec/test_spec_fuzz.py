@@ -19,8 +19,24 @@ from govindex.spec import IndexSpec, spec_from_dict
 SHIPPED_SPEC = Path(__file__).parents[2] / "specs" / "papi-2024.yaml"
 
 WRONG_VALUES = st.sampled_from(
-    [None, True, -1, 0, 1.5, float("nan"), float("inf"), "", "q17b", "9.9.9", "D9", [], [1, "x"], {}, {"kind": "x"},
-     {"item": "nope", "equals": 1}]
+    [
+        None,
+        True,
+        -1,
+        0,
+        1.5,
+        float("nan"),
+        float("inf"),
+        "",
+        "q17b",
+        "9.9.9",
+        "D9",
+        [],
+        [1, "x"],
+        {},
+        {"kind": "x"},
+        {"item": "nope", "equals": 1},
+    ]
 )
 
 
@@ -32,7 +48,13 @@ def _shipped_json() -> str:
 def _containers(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Paths of every mapping and list in the tree."""
     found = [path]
-    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    children = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
     for key, child in children:
         if isinstance(child, dict | list):
             found.extend(_containers(child, (*path, key)))
@@ -84,8 +106,15 @@ def test_damaged_specs_raise_only_spec_error(data: dict[str, Any]) -> None:
         issue.describe()
 
 
-@given(st.recursive(st.none() | st.integers() | st.text(max_size=5), lambda inner: st.lists(inner, max_size=3)
-                    | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=20))
+@given(
+    st.recursive(
+        st.none() | st.integers() | st.text(max_size=5),
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+        ),
+        max_leaves=20,
+    )
+)
 @settings(max_examples=60, deadline=None)
 def test_arbitrary_data_raises_only_spec_error(data: Any) -> None:
     with contextlib.suppress(SpecError):

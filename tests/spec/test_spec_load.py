@@ -36,7 +36,11 @@ def test_shipped_spec_loads_with_the_official_structure(shipped_spec_path: Path)
 
 def test_shipped_spec_encodes_the_exact_published_formulas(shipped_spec_path: Path) -> None:
     spec = load_spec(shipped_spec_path)
-    linear = {sub.code: sub.formula for sub in spec.sub_dimensions() if isinstance(sub.formula, LinearFormula)}
+    linear = {
+        sub.code: sub.formula
+        for sub in spec.sub_dimensions()
+        if isinstance(sub.formula, LinearFormula)
+    }
     assert set(linear) == {"1.1", "3.2", "3.3", "4.1", "4.3", "7.2", "7.3", "8.2", "8.3"}
     air = linear["7.2"]
     assert air.intercept == pytest.approx(1 / 3)
@@ -47,7 +51,9 @@ def test_shipped_spec_encodes_the_exact_published_formulas(shipped_spec_path: Pa
     assert sum(weight.weight for weight in weighted.weights) == pytest.approx(8.12, abs=0.01)
 
 
-def test_round_trip_through_plain_data_and_yaml_gives_an_equal_spec(shipped_spec_path: Path) -> None:
+def test_round_trip_through_plain_data_and_yaml_gives_an_equal_spec(
+    shipped_spec_path: Path,
+) -> None:
     spec = load_spec(shipped_spec_path)
     data = spec_to_dict(spec)
     assert spec_from_dict(data) == spec
@@ -65,7 +71,9 @@ def test_every_problem_is_reported_at_once_with_file_and_path(
     minimal_spec: dict[str, Any], tmp_path: Path
 ) -> None:
     minimal_spec["indicators"][1]["items"] = ["q17b"]  # unknown item
-    minimal_spec["dimensions"][0]["sub_dimensions"][0]["indicators"][0]["weight"] = -1  # negative weight
+    minimal_spec["dimensions"][0]["sub_dimensions"][0]["indicators"][0][
+        "weight"
+    ] = -1  # negative weight
     minimal_spec["dimensions"][1]["code"] = "D1"  # duplicate dimension code
     del minimal_spec["weighted_totals"]  # would also (rightly) report that 'D2' is gone
     minimal_spec["dimensions"][1]["sub_dimensions"][0]["indicators"].append({"indicator": "9.9.9"})
@@ -89,34 +97,78 @@ def test_every_problem_is_reported_at_once_with_file_and_path(
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda s: s["indicators"][2].update(applies_to={"item": "q_land_applied", "equals": 1, "in": [1]}),
-         "indicators[2].applies_to: a filter needs exactly one of `equals`, `in`, `not_in`, `all`, `any`, `not` (found: `equals`, `in`)"),
-        (lambda s: s["indicators"][2].update(applies_to={"any": [{"item": "q_land", "equals": 1}]}),
-         "indicators[2].applies_to.any[0].item: unknown item 'q_land' (known: 'q17', 'q17a', 'q_land_applied')"),
-        (lambda s: s["indicators"][2].update(applies_to={"item": "q_land_applied", "in": [1, 7]}),
-         "indicators[2].applies_to.in: 7 is not a valid value of item 'q_land_applied'"),
-        (lambda s: s["indicators"][0].update(scoring={"kind": "share", "values": [2]}),
-         "indicators[0].scoring.values: [2] are not valid values of item 'q17'"),
-        (lambda s: s["indicators"][0].update(scoring={"kind": "median"}),
-         "indicators[0].scoring: unknown `kind` 'median' (options: 'share', 'scaled', 'mean')"),
-        (lambda s: s["indicators"][0].update(colour="red"), "indicators[0].colour: unknown key `colour`"),
+        (
+            lambda s: s["indicators"][2].update(
+                applies_to={"item": "q_land_applied", "equals": 1, "in": [1]}
+            ),
+            "indicators[2].applies_to: a filter needs exactly one of `equals`, `in`, `not_in`, `all`, `any`, `not` (found: `equals`, `in`)",
+        ),
+        (
+            lambda s: s["indicators"][2].update(
+                applies_to={"any": [{"item": "q_land", "equals": 1}]}
+            ),
+            "indicators[2].applies_to.any[0].item: unknown item 'q_land' (known: 'q17', 'q17a', 'q_land_applied')",
+        ),
+        (
+            lambda s: s["indicators"][2].update(
+                applies_to={"item": "q_land_applied", "in": [1, 7]}
+            ),
+            "indicators[2].applies_to.in: 7 is not a valid value of item 'q_land_applied'",
+        ),
+        (
+            lambda s: s["indicators"][0].update(scoring={"kind": "share", "values": [2]}),
+            "indicators[0].scoring.values: [2] are not valid values of item 'q17'",
+        ),
+        (
+            lambda s: s["indicators"][0].update(scoring={"kind": "median"}),
+            "indicators[0].scoring: unknown `kind` 'median' (options: 'share', 'scaled', 'mean')",
+        ),
+        (
+            lambda s: s["indicators"][0].update(colour="red"),
+            "indicators[0].colour: unknown key `colour`",
+        ),
         (lambda s: s["indicators"][0].pop("name"), "indicators[0].name: required key is missing"),
-        (lambda s: s["dimensions"][0]["sub_dimensions"][1]["indicators"].append({"indicator": "1.1.1"}),
-         "dimensions[0].sub_dimensions[1].indicators[1].indicator: indicator '1.1.1' is already in sub-dimension '1.1'; declare it `shared: true` to allow this"),
-        (lambda s: s["dimensions"][0]["sub_dimensions"][0].update(code=1.1),
-         "dimensions[0].sub_dimensions[0].code: expected a text code, found float 1.1; quote codes such as '1.1' in YAML"),
-        (lambda s: s["dimensions"][0]["sub_dimensions"][0].update(
-            formula={"kind": "linear", "intercept": 0.5, "coefficients": [{"indicator": "1.2.1", "coefficient": 4.5}]}),
-         "dimensions[0].sub_dimensions[0].formula.coefficients[0].indicator: '1.2.1' is not a member of '1.1' with a weight above 0"),
-        (lambda s: s["weighted_totals"][0]["weights"].pop(),
-         "weighted_totals[0].weights: dimension 'D2' has no weight"),
-        (lambda s: s["codebook"]["items"][2].update(applies_to={"item": "q_land_applied", "equals": 1}),
-         "codebook.items[2].applies_to: item 'q_land_applied' is filtered on itself, directly or through other items"),
-        (lambda s: s["codebook"]["items"].append({"id": "q9", "type": "numeric", "label": {"en": "n", "vi": "n"}}),
-         "codebook.items[3]: a numeric item needs `range`"),
+        (
+            lambda s: s["dimensions"][0]["sub_dimensions"][1]["indicators"].append(
+                {"indicator": "1.1.1"}
+            ),
+            "dimensions[0].sub_dimensions[1].indicators[1].indicator: indicator '1.1.1' is already in sub-dimension '1.1'; declare it `shared: true` to allow this",
+        ),
+        (
+            lambda s: s["dimensions"][0]["sub_dimensions"][0].update(code=1.1),
+            "dimensions[0].sub_dimensions[0].code: expected a text code, found float 1.1; quote codes such as '1.1' in YAML",
+        ),
+        (
+            lambda s: s["dimensions"][0]["sub_dimensions"][0].update(
+                formula={
+                    "kind": "linear",
+                    "intercept": 0.5,
+                    "coefficients": [{"indicator": "1.2.1", "coefficient": 4.5}],
+                }
+            ),
+            "dimensions[0].sub_dimensions[0].formula.coefficients[0].indicator: '1.2.1' is not a member of '1.1' with a weight above 0",
+        ),
+        (
+            lambda s: s["weighted_totals"][0]["weights"].pop(),
+            "weighted_totals[0].weights: dimension 'D2' has no weight",
+        ),
+        (
+            lambda s: s["codebook"]["items"][2].update(
+                applies_to={"item": "q_land_applied", "equals": 1}
+            ),
+            "codebook.items[2].applies_to: item 'q_land_applied' is filtered on itself, directly or through other items",
+        ),
+        (
+            lambda s: s["codebook"]["items"].append(
+                {"id": "q9", "type": "numeric", "label": {"en": "n", "vi": "n"}}
+            ),
+            "codebook.items[3]: a numeric item needs `range`",
+        ),
     ],
 )
-def test_each_kind_of_problem_is_located(minimal_spec: dict[str, Any], change: Any, expected: str) -> None:
+def test_each_kind_of_problem_is_located(
+    minimal_spec: dict[str, Any], change: Any, expected: str
+) -> None:
     change(minimal_spec)
     with pytest.raises(SpecError) as error:
         spec_from_dict(minimal_spec, source="mini.yaml")
@@ -125,14 +177,16 @@ def test_each_kind_of_problem_is_located(minimal_spec: dict[str, Any], change: A
 
 def test_shared_indicator_may_sit_in_two_sub_dimensions(minimal_spec: dict[str, Any]) -> None:
     minimal_spec["indicators"][0]["shared"] = True
-    minimal_spec["dimensions"][0]["sub_dimensions"][1]["indicators"].append({"indicator": "1.1.1", "weight": 0})
+    minimal_spec["dimensions"][0]["sub_dimensions"][1]["indicators"].append(
+        {"indicator": "1.1.1", "weight": 0}
+    )
     spec_from_dict(minimal_spec)
 
 
 # ---------------------------------------------------------------- reading files
 def test_duplicate_yaml_keys_are_reported(tmp_path: Path, shipped_spec_path: Path) -> None:
     text = shipped_spec_path.read_text(encoding="utf-8").replace(
-        "spec_version: \"1.0\"\n", "spec_version: \"1.0\"\nspec_version: \"2.0\"\n", 1
+        'spec_version: "1.0"\n', 'spec_version: "1.0"\nspec_version: "2.0"\n', 1
     )
     path = tmp_path / "twice.yaml"
     path.write_text(text, encoding="utf-8")
@@ -143,7 +197,11 @@ def test_duplicate_yaml_keys_are_reported(tmp_path: Path, shipped_spec_path: Pat
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("index: [unclosed\n", "is not valid YAML"), ("- a list\n", "must hold a mapping"), ("", "must hold a mapping")],
+    [
+        ("index: [unclosed\n", "is not valid YAML"),
+        ("- a list\n", "must hold a mapping"),
+        ("", "must hold a mapping"),
+    ],
 )
 def test_unreadable_files_raise_spec_error(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "bad.yaml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def _readable(text: str) -> None:
-    for mark in ("[", "]", "{", "}", "'code'", "\"code\""):
+    for mark in ("[", "]", "{", "}", "'code'", '"code"'):
         assert mark not in text, text
 
 

@@ -145,3 +145,115 @@ def test_the_scorecard_revalidates(client: TestClient) -> None:
         held = client.get(path, headers={"If-None-Match": etag})
         assert (held.status_code, held.content, held.headers["etag"]) == (304, b"", etag)
         assert client.get(path, headers={"If-None-Match": '"x"'}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("vi", ("Tổng quan", "Tải xuống", "bảng điểm tổng hợp")),
+        ("en", ("Overview", "Download", "scorecard")),
+    ],
+)
+def test_the_page_has_the_site_navigation_and_downloads(
+    client: TestClient, language: str, labels: tuple[str, str, str]
+) -> None:
+    page = client.get(f"/scorecard/Quảng Ninh?year=2024&lang={language}").text
+    navigation = re.search(r"<nav aria-label=[^>]*>(.*?)</nav>", page, re.S)
+    assert navigation is not None
+    targets = re.findall(r'href="([^"]+)"', navigation.group(1))
+    assert [target.split("?")[0] for target in targets] == [
+        "/overview",
+        "/compare",
+        "/indicator",
+        "/runs",
+    ]
+    assert labels[0] in navigation.group(1)
+    assert 'aria-current="page"' not in navigation.group(1)  # no navigation entry is this page
+    for target in targets:
+        assert f"lang={language}" in target
+        assert client.get(target.replace("&amp;", "&")).status_code == 200
+    tools = re.search(r'<p class="downloads">(.*?)</p>', page, re.S)
+    assert tools is not None
+    assert labels[1] in tools.group(1)
+    assert labels[2] in tools.group(1)
+    downloads = [url.replace("&amp;", "&") for url in re.findall(r'href="([^"]+)"', tools.group(1))]
+    assert [url.split("?")[0].rsplit(".", 1)[1] for url in downloads] == [
+        "json",
+        "csv",
+        "csv",
+        "xlsx",
+    ]
+    for url in downloads:
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert "year=2024" in url
+
+
+def test_the_downloads_hold_the_json_twins_rows(client: TestClient) -> None:
+    import csv
+    import io
+
+    import openpyxl
+
+    document = client.get("/scorecard/Quảng Ninh.json").json()
+    for table in ("scorecard", "agreement"):
+        answer = client.get(f"/scorecard/Quảng Ninh.csv?table={table}")
+        assert answer.headers["content-type"].startswith("text/csv")
+        assert answer.headers["content-disposition"].endswith(
+            f'-SYNTHETIC-{table}.csv"'
+        )  # the demo's computed rows are SYNTHETIC, and the file name says so
+        rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+        expected = document["tables"][table]["rows"]
+        assert len(rows) == len(expected) > 0
+        assert [row["year"] for row in rows] == [str(row["year"]) for row in expected]
+        assert "synthetic" in rows[0]
+    official = next(
+        row
+        for row in csv.DictReader(
+            io.StringIO(
+                client.get("/scorecard/Quảng Ninh.csv?year=2024").content.decode("utf-8-sig")
+            )
+        )
+        if (row["instrument"], row["source_kind"]) == ("papi", "official")
+    )
+    assert round(float(official["estimate"]), 2) == 47.82
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get("/scorecard/Quảng Ninh.xlsx").content), read_only=True
+    )
+    assert workbook.sheetnames == ["scorecard", "agreement", "parameters"]
+    assert workbook["scorecard"].max_row == len(document["tables"]["scorecard"]["rows"]) + 1
+    assert client.get("/scorecard/Quảng Ninh.csv?table=ranking").status_code == 422
+    assert client.get("/scorecard/Atlantis.xlsx").status_code == 404
+
+
+def test_the_downloads_write_formula_text_inert() -> None:
+    import csv
+    import io
+
+    import openpyxl
+    import polars as pl
+
+    from govindex.views import View
+    from govindex.web.scorecard_page import scorecard_download
+
+    hostile = '=HYPERLINK("http://x","y")'
+    view = View(
+        "scorecard",
+        {"province": "Huế", "year": None},
+        {"province": "Huế", "synthetic": False},
+        {
+            "scorecard": pl.DataFrame(
+                {"year": [2023], "estimate": [91.5], "source_url": [hostile]}
+            ),
+            "agreement": pl.DataFrame({"year": [2023], "method": [hostile]}),
+        },
+    )
+    text = scorecard_download(view, "csv").body.decode("utf-8-sig")
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert (row["source_url"], row["estimate"]) == ("'" + hostile, "91.5")
+    book = openpyxl.load_workbook(io.BytesIO(scorecard_download(view, "xlsx").body))
+    for sheet in book.worksheets:
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate)
+    assert book["agreement"]["B2"].value == "'" + hostile

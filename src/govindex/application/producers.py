@@ -1,4 +1,4 @@
-"""The producers a store upgrade asks for: what older stores never stored is worked out here.
+"""The producers the store asks for derived tables: what it publishes is worked out here.
 
 Pages only read stored tables, so a store written by an older govindex gets, when it is
 upgraded, the tables its runs' producers write today. The store itself computes nothing;
@@ -7,18 +7,20 @@ importing :mod:`govindex.application` registers these producers with it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
 
 from govindex.analysis import GroupRule, group_items
+from govindex.analysis.scorecard import agreement_table, run_totals, scorecard_table
 from govindex.application.diagnosis_tables import diagnosis_tables
 from govindex.application.unit_tables import unit_tables_of_run
+from govindex.official.reported_indices import reported_scores
 from govindex.scores.differences import national_differences
 from govindex.scores.papi import run_instrument
 from govindex.scores.registry import instrument
-from govindex.storage.upgrade import register_producers
+from govindex.storage.producers import register_producers
 
 __all__ = ["StoreProducers"]
 
@@ -59,6 +61,18 @@ class StoreProducers:
             rule = GroupRule(**dict(parameters.get("group_rule") or {}))
             tables.update(diagnosis_tables(record, year, provinces, rule=rule))
         return tables
+
+    def scorecard_tables(
+        self, runs: Sequence[tuple[pl.DataFrame, str]]
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The scorecard and the instruments' rank agreement, from the province totals of
+        the current runs (in the order they were stored) and the reported record."""
+        totals = [
+            run_totals(table, source_kind=source_kind, sequence=sequence)
+            for sequence, (table, source_kind) in enumerate(runs)
+        ]
+        rows = scorecard_table(totals, reported_scores())
+        return rows, agreement_table(rows)
 
 
 register_producers(StoreProducers())

@@ -2,8 +2,9 @@
 side, per year, each value with its rank, group, change and source; and how the instruments
 agree across provinces.
 
-The tables come from :class:`govindex.views.scorecard.Scorecard`, read once from the store;
-this function selects one province from them, as the dashboard page does.
+The tables are stored: every producer rewrites them when it stores a run. This function
+reads them (:class:`govindex.views.scorecard.Scorecard`) and selects one province, as the
+dashboard page does.
 """
 
 from __future__ import annotations
@@ -33,6 +34,6 @@ def province_scorecard(province: str, year: int | None = None, store: Path | Non
     from govindex.storage import RunStore
     from govindex.views.scorecard import Scorecard
 
-    with RunStore(store) as run_store:
+    with RunStore(store, read_only=True) as run_store:
         scorecard = Scorecard.load(run_store)
     return scorecard.view(province, year)

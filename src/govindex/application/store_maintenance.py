@@ -55,8 +55,11 @@ def backup_store(store: Path | None, destination: Path) -> BackupReport:
 
 
 def upgrade_store(store: Path | None) -> tuple[int, int]:
-    """Apply every pending migration to the store; return (version before, version after)."""
+    """Apply every pending migration to the store and rewrite its scorecard (so that a
+    newer reported record bundled with govindex shows); return (version before, version
+    after)."""
     from govindex.storage import RunStore
 
     with RunStore(store) as opened:
+        opened.rewrite_scorecard()
         return opened.schema_version_found, opened.schema_version

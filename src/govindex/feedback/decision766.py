@@ -11,18 +11,20 @@ code                       meaning
 dossiers_rated             dossiers with a counted rating (the latest revision of each dossier)
 dossiers_dissatisfied      of those, dossiers whose counted rating is a "dislike" under its
                            form (the 766 numerator's dislike part)
-dissatisfied_share         dossiers_dissatisfied ÷ dossiers_rated, with a Wilson interval;
-                           ``small_n`` under 30 rated dossiers
-coverage                   dossiers_rated ÷ dossiers completed in the period (``missing:
-                           completed_unknown`` when the one-stop system reported no count)
+dissatisfied_share         dossiers_dissatisfied ÷ dossiers_rated, with a Wilson interval
+                           (its ``n`` shows when fewer than 30 dossiers were rated)
+coverage                   dossiers_rated ÷ dossiers completed in the period (``missing``,
+                           ``input_not_in_records`` when the one-stop system reported no
+                           count; ``no_denominator`` when none was completed)
 dissatisfied_per_completed dossiers_dissatisfied ÷ dossiers completed: the dislike rate in
                            766's own denominator
 ratings_without_dossier    counted ratings that name no dossier: shown, never in the 766 terms
 =========================  ===================================================================
 
 A rating's period is the calendar month (or quarter) of ``rated_at`` in Asia/Ho_Chi_Minh, as the
-export gives it. The rows use the shared score vocabulary: instrument ``onestop``, geography
-``agency``, level ``satisfaction_766``.
+export gives it. The rows use the ScoreTable vocabulary (:mod:`govindex.feedback.scores`):
+instrument ``onestop``, geography ``agency``, level ``indicator``, and its status and reason
+codes.
 """
 
 from __future__ import annotations
@@ -34,7 +36,13 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from govindex.errors import SpecError
-from govindex.feedback.scores import SCORE_COLUMNS
+from govindex.feedback.scores import (
+    SCORE_COLUMNS,
+    SCORE_LEVEL,
+    SCORE_SCHEMA,
+    ratio_status,
+    share_status,
+)
 from govindex.feedback.statistics import MIN_N, Proportion
 
 __all__ = ["period_of", "satisfaction_766_rows"]
@@ -117,8 +125,9 @@ def _row(code: str, estimate: float | None, n: int | None, **values: object) -> 
 
 
 def _share(code: str, share: Proportion) -> dict[str, object]:
+    status, reason = share_status(share)
     if share.estimate is None:
-        return _row(code, None, 0, status="missing", reason="no_ratings")
+        return _row(code, None, 0, status=status, reason=reason)
     return _row(
         code,
         share.estimate,
@@ -128,15 +137,13 @@ def _share(code: str, share: Proportion) -> dict[str, object]:
         ci_high=share.ci_high,
         ci_level=share.ci_level,
         ci_rule="wilson",
-        reason=share.flag,
     )
 
 
 def _ratio(code: str, numerator: int, completed: int | None) -> dict[str, object]:
-    if completed is None:
-        return _row(code, None, None, status="missing", reason="completed_unknown")
-    if completed == 0:
-        return _row(code, None, 0, status="missing", reason="no_completed_dossiers")
+    status, reason = ratio_status(completed)
+    if completed is None or completed == 0:
+        return _row(code, None, completed, status=status, reason=reason)
     # A count over a count of every completed dossier: no sampling, so no interval.
     return _row(code, numerator / completed, completed, ci_rule="census_ratio")
 
@@ -207,8 +214,6 @@ def satisfaction_766_rows(
             _ratio("dissatisfied_per_completed", disliked_count, done),
             _row("ratings_without_dossier", float(tally.without_dossier), tally.without_dossier),
         ]
-        if done is not None and done > 0 and rated_count < min_n:
-            rows[3]["reason"] = "small_n"
         common = {
             "instrument": "onestop",
             "edition": edition,
@@ -217,7 +222,7 @@ def satisfaction_766_rows(
             "period_end": tally.last,
             "geography": "agency",
             "unit": agency,
-            "level": "satisfaction_766",
+            "level": SCORE_LEVEL,
             "df": None,
             "rank": None,
             "rank_low": None,
@@ -227,27 +232,7 @@ def satisfaction_766_rows(
             "provenance": provenance,
         }
         records.extend({**common, **row} for row in rows)
-    schema: dict[str, pl.DataType | type[pl.DataType]] = {
-        column: pl.Utf8 for column in SCORE_COLUMNS
-    }
-    schema.update(
-        {
-            "period_start": pl.Date,
-            "period_end": pl.Date,
-            "estimate": pl.Float64,
-            "se": pl.Float64,
-            "ci_low": pl.Float64,
-            "ci_high": pl.Float64,
-            "ci_level": pl.Float64,
-            "df": pl.Float64,
-            "n": pl.Int64,
-            "rank": pl.Int64,
-            "rank_low": pl.Int64,
-            "rank_high": pl.Int64,
-            "synthetic": pl.Boolean,
-        }
-    )
     return pl.DataFrame(
         [{column: record.get(column) for column in SCORE_COLUMNS} for record in records],
-        schema=schema,
+        schema=SCORE_SCHEMA,
     )

@@ -1,9 +1,13 @@
-"""Satisfaction figures as rows of the shared score vocabulary (one small adapter).
+"""Satisfaction figures as rows of the shared ScoreTable vocabulary (one small adapter).
 
-Every published number of every instrument is a row with the same columns; the feedback
-figures are published under the ``onestop`` instrument at ``agency`` geography, level
-``satisfaction``. A share from no ratings is ``missing`` (reason ``no_ratings``); coverage
-without a count of completed dossiers is ``missing`` (reason ``completed_unknown``).
+Every published number of every instrument is a row with the same columns and the same
+words (:mod:`govindex.scores.table`): the feedback figures are published under the
+``onestop`` instrument at ``agency`` geography, level ``indicator`` (the one-stop index's
+level for a single figure). A share from no ratings is ``missing`` with reason
+``no_respondents``; coverage without a count of completed dossiers is ``missing`` with
+``input_not_in_records``, and with zero completed dossiers ``no_denominator``. A share from
+fewer than 30 ratings is published: the ScoreTable gives a published row no reason, and its
+``n`` says how few ratings it rests on.
 """
 
 from __future__ import annotations
@@ -14,9 +18,17 @@ from dataclasses import dataclass
 import polars as pl
 
 from govindex.feedback.statistics import Proportion, SatisfactionSummary
-from govindex.scores.table import SCORE_TABLE_SCHEMA
+from govindex.scores.table import SCORE_TABLE_SCHEMA, Reason, Status
 
-__all__ = ["SCORE_COLUMNS", "ScoreContext", "score_rows"]
+__all__ = [
+    "SCORE_COLUMNS",
+    "SCORE_LEVEL",
+    "SCORE_SCHEMA",
+    "ScoreContext",
+    "ratio_status",
+    "score_rows",
+    "share_status",
+]
 
 # The ScoreTable's columns (one list for every instrument), less the ones a feedback figure
 # has no value for; where the figure came from is one ``provenance`` text.
@@ -35,6 +47,43 @@ SCORE_COLUMNS: tuple[str, ...] = (
     *(column for column in SCORE_TABLE_SCHEMA if column not in _NOT_CARRIED),
     "provenance",
 )
+SCORE_SCHEMA: dict[str, pl.DataType] = {
+    **{column: SCORE_TABLE_SCHEMA[column] for column in SCORE_COLUMNS[:-1]},
+    "provenance": pl.String(),
+}
+"""The feedback score rows' columns with the ScoreTable's types."""
+SCORE_LEVEL = "indicator"
+"""The ScoreTable level of every feedback figure."""
+
+
+def share_status(share: Proportion) -> tuple[Status, Reason | None]:
+    """The ScoreTable status and reason of a share of ratings.
+
+    Examples
+    --------
+    >>> share_status(Proportion.of(0, 0))
+    ('missing', 'no_respondents')
+    >>> share_status(Proportion.of(3, 4))  # a small n is published; its n says so
+    ('published', None)
+    """
+    if share.estimate is None:
+        return "missing", "no_respondents"
+    return "published", None
+
+
+def ratio_status(completed: int | None) -> tuple[Status, Reason | None]:
+    """The ScoreTable status and reason of a ratio over the dossiers completed.
+
+    Examples
+    --------
+    >>> ratio_status(None), ratio_status(0), ratio_status(12)
+    (('missing', 'input_not_in_records'), ('missing', 'no_denominator'), ('published', None))
+    """
+    if completed is None:
+        return "missing", "input_not_in_records"
+    if completed == 0:
+        return "missing", "no_denominator"
+    return "published", None
 
 
 @dataclass(frozen=True)
@@ -53,11 +102,7 @@ class ScoreContext:
 def _share_row(
     context: ScoreContext, code: str, name_vi: str, name_en: str, share: Proportion
 ) -> dict[str, object]:
-    status, reason = "published", None
-    if share.estimate is None:
-        status, reason = "missing", "no_ratings"
-    elif share.flag == "small_n":
-        reason = "small_n"
+    status, reason = share_status(share)
     se = None
     if share.estimate is not None and share.n:
         se = (share.estimate * (1 - share.estimate) / share.n) ** 0.5
@@ -88,7 +133,7 @@ def score_rows(summary: SatisfactionSummary, context: ScoreContext) -> pl.DataFr
     >>> context = ScoreContext("000.00.22.H37", "2026-03", datetime.date(2026, 3, 1),
     ...                        datetime.date(2026, 3, 31), "quang-ninh@1", "feedback store")
     >>> score_rows(summary, context).select("code", "estimate", "status", "reason").rows()[:3]
-    [('satisfied_share', 1.0, 'published', 'small_n'), ('dissatisfied_share', 0.0, 'published', 'small_n'), ('coverage', None, 'missing', 'completed_unknown')]
+    [('satisfied_share', 1.0, 'published', None), ('dissatisfied_share', 0.0, 'published', None), ('coverage', None, 'missing', 'input_not_in_records')]
     """
     rows = [
         _share_row(
@@ -102,7 +147,7 @@ def score_rows(summary: SatisfactionSummary, context: ScoreContext) -> pl.DataFr
             summary.dissatisfied,
         ),
     ]
-    coverage_status, _, coverage_reason = summary.coverage_status.partition(":")
+    coverage_status, coverage_reason = ratio_status(summary.completed)
     rows.append(
         {
             "code": "coverage",
@@ -116,7 +161,7 @@ def score_rows(summary: SatisfactionSummary, context: ScoreContext) -> pl.DataFr
             "ci_rule": None,
             "n": summary.n,
             "status": coverage_status,
-            "reason": coverage_reason or None,
+            "reason": coverage_reason,
         }
     )
     for code, share in summary.criteria.items():
@@ -129,7 +174,7 @@ def score_rows(summary: SatisfactionSummary, context: ScoreContext) -> pl.DataFr
         "period_end": context.period_end,
         "geography": "agency",
         "unit": context.unit,
-        "level": "satisfaction",
+        "level": SCORE_LEVEL,
         "df": None,
         "rank": None,
         "rank_low": None,
@@ -138,21 +183,5 @@ def score_rows(summary: SatisfactionSummary, context: ScoreContext) -> pl.DataFr
         "synthetic": context.synthetic,
         "provenance": context.provenance,
     }
-    frame = pl.DataFrame(
-        [{**common, **row} for row in rows],
-        schema_overrides={
-            "estimate": pl.Float64,
-            "se": pl.Float64,
-            "ci_low": pl.Float64,
-            "ci_high": pl.Float64,
-            "ci_level": pl.Float64,
-            "df": pl.Float64,
-            "rank": pl.Int64,
-            "rank_low": pl.Int64,
-            "rank_high": pl.Int64,
-            "group": pl.Utf8,
-            "reason": pl.Utf8,
-            "ci_rule": pl.Utf8,
-        },
-    )
+    frame = pl.DataFrame([{**common, **row} for row in rows], schema=SCORE_SCHEMA)
     return frame.select(SCORE_COLUMNS)

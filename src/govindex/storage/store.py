@@ -25,6 +25,7 @@ from govindex.storage.failures import classify_failure, store_failure
 from govindex.storage.integrity import TableCheck, VerifyReport, table_checksum
 from govindex.storage.migrate import apply_migrations, read_schema_version
 from govindex.storage.schema import LEVELS, SCORES_SCHEMA, check_table_name, prepare_scores
+from govindex.storage.scorecard_tables import read_scorecard, rewrite_scorecard
 
 __all__ = [
     "STORE_VARIABLE",
@@ -170,7 +171,8 @@ class RunStore:
 
         Either everything is stored or nothing is: an error while writing any table rolls
         the whole run back. A run id already in the store is refused (runs are immutable).
-        A checksum of every stored table is recorded with it (see :meth:`verify`).
+        A checksum of every stored table is recorded with it (see :meth:`verify`), and the
+        store's scorecard is rewritten in the same transaction (see :meth:`scorecard`).
 
         Parameters
         ----------
@@ -210,6 +212,7 @@ class RunStore:
         try:
             connection.execute("BEGIN TRANSACTION")
             self._insert_run(manifest, prepared, tables, folder)
+            rewrite_scorecard(connection)
             connection.execute("COMMIT")
         except BaseException as error:
             self._roll_back()
@@ -392,14 +395,21 @@ class RunStore:
     def runs_overview(self) -> pl.DataFrame:
         """Return one row per run: id, kind, years, rows, source, synthetic, supersession.
 
-        ``superseded_by`` names a stored run that corrects this one.
+        ``score_rows`` counts the run's score table (every instrument writes one; PAR and
+        one-stop runs write nothing to ``scores``), else its ``scores`` rows, and ``years``
+        come from the score table's periods where ``scores`` has none. ``superseded_by``
+        names a stored run that corrects this one.
         """
-        return self._frame(
+        overview = self._frame(
             """
             SELECT r.run_id, r.kind, r.synthetic,
                    (SELECT string_agg(DISTINCT CAST(s.year AS VARCHAR), ',' ORDER BY CAST(s.year AS VARCHAR))
                       FROM scores s WHERE s.run_id = r.run_id) AS years,
-                   (SELECT count(*) FROM scores s WHERE s.run_id = r.run_id) AS score_rows,
+                   coalesce(
+                       (SELECT t.row_count FROM run_tables t
+                         WHERE t.run_id = r.run_id AND t.name = 'score_table'),
+                       (SELECT count(*) FROM scores s WHERE s.run_id = r.run_id)
+                   ) AS score_rows,
                    r.created_at, r.source, r.supersedes,
                    (SELECT string_agg(n.run_id, ',') FROM runs n WHERE n.supersedes = r.run_id)
                        AS superseded_by
@@ -408,6 +418,25 @@ class RunStore:
             """,
             [],
         )
+        # Runs that keep their scores only in a score table: the years of its periods.
+        storage_names = dict(
+            self._rows("SELECT run_id, storage_name FROM run_tables WHERE name = 'score_table'", [])
+        )
+        years = [
+            found
+            if found is not None or run_id not in storage_names
+            else self._score_table_years(str(storage_names[run_id]))
+            for run_id, found in zip(overview["run_id"], overview["years"], strict=True)
+        ]
+        return overview.with_columns(pl.Series("years", years, pl.String))
+
+    def _score_table_years(self, storage_name: str) -> str | None:
+        rows = self._rows(
+            "SELECT string_agg(DISTINCT substr(period, 1, 4), ',' ORDER BY substr(period, 1, 4))"
+            f' FROM "{storage_name}"',
+            [],
+        )
+        return None if rows[0][0] is None else str(rows[0][0])
 
     def run_tables(self, run_id: str) -> dict[str, int]:
         """Return the run's tables (``scores`` first, then extra tables) with their row counts."""
@@ -433,6 +462,46 @@ class RunStore:
             msg = f"run `{found}` has no table `{name}` (tables: {known})."
             raise RunNotFound(msg, found=name, expected=known)
         return self._frame(f'SELECT * FROM "{rows[0][0]}"', [])
+
+    # ------------------------------------------------------------------ the scorecard
+    def scorecard(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The stored ``scorecard`` and ``agreement`` tables (rewritten whenever a run is
+        stored; see :mod:`govindex.storage.scorecard_tables`).
+
+        Examples
+        --------
+        >>> with RunStore(":memory:") as store:
+        ...     rows, agreement = store.scorecard()
+        >>> sorted(set(rows["source_kind"])), agreement.height
+        (['reported'], 0)
+        """
+        try:
+            return read_scorecard(self._connection)
+        except self._error_type as error:
+            raise store_failure(error, str(self._path), "read its scorecard") from error
+
+    def rewrite_scorecard(self) -> tuple[int, int]:
+        """Recompute the stored scorecard from the stored runs (in one transaction); return
+        the row counts of its two tables. Storing a run does this already; ``govindex store
+        upgrade`` calls it so that a newer reported record bundled with govindex shows.
+
+        Examples
+        --------
+        >>> with RunStore(":memory:") as store:
+        ...     store.rewrite_scorecard()[1]
+        0
+        """
+        self._refuse_if_read_only("rewrite its scorecard")
+        try:
+            self._connection.execute("BEGIN TRANSACTION")
+            counts = rewrite_scorecard(self._connection)
+            self._connection.execute("COMMIT")
+        except BaseException as error:
+            self._roll_back()
+            if isinstance(error, self._error_type):
+                raise store_failure(error, str(self._path), "rewrite its scorecard") from error
+            raise
+        return counts
 
     # ------------------------------------------------------------------ querying scores
     def query_scores(

@@ -8,73 +8,27 @@ their columns or codes is applied table by table, inside the migration's transac
   ``D1``…``D8``); and every run gets the ``score_table`` its producer now writes;
 * version 5 (producers compute): every PAPI run gets the tables its producer now stores
   (the 34-unit table; a published year also every province's diagnosis), and a run of an
-  instrument with national differences gets them, so that no page works them out.
+  instrument with national differences gets them, so that no page works them out;
+* version 6 (stored scorecard): the ``scorecard`` and ``agreement`` tables are filled from
+  the runs already stored.
 
 The store computes nothing itself: where an upgrade needs numbers worked out (the groups of
-a published run, say), it asks the producers that :mod:`govindex.application` registers
-with :func:`register_producers`. A store that needs them, opened where none are registered,
-is refused with the command that upgrades it.
+a published run, say), it asks the producers of :mod:`govindex.storage.producers`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any
 
 import polars as pl
 
-from govindex.errors import StorageError
 from govindex.scores import microdata_run, papi_score_table, published_run
+from govindex.storage.producers import registered_producers
+from govindex.storage.scorecard_tables import rewrite_scorecard
 
-__all__ = ["UPGRADES", "UpgradeProducers", "register_producers"]
-
-
-class UpgradeProducers(Protocol):
-    """What a store upgrade asks the producers to work out (see :mod:`govindex.application`)."""
-
-    def published_groups(self, scores: pl.DataFrame, group_rule: Mapping[str, Any]) -> pl.DataFrame:
-        """``scores`` of a published run with the four performance groups cut by ``group_rule``."""
-        ...
-
-    def run_tables(
-        self,
-        kind: str,
-        parameters: Mapping[str, Any],
-        scores: pl.DataFrame,
-        record: pl.DataFrame,
-        score_table: pl.DataFrame | None,
-    ) -> dict[str, pl.DataFrame]:
-        """The tables a run's producer stores today beside ``scores`` (by name); ``record``
-        is the official record of every published run in the store (long layout) and
-        ``score_table`` the run's stored score table (``None`` if it has none)."""
-        ...
-
-
-_REGISTERED: list[UpgradeProducers] = []
-
-
-def register_producers(producers: UpgradeProducers) -> None:
-    """Register the producers store upgrades use (the application layer does, on import).
-
-    Examples
-    --------
-    >>> import govindex.application
-    >>> len(_REGISTERED)
-    1
-    """
-    _REGISTERED[:] = [producers]
-
-
-def _producers(connection: Any) -> UpgradeProducers:
-    if not _REGISTERED:
-        rows = connection.execute("SELECT current_database()").fetchall()
-        msg = (
-            f"store {rows[0][0]} holds runs whose published tables must be worked out by "
-            "govindex's producers, which are not loaded here."
-        )
-        raise StorageError(msg, hint="upgrade it once with `govindex store upgrade --store FILE`.")
-    return _REGISTERED[0]
+__all__ = ["UPGRADES"]
 
 
 _CODED_TABLES = ("national", "details", "weighted_totals")
@@ -116,7 +70,7 @@ def _one_score_model(connection: Any) -> None:
         if kind == "published":
             facts = published_run(run_id)
             # The groups the dashboard cut from the record, now stored with the run.
-            scores = _producers(connection).published_groups(
+            scores = registered_producers().published_groups(
                 scores.drop("group"), recorded.get("group_rule", {})
             )
         else:
@@ -174,7 +128,7 @@ def _producer_tables(connection: Any) -> None:
             if "score_table" in own
             else None
         )
-        tables = _producers(connection).run_tables(
+        tables = registered_producers().run_tables(
             str(kind), json.loads(parameters), scores, record, score_table
         )
         for name, table in tables.items():
@@ -197,5 +151,13 @@ def _producer_tables(connection: Any) -> None:
                 )
 
 
-UPGRADES: dict[int, Callable[[Any], None]] = {2: _one_score_model, 5: _producer_tables}
+def _stored_scorecard(connection: Any) -> None:
+    rewrite_scorecard(connection)
+
+
+UPGRADES: dict[int, Callable[[Any], None]] = {
+    2: _one_score_model,
+    5: _producer_tables,
+    6: _stored_scorecard,
+}
 """Version → the Python step run after that version's SQL, in the same transaction."""

@@ -197,7 +197,7 @@ def create_app(
     app.state.service = service
     install_error_handlers(app, service.error_page)
     app.include_router(page_router(service.answer))
-    app.include_router(scorecard_router(lambda: service.dashboard))
+    app.include_router(scorecard_router(lambda: service.dashboard, lambda: service.renderer))
     app.mount("/static", StaticFiles(directory=static_folder()), name="static")
     # Outermost: a URL answered before is sent again without routing.
     app.add_middleware(ServeCached, cache=service.cache)

@@ -125,6 +125,16 @@ class PageRenderer:
                 context["hint"] = fmt(f"{error.label}.hint", **values)
         return self.environment.get_template("error.html").render(context)
 
+    def chrome(self, language: Language, links: Links) -> dict[str, Any]:
+        """The chrome of a page outside the store's page kinds (the scorecard): the site's
+        navigation (no entry current), instrument-free header and footer; the page sets its
+        own title, language links, downloads and permalink."""
+        context = self._chrome(PageAddress("runs", language), links, Formatter(language), view=None)
+        for entry in context["navigation"]:
+            entry["active"] = False
+        context["instruments"] = []
+        return context
+
     def _charts(self, view: View, language: str, links: Links) -> dict[str, Any]:
         from govindex.charts import CHARTS, charts_for
 
