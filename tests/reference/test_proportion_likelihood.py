@@ -21,6 +21,7 @@ from tests.reference.reference_cases import data_set
 from govindex.errors import SpecError
 from govindex.survey import SurveyDesign, proportion
 from govindex.survey.calibration import post_stratify
+from govindex.survey.intervals import proportion_interval
 from govindex.survey.likelihood_interval import (
     _approx,
     _fmm_coefficients,
@@ -133,6 +134,11 @@ def test_replicate_design_is_refused_where_r_gives_no_interval() -> None:
     assert set(in_r["outcome"]) <= {"na", "stops"}
     with pytest.raises(SpecError, match="linearisation design"):
         proportion(design_of("rclus1_jk1"), "sch.wide==Yes", method="likelihood")
+
+
+def test_likelihood_interval_needs_the_data_not_only_the_se() -> None:
+    with pytest.raises(ValueError, match="needs the data"):
+        proportion_interval(np.array([0.3]), np.array([0.05]), np.array([10.0]), 0.95, "likelihood")
 
 
 def test_likelihood_interval_is_not_rescaled_to_another_level() -> None:

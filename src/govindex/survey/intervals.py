@@ -133,6 +133,12 @@ def proportion_interval(
                 msg = "the beta (Korn–Graubard) interval needs the number of rows."
                 raise ValueError(msg)
             low, high = _korn_graubard(estimate, se, df, level, np.asarray(rows, np.float64))
+        elif method == "likelihood":
+            msg = (
+                "the likelihood interval needs the data (it refits the model): use "
+                "`proportion(..., method='likelihood')`."
+            )
+            raise ValueError(msg)
         else:
             msg = f"unknown proportion interval method {method!r}."
             raise ValueError(msg)
