@@ -10,6 +10,7 @@ from typing import Any
 
 import altair as alt
 
+from govindex.charts.chart_rows import ChartRows
 from govindex.charts.style import NATIONAL_COLOUR, SERIES_COLOURS, finish, heading, score_tooltips
 from govindex.charts.wording import Wording, ordered_names, score_records
 from govindex.views import View
@@ -29,6 +30,7 @@ def compare_chart(view: View, words: Wording) -> dict[str, Any]:
     >>> len(spec["vconcat"])  # doctest: +SKIP
     2
     """
+    datasets = ChartRows()
     records = []
     for record in score_records(view.table("scores"), words):
         record["label"] = words.item(record, numbered=True)
@@ -51,22 +53,28 @@ def compare_chart(view: View, words: Wording) -> dict[str, Any]:
             words,
             colours,
             provinces,
+            datasets,
         ),
         _panel(
             [record for record in records if record.get("level") != "total"],
             words,
             colours,
             provinces,
+            datasets,
         ),
     ]
     chart = alt.vconcat(
         *[panel for panel in panels if panel is not None], title=title
     ).resolve_scale(x="independent")
-    return finish(chart, words)
+    return finish(chart, words, datasets)
 
 
 def _panel(
-    records: list[dict[str, Any]], words: Wording, colours: alt.Scale, provinces: list[str]
+    records: list[dict[str, Any]],
+    words: Wording,
+    colours: alt.Scale,
+    provinces: list[str],
+    datasets: ChartRows,
 ) -> Any:
     if not records:
         return None
@@ -78,7 +86,7 @@ def _panel(
     colour = alt.Color(
         "name:N", scale=colours, legend=alt.Legend(title=words("chart.field.name"), orient="top")
     )
-    base = alt.Chart(alt.InlineData(values=records))
+    base = alt.Chart(datasets.inline(records))
     intervals = (
         base.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)")
         .mark_rule(strokeWidth=1.5)

@@ -10,6 +10,7 @@ from typing import Any
 
 import altair as alt
 
+from govindex.charts.chart_rows import ChartRows
 from govindex.charts.style import NATIONAL_COLOUR, finish, group_colour, heading, score_tooltips
 from govindex.charts.wording import Wording, ordered_names, score_records
 from govindex.views import View
@@ -28,6 +29,7 @@ def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
     >>> ranking_chart(dashboard.overview(year=2024), Wording("en"))["layer"][1]["mark"]  # doctest: +SKIP
     {'type': 'point', 'filled': True, 'size': 45}
     """
+    datasets = ChartRows()
     records = score_records(
         view.table("ranking"), words, keep=("province", "estimate", "ci_low", "ci_high", "rank")
     )
@@ -50,7 +52,7 @@ def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
     )
     score = words("column.estimate")
     y = alt.Y("name:N", sort=ordered_names(scored), title=None, axis=alt.Axis(labelLimit=160))
-    base = alt.Chart(alt.InlineData(values=scored)).encode(y=y)
+    base = alt.Chart(datasets.inline(scored)).encode(y=y)
     intervals = (
         base.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)")
         .mark_rule(color="#777777")
@@ -67,8 +69,8 @@ def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
     layers: list[Any] = [intervals, points]
     if mean is not None:
         reference = alt.Chart(
-            alt.InlineData(
-                values=[
+            datasets.inline(
+                [
                     {
                         "mean": mean,
                         "label": words("chart.national_mean_value", value=words.number(mean)),
@@ -89,4 +91,4 @@ def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
     chart = alt.layer(*layers, title=title).properties(
         width=_WIDTH, height=max(_ROW_HEIGHT * len(scored), 60)
     )
-    return finish(chart, words)
+    return finish(chart, words, datasets)

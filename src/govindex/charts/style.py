@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import altair as alt
 
+from govindex.charts.chart_rows import ChartRows
 from govindex.charts.wording import Wording
 
 __all__ = [
@@ -117,7 +118,7 @@ def heading(
     )
 
 
-def finish(chart: Any, words: Wording) -> dict[str, Any]:
+def finish(chart: Any, words: Wording, rows: ChartRows | None = None) -> dict[str, Any]:
     """Apply the shared look and return the Vega-Lite v6 specification.
 
     The chart is turned into a dict once, without Altair's schema validation, and the
@@ -127,6 +128,8 @@ def finish(chart: Any, words: Wording) -> dict[str, Any]:
     chart against the vendored Vega-Lite schema instead.
     """
     spec: dict[str, Any] = chart.to_dict(validate=False)
+    if rows is not None:
+        spec = rows.restore(spec)
     # The theme's defaults (view size) stay; the shared look is laid over them.
     configuration = spec.get("config", {})
     for key, value in _configuration(words.vietnamese).items():

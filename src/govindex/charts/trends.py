@@ -13,6 +13,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 
+from govindex.charts.chart_rows import ChartRows
 from govindex.charts.style import NATIONAL_COLOUR, SERIES_COLOURS, finish, heading
 from govindex.charts.wording import Wording
 from govindex.views import View, json_value
@@ -45,6 +46,7 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
     >>> spec["columns"]  # doctest: +SKIP
     3
     """
+    datasets = ChartRows()
     trends = view.table("trends").filter(
         (pl.col("code") == "total") | (pl.col("level") == "dimension")
     )
@@ -123,7 +125,7 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
         .encode(x=x, y=alt.Y("ci_low:Q"), y2="ci_high:Q")
     )
     chart = (
-        alt.layer(intervals, lines, points, data=alt.InlineData(values=rows))
+        alt.layer(intervals, lines, points, data=datasets.inline(rows))
         .properties(width=_PANEL_WIDTH, height=_PANEL_HEIGHT)
         .facet(
             facet=alt.Facet(
@@ -137,7 +139,7 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
         )
         .resolve_scale(y="independent")
     )
-    return finish(chart, words)
+    return finish(chart, words, datasets)
 
 
 def _code_order(code: str) -> tuple[int, str]:
