@@ -154,6 +154,7 @@ def map_chart(
         source=words.source(view.meta["run"], view.parameters["year"]),
         synthetic=bool(view.meta.get("synthetic")),
         notes=notes,
+        width=_WIDTH,
     )
     # The outlines are the layered chart's own data (its top-level "data", which the web
     # page and the static export point at the map file); the archipelagos bring their own.

@@ -24,6 +24,8 @@ WEB_WIDTH = 720
 """Plot width on the dashboard, where the chart has a whole row (the PDF keeps ``_WIDTH``)."""
 _ROW_HEIGHT = 34
 _WRAP = 32
+_LABEL_WIDTH = 200
+"""About the width of the wrapped item labels left of the plot, in pixels."""
 _BEST_COLOUR = "#1a9641"
 _TICK = "M0,-1L0,1"
 """A vertical line, the symbol of the reference marks (Vega's own "stroke" lies flat)."""
@@ -66,6 +68,7 @@ def dimensions_chart(view: View, words: Wording, *, width: int = _WIDTH) -> dict
         source=words.source(view.meta["run"], year),
         synthetic=bool(view.meta.get("synthetic")),
         notes=notes,
+        width=width + _LABEL_WIDTH,
     )
     mean_label = words("column.national_mean")
     best_label = words("chart.reference.best")

@@ -83,6 +83,7 @@ def _title(view: View, words: Wording, key: str) -> alt.TitleParams:
         source=source,
         synthetic=bool(view.meta.get("synthetic")),
         notes=[words(f"{key}.note")],
+        width=_WIDTH,
     )
 
 

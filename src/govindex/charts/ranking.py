@@ -19,6 +19,7 @@ __all__ = ["ranking_chart"]
 
 _ROW_HEIGHT = 13
 _WIDTH = 420
+_LABEL_LIMIT = 160
 
 
 def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
@@ -49,9 +50,12 @@ def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
         source=words.source(view.meta["run"], year),
         synthetic=bool(view.meta.get("synthetic")),
         notes=notes,
+        width=_WIDTH + _LABEL_LIMIT,
     )
     score = words("column.estimate")
-    y = alt.Y("name:N", sort=ordered_names(scored), title=None, axis=alt.Axis(labelLimit=160))
+    y = alt.Y(
+        "name:N", sort=ordered_names(scored), title=None, axis=alt.Axis(labelLimit=_LABEL_LIMIT)
+    )
     base = alt.Chart(datasets.inline(scored)).encode(y=y)
     intervals = (
         base.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)")

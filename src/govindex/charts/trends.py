@@ -23,6 +23,8 @@ __all__ = ["trends_chart", "wrapped"]
 _PANEL_WIDTH = 170
 _PANEL_HEIGHT = 95
 _COLUMNS = 3
+_PANEL_SPACING = 20
+"""Vega-Lite's default space between facet panels, in pixels."""
 _WRAP = 30
 
 
@@ -90,6 +92,7 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
         source=words.source(view.meta["run"], year),
         synthetic=bool(view.meta.get("synthetic")),
         notes=[words("chart.trends.breaks")],
+        width=_COLUMNS * _PANEL_WIDTH + (_COLUMNS - 1) * _PANEL_SPACING,
     )
     colours = alt.Scale(domain=[province, national], range=[SERIES_COLOURS[0], NATIONAL_COLOUR])
     colour = alt.Color("series:N", scale=colours, legend=alt.Legend(title=None, orient="top"))
