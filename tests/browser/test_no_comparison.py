@@ -27,5 +27,9 @@ def test_quang_ninh_2024_says_no_comparison_was_possible(
         assert translate("profile.no_priorities", language) not in text
         assert translate("report.priorities.none_in_lowest", language) in text
         assert page.locator("p.no-comparison").is_visible()
+        # The Method line names no compared year either: nothing was compared.
+        method = " ".join(section.first.locator("p.note").last.inner_text().split())
+        assert translate("method.no_comparison", language).format(years="2023, 2021") in method
+        assert "2021" not in method.replace("2023, 2021", "")
     finally:
         context.close()

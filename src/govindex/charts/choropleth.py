@@ -13,6 +13,7 @@ from typing import Any
 
 import altair as alt
 
+from govindex.charts.chart_rows import ChartRows
 from govindex.charts.style import finish, group_colour, heading, literal, score_tooltips
 from govindex.charts.wording import Wording, score_records
 from govindex.errors import SpecError
@@ -77,7 +78,7 @@ def archipelagos() -> list[dict[str, Any]]:
     return features
 
 
-def _archipelago_layers(words: Wording) -> list[alt.Chart]:
+def _archipelago_layers(words: Wording, datasets: ChartRows) -> list[alt.Chart]:
     # Inlined on every map (web, static export, PDF): two small features, and the map must
     # never be shown without them. The islands are too small to see at this scale, so
     # each is outlined thickly and named beneath.
@@ -94,12 +95,12 @@ def _archipelago_layers(words: Wording) -> list[alt.Chart]:
         for feature in features
     ]
     islands = (
-        alt.Chart(alt.InlineData(values=features))
+        alt.Chart(datasets.inline(features))
         .mark_geoshape(fill=ISLAND_COLOUR, stroke=ISLAND_COLOUR, strokeWidth=1.6)
         .project(type="mercator")
     )
     names = (
-        alt.Chart(alt.InlineData(values=labels))
+        alt.Chart(datasets.inline(labels))
         .mark_text(align="center", baseline="top", dy=5, fontSize=9, color="#333333")
         .encode(longitude="longitude:Q", latitude="latitude:Q", text="label:N")
         .project(type="mercator")
@@ -122,11 +123,12 @@ def map_chart(
     >>> spec["mark"]["type"]  # doctest: +SKIP
     'geoshape'
     """
+    datasets = ChartRows()
     geography = str(view.parameters.get("geography", "63"))
     key = _KEY_PROPERTY.get(geography, "province")
     outline: alt.UrlData | alt.InlineData
     if asset_base is None:
-        outline = alt.InlineData(values=outlines(geography))
+        outline = datasets.inline(outlines(geography))
     else:
         outline = alt.UrlData(
             url=f"{asset_base.rstrip('/')}/maps/{MAP_FILES[geography]}",
@@ -152,6 +154,7 @@ def map_chart(
         source=words.source(view.meta["run"], view.parameters["year"]),
         synthetic=bool(view.meta.get("synthetic")),
         notes=notes,
+        width=_WIDTH,
     )
     # The outlines are the layered chart's own data (its top-level "data", which the web
     # page and the static export point at the map file); the archipelagos bring their own.
@@ -161,7 +164,7 @@ def map_chart(
         .transform_lookup(
             lookup=f"properties.{key}",
             from_=alt.LookupData(
-                data=alt.InlineData(values=records),
+                data=datasets.inline(records),
                 key="key",
                 fields=["name", "group_label", "score_text", "interval_text", "rank_text"],
             ),
@@ -179,7 +182,7 @@ def map_chart(
         )
         .project(type="mercator")
     )
-    layers = [groups, *_archipelago_layers(words)]
+    layers = [groups, *_archipelago_layers(words, datasets)]
     if highlight is not None:
         layers.append(
             alt.Chart()
@@ -188,4 +191,4 @@ def map_chart(
             .project(type="mercator")
         )
     chart = alt.layer(*layers, data=outline, title=title).properties(width=_WIDTH, height=_HEIGHT)
-    return finish(chart, words)
+    return finish(chart, words, datasets)

@@ -11,6 +11,7 @@ from typing import Any
 
 import altair as alt
 
+from govindex.charts.chart_rows import ChartRows
 from govindex.charts.style import NATIONAL_COLOUR, finish, group_colour, heading, score_tooltips
 from govindex.charts.trends import wrapped
 from govindex.charts.wording import Wording, score_records
@@ -23,6 +24,8 @@ WEB_WIDTH = 720
 """Plot width on the dashboard, where the chart has a whole row (the PDF keeps ``_WIDTH``)."""
 _ROW_HEIGHT = 34
 _WRAP = 32
+_LABEL_WIDTH = 200
+"""About the width of the wrapped item labels left of the plot, in pixels."""
 _BEST_COLOUR = "#1a9641"
 _TICK = "M0,-1L0,1"
 """A vertical line, the symbol of the reference marks (Vega's own "stroke" lies flat)."""
@@ -39,6 +42,7 @@ def dimensions_chart(view: View, words: Wording, *, width: int = _WIDTH) -> dict
     >>> len(spec["layer"])  # doctest: +SKIP
     3
     """
+    datasets = ChartRows()
     table = view.table("dimensions")
     records = []
     for record in score_records(table, words):
@@ -64,6 +68,7 @@ def dimensions_chart(view: View, words: Wording, *, width: int = _WIDTH) -> dict
         source=words.source(view.meta["run"], year),
         synthetic=bool(view.meta.get("synthetic")),
         notes=notes,
+        width=width + _LABEL_WIDTH,
     )
     mean_label = words("column.national_mean")
     best_label = words("chart.reference.best")
@@ -98,7 +103,7 @@ def dimensions_chart(view: View, words: Wording, *, width: int = _WIDTH) -> dict
         axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=300, labelPadding=6),
     )
     x_scale = alt.Scale(zero=False)
-    own = alt.Chart(alt.InlineData(values=dimensions)).encode(y=y)
+    own = alt.Chart(datasets.inline(dimensions)).encode(y=y)
     intervals = (
         own.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)")
         .mark_rule(color="#555555", strokeWidth=2)
@@ -115,7 +120,7 @@ def dimensions_chart(view: View, words: Wording, *, width: int = _WIDTH) -> dict
         ],
     )
     marks = (
-        alt.Chart(alt.InlineData(values=references))
+        alt.Chart(datasets.inline(references))
         .mark_point(size=260, strokeWidth=2.5, filled=False)
         .encode(
             y=y,
@@ -142,4 +147,4 @@ def dimensions_chart(view: View, words: Wording, *, width: int = _WIDTH) -> dict
     chart = alt.layer(intervals, marks, points, title=title).properties(
         width=width, height=_ROW_HEIGHT * max(len(dimensions), 1)
     )
-    return finish(chart, words)
+    return finish(chart, words, datasets)

@@ -11,6 +11,7 @@ from typing import Any
 
 import altair as alt
 
+from govindex.charts.chart_rows import ChartRows
 from govindex.charts.style import (
     NATIONAL_COLOUR,
     SERIES_COLOURS,
@@ -82,6 +83,7 @@ def _title(view: View, words: Wording, key: str) -> alt.TitleParams:
         source=source,
         synthetic=bool(view.meta.get("synthetic")),
         notes=[words(f"{key}.note")],
+        width=_WIDTH,
     )
 
 
@@ -98,6 +100,7 @@ def indicator_trend_chart(
     >>> indicator_trend_chart(view, Wording("vi"))["layer"][0]["mark"]["type"]  # doctest: +SKIP
     'line'
     """
+    datasets = ChartRows()
     code = str(view.parameters["code"])
     chosen = list(highlight) if highlight is not None else highlighted(view)
     provinces = []
@@ -135,7 +138,7 @@ def indicator_trend_chart(
         name="pick", fields=["name"], on="click", clear="dblclick", empty=False
     )
     everyone = (
-        alt.Chart(alt.InlineData(values=provinces))
+        alt.Chart(datasets.inline(provinces))
         .mark_line(strokeWidth=1)
         .encode(
             x=x,
@@ -151,7 +154,7 @@ def indicator_trend_chart(
     colours = alt.Scale(
         domain=names, range=list(SERIES_COLOURS[2 : 2 + len(names)] or [SERIES_COLOURS[0]])
     )
-    chosen_base = alt.Chart(alt.InlineData(values=[r for r in provinces if r["chosen"]]))
+    chosen_base = alt.Chart(datasets.inline([r for r in provinces if r["chosen"]]))
     chosen_colour = alt.Color(
         "name:N", scale=colours, legend=alt.Legend(title=words("chart.field.name"), orient="top")
     )
@@ -161,7 +164,7 @@ def indicator_trend_chart(
     chosen_points = chosen_base.mark_point(filled=True, size=30).encode(
         x=x, y=y, color=chosen_colour, tooltip=tooltip
     )
-    mean_base = alt.Chart(alt.InlineData(values=national))
+    mean_base = alt.Chart(datasets.inline(national))
     mean_line = mean_base.mark_line(
         color=NATIONAL_COLOUR, strokeWidth=2.5, strokeDash=[5, 3]
     ).encode(x=x, y=y, detail="line:N")
@@ -176,7 +179,7 @@ def indicator_trend_chart(
         mean_points,
         title=_title(view, words, "chart.indicator.trend"),
     ).properties(width=_WIDTH, height=_HEIGHT)
-    return finish(chart, words)
+    return finish(chart, words, datasets)
 
 
 def distribution_chart(view: View, words: Wording) -> dict[str, Any]:
@@ -188,6 +191,7 @@ def distribution_chart(view: View, words: Wording) -> dict[str, Any]:
     >>> distribution_chart(view, Wording("en"))["layer"][0]["mark"]["type"]  # doctest: +SKIP
     'tick'
     """
+    datasets = ChartRows()
     records = [
         record
         for record in score_records(view.table("values"), words, keep=_KEPT)
@@ -205,7 +209,7 @@ def distribution_chart(view: View, words: Wording) -> dict[str, Any]:
     score = words("column.estimate")
     x = alt.X("year:O", title=words("column.year"), axis=alt.Axis(labelAngle=0))
     ticks = (
-        alt.Chart(alt.InlineData(values=records))
+        alt.Chart(datasets.inline(records))
         .mark_tick(thickness=2, size=16, opacity=0.9)
         .encode(
             x=x,
@@ -219,7 +223,7 @@ def distribution_chart(view: View, words: Wording) -> dict[str, Any]:
         )
     )
     means = (
-        alt.Chart(alt.InlineData(values=national))
+        alt.Chart(datasets.inline(national))
         .mark_point(shape="diamond", filled=True, size=70, color=NATIONAL_COLOUR)
         .encode(
             x=x,
@@ -230,4 +234,4 @@ def distribution_chart(view: View, words: Wording) -> dict[str, Any]:
     chart = alt.layer(
         ticks, means, title=_title(view, words, "chart.indicator.distribution")
     ).properties(width=_WIDTH, height=_HEIGHT)
-    return finish(chart, words)
+    return finish(chart, words, datasets)

@@ -10,6 +10,7 @@ from typing import Any
 
 import altair as alt
 
+from govindex.charts.chart_rows import ChartRows
 from govindex.charts.style import NATIONAL_COLOUR, finish, group_colour, heading, score_tooltips
 from govindex.charts.wording import Wording, ordered_names, score_records
 from govindex.views import View
@@ -18,6 +19,7 @@ __all__ = ["ranking_chart"]
 
 _ROW_HEIGHT = 13
 _WIDTH = 420
+_LABEL_LIMIT = 160
 
 
 def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
@@ -28,6 +30,7 @@ def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
     >>> ranking_chart(dashboard.overview(year=2024), Wording("en"))["layer"][1]["mark"]  # doctest: +SKIP
     {'type': 'point', 'filled': True, 'size': 45}
     """
+    datasets = ChartRows()
     records = score_records(
         view.table("ranking"), words, keep=("province", "estimate", "ci_low", "ci_high", "rank")
     )
@@ -47,10 +50,13 @@ def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
         source=words.source(view.meta["run"], year),
         synthetic=bool(view.meta.get("synthetic")),
         notes=notes,
+        width=_WIDTH + _LABEL_LIMIT,
     )
     score = words("column.estimate")
-    y = alt.Y("name:N", sort=ordered_names(scored), title=None, axis=alt.Axis(labelLimit=160))
-    base = alt.Chart(alt.InlineData(values=scored)).encode(y=y)
+    y = alt.Y(
+        "name:N", sort=ordered_names(scored), title=None, axis=alt.Axis(labelLimit=_LABEL_LIMIT)
+    )
+    base = alt.Chart(datasets.inline(scored)).encode(y=y)
     intervals = (
         base.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)")
         .mark_rule(color="#777777")
@@ -67,8 +73,8 @@ def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
     layers: list[Any] = [intervals, points]
     if mean is not None:
         reference = alt.Chart(
-            alt.InlineData(
-                values=[
+            datasets.inline(
+                [
                     {
                         "mean": mean,
                         "label": words("chart.national_mean_value", value=words.number(mean)),
@@ -89,4 +95,4 @@ def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
     chart = alt.layer(*layers, title=title).properties(
         width=_WIDTH, height=max(_ROW_HEIGHT * len(scored), 60)
     )
-    return finish(chart, words)
+    return finish(chart, words, datasets)

@@ -7,12 +7,14 @@ the SVG rendered for the PDF and the PDF's own text agree on the glyphs.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Sequence
 from functools import cache
 from typing import Any, Literal
 
 import altair as alt
 
+from govindex.charts.chart_rows import ChartRows
 from govindex.charts.wording import Wording
 from govindex.i18n.numbers import number_marks
 
@@ -23,12 +25,18 @@ __all__ = [
     "NOT_RANKED_COLOUR",
     "SERIES_COLOURS",
     "finish",
+    "fitted",
     "group_colour",
     "group_scale",
     "heading",
     "literal",
     "score_tooltips",
 ]
+
+_TITLE_SIZE = 14
+_SUBTITLE_SIZE = 11
+_ADVANCE = 0.62
+_BOLD_ADVANCE = 0.68
 
 FONT = "DejaVu Sans"
 """The chart font: DejaVu Sans covers every Vietnamese letter and tone mark."""
@@ -97,20 +105,38 @@ def score_tooltips(
 
 
 def heading(
-    words: Wording, title: str, *, source: str, synthetic: bool, notes: Sequence[str] = ()
+    words: Wording,
+    title: str,
+    *,
+    source: str,
+    synthetic: bool,
+    notes: Sequence[str] = (),
+    width: int | None = None,
 ) -> alt.TitleParams:
     """A chart title with the source line; SYNTHETIC runs say so first, in red.
+
+    ``width`` is the chart's width in pixels: the title and each subtitle line are broken
+    into lines that fit it, so a long title never makes the chart wider than its plot (a
+    page's chart column then cut it off).
 
     Examples
     --------
     >>> heading(Wording("en"), "Scores", source="PAPI 2024", synthetic=True).subtitle[0]
     'SYNTHETIC data — not PAPI results'
+    >>> heading(Wording("en"), "Scores of every province in 2024", source="PAPI",
+    ...         synthetic=False, width=200).text
+    ['Scores of every', 'province in 2024']
     """
     lines = [source, *notes]
     if synthetic:
         lines.insert(0, words("chart.synthetic"))
+    text: str | list[str] = title
+    if width is not None:
+        titles = fitted(title, width, _TITLE_SIZE, bold=True)
+        text = titles if len(titles) > 1 else title
+        lines = [part for line in lines for part in fitted(line, width, _SUBTITLE_SIZE)]
     return alt.TitleParams(
-        text=title,
+        text=text,
         subtitle=lines,
         anchor="start",
         subtitleColor=_SYNTHETIC_COLOUR if synthetic else _TEXT_COLOUR,
@@ -118,7 +144,22 @@ def heading(
     )
 
 
-def finish(chart: Any, words: Wording) -> dict[str, Any]:
+def fitted(text: str, width: int, size: int, *, bold: bool = False) -> list[str]:
+    """``text`` broken at spaces into lines of at most ``width`` pixels in DejaVu Sans.
+
+    The width of a line is estimated from the font's average advance (about 0.62 em, 0.68
+    em bold, for Vietnamese and English text), which errs on the wide side.
+
+    Examples
+    --------
+    >>> fitted("Công khai, minh bạch trong việc ra quyết định ở địa phương", 200, 11)
+    ['Công khai, minh bạch trong', 'việc ra quyết định ở địa', 'phương']
+    """
+    advance = size * (_BOLD_ADVANCE if bold else _ADVANCE)
+    return textwrap.wrap(text, max(int(width / advance), 8)) or [text]
+
+
+def finish(chart: Any, words: Wording, rows: ChartRows | None = None) -> dict[str, Any]:
     """Apply the shared look and return the Vega-Lite v6 specification.
 
     The chart is turned into a dict once, without Altair's schema validation, and the
@@ -128,6 +169,8 @@ def finish(chart: Any, words: Wording) -> dict[str, Any]:
     chart against the vendored Vega-Lite schema instead.
     """
     spec: dict[str, Any] = chart.to_dict(validate=False)
+    if rows is not None:
+        spec = rows.restore(spec)
     # The theme's defaults (view size) stay; the shared look is laid over them.
     configuration = spec.get("config", {})
     for key, value in _configuration(words.vietnamese).items():
@@ -148,7 +191,7 @@ def _configuration_frozen(vietnamese: bool) -> str:
     configured = (
         alt.Chart()
         .configure(font=FONT, locale=alt.Locale(number=numbers))
-        .configure_title(fontSize=14, subtitleFontSize=11, offset=8)
+        .configure_title(fontSize=_TITLE_SIZE, subtitleFontSize=_SUBTITLE_SIZE, offset=8)
         .configure_axis(labelFontSize=10, titleFontSize=11, labelColor=_TEXT_COLOUR)
         .configure_legend(labelFontSize=10, titleFontSize=11, labelLimit=260)
         .configure_view(stroke=None)

@@ -13,6 +13,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 
+from govindex.charts.chart_rows import ChartRows
 from govindex.charts.style import NATIONAL_COLOUR, SERIES_COLOURS, finish, heading
 from govindex.charts.wording import Wording
 from govindex.views import View, json_value
@@ -22,6 +23,8 @@ __all__ = ["trends_chart", "wrapped"]
 _PANEL_WIDTH = 170
 _PANEL_HEIGHT = 95
 _COLUMNS = 3
+_PANEL_SPACING = 20
+"""Vega-Lite's default space between facet panels, in pixels."""
 _WRAP = 30
 
 
@@ -45,6 +48,7 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
     >>> spec["columns"]  # doctest: +SKIP
     3
     """
+    datasets = ChartRows()
     trends = view.table("trends").filter(
         (pl.col("code") == "total") | (pl.col("level") == "dimension")
     )
@@ -88,6 +92,7 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
         source=words.source(view.meta["run"], year),
         synthetic=bool(view.meta.get("synthetic")),
         notes=[words("chart.trends.breaks")],
+        width=_COLUMNS * _PANEL_WIDTH + (_COLUMNS - 1) * _PANEL_SPACING,
     )
     colours = alt.Scale(domain=[province, national], range=[SERIES_COLOURS[0], NATIONAL_COLOUR])
     colour = alt.Color("series:N", scale=colours, legend=alt.Legend(title=None, orient="top"))
@@ -123,7 +128,7 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
         .encode(x=x, y=alt.Y("ci_low:Q"), y2="ci_high:Q")
     )
     chart = (
-        alt.layer(intervals, lines, points, data=alt.InlineData(values=rows))
+        alt.layer(intervals, lines, points, data=datasets.inline(rows))
         .properties(width=_PANEL_WIDTH, height=_PANEL_HEIGHT)
         .facet(
             facet=alt.Facet(
@@ -137,7 +142,7 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
         )
         .resolve_scale(y="independent")
     )
-    return finish(chart, words)
+    return finish(chart, words, datasets)
 
 
 def _code_order(code: str) -> tuple[int, str]:

@@ -35,20 +35,22 @@ def table_checksum(connection: Any, query: str, parameters: list[Any]) -> tuple[
 
     digest = hashlib.sha256()
     rows = 0
-    cursor = connection.execute(
+    relation = connection.sql(
         f"SELECT * FROM (SELECT CAST(COLUMNS(*) AS VARCHAR) FROM ({query})) ORDER BY ALL",
-        parameters,
+        params=parameters,
     )
-    while True:
-        # Read in blocks, so a large table is never held as text all at once.
-        block = cursor.fetchmany(_ROWS_PER_BLOCK)
-        if not block:
-            break
-        schema = {str(index): pl.String for index in range(len(block[0]))}
-        frame = pl.DataFrame(block, orient="row", schema=schema)
-        lines = frame.select(pl.concat_str(pl.all().fill_null(_NULL), separator=_FIELD)).to_series()
+    # Read in Arrow blocks, so a large table is never held as text all at once; Arrow
+    # rather than Python tuples, whose building took a third of the time of storing a run.
+    for batch in relation.to_arrow_reader(_ROWS_PER_BLOCK):
+        if batch.num_rows == 0:
+            continue
+        frame = pl.from_arrow(batch)
+        assert isinstance(frame, pl.DataFrame)
+        lines = frame.select(
+            pl.concat_str(pl.all().cast(pl.String).fill_null(_NULL), separator=_FIELD)
+        ).to_series()
         digest.update((_ROW.join(lines.to_list()) + _ROW).encode("utf-8"))
-        rows += len(block)
+        rows += batch.num_rows
     return rows, digest.hexdigest()
 
 

@@ -260,8 +260,10 @@ def profile_context(
         ],
         "breaks": list(view.meta["breaks"]),
         "diagnosis_note": view.meta.get("diagnosis_note"),
-        "previous_year": view.meta.get("previous_year"),
-        "baseline_year": view.meta.get("baseline_year"),
+        # The Method line names only the years actually compared: a year in which the
+        # province has no published score was not a comparison, whatever the rule chose.
+        "previous_year": _compared_year(view, "previous"),
+        "baseline_year": _compared_year(view, "baseline"),
         "test_level": view.parameters.get("confidence"),
         # Tiers 1-5 are the published record's diagnosis; a single microdata run lists
         # its lowest-group items under other tiers, so only its reasons are shown.
@@ -282,6 +284,16 @@ def profile_context(
         "compare_link": compare_link,
         "scorecard_link": links.scorecard(province, address.language),
     }
+
+
+def _compared_year(view: View, role: str) -> int | None:
+    """The year the diagnosis compared with in ``role`` ("previous" or "baseline"), or
+    ``None`` when the rule chose none or the province has no published score in it."""
+    year = view.meta.get(f"{role}_year")
+    missing = {
+        (entry["year"], entry["role"]) for entry in view.meta.get("comparison_unavailable", ())
+    }
+    return None if year is None or (year, role) in missing else int(year)
 
 
 def _partner(province: str, view: View, facts: StoreFacts) -> str | None:
