@@ -146,6 +146,7 @@ def store_onestop_run(
     from govindex.manifest import RunManifest, hash_bytes, hash_frame
     from govindex.onestop.periods import parse_period
     from govindex.onestop.profile import shipped_profile
+    from govindex.onestop.publication import onestop_page_tables
     from govindex.onestop_engines.engines import DuckDBEngine
     from govindex.onestop_engines.scorecard import score_records
     from govindex.onestop_engines.store import RecordStore
@@ -201,6 +202,9 @@ def store_onestop_run(
     }
     if card.kpis is not None:
         tables["onestop_kpis"] = card.kpis
+    # What the dashboard pages publish (ranking, trend, KPI tiles, channels, indicators) is
+    # computed here, once, so the pages only select from stored tables.
+    tables.update(onestop_page_tables(table.frame, tables["onestop_points"], card.kpis, unit_names))
     with RunStore(store) as run_store:
         if run_store.has_run(manifest.run_id):
             return run_store.get_run(manifest.run_id)

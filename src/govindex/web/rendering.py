@@ -223,6 +223,9 @@ class PageRenderer:
             "indicator": PageAddress("indicator", language, instrument=shown),
             "runs": PageAddress("runs", language),
         }
+        if self.dashboard.scored_by_period(shown):
+            # A period-scored index has a ranking and unit pages only.
+            del targets["compare"], targets["indicator"]
         entries = []
         for kind, target in targets.items():
             url = links.page(target)
@@ -248,6 +251,9 @@ class PageRenderer:
         self, year: int | None, run: str | None, count: int = 3, instrument: str | None = None
     ) -> tuple[str, ...]:
         """The ``count`` best-ranked provinces on the total (the default comparison)."""
+        shown = self.dashboard.score_table_instrument(instrument, run)
+        if shown is not None and self.dashboard.scored_by_period(shown):
+            return ()  # no compare page: the dashboard says so
         ranking = self.dashboard.overview(year=year, run_id=run, instrument=instrument).table(
             "ranking"
         )
