@@ -16,6 +16,7 @@ import polars as pl
 
 from govindex.errors import NotFound, RunNotFound
 from govindex.official.provinces import province_key
+from govindex.onestop.publication import GROUP_CODES
 from govindex.scores.registry import instrument
 from govindex.views.snapshot import Snapshot
 from govindex.views.view import View
@@ -149,6 +150,23 @@ def period_ranking(
     )
 
 
+def _in_decision_order(frame: pl.DataFrame) -> pl.DataFrame:
+    """Each group (in Decision 766's order) followed by its indicators (``2.1`` is group 2)."""
+    groups = {code: number for number, code in enumerate(GROUP_CODES, start=1)}
+    number = (
+        pl.when(pl.col("level") == "group")
+        .then(pl.col("code").replace_strict(groups, default=99, return_dtype=pl.Int64))
+        .otherwise(pl.col("code").str.extract(r"^(\d+)", 1).cast(pl.Int64, strict=False))
+    )
+    return (
+        frame.with_columns(
+            number.fill_null(99).alias("_group"), (pl.col("level") != "group").alias("_after")
+        )
+        .sort("_group", "_after", "code")
+        .drop("_group", "_after")
+    )
+
+
 def _unit_name(units: list[str], asked: str) -> str:
     by_key = {province_key(unit): unit for unit in units}
     key = province_key(asked)
@@ -202,7 +220,7 @@ def period_unit(
     tables: dict[str, pl.DataFrame] = {
         "standing": standing,
         "trend": trend,
-        "indicators": indicators.filter(pl.col("period") == chosen),
+        "indicators": _in_decision_order(indicators.filter(pl.col("period") == chosen)),
         "heatmap": heatmap.sort("code", "period"),
     }
     stored = snapshot.period_tables.get(chosen_run, {})

@@ -29,6 +29,8 @@ _SHARE_TILES = (
     "survey_satisfaction",
 )
 _TILES = ("handled", *_SHARE_TILES[:5], "counter_minutes", "survey_satisfaction")
+_MEANS = ("counter_minutes", "processing_days", "days_overdue")
+"""KPIs that are means: their denominator is how many were averaged."""
 
 
 def share_text(fmt: Formatter, value: Any) -> str:
@@ -77,6 +79,8 @@ def _common(view: View, fmt: Formatter) -> dict[str, Any]:
         "period": meta["period"],
         "period_label": _period_label(fmt, meta["period"]),
         "profile": meta.get("profile"),
+        # Not PAPI's wording: these are simulated dossiers, not survey results.
+        "synthetic_banner_key": "period.synthetic_banner",
     }
 
 
@@ -129,7 +133,9 @@ def _tiles(view: View, fmt: Formatter) -> list[dict[str, Any]]:
                 "code": code,
                 "label": fmt("period.kpi." + code),
                 "value": value,
-                "counts": _counts(fmt, row),
+                "counts": fmt("period.mean_of", denominator=fmt.number(row["denominator"], 0))
+                if code in _MEANS and row["denominator"] is not None
+                else _counts(fmt, row),
                 "null": row["estimate"] is None,
                 "flag": row.get("reason"),
             }
