@@ -152,6 +152,9 @@ def test_the_unit_trend_channels_and_heatmap_come_from_the_stored_run(
     assert {row["period"] for row in heatmap} == {"2025-01", "2025-02", "2025-03"}
     indicators = _rows(document, "indicators")
     assert {row["period"] for row in indicators} == {"2025-03"}
+    # A quarter's heatmap splits it into the run's months.
+    quarter = client.get("/province/Quảng Ninh.json?instrument=onestop").json()
+    assert quarter["meta"]["heatmap_periods"] == ["2025-01", "2025-02", "2025-03"]
     for row in indicators:
         if row["level"] == "indicator" and row["denominator"]:
             assert row["ratio"] == pytest.approx(row["numerator"] / row["denominator"])

@@ -194,7 +194,8 @@ def period_unit(
     Tables: ``kpis`` (the period's tiles with numerator and denominator), ``trend`` (every
     period's total, band, rank and change), ``channels``, ``indicators`` (the period's
     groups and indicators: points, maximum, ratio, numerator, denominator) and ``heatmap``
-    (every indicator's ratio in every period of the same kind).
+    (every indicator's ratio in the shorter periods inside the chosen one, or else in every
+    period of its kind).
 
     Examples
     --------
@@ -213,7 +214,30 @@ def period_unit(
     standing = ranking.filter(pl.col("period") == chosen).filter(pl.col("unit") == name)
     trend = _table(snapshot, chosen_run, "onestop_trend").filter(mine)
     indicators = _table(snapshot, chosen_run, "onestop_indicators").filter(mine)
-    same_kind = [row["period"] for row in periods if row["period_kind"] == kind]
+    span = next(row for row in periods if row["period"] == chosen)
+    inside = [
+        row
+        for row in periods
+        if _KIND_ORDER.get(row["period_kind"], 9) > _KIND_ORDER.get(kind, 9)
+        and row["period_start"] >= span["period_start"]
+        and row["period_end"] <= span["period_end"]
+    ]
+    # The heatmap splits a quarter into the run's months (a month into its weeks); a period
+    # with nothing shorter inside it is shown beside the other periods of its kind.
+    finest = max((_KIND_ORDER.get(row["period_kind"], 9) for row in inside), default=None)
+    same_kind = sorted(
+        (
+            row
+            for row in (inside or periods)
+            if (
+                _KIND_ORDER.get(row["period_kind"], 9) == finest
+                if inside
+                else row["period_kind"] == kind
+            )
+        ),
+        key=lambda row: row["period_start"],
+    )
+    same_kind = [row["period"] for row in same_kind]
     heatmap = indicators.filter(
         (pl.col("level") == "indicator") & pl.col("period").is_in(same_kind)
     ).select("code", "name_vi", "name_en", "period", "ratio", "numerator", "denominator", "status")
