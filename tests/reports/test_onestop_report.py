@@ -107,6 +107,8 @@ def test_the_workbook_holds_the_stored_numbers_and_leaves_null_blank(
     overdue = found["days_overdue"]
     assert overdue["estimate"] is None  # no denominator: a blank cell, not 0
     assert overdue["reason"] == "no_denominator"
+    agencies = list(book["Departments and communes"].iter_rows(values_only=True))
+    assert len(agencies) == 2 + 5  # 2 departments and 3 communes
     ranking = list(book["Ranking in the period"].iter_rows(values_only=True))
     assert len(ranking) == 2 + 22
 

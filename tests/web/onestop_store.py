@@ -23,5 +23,5 @@ def build_onestop_store(folder: Path, *, with_record: bool = False) -> tuple[Pat
 
         with RunStore(store) as opened:
             ensure_published(opened)
-    run = store_onestop_run(records, store, list(ONESTOP_PERIODS))
+    run = store_onestop_run(records, store, list(ONESTOP_PERIODS), agencies=True)
     return store, run.run_id

@@ -30,6 +30,7 @@ BUILT_KEYS = {
     "period.band.": ["good", "fair", "average", "weak"],
     "period.group.": ["publicity", "progress", "online", "digitisation", "satisfaction"],
     "period.channel.": ["online", "postal", "direct"],
+    "period.agency_level.": ["department", "commune", "legacy_district", "agency"],
     "period.kpi.": [
         *("handled", "on_time", "online_share", "noncash_payment", "postal_return"),
         *("counter_minutes", "digitised_reuse", "survey_satisfaction"),

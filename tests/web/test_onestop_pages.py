@@ -216,3 +216,32 @@ def test_the_one_stop_index_has_no_compare_or_explorer_page(client: TestClient) 
         answer = client.get(path)
         assert answer.status_code == 404
         assert "/overview?instrument=onestop" in answer.json()["error"]["message"]
+
+
+def test_the_unit_page_drills_down_to_its_departments_and_communes(
+    client: TestClient, stored: dict[str, pl.DataFrame]
+) -> None:
+    document = client.get("/province/Quang Ninh.json?instrument=onestop&lang=en").json()
+    agencies = _rows(document, "agencies")
+    # The SYNTHETIC province has 2 departments and 3 communes, each ranked among its own.
+    assert sorted(row["geography"] for row in agencies) == ["commune"] * 3 + ["department"] * 2
+    for row in agencies:
+        assert row["province"] == "Quảng Ninh"
+        assert row["unit"].startswith("22.")
+        assert row["ranked"] == (3 if row["geography"] == "commune" else 2)
+        if row["total"] is not None:
+            assert sum(row[code] for code in GROUPS) == pytest.approx(row["total"], abs=1e-9)
+    late = _rows(document, "agency_late")
+    assert {row["period"] for row in late} == {"2025-01", "2025-02", "2025-03"}
+    source = stored["onestop_kpis"].filter(
+        (pl.col("parent_unit") == "22") & (pl.col("code") == "late")
+    )
+    expected = {(row["unit"], row["period"]): row for row in source.to_dicts()}
+    for row in late:
+        origin = expected[(row["unit"], row["period"])]
+        assert row["late"] == origin["numerator"]
+        assert row["denominator"] == origin["denominator"]
+    page = client.get("/province/Quang Ninh?instrument=onestop&lang=en").text
+    assert "Departments and communes" in page
+    assert 'data-agency="22.S00"' in page
+    assert "Late dossiers by agency and period" in page

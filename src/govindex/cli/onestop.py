@@ -375,13 +375,20 @@ def publish(
         list[str],
         typer.Option("--period", help="YYYY, YYYY-MM, YYYY-Qn or YYYY-Www (repeatable)."),
     ],
+    agencies: Annotated[
+        bool,
+        typer.Option(
+            "--agencies/--provinces-only",
+            help="Score every department and commune too (the pages' drill-down).",
+        ),
+    ] = True,
     store: StoreOption = None,
 ) -> None:
     """Score the provinces for the periods and store the run: the dashboard's one-stop
     pages and `govindex onestop report` read it (ranks, bands and trends are computed now)."""
     from govindex.application.instrument_runs import store_onestop_run
 
-    manifest = store_onestop_run(records, store, period)
+    manifest = store_onestop_run(records, store, period, agencies=agencies)
     synthetic = " (SYNTHETIC)" if manifest.synthetic else ""
     typer.echo(f"stored one-stop run {manifest.run_id}{synthetic}: {', '.join(period)}", err=True)
 

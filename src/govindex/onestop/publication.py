@@ -34,8 +34,11 @@ import polars as pl
 from govindex.onestop.periods import parse_period
 
 __all__ = [
+    "AGENCY_LEVELS",
     "GROUP_CODES",
     "PUBLISHED_TABLES",
+    "onestop_agencies",
+    "onestop_agency_late",
     "onestop_channels",
     "onestop_indicators",
     "onestop_kpi_tiles",
@@ -53,10 +56,15 @@ PUBLISHED_TABLES: tuple[str, ...] = (
     "onestop_kpi_tiles",
     "onestop_channels",
     "onestop_indicators",
+    "onestop_agencies",
+    "onestop_agency_late",
 )
-"""The tables :func:`onestop_page_tables` adds to a stored one-stop run."""
+"""The tables :func:`onestop_page_tables` adds to a stored one-stop run (the agency tables
+only when the run scored the agencies)."""
 
-_KIND_ORDER = {"week": 0, "month": 1, "quarter": 2, "year": 3, "range": 4}
+AGENCY_LEVELS: tuple[str, ...] = ("department", "commune", "legacy_district", "agency")
+"""The scorer's geographies below the province (a department, a commune, a district of
+before July 2025, or an agency missing from the tree)."""
 
 
 def _period_kinds(periods: pl.Series) -> pl.DataFrame:
@@ -192,6 +200,7 @@ def onestop_kpi_tiles(kpis: pl.DataFrame, unit_names: Mapping[str, str]) -> pl.D
         pl.col("unit").cast(pl.String).replace(dict(unit_names)),
         pl.col("geography").replace({"province": "unit34"}),
     )
+    frame = frame.filter(pl.col("geography") == "unit34")
     keys = ["period", "geography", "unit"]
     on_time = (
         frame.filter(pl.col("code").is_in(["early", "on_due_day"]))
@@ -266,6 +275,7 @@ def onestop_channels(kpis: pl.DataFrame, unit_names: Mapping[str, str]) -> pl.Da
     keys = ["period", "geography", "unit"]
     frame = kpis.filter(
         pl.col("code").is_in(["handled", "online_share", "postal_submission"])
+        & (pl.col("geography") == "province")
     ).with_columns(
         pl.col("unit").cast(pl.String).replace(dict(unit_names)),
         pl.col("geography").replace({"province": "unit34"}),
@@ -335,13 +345,92 @@ def onestop_indicators(score_table: pl.DataFrame, points: pl.DataFrame) -> pl.Da
     )
 
 
+def onestop_agencies(
+    scores: pl.DataFrame, agency_names: Mapping[str, str], unit_names: Mapping[str, str]
+) -> pl.DataFrame:
+    """The drill-down below each province: every agency's total, five groups, band and rank
+    among the province's agencies of its level (``ranked`` counts them), by period. Built
+    from the scorer's own rows (``scores``), whose agency ranks are among siblings."""
+    agencies = scores.filter(pl.col("geography").is_in(AGENCY_LEVELS))
+    keys = ["period", "geography", "unit"]
+    totals = agencies.filter(pl.col("level") == "total").select(
+        *keys,
+        "parent_unit",
+        pl.col("estimate").alias("total"),
+        pl.col("band").cast(pl.String),
+        pl.col("rank").cast(pl.Int64),
+        "status",
+        pl.col("reason").cast(pl.String),
+    )
+    groups = (
+        agencies.filter((pl.col("level") == "group") & pl.col("code").is_in(GROUP_CODES))
+        .select(*keys, "code", "estimate")
+        .pivot(on="code", index=keys, values="estimate")
+    )
+    for code in GROUP_CODES:
+        if code not in groups.columns:
+            groups = groups.with_columns(pl.lit(None, pl.Float64).alias(code))
+    joined = totals.join(groups, on=keys, how="left").with_columns(
+        pl.col("unit").replace_strict(dict(agency_names), default=pl.col("unit")).alias("name"),
+        pl.col("parent_unit")
+        .replace_strict(dict(unit_names), default=pl.col("parent_unit"))
+        .alias("province"),
+        pl.col("rank")
+        .is_not_null()
+        .sum()
+        .over("period", "geography", "parent_unit")
+        .cast(pl.Int64)
+        .alias("ranked"),
+    )
+    return joined.select(
+        "period",
+        "province",
+        "geography",
+        "unit",
+        "name",
+        "total",
+        *GROUP_CODES,
+        "band",
+        "rank",
+        "ranked",
+        "status",
+        "reason",
+    ).sort("period", "province", "geography", pl.col("rank").fill_null(1_000_000), "unit")
+
+
+def onestop_agency_late(
+    kpis: pl.DataFrame, agency_names: Mapping[str, str], unit_names: Mapping[str, str]
+) -> pl.DataFrame:
+    """Late dossiers of every agency by period (the agency × period heatmap): the count
+    late, the dossiers handled, and the share (``null`` with nothing handled)."""
+    late = kpis.filter(pl.col("geography").is_in(AGENCY_LEVELS) & (pl.col("code") == "late"))
+    return late.select(
+        "period",
+        pl.col("parent_unit")
+        .replace_strict(dict(unit_names), default=pl.col("parent_unit"))
+        .alias("province"),
+        "geography",
+        "unit",
+        pl.col("unit").replace_strict(dict(agency_names), default=pl.col("unit")).alias("name"),
+        pl.col("numerator").cast(pl.Float64).alias("late"),
+        pl.col("denominator").cast(pl.Int64),
+        pl.col("estimate").alias("share"),
+        "status",
+        pl.col("reason").cast(pl.String),
+    ).sort("province", "geography", "unit", "period")
+
+
 def onestop_page_tables(
     score_table: pl.DataFrame,
     points: pl.DataFrame,
     kpis: pl.DataFrame | None,
     unit_names: Mapping[str, str],
+    *,
+    scores: pl.DataFrame | None = None,
+    agency_names: Mapping[str, str] | None = None,
 ) -> dict[str, pl.DataFrame]:
-    """Every table of :data:`PUBLISHED_TABLES` for one run (KPI tables only with KPIs)."""
+    """Every table of :data:`PUBLISHED_TABLES` for one run (KPI tables only with KPIs; the
+    agency tables only when the scorer's rows, ``scores``, hold agencies)."""
     tables = {
         "onestop_ranking": onestop_ranking(score_table),
         "onestop_trend": onestop_trend(score_table),
@@ -350,4 +439,10 @@ def onestop_page_tables(
     if kpis is not None:
         tables["onestop_kpi_tiles"] = onestop_kpi_tiles(kpis, unit_names)
         tables["onestop_channels"] = onestop_channels(kpis, unit_names)
+    has_agencies = scores is not None and scores["geography"].is_in(AGENCY_LEVELS).any()
+    if scores is not None and has_agencies:
+        names = agency_names or {}
+        tables["onestop_agencies"] = onestop_agencies(scores, names, unit_names)
+        if kpis is not None:
+            tables["onestop_agency_late"] = onestop_agency_late(kpis, names, unit_names)
     return tables

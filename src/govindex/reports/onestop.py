@@ -159,6 +159,20 @@ def _context(unit: View, ranking: View, words: Wording) -> dict[str, Any]:
         }
         for row in ranking.table("ranking").to_dicts()
     ]
+    agencies = [
+        {
+            "name": row["name"],
+            "level": words("period.agency_level." + str(row["geography"])),
+            "total": words.number(row["total"])
+            if row["total"] is not None
+            else words("period.null"),
+            "band": words("period.band." + str(row["band"])) if row["band"] else "—",
+            "rank": words("period.rank_of", rank=row["rank"], ranked=row["ranked"])
+            if row["rank"] is not None
+            else "—",
+        }
+        for row in (unit.table("agencies").to_dicts() if "agencies" in unit.tables else [])
+    ]
     first = standing[0] if standing else None
     return {
         "language": words.language,
@@ -186,6 +200,7 @@ def _context(unit: View, ranking: View, words: Wording) -> dict[str, Any]:
         "channels": channels,
         "groups": [words(f"period.group.{code}") for code in _GROUPS],
         "peers": peers,
+        "agencies": agencies,
         "no_drilldown": words("period.no_drilldown"),
     }
 
@@ -300,6 +315,8 @@ def onestop_workbook(
                                                  "previous_period", "change")),
         (words("period.channels"), unit, "channels", ("channel", "dossiers", "denominator",
                                                        "share")),
+        (words("period.agencies"), unit, "agencies", ("geography", "unit", "name", "total",
+                                                       *_GROUPS, "band", "rank", "ranked")),
         (words("period.ranking"), ranking, "ranking", ("rank", "ranked", "unit", "total",
                                                         *_GROUPS, "band", "status", "reason")),
     ]  # fmt: skip

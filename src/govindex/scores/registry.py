@@ -200,6 +200,8 @@ ONESTOP = register(
             "onestop_kpi_tiles",
             "onestop_channels",
             "onestop_indicators",
+            "onestop_agencies",
+            "onestop_agency_late",
         ),
         pages="periods",
     )

@@ -195,7 +195,9 @@ def period_unit(
     period's total, band, rank and change), ``channels``, ``indicators`` (the period's
     groups and indicators: points, maximum, ratio, numerator, denominator) and ``heatmap``
     (every indicator's ratio in the shorter periods inside the chosen one, or else in every
-    period of its kind).
+    period of its kind); with a run that scored agencies, ``agencies`` (the drill-down: each
+    department and commune with its groups, band and rank among the unit's agencies) and
+    ``agency_late`` (late dossiers by agency and period, over the heatmap's periods).
 
     Examples
     --------
@@ -252,6 +254,14 @@ def period_unit(
         tables["kpis"] = stored["onestop_kpi_tiles"].filter(mine & (pl.col("period") == chosen))
     if "onestop_channels" in stored:
         tables["channels"] = stored["onestop_channels"].filter(mine & (pl.col("period") == chosen))
+    if "onestop_agencies" in stored:
+        # The drill-down: the unit's departments and communes (never a citizen's dossier).
+        below = stored["onestop_agencies"].filter(pl.col("province") == name)
+        tables["agencies"] = below.filter(pl.col("period") == chosen)
+    if "onestop_agency_late" in stored:
+        tables["agency_late"] = stored["onestop_agency_late"].filter(
+            (pl.col("province") == name) & pl.col("period").is_in(same_kind)
+        )
     meta = _meta(snapshot, instrument_id, chosen_run)
     meta["unit"] = name
     meta["period"] = next(row for row in periods if row["period"] == chosen)

@@ -180,6 +180,21 @@ def unit_context(
             "text": share_text(fmt, row["ratio"]),
             "counts": _counts(fmt, row),
         }
+    agencies = view.table("agencies").to_dicts() if "agencies" in view.tables else []
+    for row in agencies:
+        row["level_label"] = fmt("period.agency_level." + str(row["geography"]))
+        row["band_label"] = _band(fmt, row["band"])
+    late_rows: dict[str, dict[str, Any]] = {}
+    late = view.table("agency_late").to_dicts() if "agency_late" in view.tables else []
+    for row in late:
+        entry = late_rows.setdefault(
+            row["unit"], {"unit": row["unit"], "name": row["name"], "cells": {}}
+        )
+        entry["cells"][row["period"]] = {
+            **_heat(row["share"]),
+            "text": share_text(fmt, row["share"]),
+            "counts": _counts(fmt, {"numerator": row["late"], "denominator": row["denominator"]}),
+        }
     options = [
         Option(
             _period_label(fmt, entry),
@@ -199,6 +214,9 @@ def unit_context(
             "channels": channels,
             "indicators": indicators,
             "heatmap": list(heat_rows.values()),
+            "agencies": agencies,
+            "agency_late": list(late_rows.values()),
+            "groups": [(code, fmt("period.group." + code)) for code in _GROUPS],
             "heatmap_periods": list(view.meta["heatmap_periods"]),
             "period_options": [option for option in options if option.url is not None],
             "ranking_link": links.page(_page(address, "overview", period=period)),
