@@ -281,6 +281,11 @@ class PageRenderer:
     def _source_line(self, view: View, fmt: Formatter) -> str:
         run = view.meta.get("run")
         year = view.parameters.get("year")
+        if view.kind.startswith("instrument_period_") and run is not None:
+            # Dossier records, not a survey: the PAPI wording would be wrong here.
+            if run.get("synthetic"):
+                return fmt("period.footer_source_synthetic", run=run["run_id"])
+            return fmt("period.footer_source", run=run["run_id"])
         if run is None and view.kind == "indicator":
             runs = list(view.meta.get("runs") or [])
             if runs and all(entry["kind"] == "published" for entry in runs):
