@@ -63,12 +63,21 @@ def test_the_ranking_twin_lists_every_unit_with_groups_band_and_rank(
     )
     assert len(rows) == totals.height == 22
     expected = dict(zip(totals["unit"], totals["estimate"], strict=True))
+    handled = stored["onestop_kpis"].filter(
+        (pl.col("code") == "handled")
+        & (pl.col("period") == "2025-Q1")
+        & (pl.col("geography") == "province")
+    )
+    assert {row["unit"]: row["dossiers"] for row in rows}["Quảng Ninh"] == int(
+        handled.filter(pl.col("unit") == "22")["denominator"][0]
+    )
     ranks = dict(zip(totals["unit"], totals["rank"], strict=True))
     for row in rows:
         assert row["total"] == pytest.approx(expected[row["unit"]], abs=1e-12)
         assert row["rank"] == ranks[row["unit"]]
         assert row["ranked"] == 22
         assert row["band"] in {"good", "fair", "average", "weak"}
+        assert row["dossiers"] > 0  # the total's n: the dossiers handled in the period
         # Σ groups = total (the profile's arithmetic, carried to the page unchanged).
         assert sum(row[code] for code in GROUPS) == pytest.approx(row["total"], abs=1e-9)
     assert [row["rank"] for row in rows] == sorted(row["rank"] for row in rows)

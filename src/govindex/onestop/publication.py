@@ -439,6 +439,16 @@ def onestop_page_tables(
     if kpis is not None:
         tables["onestop_kpi_tiles"] = onestop_kpi_tiles(kpis, unit_names)
         tables["onestop_channels"] = onestop_channels(kpis, unit_names)
+        # Each total beside the dossiers it was computed from (the ranking's n).
+        handled = (
+            tables["onestop_kpi_tiles"]
+            .filter(pl.col("code") == "handled")
+            .select("period", "geography", "unit", pl.col("denominator").alias("dossiers"))
+        )
+        ranking = tables["onestop_ranking"]
+        tables["onestop_ranking"] = ranking.join(
+            handled, on=["period", "geography", "unit"], how="left"
+        ).select(*ranking.columns[: ranking.columns.index("n")], "dossiers", "status", "reason")
     has_agencies = scores is not None and scores["geography"].is_in(AGENCY_LEVELS).any()
     if scores is not None and has_agencies:
         names = agency_names or {}
