@@ -25,6 +25,16 @@ BUILT_KEYS = {
     "geography.": ["63", "34"],
     "nav.": ["overview", "compare", "indicator", "runs"],
     "reason.": ["significant", "not_significant", "no_se"],
+    # The pages of an index scored by period (views.period_pages, web.period_context).
+    "period.kind.": ["week", "month", "quarter", "year", "range"],
+    "period.band.": ["good", "fair", "average", "weak"],
+    "period.group.": ["publicity", "progress", "online", "digitisation", "satisfaction"],
+    "period.channel.": ["online", "postal", "direct"],
+    "period.agency_level.": ["department", "commune", "legacy_district", "agency"],
+    "period.kpi.": [
+        *("handled", "on_time", "online_share", "noncash_payment", "postal_return"),
+        *("counter_minutes", "digitised_reuse", "survey_satisfaction"),
+    ],
     # Download labels name each table of a view (rendering.PageRenderer._table_label).
     "download.table.": [
         *("changes", "dimensions", "items", "national", "priorities", "ranking"),

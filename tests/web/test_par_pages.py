@@ -1,6 +1,6 @@
 """The demo store's SYNTHETIC PAR Index run on the instruments' own pages, in both languages;
-the one-stop index, scored by quarter, appears on the scorecard only (no switch entry, no
-yearly pages)."""
+the one-stop index, scored by quarter, has its own period pages (ranking and unit) and no
+yearly compare or explorer pages, and stays on the scorecard."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def client(demo_store: Path) -> TestClient:
 
 def test_the_switch_lists_the_instruments_with_pages(client: TestClient) -> None:
     html = client.get("/overview").text
-    assert set(re.findall(r"instrument=([a-z]+)", html)) == {"sipas", "par"}
+    assert set(re.findall(r"instrument=([a-z]+)", html)) == {"sipas", "par", "onestop"}
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
@@ -44,9 +44,13 @@ def test_the_par_profile_twin_carries_points_out_of_100(client: TestClient) -> N
     assert levels["area"]["name_vi"] == "lĩnh vực"
 
 
-def test_the_one_stop_index_has_no_yearly_pages(client: TestClient) -> None:
-    answer = client.get("/overview.json?instrument=onestop")
-    assert answer.status_code == 404
-    assert answer.json()["ok"] is False
+def test_the_one_stop_index_has_period_pages_and_no_yearly_ones(client: TestClient) -> None:
+    ranking = client.get("/overview.json?instrument=onestop").json()
+    assert ranking["view"] == "instrument_period_ranking"
+    assert ranking["parameters"]["period"] == "2025-Q1"
+    for page in ("/compare.json?instrument=onestop", "/indicator.json?instrument=onestop"):
+        answer = client.get(page)
+        assert answer.status_code == 404
+        assert answer.json()["ok"] is False
     scorecard = client.get("/scorecard/Quảng Ninh.json").json()
     assert "onestop" in {row["instrument"] for row in scorecard["tables"]["scorecard"]["rows"]}

@@ -135,17 +135,20 @@ def write_synthetic_onestop(folder: Path, size: OnestopDemoSize | None = None) -
 
 
 def store_onestop_run(
-    records_folder: Path, store: Path | None, periods: Sequence[str]
+    records_folder: Path, store: Path | None, periods: Sequence[str], *, agencies: bool = False
 ) -> RunManifest:
     """Score the 766 index of every province for ``periods`` from a record store and store
     the run: a manifest of kind ``records`` (instrument ``onestop``), the index as ScoreTable
-    rows, the scorer's own columns (``onestop_points``), the service KPIs and the counts.
+    rows, the scorer's own columns (``onestop_points``), the service KPIs and the counts,
+    and what the dashboard pages publish (:mod:`govindex.onestop.publication`). With
+    ``agencies``, every department and commune is scored too, for the pages' drill-down.
     """
     import polars as pl
 
     from govindex.manifest import RunManifest, hash_bytes, hash_frame
     from govindex.onestop.periods import parse_period
     from govindex.onestop.profile import shipped_profile
+    from govindex.onestop.publication import onestop_page_tables
     from govindex.onestop_engines.engines import DuckDBEngine
     from govindex.onestop_engines.scorecard import score_records
     from govindex.onestop_engines.store import RecordStore
@@ -161,24 +164,29 @@ def store_onestop_run(
         DuckDBEngine(records.sources()),
         profile,
         [parse_period(period) for period in periods],
-        ("province",),
+        ("province", "agency") if agencies else ("province",),
         provenance="records",
         synthetic=synthetic,
     )
-    agencies = records.read("agencies").filter(pl.col("level") == "province")
+    tree = records.read("agencies")
+    provinces = tree.filter(pl.col("level") == "province")
     # The records name a SYNTHETIC unit "Quảng Ninh (SYNTHETIC)"; the row's `synthetic`
     # flag says so, and the plain name lets the scorecard put it beside the other indices.
     unit_names = {
         str(code): str(name).removesuffix(" (SYNTHETIC)")
-        for code, name in zip(agencies["agency_id"], agencies["name"], strict=True)
+        for code, name in zip(provinces["agency_id"], provinces["name"], strict=True)
+    }
+    agency_names = {
+        str(code): str(name) for code, name in zip(tree["agency_id"], tree["name"], strict=True)
     }
     bands = [band.code for band in sorted(profile.bands, key=lambda band: -band.min)]
-    index_rows = card.scores
+    # The ScoreTable holds the provinces; agencies are published in their own table.
+    index_rows = card.scores.filter(pl.col("geography") == "province")
     parameters = {
         "instrument": "onestop",
         "profile": str(index_rows["edition"][0]) if index_rows.height else "",
         "periods": list(periods),
-        "geographies": ["province"],
+        "geographies": ["province", "agency"] if agencies else ["province"],
         "engine": "duckdb",
         "records": tag or "records",
     }
@@ -201,6 +209,18 @@ def store_onestop_run(
     }
     if card.kpis is not None:
         tables["onestop_kpis"] = card.kpis
+    # What the dashboard pages publish (ranking, trend, KPI tiles, channels, indicators) is
+    # computed here, once, so the pages only select from stored tables.
+    tables.update(
+        onestop_page_tables(
+            table.frame,
+            tables["onestop_points"],
+            card.kpis,
+            unit_names,
+            scores=card.scores,
+            agency_names=agency_names,
+        )
+    )
     with RunStore(store) as run_store:
         if run_store.has_run(manifest.run_id):
             return run_store.get_run(manifest.run_id)

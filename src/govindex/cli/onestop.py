@@ -2,7 +2,8 @@
 
 Sub-commands: ``synth`` (SYNTHETIC national records), ``ingest`` (portal sync records into a
 store), ``score`` (index and KPIs for periods and units), ``explain`` (the dossiers behind one
-number, for the agency's staff only).
+number, for the agency's staff only), ``publish`` (score periods into the run store, for the
+dashboard's pages) and ``report`` (a province's period as PDF and XLSX, from the run store).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from govindex.cli.runs import StoreOption
 from govindex.errors import SpecError
 
 __all__ = ["app"]
@@ -364,3 +366,84 @@ def explain(
         f"{indicator} {unit} {period}: numerator {numerator}, denominator {listing.height}",
         err=True,
     )
+
+
+@app.command("publish")
+def publish(
+    records: Annotated[Path, typer.Argument(help="Record store folder.")],
+    period: Annotated[
+        list[str],
+        typer.Option("--period", help="YYYY, YYYY-MM, YYYY-Qn or YYYY-Www (repeatable)."),
+    ],
+    agencies: Annotated[
+        bool,
+        typer.Option(
+            "--agencies/--provinces-only",
+            help="Score every department and commune too (the pages' drill-down).",
+        ),
+    ] = True,
+    store: StoreOption = None,
+) -> None:
+    """Score the provinces for the periods and store the run: the dashboard's one-stop
+    pages and `govindex onestop report` read it (ranks, bands and trends are computed now)."""
+    from govindex.application.instrument_runs import store_onestop_run
+
+    manifest = store_onestop_run(records, store, period, agencies=agencies)
+    synthetic = " (SYNTHETIC)" if manifest.synthetic else ""
+    typer.echo(f"stored one-stop run {manifest.run_id}{synthetic}: {', '.join(period)}", err=True)
+
+
+@app.command("report")
+def report(
+    province: Annotated[
+        str,
+        typer.Argument(help="A unit of the stored run (diacritics optional).", show_default=False),
+    ],
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            help="A period of the run (2025-Q1, 2025-03; default: its newest longest period).",
+        ),
+    ] = None,
+    pdf: Annotated[
+        Path | None, typer.Option("--pdf", help="Write the A4 report here.", dir_okay=False)
+    ] = None,
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", help="Write the workbook here.", dir_okay=False)
+    ] = None,
+    language: Annotated[
+        str, typer.Option("--lang", help="Language of the report: vi (Vietnamese) or en.")
+    ] = "vi",
+    run: Annotated[
+        str | None, typer.Option("--run", help="A stored one-stop run (id or unique prefix).")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Write a province's one-stop 766 period (KPIs, indicators, trend, channels, ranking)
+    as a PDF and/or an XLSX workbook, from the run store."""
+    if pdf is None and xlsx is None:
+        msg = "give the report to write with --pdf FILE and/or --xlsx FILE."
+        raise typer.BadParameter(msg, param_hint="--pdf")
+    if language not in ("vi", "en"):
+        msg = f"the report is in vi or en, not `{language}`."
+        raise typer.BadParameter(msg, param_hint="--lang")
+    from govindex.errors import NotFound
+    from govindex.reports.onestop import onestop_report_pdf, onestop_workbook
+    from govindex.storage import default_store_path
+    from govindex.views import Dashboard
+
+    path = default_store_path() if store is None else store
+    if not path.exists():
+        msg = f"there is no run store at {path}; store a one-stop run with `govindex onestop publish`."
+        raise NotFound(msg, where="store", found=str(path))
+    # A store may hold one-stop runs only (no PAPI record): the report needs nothing else.
+    dashboard = Dashboard.open(path)
+    for target, writer in ((pdf, onestop_report_pdf), (xlsx, onestop_workbook)):
+        if target is None:
+            continue
+        written = writer(
+            dashboard, province, period=period, run_id=run, language=language, path=target
+        )
+        size = written.stat().st_size / 1024
+        typer.echo(f"wrote {written} ({size:,.0f} KiB)", err=True)

@@ -19,7 +19,7 @@ from govindex.scores.table import INSTRUMENTS, LEVELS, Instrument
 
 __all__ = ["InstrumentEntry", "Pages", "instrument", "register", "registered"]
 
-Pages = Literal["papi", "score_table", "scorecard"]
+Pages = Literal["papi", "score_table", "scorecard", "periods"]
 """Which dashboard pages show an instrument's runs (see :class:`InstrumentEntry`)."""
 
 RunParameters = Mapping[str, Any]
@@ -53,8 +53,10 @@ class InstrumentEntry:
         overview, profile, compare and explorer pages, read from the run's ``score_table``
         and ``national_differences``; any new instrument) or ``papi`` (PAPI's own pages,
         with performance groups, the 34-unit derivation and the official record's markers)
-        or ``scorecard`` (shown on the province scorecard only: the one-stop index is scored
-        by week, month and quarter, which the yearly pages do not show).
+        or ``scorecard`` (shown on the province scorecard only) or ``periods`` (an index
+        scored by week, month and quarter: its ranking and unit pages,
+        :mod:`govindex.views.period_pages`, read the tables named in ``derived_tables``
+        that the producer stored with the run; it is on the scorecard too).
     """
 
     id: Instrument
@@ -193,7 +195,16 @@ ONESTOP = register(
             "govindex.application.onestop_runs.store_onestop_run (dossier records scored by "
             "an engine of govindex.onestop_engines): one score_table per run"
         ),
-        derived_tables=("onestop_counts",),
-        pages="scorecard",
+        derived_tables=(
+            "onestop_counts",
+            "onestop_ranking",
+            "onestop_trend",
+            "onestop_kpi_tiles",
+            "onestop_channels",
+            "onestop_indicators",
+            "onestop_agencies",
+            "onestop_agency_late",
+        ),
+        pages="periods",
     )
 )

@@ -14,7 +14,7 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
-from govindex.errors import SpecError
+from govindex.errors import NotFound, SpecError
 from govindex.scores.groups import GroupRule
 from govindex.scores.registry import InstrumentEntry, instrument, registered
 from govindex.storage import RunStore
@@ -26,6 +26,7 @@ from govindex.views.instrument_pages import (
     instrument_profile,
 )
 from govindex.views.overview import overview
+from govindex.views.period_pages import period_ranking, period_unit
 from govindex.views.profile import profile
 from govindex.views.snapshot import Snapshot
 from govindex.views.view import View
@@ -115,10 +116,20 @@ class Dashboard:
         code: str = "total",
         geography: str = "63",
         instrument: str | None = None,
+        period: str | None = None,
     ) -> View:
         """The national overview of one item (see :func:`govindex.views.overview.overview`;
-        an instrument with score-table pages: :func:`~govindex.views.instrument_pages.instrument_overview`)."""
+        an instrument with score-table pages: :func:`~govindex.views.instrument_pages.instrument_overview`;
+        one scored by period: :func:`~govindex.views.period_pages.period_ranking`)."""
         shown = self.score_table_instrument(instrument, run_id)
+        if shown is not None and self.scored_by_period(shown):
+            return self._view(
+                "instrument_period_ranking",
+                self._period_ranking,
+                instrument_id=shown,
+                period=period,
+                run_id=run_id,
+            )
         if shown is not None:
             return self._view(
                 "instrument_overview",
@@ -154,9 +165,20 @@ class Dashboard:
         year: int | None = None,
         run_id: str | None = None,
         instrument: str | None = None,
+        period: str | None = None,
     ) -> View:
-        """One province's profile (see :func:`govindex.views.profile.profile`)."""
+        """One province's profile (see :func:`govindex.views.profile.profile`; an instrument
+        scored by period: :func:`~govindex.views.period_pages.period_unit`)."""
         shown = self.score_table_instrument(instrument, run_id)
+        if shown is not None and self.scored_by_period(shown):
+            return self._view(
+                "instrument_period_unit",
+                self._period_unit,
+                instrument_id=shown,
+                unit=province,
+                period=period,
+                run_id=run_id,
+            )
         if shown is not None:
             return self._view(
                 "instrument_profile",
@@ -188,6 +210,7 @@ class Dashboard:
         """Provinces side by side (see :func:`govindex.views.explore.compare`)."""
         shown = self.score_table_instrument(instrument, run_id)
         if shown is not None:
+            self._refuse_period_instrument(shown, "compare")
             return self._view(
                 "instrument_compare",
                 self._instrument_compare,
@@ -215,6 +238,7 @@ class Dashboard:
         """One item across provinces and years (see :func:`govindex.views.explore.explore_item`)."""
         shown = self.score_table_instrument(instrument, run_id)
         if shown is not None:
+            self._refuse_period_instrument(shown, "indicator")
             return self._view(
                 "instrument_indicator",
                 self._instrument_explore,
@@ -227,6 +251,33 @@ class Dashboard:
 
     def _explore(self, **arguments: Any) -> View:
         return explore_item(self.snapshot, rule=self.parameters.group_rule, **arguments)
+
+    def _period_ranking(self, **arguments: Any) -> View:
+        return period_ranking(self.snapshot, **arguments)
+
+    def _period_unit(self, **arguments: Any) -> View:
+        return period_unit(self.snapshot, **arguments)
+
+    def scored_by_period(self, instrument_id: str) -> bool:
+        """Whether the registry shows ``instrument_id`` on the pages of a period-scored
+        index (a ranking and a unit page per period; no compare or explorer pages).
+
+        Examples
+        --------
+        >>> dashboard.scored_by_period("onestop")  # doctest: +SKIP
+        True
+        """
+        return instrument(instrument_id).pages == "periods"
+
+    def _refuse_period_instrument(self, shown: str, page: str) -> None:
+        if self.scored_by_period(shown):
+            entry = instrument(shown)
+            msg = (
+                f"the {entry.name_en} has no {page} page; its ranking is "
+                f"/overview?instrument={entry.id} and each unit's page "
+                f"/province/NAME?instrument={entry.id}."
+            )
+            raise NotFound(msg, where="instrument", found=shown)
 
     def _instrument_overview(self, **arguments: Any) -> View:
         return instrument_overview(self.snapshot, **arguments)
@@ -254,7 +305,7 @@ class Dashboard:
         if instrument_id is None and run_id is not None:
             owners = {
                 self.snapshot.instruments[m.run_id]
-                for m in self.snapshot.other_manifests
+                for m in (*self.snapshot.other_manifests, *self.snapshot.period_manifests)
                 if m.run_id.startswith(run_id)
             }
             if (

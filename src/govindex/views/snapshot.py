@@ -20,7 +20,7 @@ import polars as pl
 from govindex.errors import GovIndexError
 from govindex.manifest import RunManifest
 from govindex.scores.noise_rule import DIFFERENCE_COLUMNS
-from govindex.scores.registry import InstrumentEntry, registered
+from govindex.scores.registry import InstrumentEntry, instrument, registered
 from govindex.storage import RunStore
 
 __all__ = ["Snapshot", "SnapshotCache"]
@@ -99,6 +99,12 @@ class Snapshot:
     units: pl.DataFrame = field(default_factory=pl.DataFrame)
     diagnoses: Mapping[str, pl.DataFrame] = field(default_factory=lambda: MappingProxyType({}))
     cache: SnapshotCache = field(default_factory=SnapshotCache, repr=False)
+    period_manifests: tuple[RunManifest, ...] = ()
+    period_tables: Mapping[str, Mapping[str, pl.DataFrame]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """Runs of instruments scored by period (``pages="periods"``) and, per run, the tables
+    their producer published for the pages (the entry's ``derived_tables``)."""
 
     @classmethod
     def load(cls, store: RunStore) -> Snapshot:
@@ -131,6 +137,8 @@ class Snapshot:
             m for m in every_run if page_kinds.get(instruments[m.run_id]) == "score_table"
         )
         score_tables, differences, level_names = _score_table_runs(store, others)
+        periodic = tuple(m for m in every_run if page_kinds.get(instruments[m.run_id]) == "periods")
+        period_tables = {m.run_id: _period_run_tables(store, m, instruments) for m in periodic}
         records: list[pl.DataFrame] = []
         nationals: list[pl.DataFrame] = []
         units: list[pl.DataFrame] = []
@@ -175,6 +183,8 @@ class Snapshot:
                     if frames
                 }
             ),
+            period_manifests=periodic,
+            period_tables=MappingProxyType(period_tables),
         )
 
     def runs_of(self, instrument_id: str) -> list[RunManifest]:
@@ -183,7 +193,8 @@ class Snapshot:
 
     def any_manifest(self, run_id: str) -> RunManifest:
         """The manifest of any run in the snapshot, whatever pages show it."""
-        return next(m for m in (*self.manifests, *self.other_manifests) if m.run_id == run_id)
+        every = (*self.manifests, *self.other_manifests, *self.period_manifests)
+        return next(m for m in every if m.run_id == run_id)
 
     def manifest(self, run_id: str) -> RunManifest:
         """Return the manifest of a run in the snapshot (the caller checked it exists)."""
@@ -251,6 +262,18 @@ def _owner(manifest: RunManifest) -> str:
         if owns:
             return entry.id
     return "unregistered"
+
+
+def _period_run_tables(
+    store: RunStore, manifest: RunManifest, instruments: Mapping[str, str]
+) -> Mapping[str, pl.DataFrame]:
+    """The tables a period-scored run's pages read: its score table and the tables its
+    instrument's entry names (a table the run was stored without is simply absent)."""
+    stored = store.run_tables(manifest.run_id)
+    wanted = ("score_table", *instrument(instruments[manifest.run_id]).derived_tables)
+    return MappingProxyType(
+        {name: store.read_table(manifest.run_id, name) for name in wanted if name in stored}
+    )
 
 
 def _score_table_runs(

@@ -53,6 +53,8 @@ class PageAddress:
     provinces: tuple[str, ...] = ()
     instrument: str | None = None
     """A registered instrument id; ``None`` is PAPI, so every PAPI address stays as it was."""
+    period: str | None = None
+    """A period (``2025-Q1``, ``2025-03``) of an instrument scored by period."""
 
     def query(self, *, language: bool = True) -> list[tuple[str, str]]:
         """The query parameters of this state, in a stable order."""
@@ -64,6 +66,7 @@ class PageAddress:
             ("geo", self.geography),
             ("run", self.run),
             ("instrument", self.instrument),
+            ("period", self.period),
         ):
             if value is not None:
                 pairs.append((key, str(value)))
@@ -97,10 +100,15 @@ def build_view(dashboard: Dashboard, address: PageAddress) -> View:
             code=address.code or "total",
             geography=address.geography or "63",
             instrument=shown,
+            period=address.period,
         )
     if address.kind == "profile":
         return dashboard.profile(
-            address.province or "", year=address.year, run_id=address.run, instrument=shown
+            address.province or "",
+            year=address.year,
+            run_id=address.run,
+            instrument=shown,
+            period=address.period,
         )
     if address.kind == "compare":
         return dashboard.compare(
@@ -173,6 +181,18 @@ def _instrument_address(view: View, language: Language) -> PageAddress:
     parameters = view.parameters
     shown = str(parameters["instrument"])
     run = None if parameters.get("run_id") is None else str(parameters["run_id"])
+    if view.kind == "instrument_period_ranking":
+        period = str(parameters["period"])
+        return PageAddress("overview", language, run=run, instrument=shown, period=period)
+    if view.kind == "instrument_period_unit":
+        return PageAddress(
+            "profile",
+            language,
+            run=run,
+            province=str(parameters["province"]),
+            instrument=shown,
+            period=str(parameters["period"]),
+        )
     if view.kind == "instrument_overview":
         return PageAddress(
             "overview",
@@ -283,6 +303,10 @@ def download_stem(view: View) -> str:
 
 
 def _instrument_stem(kind: str, parameters: Mapping[str, Any]) -> list[str]:
+    if kind == "period_ranking":
+        return [str(parameters["period"])]
+    if kind == "period_unit":
+        return [slug(str(parameters["province"])), str(parameters["period"])]
     if kind == "overview":
         return [str(parameters["year"]), item_slug(parameters["level"], parameters["code"])]
     if kind == "profile":

@@ -19,6 +19,7 @@ from govindex.web.formatting import Formatter
 from govindex.web.links import Links
 from govindex.web.navigation import Option
 from govindex.web.page_context import interval_bars
+from govindex.web.period_context import PERIOD_BUILDERS
 
 __all__ = ["INSTRUMENT_BUILDERS", "instrument_switch"]
 
@@ -256,5 +257,6 @@ INSTRUMENT_BUILDERS = {
     "instrument_profile": profile_context,
     "instrument_compare": compare_context,
     "instrument_indicator": indicator_context,
+    **PERIOD_BUILDERS,
 }
 """The context builder of each score-table page kind."""

@@ -233,6 +233,9 @@ class PageRenderer:
             "indicator": PageAddress("indicator", language, instrument=shown),
             "runs": PageAddress("runs", language),
         }
+        if self.dashboard.scored_by_period(shown):
+            # A period-scored index has a ranking and unit pages only.
+            del targets["compare"], targets["indicator"]
         entries = []
         for kind, target in targets.items():
             url = links.page(target)
@@ -258,6 +261,9 @@ class PageRenderer:
         self, year: int | None, run: str | None, count: int = 3, instrument: str | None = None
     ) -> tuple[str, ...]:
         """The ``count`` best-ranked provinces on the total (the default comparison)."""
+        shown = self.dashboard.score_table_instrument(instrument, run)
+        if shown is not None and self.dashboard.scored_by_period(shown):
+            return ()  # no compare page: the dashboard says so
         ranking = self.dashboard.overview(year=year, run_id=run, instrument=instrument).table(
             "ranking"
         )
@@ -285,6 +291,11 @@ class PageRenderer:
     def _source_line(self, view: View, fmt: Formatter) -> str:
         run = view.meta.get("run")
         year = view.parameters.get("year")
+        if view.kind.startswith("instrument_period_") and run is not None:
+            # Dossier records, not a survey: the PAPI wording would be wrong here.
+            if run.get("synthetic"):
+                return fmt("period.footer_source_synthetic", run=run["run_id"])
+            return fmt("period.footer_source", run=run["run_id"])
         if run is None and view.kind == "indicator":
             runs = list(view.meta.get("runs") or [])
             if runs and all(entry["kind"] == "published" for entry in runs):

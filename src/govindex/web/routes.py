@@ -47,6 +47,17 @@ InstrumentQuery = Annotated[
         ),
     ),
 ]
+PeriodQuery = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[0-9]{4}(-(Q[1-4]|W[0-9]{2}|[0-9]{2}))?$",
+        description=(
+            "Period of an instrument scored by period (`onestop`): a year `2025`, quarter "
+            "`2025-Q1`, month `2025-03` or week `2025-W10` (default: the run's newest "
+            "period of its longest kind)."
+        ),
+    ),
+]
 LevelQuery = Annotated[Level, Query(description="Level of the item.")]
 CodeQuery = Annotated[
     str,
@@ -82,6 +93,7 @@ def _overview(
     code: CodeQuery = "total",
     geo: GeographyQuery = "63",
     instrument: InstrumentQuery = None,
+    period: PeriodQuery = None,
 ) -> PageAddress:
     return PageAddress(
         "overview",
@@ -91,6 +103,7 @@ def _overview(
         code=code,
         geography=geo,
         instrument=instrument,
+        period=period,
     )
 
 
@@ -106,8 +119,11 @@ def _profile(
     year: YearQuery = None,
     run: RunQuery = None,
     instrument: InstrumentQuery = None,
+    period: PeriodQuery = None,
 ) -> PageAddress:
-    return PageAddress("profile", year=year, run=run, province=name, instrument=instrument)
+    return PageAddress(
+        "profile", year=year, run=run, province=name, instrument=instrument, period=period
+    )
 
 
 def _compare(
