@@ -98,7 +98,11 @@ class Snapshot:
     other_manifests: tuple[RunManifest, ...] = ()
     units: pl.DataFrame = field(default_factory=pl.DataFrame)
     diagnoses: Mapping[str, pl.DataFrame] = field(default_factory=lambda: MappingProxyType({}))
-    cache: SnapshotCache = field(default_factory=SnapshotCache, repr=False)
+    # Not an init field: a snapshot made from another (``dataclasses.replace``) holds other
+    # tables, so it starts with an empty cache rather than sharing the first one's.
+    cache: SnapshotCache = field(
+        default_factory=SnapshotCache, init=False, repr=False, compare=False
+    )
     period_manifests: tuple[RunManifest, ...] = ()
     period_tables: Mapping[str, Mapping[str, pl.DataFrame]] = field(
         default_factory=lambda: MappingProxyType({})
