@@ -40,7 +40,17 @@ def test_list_and_show(invoke: Invoke, tmp_path: Path) -> None:
     assert document["kind"] == "published"
     assert document["synthetic"] is False
     assert document["parameters"]["year"] == 2024
-    assert document["tables"] == {"scores": 567, "official_record": 567, "score_table": 567}
+    # The producer stores, beside the record, what the pages publish: the 34-unit table and
+    # every province's diagnosis (2024 has no earlier year in this store: no change tested).
+    assert document["tables"] == {
+        "scores": 567,
+        "official_record": 567,
+        "score_table": 567,
+        "units_2025": 306,
+        "diagnosis_changes": 567,
+        "diagnosis_priorities": 342,
+        "diagnosis_notes": 63,
+    }
     text = invoke("runs", "show", run_id, "--store", store)
     assert "synthetic" in text.stdout
     assert run_id in text.stdout
@@ -86,7 +96,18 @@ def test_export_writes_readable_files(invoke: Invoke, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     book = openpyxl.load_workbook(xlsx_out, read_only=True)
     try:
-        assert book.sheetnames == ["scores", "official_record", "score_table", "manifest"]
+        sheets = book.sheetnames
+        assert (sheets[0], sheets[-1]) == ("scores", "manifest")
+        assert sorted(sheets[1:-1]) == sorted(
+            [
+                "official_record",
+                "score_table",
+                "units_2025",
+                "diagnosis_changes",
+                "diagnosis_priorities",
+                "diagnosis_notes",
+            ]
+        )
     finally:
         book.close()
 

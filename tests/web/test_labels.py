@@ -39,6 +39,8 @@ BUILT_KEYS = {
     "download.table.": [
         *("changes", "dimensions", "items", "national", "priorities", "ranking"),
         *("runs", "scores", "summary", "trends", "values"),
+        # The scorecard page's CSV downloads, one per table (web.scorecard_page).
+        *("scorecard", "agreement"),
     ],
 }
 
