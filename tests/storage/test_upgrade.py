@@ -105,3 +105,23 @@ def test_the_dashboard_serves_the_upgraded_store(upgraded: Path) -> None:
     units = dashboard.overview(year=2024, geography="34").table("ranking")
     assert units.height == 34
     assert units["derived"].all()
+
+
+def test_an_old_store_is_refused_where_no_producers_are_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from govindex.errors import StorageError
+    from govindex.storage import upgrade
+
+    target = tmp_path / "old.duckdb"
+    with gzip.open(OLD_STORE, "rb") as source, target.open("wb") as copy:
+        shutil.copyfileobj(source, copy)
+    monkeypatch.setattr(upgrade, "_REGISTERED", [])
+    with pytest.raises(StorageError, match="producers") as refused:
+        RunStore(target)
+    assert "govindex store upgrade" in (refused.value.hint or "")
+    # Nothing was half done: the store is still at its old version, ready to be upgraded.
+    import duckdb
+
+    with duckdb.connect(str(target), read_only=True) as connection:
+        assert connection.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] == 1
