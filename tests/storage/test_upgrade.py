@@ -105,3 +105,39 @@ def test_the_dashboard_serves_the_upgraded_store(upgraded: Path) -> None:
     units = dashboard.overview(year=2024, geography="34").table("ranking")
     assert units.height == 34
     assert units["derived"].all()
+
+
+def test_an_upgrade_whose_producers_fail_leaves_the_store_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    from govindex.storage import producers
+
+    class Failing:
+        def published_groups(self, *_: object) -> pl.DataFrame:
+            raise RuntimeError("no groups here")
+
+        def run_tables(self, *_: object) -> dict[str, pl.DataFrame]:
+            raise RuntimeError("no tables here")
+
+        def scorecard_tables(self, *_: object) -> tuple[pl.DataFrame, pl.DataFrame]:
+            raise RuntimeError("no scorecard here")
+
+    target = tmp_path / "old.duckdb"
+    with gzip.open(OLD_STORE, "rb") as source, target.open("wb") as copy:
+        shutil.copyfileobj(source, copy)
+    monkeypatch.setattr(producers, "_REGISTERED", [Failing()])
+    with pytest.raises(RuntimeError, match="no groups here"):
+        RunStore(target)
+    # Nothing was half done, and the refused store was closed: it is still at its old
+    # version and can be opened at once.
+    with duckdb.connect(str(target), read_only=True) as connection:
+        assert connection.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] == 1
+    # Where no producers were registered (a program that uses the store alone), the
+    # application's own are loaded by name and the upgrade completes.
+    monkeypatch.setattr(producers, "_REGISTERED", [])
+    with RunStore(target) as store:
+        assert store.schema_version == max(item.version for item in load_migrations())
+        published = store.list_runs("published")
+        assert "units_2025" in store.run_tables(published[0].run_id)

@@ -99,6 +99,9 @@ class RunStore:
                 raise store_failure(error, str(self._path), "open") from error
         try:
             self._connection: Any = self._connect(duckdb, location, read_only=connect_read_only)
+        except duckdb.Error as error:
+            raise store_failure(error, str(self._path), "open") from error
+        try:
             self._found_version = read_schema_version(self._connection)
             self._schema_version = apply_migrations(
                 self._connection,
@@ -106,7 +109,12 @@ class RunStore:
                 read_only=location != ":memory:" and self._read_only is not None,
             )
         except duckdb.Error as error:
+            self._connection.close()
             raise store_failure(error, str(self._path), "open") from error
+        except BaseException:
+            # A refused store (too new, or needing an upgrade here) is left closed.
+            self._connection.close()
+            raise
 
     def _connect(self, duckdb: Any, location: str, *, read_only: bool) -> Any:
         """Connect read-write, or read-only when asked or when the file cannot be written."""

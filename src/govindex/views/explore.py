@@ -38,7 +38,7 @@ def compare(
     --------
     >>> compare(snapshot, ["Ha Noi", "Da Nang"], year=2024, rule=GroupRule())  # doctest: +SKIP
     """
-    lookup = province_lookup()
+    lookup = province_lookup(snapshot)
     names = list(dict.fromkeys(lookup.canonical_name(name) for name in provinces))
     if not 2 <= len(names) <= MAXIMUM_COMPARED:
         msg = f"compare needs 2 to {MAXIMUM_COMPARED} different provinces; got {len(names)}."

@@ -280,7 +280,7 @@ def instrument_profile(
     >>> instrument_profile(snapshot, "sipas", "Ha Noi").meta["province"]  # doctest: +SKIP
     'Ha Noi'
     """
-    name = province_lookup().canonical_name(province)
+    name = province_lookup(snapshot).canonical_name(province)
     chosen_run, chosen_year = resolve_instrument_run(snapshot, instrument_id, year, run_id)
     everything = _rows(snapshot, chosen_run, chosen_year)
     items = everything.filter(pl.col("province") == name)
@@ -329,7 +329,7 @@ def instrument_compare(
     >>> instrument_compare(snapshot, "sipas", ["Ha Noi", "Hai Phong"]).kind  # doctest: +SKIP
     'instrument_compare'
     """
-    lookup = province_lookup()
+    lookup = province_lookup(snapshot)
     names = list(dict.fromkeys(lookup.canonical_name(name) for name in provinces))
     if not 2 <= len(names) <= MAXIMUM_COMPARED:
         msg = f"compare needs 2 to {MAXIMUM_COMPARED} different provinces; got {len(names)}."

@@ -39,9 +39,17 @@ _CHANGE_COLUMNS = (
 )
 
 
-def province_lookup() -> ProvinceLookup:
-    """The lookup of former province names (any spelling) bundled with govindex."""
-    return load_province_lookup(bundled_data_dir())
+def province_lookup(snapshot: Snapshot | None = None) -> ProvinceLookup:
+    """The lookup of former province names (any spelling) bundled with govindex.
+
+    With a ``snapshot`` it is read once and kept in the snapshot's cache (a page then never
+    reads the bundled files again).
+    """
+    if snapshot is None:
+        return load_province_lookup(bundled_data_dir())
+    return snapshot.cache.get(
+        ("province_lookup",), lambda: load_province_lookup(bundled_data_dir())
+    )
 
 
 def national_figures(items: pl.DataFrame) -> pl.DataFrame:
@@ -88,15 +96,18 @@ def profile(
     >>> profile(snapshot, "Hà Nội", year=2024, rule=GroupRule()).meta["province"]  # doctest: +SKIP
     'Ha Noi'
     """
-    name = province_lookup().canonical_name(province)
+    name = province_lookup(snapshot).canonical_name(province)
     chosen_run, chosen_year = resolve_run(snapshot, year, run_id)
     everyone = item_rows(snapshot, chosen_run, chosen_year)
+    national = snapshot.cache.get(
+        ("national_figures", chosen_run, chosen_year), lambda: national_figures(everyone)
+    )
     own = everyone.filter(pl.col("province") == name)
     if own.is_empty():
         msg = f"{name} has no scores in {chosen_year} for run `{chosen_run}`."
         raise NotFound(msg, where="province", found=name)
     items = (
-        own.join(national_figures(everyone), on=["level", "code"], how="left")
+        own.join(national, on=["level", "code"], how="left")
         .join(snapshot.names, on=["level", "code"], how="left")
         .with_columns(
             (pl.col("estimate") - pl.col("national_mean")).alias("gap_to_mean"),
@@ -289,10 +300,21 @@ def _diagnosis(
 
 
 def _stored(snapshot: Snapshot, name: str, run_id: str, province: str) -> pl.DataFrame:
+    """The stored diagnosis table ``name`` of one run and province (split once per snapshot)."""
+
+    def split() -> dict[tuple[str, str], pl.DataFrame]:
+        table = snapshot.diagnoses.get(name)
+        if table is None:
+            return {}
+        parts = table.partition_by("run_id", "province", as_dict=True, maintain_order=True)
+        return {(str(key[0]), str(key[1])): part for key, part in parts.items()}
+
+    parts = snapshot.cache.get(("diagnoses", name), split)
+    found = parts.get((run_id, province))
+    if found is not None:
+        return found
     table = snapshot.diagnoses.get(name)
-    if table is None:
-        return pl.DataFrame()
-    return table.filter((pl.col("run_id") == run_id) & (pl.col("province") == province))
+    return pl.DataFrame() if table is None else table.clear()
 
 
 def _empty_changes() -> pl.DataFrame:

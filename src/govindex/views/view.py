@@ -18,7 +18,7 @@ import polars as pl
 
 from govindex.errors import NotFound
 
-__all__ = ["View", "json_value"]
+__all__ = ["View", "frame_rows", "json_value"]
 
 
 def json_value(value: Any) -> Any:
@@ -38,6 +38,31 @@ def json_value(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
+
+
+def frame_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as JSON can carry them (what :func:`json_value` gives each row).
+
+    Plain columns (text, integers, booleans, finite-checked floats) are handed over as they
+    are; only a frame with dates, lists or nested cells is converted value by value.
+
+    Examples
+    --------
+    >>> frame_rows(pl.DataFrame({"a": [1.0, float("nan")], "b": ["x", None]}))
+    [{'a': 1.0, 'b': 'x'}, {'a': None, 'b': None}]
+    """
+    plain = all(
+        dtype.is_numeric() or dtype in (pl.String, pl.Boolean, pl.Null)
+        for dtype in frame.schema.values()
+    )
+    if not plain:
+        return [json_value(row) for row in frame.iter_rows(named=True)]
+    finite = [
+        pl.when(pl.col(name).is_finite()).then(pl.col(name)).otherwise(None).alias(name)
+        for name, dtype in frame.schema.items()
+        if dtype.is_float()
+    ]
+    return (frame.with_columns(finite) if finite else frame).to_dicts()
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,7 +113,7 @@ class View:
             "tables": {
                 name: {
                     "columns": list(frame.columns),
-                    "rows": [json_value(row) for row in frame.iter_rows(named=True)],
+                    "rows": frame_rows(frame),
                 }
                 for name, frame in self.tables.items()
             },

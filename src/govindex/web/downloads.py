@@ -20,6 +20,7 @@ import polars as pl
 
 from govindex.spreadsheet_cells import InertWorkbook, neutralise_frame
 from govindex.views import View, json_value
+from govindex.views.view import frame_rows
 
 __all__ = [
     "DISPLAY_DIGITS",
@@ -79,15 +80,13 @@ def public_dict(view: View) -> dict[str, Any]:
     >>> public_dict(view)["meta"]
     {}
     """
-    data = view.to_dict()
+    # The tables are converted once, from their public form (not first as the view has them).
+    data = View(view.kind, view.parameters, view.meta).to_dict()
     meta = {key: value for key, value in data["meta"].items() if key not in _PRIVATE_META}
     data["meta"] = _without_paths(meta)
     data["parameters"] = _without_paths(data["parameters"])
     data["tables"] = {
-        name: {
-            "columns": list(frame.columns),
-            "rows": [json_value(row) for row in frame.iter_rows(named=True)],
-        }
+        name: {"columns": list(frame.columns), "rows": frame_rows(frame)}
         for name, frame in ((name, public_table(view, name)) for name in view.tables)
     }
     return data
