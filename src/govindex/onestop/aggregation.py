@@ -22,7 +22,12 @@ from dataclasses import dataclass
 import polars as pl
 
 from govindex.errors import SpecError
-from govindex.onestop.facts import dossier_facts_sql, petition_facts_sql, publication_facts_sql
+from govindex.onestop.facts import (
+    FACT_COLUMNS,
+    dossier_facts_sql,
+    petition_facts_sql,
+    publication_facts_sql,
+)
 from govindex.onestop.profile import ResolvedProfile
 from govindex.onestop.scoring import COUNT_SCHEMA, counts_from_wide
 
@@ -248,16 +253,28 @@ def geography_rows(result: pl.DataFrame, geography: str) -> pl.DataFrame:
     return result.filter(condition)
 
 
-def fact_queries(*, remap_legacy_districts: bool = False) -> dict[str, str]:
+def fact_queries(
+    *, remap_legacy_districts: bool = False, with_record_codes: bool = True
+) -> dict[str, str]:
     """The fact query of each source, keyed by the table it is materialised as.
+
+    Without ``with_record_codes`` the dossier facts keep only the unit keys and the fact
+    columns the counts read: the unique dossier code (for explaining a number) is the
+    costliest column to keep and no count uses it.
 
     Examples
     --------
     >>> sorted(fact_queries())
     ['dossier_facts', 'petition_facts', 'publication_facts']
+    >>> "dossier_code" in fact_queries(with_record_codes=False)["dossier_facts"].split("FROM (")[0]
+    False
     """
+    dossiers = dossier_facts_sql(remap_legacy_districts=remap_legacy_districts)
+    if not with_record_codes:
+        columns = ", ".join([*_KEY_COLUMNS, *sorted(FACT_COLUMNS["dossiers"])])
+        dossiers = f"SELECT {columns} FROM (\n{dossiers}\n) AS facts"
     return {
-        FACT_TABLES["dossiers"]: dossier_facts_sql(remap_legacy_districts=remap_legacy_districts),
+        FACT_TABLES["dossiers"]: dossiers,
         FACT_TABLES["petitions"]: petition_facts_sql(),
         FACT_TABLES["publications"]: publication_facts_sql(),
     }

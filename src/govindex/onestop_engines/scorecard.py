@@ -62,7 +62,8 @@ def score_records(
 ) -> Scorecard:
     """Every indicator, group and total for every unit of ``geographies`` and every period."""
     engine.register("periods", period_table(periods, as_of))
-    for name, text in fact_queries(remap_legacy_districts=remap_legacy_districts).items():
+    facts = fact_queries(remap_legacy_districts=remap_legacy_districts, with_record_codes=False)
+    for name, text in facts.items():
         # The dossier facts are read twice (dossier and procedure counts) and are costly to
         # derive, so they are computed once; the other sources are read once, where defined.
         if name == FACT_TABLES["dossiers"]:
