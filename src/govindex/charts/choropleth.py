@@ -102,7 +102,11 @@ def _archipelago_layers(words: Wording, datasets: ChartRows) -> list[alt.Chart]:
     names = (
         alt.Chart(datasets.inline(labels))
         .mark_text(align="center", baseline="top", dy=5, fontSize=9, color="#333333")
-        .encode(longitude="longitude:Q", latitude="latitude:Q", text="label:N")
+        .encode(
+            longitude=alt.Longitude("longitude:Q"),
+            latitude=alt.Latitude("latitude:Q"),
+            text=alt.Text("label:N"),
+        )
         .project(type="mercator")
     )
     return [islands, names]

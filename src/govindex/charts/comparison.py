@@ -121,7 +121,7 @@ def _panel(
             y=y,
             yOffset=offset,
             x=alt.X("ci_low:Q", title=score, scale=x_scale, axis=x_axis),
-            x2="ci_high:Q",
+            x2=alt.X2("ci_high:Q"),
             color=colour,
         )
     )
