@@ -194,5 +194,5 @@ def map_chart(
             .transform_filter(f"datum.properties.{key} === {literal(highlight)}")
             .project(type="mercator")
         )
-    chart = alt.layer(*layers, data=outline, title=title).properties(width=_WIDTH, height=_HEIGHT)
+    chart = alt.layer(*layers, data=outline, title=title, width=_WIDTH, height=_HEIGHT)
     return finish(chart, words, datasets)

@@ -144,7 +144,12 @@ def dimensions_chart(view: View, words: Wording, *, width: int = _WIDTH) -> dict
             ],
         )
     )
-    chart = alt.layer(intervals, marks, points, title=title).properties(
-        width=width, height=_ROW_HEIGHT * max(len(dimensions), 1)
+    chart = alt.layer(
+        intervals,
+        marks,
+        points,
+        title=title,
+        width=width,
+        height=_ROW_HEIGHT * max(len(dimensions), 1),
     )
     return finish(chart, words, datasets)

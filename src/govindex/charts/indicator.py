@@ -178,7 +178,9 @@ def indicator_trend_chart(
         mean_line,
         mean_points,
         title=_title(view, words, "chart.indicator.trend"),
-    ).properties(width=_WIDTH, height=_HEIGHT)
+        width=_WIDTH,
+        height=_HEIGHT,
+    )
     return finish(chart, words, datasets)
 
 
@@ -232,6 +234,10 @@ def distribution_chart(view: View, words: Wording) -> dict[str, Any]:
         )
     )
     chart = alt.layer(
-        ticks, means, title=_title(view, words, "chart.indicator.distribution")
-    ).properties(width=_WIDTH, height=_HEIGHT)
+        ticks,
+        means,
+        title=_title(view, words, "chart.indicator.distribution"),
+        width=_WIDTH,
+        height=_HEIGHT,
+    )
     return finish(chart, words, datasets)

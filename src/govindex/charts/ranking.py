@@ -98,7 +98,5 @@ def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
                 x=alt.X("mean:Q"), y=top, text=alt.Text("label:N")
             )
         )
-    chart = alt.layer(*layers, title=title).properties(
-        width=_WIDTH, height=max(_ROW_HEIGHT * len(scored), 60)
-    )
+    chart = alt.layer(*layers, title=title, width=_WIDTH, height=max(_ROW_HEIGHT * len(scored), 60))
     return finish(chart, words, datasets)

@@ -128,8 +128,14 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
         .encode(x=x, y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high:Q"))
     )
     chart = (
-        alt.layer(intervals, lines, points, data=datasets.inline(rows))
-        .properties(width=_PANEL_WIDTH, height=_PANEL_HEIGHT)
+        alt.layer(
+            intervals,
+            lines,
+            points,
+            data=datasets.inline(rows),
+            width=_PANEL_WIDTH,
+            height=_PANEL_HEIGHT,
+        )
         .facet(
             facet=alt.Facet(
                 "panel:N",
