@@ -102,7 +102,11 @@ def _archipelago_layers(words: Wording, datasets: ChartRows) -> list[alt.Chart]:
     names = (
         alt.Chart(datasets.inline(labels))
         .mark_text(align="center", baseline="top", dy=5, fontSize=9, color="#333333")
-        .encode(longitude="longitude:Q", latitude="latitude:Q", text="label:N")
+        .encode(
+            longitude=alt.Longitude("longitude:Q"),
+            latitude=alt.Latitude("latitude:Q"),
+            text=alt.Text("label:N"),
+        )
         .project(type="mercator")
     )
     return [islands, names]
@@ -190,5 +194,5 @@ def map_chart(
             .transform_filter(f"datum.properties.{key} === {literal(highlight)}")
             .project(type="mercator")
         )
-    chart = alt.layer(*layers, data=outline, title=title).properties(width=_WIDTH, height=_HEIGHT)
+    chart = alt.layer(*layers, data=outline, title=title, width=_WIDTH, height=_HEIGHT)
     return finish(chart, words, datasets)

@@ -121,7 +121,7 @@ def _panel(
             y=y,
             yOffset=offset,
             x=alt.X("ci_low:Q", title=score, scale=x_scale, axis=x_axis),
-            x2="ci_high:Q",
+            x2=alt.X2("ci_high:Q"),
             color=colour,
         )
     )
@@ -151,4 +151,4 @@ def _panel(
     lines = max(label.count("\n") + 1 for label in labels)
     band = max(_BAND * len(provinces), _LINE_HEIGHT * lines + 6)
     height = band * len(labels)
-    return alt.layer(intervals, means, points).properties(width=_WIDTH, height=height)
+    return alt.layer(intervals, means, points, width=_WIDTH, height=height)

@@ -107,7 +107,7 @@ def dimensions_chart(view: View, words: Wording, *, width: int = _WIDTH) -> dict
     intervals = (
         own.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)")
         .mark_rule(color="#555555", strokeWidth=2)
-        .encode(x=alt.X("ci_low:Q", title=score, scale=x_scale), x2="ci_high:Q")
+        .encode(x=alt.X("ci_low:Q", title=score, scale=x_scale), x2=alt.X2("ci_high:Q"))
     )
     points = own.mark_point(
         filled=True, size=110, opacity=1, stroke="#333333", strokeWidth=0.5
@@ -144,7 +144,12 @@ def dimensions_chart(view: View, words: Wording, *, width: int = _WIDTH) -> dict
             ],
         )
     )
-    chart = alt.layer(intervals, marks, points, title=title).properties(
-        width=width, height=_ROW_HEIGHT * max(len(dimensions), 1)
+    chart = alt.layer(
+        intervals,
+        marks,
+        points,
+        title=title,
+        width=width,
+        height=_ROW_HEIGHT * max(len(dimensions), 1),
     )
     return finish(chart, words, datasets)

@@ -143,7 +143,7 @@ def indicator_trend_chart(
         .encode(
             x=x,
             y=y,
-            detail="line:N",
+            detail=alt.Detail("line:N"),
             color=alt.condition(pick, alt.value(SERIES_COLOURS[1]), alt.value(_OTHERS_COLOUR)),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
             tooltip=tooltip,
@@ -159,7 +159,7 @@ def indicator_trend_chart(
         "name:N", scale=colours, legend=alt.Legend(title=words("chart.field.name"), orient="top")
     )
     chosen_lines = chosen_base.mark_line(strokeWidth=2).encode(
-        x=x, y=y, detail="line:N", color=chosen_colour
+        x=x, y=y, detail=alt.Detail("line:N"), color=chosen_colour
     )
     chosen_points = chosen_base.mark_point(filled=True, size=30).encode(
         x=x, y=y, color=chosen_colour, tooltip=tooltip
@@ -167,7 +167,7 @@ def indicator_trend_chart(
     mean_base = alt.Chart(datasets.inline(national))
     mean_line = mean_base.mark_line(
         color=NATIONAL_COLOUR, strokeWidth=2.5, strokeDash=[5, 3]
-    ).encode(x=x, y=y, detail="line:N")
+    ).encode(x=x, y=y, detail=alt.Detail("line:N"))
     mean_points = mean_base.mark_point(color=NATIONAL_COLOUR, filled=True, size=30).encode(
         x=x, y=y, tooltip=tooltip
     )
@@ -178,7 +178,9 @@ def indicator_trend_chart(
         mean_line,
         mean_points,
         title=_title(view, words, "chart.indicator.trend"),
-    ).properties(width=_WIDTH, height=_HEIGHT)
+        width=_WIDTH,
+        height=_HEIGHT,
+    )
     return finish(chart, words, datasets)
 
 
@@ -232,6 +234,10 @@ def distribution_chart(view: View, words: Wording) -> dict[str, Any]:
         )
     )
     chart = alt.layer(
-        ticks, means, title=_title(view, words, "chart.indicator.distribution")
-    ).properties(width=_WIDTH, height=_HEIGHT)
+        ticks,
+        means,
+        title=_title(view, words, "chart.indicator.distribution"),
+        width=_WIDTH,
+        height=_HEIGHT,
+    )
     return finish(chart, words, datasets)

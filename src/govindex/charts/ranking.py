@@ -60,7 +60,9 @@ def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
     intervals = (
         base.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)")
         .mark_rule(color="#777777")
-        .encode(x=alt.X("ci_low:Q", title=score, scale=alt.Scale(zero=False)), x2="ci_high:Q")
+        .encode(
+            x=alt.X("ci_low:Q", title=score, scale=alt.Scale(zero=False)), x2=alt.X2("ci_high:Q")
+        )
     )
     points = base.mark_point(filled=True, size=45, opacity=1).encode(
         x=alt.X("estimate:Q", title=score, scale=alt.Scale(zero=False)),
@@ -84,15 +86,17 @@ def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
         )
         layers.append(
             reference.mark_rule(color=NATIONAL_COLOUR, strokeDash=[4, 3]).encode(
-                x="mean:Q", tooltip=alt.Tooltip("label:N", title=words("column.national_mean"))
+                x=alt.X("mean:Q"),
+                tooltip=alt.Tooltip("label:N", title=words("column.national_mean")),
             )
         )
+        # Channel objects, not shorthand strings or alt.value dicts: Altair parses those
+        # through its schema at every call, a large part of building a chart.
+        top = alt.YValue(0)  # type: ignore[no-untyped-call]  # Altair leaves it untyped
         layers.append(
             reference.mark_text(align="left", dx=4, dy=-4, baseline="bottom", fontSize=10).encode(
-                x="mean:Q", y=alt.value(0), text="label:N"
+                x=alt.X("mean:Q"), y=top, text=alt.Text("label:N")
             )
         )
-    chart = alt.layer(*layers, title=title).properties(
-        width=_WIDTH, height=max(_ROW_HEIGHT * len(scored), 60)
-    )
+    chart = alt.layer(*layers, title=title, width=_WIDTH, height=max(_ROW_HEIGHT * len(scored), 60))
     return finish(chart, words, datasets)

@@ -117,7 +117,7 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
     ]
     base = alt.Chart()
     lines = base.mark_line(strokeWidth=1.8).encode(
-        x=x, y=y, color=colour, strokeDash=dash, detail="line:N"
+        x=x, y=y, color=colour, strokeDash=dash, detail=alt.Detail("line:N")
     )
     points = base.mark_point(filled=True, size=22).encode(
         x=x, y=y, color=alt.Color("series:N", scale=colours, legend=None), tooltip=tooltip
@@ -125,11 +125,17 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
     intervals = (
         base.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)")
         .mark_rule(color=SERIES_COLOURS[0], opacity=0.6)
-        .encode(x=x, y=alt.Y("ci_low:Q"), y2="ci_high:Q")
+        .encode(x=x, y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high:Q"))
     )
     chart = (
-        alt.layer(intervals, lines, points, data=datasets.inline(rows))
-        .properties(width=_PANEL_WIDTH, height=_PANEL_HEIGHT)
+        alt.layer(
+            intervals,
+            lines,
+            points,
+            data=datasets.inline(rows),
+            width=_PANEL_WIDTH,
+            height=_PANEL_HEIGHT,
+        )
         .facet(
             facet=alt.Facet(
                 "panel:N",
