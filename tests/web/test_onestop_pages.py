@@ -254,3 +254,24 @@ def test_the_unit_page_drills_down_to_its_departments_and_communes(
     assert "Departments and communes" in page
     assert 'data-agency="22.S00"' in page
     assert "Late dossiers by agency and period" in page
+
+
+def test_a_run_stored_without_the_dossier_counts_still_renders(
+    onestop_store: tuple[Path, str],
+) -> None:
+    from govindex.views import View
+    from govindex.web.addresses import PageAddress
+    from govindex.web.formatting import Formatter
+    from govindex.web.links import AppLinks
+    from govindex.web.period_context import ranking_context
+
+    view = Dashboard.open(onestop_store[0]).overview(instrument="onestop")
+    older = View(
+        view.kind,
+        view.parameters,
+        view.meta,
+        {**view.tables, "ranking": view.table("ranking").drop("dossiers")},
+    )
+    address = PageAddress("overview", "en", instrument="onestop", period="2025-Q1")
+    context = ranking_context(older, address, Formatter("en"), AppLinks(""), None)
+    assert all(row["dossiers"] is None for row in context["rows"])

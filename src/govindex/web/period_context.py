@@ -94,6 +94,8 @@ def ranking_context(
         row["link"] = links.page(_page(address, "profile", province=row["unit"], period=period))
         row["band_label"] = _band(fmt, row["band"])
         row["bar"] = None if row["total"] is None else round(float(row["total"]), 2)
+        # A run stored before the ranking carried its dossiers (or without KPIs) has none.
+        row.setdefault("dossiers", None)
     options = [
         Option(
             _period_label(fmt, entry),
