@@ -116,13 +116,16 @@ def test_an_upgrade_whose_producers_fail_leaves_the_store_as_it_was(
 
     class Failing:
         def published_groups(self, *_: object) -> pl.DataFrame:
-            raise RuntimeError("no groups here")
+            msg = "no groups here"
+            raise RuntimeError(msg)
 
         def run_tables(self, *_: object) -> dict[str, pl.DataFrame]:
-            raise RuntimeError("no tables here")
+            msg = "no tables here"
+            raise RuntimeError(msg)
 
         def scorecard_tables(self, *_: object) -> tuple[pl.DataFrame, pl.DataFrame]:
-            raise RuntimeError("no scorecard here")
+            msg = "no scorecard here"
+            raise RuntimeError(msg)
 
     target = tmp_path / "old.duckdb"
     with gzip.open(OLD_STORE, "rb") as source, target.open("wb") as copy:

@@ -75,5 +75,8 @@ def registered_producers() -> Producers:
     'StoreProducers'
     """
     if not _REGISTERED:
-        importlib.import_module(_DEFAULT_PRODUCERS)
+        module = importlib.import_module(_DEFAULT_PRODUCERS)
+        # Importing registers them; a registry emptied since then is filled again.
+        if not _REGISTERED:
+            register_producers(module.StoreProducers())
     return _REGISTERED[0]
