@@ -81,7 +81,9 @@ def damaged_specs(draw: st.DrawFn) -> dict[str, Any]:
         if action == "delete":
             del target[key]
         elif action == "replace":
-            target[key] = draw(WRONG_VALUES)
+            # A copy: the strategy's lists and mappings are shared by every example, and a
+            # later damage to this spot must not change what the next example draws.
+            target[key] = copy.deepcopy(draw(WRONG_VALUES))
         elif action == "duplicate" and isinstance(target, list):
             target.append(copy.deepcopy(target[key]))
         elif action == "rename" and isinstance(target, dict):
