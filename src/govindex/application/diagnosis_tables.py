@@ -19,6 +19,7 @@ import polars as pl
 
 from govindex.analysis import GroupRule, default_baseline, diagnose_provinces
 from govindex.errors import GovIndexError
+from govindex.scores.published_tables import DIAGNOSIS_CHANGE_COLUMNS as CHANGE_COLUMNS
 
 __all__ = [
     "CHANGE_COLUMNS",
@@ -31,18 +32,6 @@ DIAGNOSIS_TABLES = ("diagnosis_changes", "diagnosis_priorities", "diagnosis_note
 """Names of the stored tables (one set per published run)."""
 DIAGNOSIS_CONFIDENCE = 0.90
 """Level of the stored change tests (PAPI's own ±1.645·SE intervals)."""
-CHANGE_COLUMNS = (
-    "level",
-    "code",
-    "previous_estimate",
-    "previous_change",
-    "previous_status",
-    "previous_reason",
-    "baseline_estimate",
-    "baseline_change",
-    "baseline_status",
-    "baseline_reason",
-)
 _PRIORITY_COLUMNS = ("tier", "level", "code", "estimate", "group", "reasons")
 
 

@@ -17,6 +17,7 @@ from govindex.analysis import GroupRule, derive_estimates, rank_and_group
 from govindex.analysis.geography import DERIVATION_METHOD
 from govindex.analysis.trends import critical_value
 from govindex.scores.papi import run_instrument
+from govindex.scores.published_tables import UNIT_COLUMNS
 from govindex.scores.registry import instrument
 
 __all__ = [
@@ -33,28 +34,6 @@ UNITS_TABLE = "units_2025"
 """Name of the stored table (one per PAPI run)."""
 UNITS_CONFIDENCE = 0.90
 """Level of the derived units' intervals (PAPI's own ±1.645·SE intervals)."""
-UNIT_COLUMNS = (
-    "year",
-    "province",
-    "level",
-    "code",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "n",
-    "rank",
-    "rank_low",
-    "rank_high",
-    "group",
-    "suppressed",
-    "withheld",
-    "derived",
-    "former_provinces",
-    "missing_provinces",
-    "method",
-    "interval_note",
-)
 
 
 def units_method(*, supplied_populations: bool = False) -> str:

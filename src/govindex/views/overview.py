@@ -13,6 +13,7 @@ import polars as pl
 
 from govindex.errors import NotFound, SpecError
 from govindex.scores.groups import GroupRule
+from govindex.scores.published_tables import UNIT_COLUMNS
 from govindex.views.selection import (
     GROUP_KEYS,
     LEVEL_ORDER,
@@ -26,29 +27,10 @@ from govindex.views.view import View
 
 __all__ = ["Geography", "overview", "unit_rows"]
 
-_UNIT_NUMBERS = (
-    "province",
-    "level",
-    "code",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "n",
-    "rank",
-    "rank_low",
-    "rank_high",
-    "group",
-)
-_UNIT_FLAGS = (
-    "suppressed",
-    "withheld",
-    "derived",
-    "former_provinces",
-    "missing_provinces",
-    "method",
-    "interval_note",
-)
+# The stored 34-unit table's columns, without its year: numbers, then the unit's flags
+# (the group's key is put between them).
+_UNIT_NUMBERS = UNIT_COLUMNS[1 : UNIT_COLUMNS.index("suppressed")]
+_UNIT_FLAGS = UNIT_COLUMNS[UNIT_COLUMNS.index("suppressed") :]
 
 Geography = Literal["63", "34"]
 GEOGRAPHIES: tuple[str, ...] = ("63", "34")

@@ -12,6 +12,7 @@ from govindex.errors import NotFound
 from govindex.official import ProvinceLookup, bundled_data_dir, load_province_lookup
 from govindex.official.comparability import load_comparability_breaks
 from govindex.scores.groups import GroupRule
+from govindex.scores.published_tables import DIAGNOSIS_CHANGE_COLUMNS
 from govindex.views.selection import (
     LEVEL_ORDER,
     group_legend,
@@ -25,18 +26,6 @@ from govindex.views.view import View
 __all__ = ["national_figures", "profile", "province_lookup"]
 
 _PRIORITY_COLUMNS = ("tier", "level", "code", "name_en", "name_vi", "estimate", "group", "reasons")
-_CHANGE_COLUMNS = (
-    "level",
-    "code",
-    "previous_estimate",
-    "previous_change",
-    "previous_status",
-    "previous_reason",
-    "baseline_estimate",
-    "baseline_change",
-    "baseline_status",
-    "baseline_reason",
-)
 
 
 def province_lookup(snapshot: Snapshot | None = None) -> ProvinceLookup:
@@ -262,7 +251,9 @@ def _diagnosis(
             for role in ("previous", "baseline")
             if row[f"{role}_unavailable"] and row[f"{role}_year"] is not None
         )
-        changes = _stored(snapshot, "diagnosis_changes", run_id, province).select(_CHANGE_COLUMNS)
+        changes = _stored(snapshot, "diagnosis_changes", run_id, province).select(
+            DIAGNOSIS_CHANGE_COLUMNS
+        )
         if changes.is_empty():  # nothing compared: no earlier year, or no diagnosis possible
             return _empty_changes(), _empty_priorities(), str(row["note"]), (), {}
         priorities = (
@@ -318,7 +309,7 @@ def _stored(snapshot: Snapshot, name: str, run_id: str, province: str) -> pl.Dat
 
 
 def _empty_changes() -> pl.DataFrame:
-    schema: dict[str, Any] = dict.fromkeys(_CHANGE_COLUMNS, pl.String)
+    schema: dict[str, Any] = dict.fromkeys(DIAGNOSIS_CHANGE_COLUMNS, pl.String)
     for column in ("previous_estimate", "previous_change", "baseline_estimate", "baseline_change"):
         schema[column] = pl.Float64
     return pl.DataFrame(schema=schema)
