@@ -5,7 +5,14 @@ from govindex.analysis.comparability import (
     breaks_between,
     load_comparability_breaks,
 )
-from govindex.analysis.diagnostics import Diagnosis, default_baseline, diagnose, diagnose_provinces
+from govindex.analysis.diagnostics import (
+    Diagnosis,
+    YearDiagnoses,
+    default_baseline,
+    diagnose,
+    diagnose_provinces,
+    diagnose_year,
+)
 from govindex.analysis.geography import derive_estimates, derive_units, population_check
 from govindex.analysis.groups import (
     GROUP_LABELS,
@@ -32,6 +39,7 @@ __all__ = [
     "Diagnosis",
     "GroupRule",
     "ResponsibilityMap",
+    "YearDiagnoses",
     "action_sheets",
     "assign_groups",
     "breaks_between",
@@ -42,6 +50,7 @@ __all__ = [
     "derive_units",
     "diagnose",
     "diagnose_provinces",
+    "diagnose_year",
     "group_items",
     "load_comparability_breaks",
     "load_responsibility",

@@ -20,7 +20,14 @@ from govindex.analysis.trends import compare_years, term_baseline
 from govindex.errors import NotFound
 from govindex.official.provinces import province_key
 
-__all__ = ["Diagnosis", "default_baseline", "diagnose", "diagnose_provinces"]
+__all__ = [
+    "Diagnosis",
+    "YearDiagnoses",
+    "default_baseline",
+    "diagnose",
+    "diagnose_provinces",
+    "diagnose_year",
+]
 
 _LEVEL_ORDER = {"total": 0, "dimension": 1, "subdimension": 2, "indicator": 3}
 _CHANGE_COLUMNS = ("baseline_estimate", "change", "z", "p_value", "status", "reason")
@@ -261,8 +268,9 @@ def diagnose_provinces(
 ) -> dict[str, Diagnosis]:
     """:func:`diagnose` for every province scored in ``year``, by province name.
 
-    The national figures and the change tests are computed once for all provinces, so a
-    producer can store every province's diagnosis when the record is imported.
+    The national figures, the change tests and the priority lists are computed once for all
+    provinces (:func:`diagnose_year`), so a producer can store every province's diagnosis
+    when the record is imported.
 
     Examples
     --------
@@ -274,6 +282,47 @@ def diagnose_provinces(
     >>> sorted(every), every["A"].items["previous_change"].to_list()
     (['A', 'B'], [-0.5])
     """
+    every = diagnose_year(
+        record,
+        year,
+        baseline,
+        previous_year=previous_year,
+        confidence=confidence,
+        rule=rule,
+        breaks=breaks,
+        directions=directions,
+    )
+    return every.by_province()
+
+
+def diagnose_year(
+    record: pl.DataFrame,
+    year: int,
+    baseline: int | None = None,
+    *,
+    previous_year: int | None = None,
+    confidence: float = 0.90,
+    rule: GroupRule | None = None,
+    breaks: Sequence[ComparabilityBreak] | None = None,
+    directions: Mapping[str, int] | None = None,
+) -> YearDiagnoses:
+    """Every province's diagnosis in ``year`` as whole-year tables (one row set per province).
+
+    The same rules as :func:`diagnose`, applied to all provinces in one pass over each table
+    rather than province by province: this is what a producer stores.
+
+    Examples
+    --------
+    >>> record = pl.DataFrame({
+    ...     "year": [2023, 2023, 2024, 2024], "province": ["A", "B", "A", "B"],
+    ...     "level": ["total"] * 4, "code": ["total"] * 4, "statistic": ["score"] * 4,
+    ...     "estimate": [42.0, 41.0, 41.5, 43.0]})
+    >>> every = diagnose_year(record, 2024)
+    >>> every.items.select("province", "previous_change").rows()
+    [('A', -0.5), ('B', 2.0)]
+    >>> every.priorities["province"].to_list(), every.note("A")[:25]
+    (['A'], 'compared with 2023; chang')
+    """
     shared = _YearComparison.of(
         record,
         year,
@@ -284,18 +333,66 @@ def diagnose_provinces(
         breaks=breaks,
         directions=directions,
     )
-    national = shared.national.partition_by("province", as_dict=True)
-    changes = tuple(frame.partition_by("province", as_dict=True) for frame in shared.changes)
-    scored = shared.scored_years()
-    return {
-        str(key[0]): shared.diagnose(
-            str(key[0]),
-            items=rows,
-            changes=tuple(by_province.get(key) for by_province in changes),
-            scored=scored.get(str(key[0]), set()),
+    return shared.diagnose_all(shared.national, shared.changes)
+
+
+@dataclass(frozen=True, eq=False)
+class YearDiagnoses:
+    """Every province's :class:`Diagnosis` in ``year``, as whole-year tables.
+
+    ``items`` and ``priorities`` are the tables of :class:`Diagnosis` with a ``province``
+    column first, provinces in name order; ``scored`` holds the years each province has a
+    published score in, from which each province's ``unavailable`` years follow.
+    """
+
+    year: int
+    previous_year: int
+    baseline_year: int | None
+    items: pl.DataFrame
+    priorities: pl.DataFrame
+    scored: Mapping[str, set[int]]
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def provinces(self) -> list[str]:
+        """The provinces diagnosed, in name order."""
+        return [str(name) for name in self.items["province"].unique(maintain_order=True)]
+
+    def unavailable(self, province: str) -> tuple[tuple[int, str], ...]:
+        """The compared years in which ``province`` has no published score."""
+        scored = self.scored.get(province, set())
+        return tuple(
+            (other, role)
+            for other, role in ((self.previous_year, "previous"), (self.baseline_year, "baseline"))
+            if other is not None and other not in scored
         )
-        for key, rows in sorted(national.items())
-    }
+
+    def note(self, province: str) -> str:
+        """:meth:`Diagnosis.note` of ``province``."""
+        empty = pl.DataFrame()
+        return self._diagnosis(province, empty, empty).note()
+
+    def by_province(self) -> dict[str, Diagnosis]:
+        """One :class:`Diagnosis` per province, by name."""
+        items = self.items.partition_by("province", as_dict=True, include_key=False)
+        priorities = self.priorities.partition_by("province", as_dict=True, include_key=False)
+        empty = self.priorities.drop("province").clear()
+        return {
+            str(key[0]): self._diagnosis(str(key[0]), rows, priorities.get(key, empty))
+            for key, rows in items.items()
+        }
+
+    def _diagnosis(self, province: str, items: pl.DataFrame, priorities: pl.DataFrame) -> Diagnosis:
+        return Diagnosis(
+            province=province,
+            year=self.year,
+            previous_year=self.previous_year,
+            baseline_year=self.baseline_year,
+            items=items,
+            priorities=priorities,
+            parameters=self.parameters,
+            unavailable=self.unavailable(province),
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -354,26 +451,25 @@ class _YearComparison:
             years.setdefault(str(province), set()).add(int(year))
         return years
 
-    def diagnose(
-        self,
-        name: str,
-        *,
-        items: pl.DataFrame | None = None,
-        changes: tuple[pl.DataFrame | None, ...] | None = None,
-        scored: set[int] | None = None,
-    ) -> Diagnosis:
-        """The diagnosis of province ``name`` (its rows may be passed, already selected)."""
-        year, previous, baseline = self.year, self.previous, self.baseline
-        if items is None:
-            items = self.national.filter(pl.col("province") == name)
+    def diagnose(self, name: str) -> Diagnosis:
+        """The diagnosis of province ``name``: the whole-year rules on its rows alone."""
+        own = pl.col("province") == name
+        items = self.national.filter(own)
         if items.height == 0:
-            msg = f"the record holds no {year} scores for `{name}`."
-            raise NotFound(msg, found=year, expected=sorted(self.scores["year"].unique().to_list()))
-        if changes is None:
-            changes = tuple(frame.filter(pl.col("province") == name) for frame in self.changes)
-        for own, template in zip(changes, self.changes, strict=True):
-            chosen = template.clear() if own is None else own
-            items = items.join(chosen.drop("province"), on=["level", "code"], how="left")
+            msg = f"the record holds no {self.year} scores for `{name}`."
+            raise NotFound(
+                msg, found=self.year, expected=sorted(self.scores["year"].unique().to_list())
+            )
+        changes = (self.changes[0].filter(own), self.changes[1].filter(own))
+        return self.diagnose_all(items, changes).by_province()[name]
+
+    def diagnose_all(
+        self, national: pl.DataFrame, changes: tuple[pl.DataFrame, pl.DataFrame]
+    ) -> YearDiagnoses:
+        """The diagnoses of the provinces in ``national`` (with their ``changes`` rows)."""
+        items = national
+        for own in changes:
+            items = items.join(own, on=["province", "level", "code"], how="left")
         labels = {number: english for number, (english, _) in GROUP_LABELS.items()}
         items = (
             items.with_columns(
@@ -386,24 +482,16 @@ class _YearComparison:
                 .replace_strict(_LEVEL_ORDER, default=9, return_dtype=pl.Int8)
                 .alias("_level_order"),
             )
-            .sort("_level_order", "code")
-            .drop("_level_order", "province", "year")
+            .sort("province", "_level_order", "code")
+            .drop("_level_order", "year")
         )
-        if scored is None:
-            scored = self.scored_years().get(name, set())
-        unavailable = tuple(
-            (other, role)
-            for other, role in ((previous, "previous"), (baseline, "baseline"))
-            if other is not None and other not in scored
-        )
-        return Diagnosis(
-            province=name,
-            year=year,
-            previous_year=previous,
-            baseline_year=baseline,
+        return YearDiagnoses(
+            year=self.year,
+            previous_year=self.previous,
+            baseline_year=self.baseline,
             items=items,
-            priorities=_priorities(items, previous, baseline),
-            unavailable=unavailable,
+            priorities=_priorities(items, self.previous, self.baseline),
+            scored=self.scored_years(),
             parameters={
                 "confidence": self.confidence,
                 "group_rule": {
@@ -472,7 +560,7 @@ def _priorities(items: pl.DataFrame, previous: int, baseline: int | None) -> pl.
             pl.concat_list(reasons).list.drop_nulls().list.join("; ").alias("reasons"),
             fall.alias("_fall"),
         )
-        .sort("tier", "_fall", "code", nulls_last=True)
+        .sort("province", "tier", "_fall", "code", nulls_last=True)
         .drop("_fall")
     )
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from govindex.analysis import GroupRule, default_baseline, diagnose_provinces
+from govindex.analysis import GroupRule, YearDiagnoses, default_baseline, diagnose_year
 from govindex.errors import GovIndexError
 from govindex.scores.published_tables import DIAGNOSIS_CHANGE_COLUMNS as CHANGE_COLUMNS
 
@@ -63,16 +63,13 @@ def diagnosis_tables(
     years = set(record["year"].to_list()) if record.height else set()
     baseline = default_baseline(year, years)
     previous = year - 1 if year - 1 in years else None
-    changes: list[pl.DataFrame] = []
-    priorities: list[pl.DataFrame] = []
-    notes: list[dict[str, object]] = []
+    diagnosed: YearDiagnoses | None = None
     if previous is None:
-        diagnoses = {}
         failure = f"no published year before {year} to compare with"
     else:
         compared = {year, previous} | ({baseline} if baseline else set())
         try:
-            diagnoses = diagnose_provinces(
+            diagnosed = diagnose_year(
                 record.filter(pl.col("year").is_in(sorted(compared))),
                 year,
                 baseline,
@@ -81,24 +78,52 @@ def diagnosis_tables(
             )
             failure = ""
         except GovIndexError as error:
-            diagnoses, failure = {}, f"no diagnosis: {error.message}"
+            failure = f"no diagnosis: {error.message}"
+    found = set() if diagnosed is None else set(diagnosed.provinces)
+    notes: list[dict[str, object]] = []
     for province in provinces:
-        diagnosis = diagnoses.get(province)
-        if diagnosis is None:
+        if diagnosed is None or province not in found:
             reason = failure or f"no diagnosis: the record holds no {year} scores for `{province}`."
             notes.append(_note(province, reason, previous, baseline, unavailable=()))
             continue
-        label = pl.lit(province).alias("province")
-        changes.append(diagnosis.items.select(label, *CHANGE_COLUMNS))
-        priorities.append(diagnosis.priorities.select(label, *_PRIORITY_COLUMNS))
         notes.append(
-            _note(province, diagnosis.note(), previous, baseline, unavailable=diagnosis.unavailable)
+            _note(
+                province,
+                diagnosed.note(province),
+                previous,
+                baseline,
+                unavailable=diagnosed.unavailable(province),
+            )
         )
+    if diagnosed is None:
+        changes = pl.DataFrame(schema=_changes_schema())
+        priorities = pl.DataFrame(schema=_priorities_schema())
+    else:
+        # The year's tables hold every province in name order; the stored ones hold the
+        # requested provinces in the order given.
+        order = pl.DataFrame(
+            {"province": [name for name in provinces if name in found]},
+            schema={"province": pl.String},
+        ).with_row_index("_order")
+        changes = _ordered(diagnosed.items.select("province", *CHANGE_COLUMNS), order)
+        changes = changes.cast(_changes_schema())  # type: ignore[arg-type]
+        priorities = _ordered(diagnosed.priorities.select("province", *_PRIORITY_COLUMNS), order)
+        priorities = priorities.cast(_priorities_schema())  # type: ignore[arg-type]
     return {
-        "diagnosis_changes": _joined(changes, _changes_schema()),
-        "diagnosis_priorities": _joined(priorities, _priorities_schema()),
+        "diagnosis_changes": changes,
+        "diagnosis_priorities": priorities,
         "diagnosis_notes": pl.DataFrame(notes, schema=_notes_schema()),
     }
+
+
+def _ordered(frame: pl.DataFrame, order: pl.DataFrame) -> pl.DataFrame:
+    """``frame``'s rows of the provinces in ``order``, in that order (rows within a province
+    keep theirs)."""
+    return (
+        frame.join(order, on="province", how="inner")
+        .sort("_order", maintain_order=True)
+        .drop("_order")
+    )
 
 
 def _note(
@@ -118,12 +143,6 @@ def _note(
         "previous_unavailable": "previous" in roles,
         "baseline_unavailable": "baseline" in roles,
     }
-
-
-def _joined(frames: list[pl.DataFrame], schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    if not frames:
-        return pl.DataFrame(schema=schema)
-    return pl.concat(frames, how="diagonal_relaxed").cast(schema)  # type: ignore[arg-type]
 
 
 def _changes_schema() -> dict[str, pl.DataType]:
