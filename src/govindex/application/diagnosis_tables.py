@@ -10,14 +10,22 @@ each published year's run, three tables the profile only selects from:
 * ``diagnosis_notes``: per province, the sentence saying how it was compared, the compared
   years, and whether the province is unpublished in one of them.
 
-The record compared is every published year the store holds when the year is stored.
+The record compared is every published year the store holds when the year is stored; a year
+stored later that the diagnosis compares with (:func:`compared_years`) has it worked out again,
+in the transaction that stores that year.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from govindex.analysis import GroupRule, YearDiagnoses, default_baseline, diagnose_year
+from govindex.analysis import (
+    GroupRule,
+    YearDiagnoses,
+    default_baseline,
+    diagnose_year,
+    term_baseline,
+)
 from govindex.errors import GovIndexError
 from govindex.scores.published_tables import DIAGNOSIS_CHANGE_COLUMNS as CHANGE_COLUMNS
 
@@ -25,6 +33,7 @@ __all__ = [
     "CHANGE_COLUMNS",
     "DIAGNOSIS_CONFIDENCE",
     "DIAGNOSIS_TABLES",
+    "compared_years",
     "diagnosis_tables",
 ]
 
@@ -124,6 +133,19 @@ def _ordered(frame: pl.DataFrame, order: pl.DataFrame) -> pl.DataFrame:
         .sort("_order", maintain_order=True)
         .drop("_order")
     )
+
+
+def compared_years(year: int) -> set[int]:
+    """The years whose presence in the record changes ``year``'s diagnosis: the year before
+    and the term baseline (whether or not the record holds them yet).
+
+    Examples
+    --------
+    >>> sorted(compared_years(2024)), sorted(compared_years(2021)), sorted(compared_years(2012))
+    ([2021, 2023], [2020], [2011])
+    """
+    baseline = term_baseline(year)
+    return {year - 1} | ({baseline} if baseline is not None and baseline != year else set())
 
 
 def _note(

@@ -17,7 +17,11 @@ from typing import Any
 import polars as pl
 
 from govindex.analysis import GroupRule, group_items
-from govindex.application.diagnosis_tables import diagnosis_tables
+from govindex.application.diagnosis_tables import (
+    DIAGNOSIS_TABLES,
+    compared_years,
+    diagnosis_tables,
+)
 from govindex.application.unit_tables import UNITS_TABLE, unit_table
 from govindex.manifest import RunManifest, hash_bytes, hash_files, hash_frame
 from govindex.official import OfficialWorkbook, bundled_data_dir, load_published_record
@@ -31,6 +35,7 @@ from govindex.storage.published import (
     WORKBOOK_ORIGIN,
     parameters_of_groups,
 )
+from govindex.storage.revisions import Revisions, save_run_revising
 
 __all__ = ["record_scores", "store_official_workbook", "store_published_record"]
 
@@ -151,6 +156,7 @@ def _store_years(
     # Diagnoses compare with other years: the whole record known once these are stored.
     frames = [*stored_records(store), *(year_record for _, year_record in new)]
     known = pl.concat(frames, how="diagonal_relaxed") if frames else record
+    revisions = _stale_diagnoses(store, known, [manifest for manifest, _ in new])
     manifests = []
     for manifest, year_record in planned:
         if store.has_run(manifest.run_id):
@@ -161,9 +167,11 @@ def _store_years(
         grouped = group_items(scores, rule)
         facts = published_run(manifest.run_id)
         year = int(manifest.parameters["year"])
-        store.save_run(
+        save_run_revising(
+            store,
             manifest,
             scores,
+            revised=revisions.get(manifest.run_id),
             extra_tables={
                 RECORD_TABLE: year_record,
                 SCORE_TABLE: papi_score_table(grouped, facts).frame,
@@ -173,6 +181,31 @@ def _store_years(
         )
         manifests.append(manifest)
     return tuple(manifests)
+
+
+def _stale_diagnoses(
+    store: RunStore, known: pl.DataFrame, new: list[RunManifest]
+) -> dict[str, Revisions]:
+    """New run id → the stored published years whose diagnoses it makes stale, worked out
+    again against ``known``.
+
+    A stored year compares with the year before and its term baseline; when either is among
+    the ``new`` years, its diagnosis is replaced in the transaction that stores the latest
+    of them (years are stored oldest first), so it never names a year not yet stored.
+    """
+    new_by_year = {int(manifest.parameters["year"]): manifest for manifest in new}
+    revisions: dict[str, dict[str, dict[str, pl.DataFrame]]] = {}
+    for manifest in store.list_runs(kind="published"):
+        year = int(manifest.parameters["year"])
+        trigger = compared_years(year) & set(new_by_year)
+        if not trigger or not set(DIAGNOSIS_TABLES) <= set(store.run_tables(manifest.run_id)):
+            continue
+        provinces = _provinces(store.read_table(manifest.run_id, "scores"))
+        rule = GroupRule(**parameters_of_groups(manifest))
+        tables = diagnosis_tables(known, year, provinces, rule=rule)
+        carrier = new_by_year[max(trigger)].run_id
+        revisions.setdefault(carrier, {})[manifest.run_id] = tables
+    return dict(revisions)
 
 
 def stored_records(store: RunStore) -> list[pl.DataFrame]:
