@@ -435,10 +435,15 @@ class _YearComparison:
             .otherwise(pl.col("label_en"))
             .alias("label_en")
         )
-        changes = (
-            _changes(labelled, year, previous, "previous", confidence, breaks),
-            _changes(labelled, year, baseline, "baseline", confidence, breaks),
-        )
+        since_previous = _changes(labelled, year, previous, "previous", confidence, breaks)
+        if baseline is not None and baseline == previous:
+            # The year after a term's first year: the same test, named for the baseline.
+            since_baseline = since_previous.rename(
+                lambda name: name.replace("previous_", "baseline_", 1)
+            )
+        else:
+            since_baseline = _changes(labelled, year, baseline, "baseline", confidence, breaks)
+        changes = (since_previous, since_baseline)
         return cls(scores, national, changes, year, previous, baseline, confidence, rule)
 
     def scored_years(self) -> dict[str, set[int]]:
