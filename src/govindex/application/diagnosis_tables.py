@@ -128,10 +128,12 @@ def diagnosis_tables(
 def _ordered(frame: pl.DataFrame, order: pl.DataFrame) -> pl.DataFrame:
     """``frame``'s rows of the provinces in ``order``, in that order (rows within a province
     keep theirs)."""
+    # A join need not keep row order, so the rows' own order is carried through it.
     return (
-        frame.join(order, on="province", how="inner")
-        .sort("_order", maintain_order=True)
-        .drop("_order")
+        frame.with_row_index("_row")
+        .join(order, on="province", how="inner")
+        .sort("_order", "_row")
+        .drop("_order", "_row")
     )
 
 
