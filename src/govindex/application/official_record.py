@@ -151,6 +151,19 @@ def _store_years(
     # Diagnoses compare with other years: the whole record known once these are stored.
     frames = [*stored_records(store), *(year_record for _, year_record in new)]
     known = pl.concat(frames, how="diagonal_relaxed") if frames else record
+    if not new:
+        return tuple(store.get_run(manifest.run_id) for manifest, _ in planned)
+    # One transaction for the whole record: the years are stored together or not at all,
+    # and the scorecard is rewritten once rather than once per year.
+    with store.batch():
+        return _store_new_years(store, planned, known)
+
+
+def _store_new_years(
+    store: RunStore,
+    planned: list[tuple[RunManifest, pl.DataFrame]],
+    known: pl.DataFrame,
+) -> tuple[RunManifest, ...]:
     manifests = []
     for manifest, year_record in planned:
         if store.has_run(manifest.run_id):
