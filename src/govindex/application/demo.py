@@ -69,7 +69,10 @@ def build_demo(
     Idempotent: the official record is loaded once, and a run already stored is neither
     computed nor stored again (its folder is written from the store). With ``parallel``,
     the SYNTHETIC inputs are made in a second process while this one stores the official
-    record (see :mod:`govindex.application.demo_inputs`); what is stored is the same.
+    record (see :mod:`govindex.application.demo_inputs`); what is stored is the same. The
+    second process is started with ``spawn``, which imports the caller's main module again:
+    a script that calls this at its top level needs the usual ``if __name__ ==
+    "__main__":`` guard, or ``parallel=False``.
 
     Examples
     --------
