@@ -10,7 +10,6 @@ import pytest
 from govindex.errors import GovIndexError
 from govindex.manifest import RunManifest
 from govindex.storage import RunStore
-from govindex.storage.revisions import save_run_revising
 
 
 def _run(year: int) -> tuple[RunManifest, pl.DataFrame]:
@@ -38,7 +37,7 @@ def test_revised_tables_are_replaced_with_their_checksums(tmp_path: Path) -> Non
     with RunStore(tmp_path / "store.duckdb") as store:
         store.save_run(*later, {"notes": pl.DataFrame({"note": ["nothing to compare with"]})})
         revised = pl.DataFrame({"note": ["compared with 2023", "second row"]})
-        save_run_revising(store, *earlier, revised={later[0].run_id: {"notes": revised}})
+        store.save_run(*earlier, revised={later[0].run_id: {"notes": revised}})
         assert store.read_table(later[0].run_id, "notes").equals(revised)
         assert store.run_tables(later[0].run_id)["notes"] == 2
         report = store.verify()
@@ -53,7 +52,7 @@ def test_a_failed_revision_stores_nothing(tmp_path: Path) -> None:
         # A table the stored run does not have: the whole transaction is rolled back.
         revised = {"notes": pl.DataFrame({"note": ["new"]}), "absent": pl.DataFrame({"x": [1]})}
         with pytest.raises(GovIndexError):
-            save_run_revising(store, *earlier, revised={later[0].run_id: revised})
+            store.save_run(*earlier, revised={later[0].run_id: revised})
         assert not store.has_run(earlier[0].run_id)
         assert store.read_table(later[0].run_id, "notes")["note"].to_list() == ["old"]
         assert store.verify().passed

@@ -85,6 +85,68 @@ def test_failed_save_leaves_no_partial_run(
     assert store.run_tables(manifest.run_id)["estimates"] == 2
 
 
+def test_a_batch_rewrites_the_scorecard_once_and_commits_together(
+    store: RunStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from govindex.storage import store as store_module
+
+    rewrites: list[int] = []
+    original = store_module.rewrite_scorecard
+
+    def counting(connection: Any) -> tuple[int, int]:
+        rewrites.append(1)
+        return original(connection)
+
+    monkeypatch.setattr(store_module, "rewrite_scorecard", counting)
+    manifests = [make_manifest(data_hash=f"data {n}") for n in range(3)]
+    with store.batch():
+        for manifest in manifests:
+            store.save_run(manifest, make_scores(SCORES), extra_tables())
+    assert len(rewrites) == 1
+    assert {manifest.run_id for manifest in store.list_runs()} == {m.run_id for m in manifests}
+    assert store.verify().passed
+    store.save_run(make_manifest(data_hash="alone"), make_scores(SCORES))
+    assert len(rewrites) == 2
+
+
+def test_a_failed_run_rolls_the_whole_batch_back(
+    store: RunStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = RunStore._write_table
+
+    def fail_on_the_third_run(
+        self: RunStore, name: str, frame: pl.DataFrame, **options: Any
+    ) -> None:
+        if name == "scores" and len(store._rows("SELECT run_id FROM runs", [])) == 3:
+            msg = "disk full"
+            raise OSError(msg)
+        original(self, name, frame, **options)
+
+    monkeypatch.setattr(RunStore, "_write_table", fail_on_the_third_run)
+    manifests = [make_manifest(data_hash=f"data {n}") for n in range(3)]
+
+    def store_all(*, swallow: bool) -> None:
+        with store.batch():
+            for manifest in manifests:
+                try:
+                    store.save_run(manifest, make_scores(SCORES), extra_tables())
+                except StorageError:
+                    if not swallow:
+                        raise
+
+    with pytest.raises(StorageError, match="could not be stored and was rolled back"):
+        store_all(swallow=False)
+    assert store.list_runs() == ()
+    assert store._rows("SELECT count(*) FROM run_tables", []) == [(0,)]
+    # A batch whose failure was caught inside it still commits nothing.
+    with pytest.raises(StorageError, match="whole batch was rolled back"):
+        store_all(swallow=True)
+    assert store.list_runs() == ()
+    monkeypatch.undo()
+    store_all(swallow=False)
+    assert len(store.list_runs()) == 3
+
+
 def test_crash_mid_save_leaves_no_partial_run(store_path: Path) -> None:
     script = textwrap.dedent(
         f"""

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from govindex.application.progress import ProgressCallback, report_step
 
 if TYPE_CHECKING:
     import polars as pl
 
+    from govindex.application.demo_inputs import InputMaker, PapiSurvey, ScoredRun
     from govindex.manifest import RunManifest
     from govindex.storage import RunStore
 
@@ -60,30 +61,64 @@ def build_demo(
     *,
     progress: ProgressCallback | None = None,
     instruments: tuple[str, ...] = ("sipas", "par", "onestop"),
+    parallel: bool = True,
 ) -> DemoResult:
     """Load the official record, score a SYNTHETIC 2024 survey into the run store, and store
     a SYNTHETIC run of each of ``instruments`` beside it.
 
     Idempotent: the official record is loaded once, and a run already stored is neither
-    computed nor stored again (its folder is written from the store).
+    computed nor stored again (its folder is written from the store). With ``parallel``,
+    the SYNTHETIC inputs are made in a second process while this one stores the official
+    record (see :mod:`govindex.application.demo_inputs`); what is stored is the same. The
+    second process is started with ``spawn``, which imports the caller's main module again:
+    a script that calls this at its top level needs the usual ``if __name__ ==
+    "__main__":`` guard, or ``parallel=False``.
 
     Examples
     --------
     >>> build_demo(Path("demo.duckdb"), Path("demo-files")).run_id  # doctest: +SKIP
     'f286bce405a4fa15'
     """
-    import polars as pl
-
-    from govindex.application.runs import store_run
-    from govindex.index import IndexParameters
-    from govindex.official.bundled import bundled_data_dir
-    from govindex.spec import load_spec
-    from govindex.spec.bundled import default_spec_path
-    from govindex.storage import RunStore
-    from govindex.synthetic import load_size_classes, province_table, synthesise_papi
-    from govindex.synthetic.output import write_survey
+    from govindex.application import demo_inputs
 
     out.mkdir(parents=True, exist_ok=True)
+    with demo_inputs.InputMaker(parallel=parallel) as maker:
+        # Started first, so that the second process works while this one stores the record.
+        papi = maker.submit(demo_inputs.papi_survey, out, seed)
+        sipas = (
+            maker.submit(demo_inputs.sipas_survey, out, seed) if "sipas" in instruments else None
+        )
+        # The PAR run is scored here, after SIPAS: the moment a manifest is made orders the
+        # runs on the pages, and PAR has always come after SIPAS there.
+        par = "par" in instruments
+        onestop = (
+            maker.submit(demo_inputs.scored_onestop, out / "onestop-records")
+            if "onestop" in instruments
+            else None
+        )
+        return _build(store, out, seed, maker, progress, (papi, sipas, par, onestop))
+
+
+def _build(
+    store: Path | None,
+    out: Path,
+    seed: int,
+    maker: InputMaker,
+    progress: ProgressCallback | None,
+    pending: tuple[Any, Any, bool, Any],
+) -> DemoResult:
+    from govindex.application.instrument_runs import (
+        ScoredOnestop,
+        store_scored_onestop,
+        store_sipas_survey,
+        store_synthetic_par,
+    )
+    from govindex.application.runs import store_run
+    from govindex.index import IndexParameters
+    from govindex.spec.bundled import default_spec_path
+    from govindex.storage import RunStore
+
+    papi, sipas, par, onestop = pending
     report_step(progress, "loading the official PAPI record 2011–2024")
     run_store = RunStore(store)
     try:
@@ -94,67 +129,43 @@ def build_demo(
         run_store.close()
 
     report_step(progress, "generating a SYNTHETIC PAPI 2024 survey")
-    spec = load_spec(default_spec_path(2024))
-    published = pl.read_csv(
-        bundled_data_dir() / "published_scores.csv",
-        columns=["year", "province", "dimension", "score"],
-    )
-    provinces = province_table(published["province"].unique(), load_size_classes())
-    survey = synthesise_papi(spec, seed=seed, year=2024, targets=published, provinces=provinces)
-    written = write_survey(survey, out / "papi-2024-synthetic.parquet")
+    survey: PapiSurvey = maker.result(papi)
 
     report_step(progress, "computing the index from the SYNTHETIC survey (JKn)")
     run_folder = out / "run"
     finished = store_run(
         default_spec_path(2024),
-        written[0],
+        survey.file,
         IndexParameters(),
         run_folder,
         store,
         progress=progress,
     )
-    others = _other_instruments(store, out, seed, instruments, progress)
+    others: dict[str, str] = {}
+    if sipas is not None:
+        report_step(progress, "generating a SYNTHETIC SIPAS 2024 survey")
+        sipas_file: Path = maker.result(sipas)
+        others["sipas"] = store_sipas_survey(
+            store, out, sipas_file, year=2024, progress=progress
+        ).run_id
+    if par:
+        report_step(progress, "scoring the PAR Index 2024 of SYNTHETIC self-assessments")
+        others["par"] = store_synthetic_par(store, year=2024, seed=seed).run_id
+    if onestop is not None:
+        report_step(progress, "writing and scoring a SYNTHETIC quarter of one-stop dossier records")
+        scored_onestop: ScoredRun = maker.result(onestop)
+        report_step(progress, "storing the one-stop 766 index of the SYNTHETIC quarter")
+        scored = ScoredOnestop(scored_onestop.manifest, scored_onestop.tables)
+        others["onestop"] = store_scored_onestop(store, scored).run_id
     return DemoResult(
         store_path=store_path,
         published_totals=totals,
-        survey_file=written[0],
-        respondents=survey.microdata.height,
-        provinces=int(survey.metadata["provinces"]),
+        survey_file=survey.file,
+        respondents=survey.respondents,
+        provinces=survey.provinces,
         run_id=finished.manifest.run_id,
         run_scores=finished.scores,
         run_folder=run_folder,
         loaded_record=loaded,
         instrument_runs=others,
     )
-
-
-def _other_instruments(
-    store: Path | None,
-    out: Path,
-    seed: int,
-    instruments: tuple[str, ...],
-    progress: ProgressCallback | None,
-) -> dict[str, str]:
-    from govindex.application.instrument_runs import (
-        OnestopDemoSize,
-        store_onestop_run,
-        store_synthetic_par,
-        store_synthetic_sipas,
-        write_synthetic_onestop,
-    )
-
-    runs: dict[str, str] = {}
-    if "sipas" in instruments:
-        sipas = store_synthetic_sipas(store, out, year=2024, seed=seed, progress=progress)
-        runs["sipas"] = sipas.run_id
-    if "par" in instruments:
-        report_step(progress, "scoring the PAR Index 2024 of SYNTHETIC self-assessments")
-        runs["par"] = store_synthetic_par(store, year=2024, seed=seed).run_id
-    if "onestop" in instruments:
-        report_step(progress, "writing a SYNTHETIC quarter of one-stop dossier records")
-        size = OnestopDemoSize()
-        records = write_synthetic_onestop(out / "onestop-records", size)
-        report_step(progress, "scoring the one-stop 766 index of the SYNTHETIC quarter")
-        quarter = f"{size.year}-Q1"
-        runs["onestop"] = store_onestop_run(records, store, [quarter]).run_id
-    return runs

@@ -16,14 +16,24 @@ from typing import TYPE_CHECKING
 from govindex.application.progress import ProgressCallback, report_step
 
 if TYPE_CHECKING:
+    import polars as pl
+
+    from govindex.assessment.pipeline import ParRun
     from govindex.manifest import RunManifest
 
 __all__ = [
     "OnestopDemoSize",
+    "ScoredOnestop",
+    "score_onestop_records",
     "store_onestop_run",
+    "store_par_run",
+    "store_scored_onestop",
+    "store_sipas_survey",
     "store_synthetic_par",
     "store_synthetic_sipas",
+    "synthetic_par",
     "write_synthetic_onestop",
+    "write_synthetic_sipas",
 ]
 
 ONESTOP_SCORE_TABLE = "score_table"
@@ -45,10 +55,21 @@ def store_synthetic_sipas(
     >>> store_synthetic_sipas(Path("demo.duckdb"), Path("files")).kind  # doctest: +SKIP
     'microdata'
     """
+    report_step(progress, f"generating a SYNTHETIC SIPAS {year} survey")
+    survey_file = write_synthetic_sipas(out, year=year, seed=seed)
+    return store_sipas_survey(store, out, survey_file, year=year, progress=progress)
+
+
+def write_synthetic_sipas(out: Path, *, year: int = 2024, seed: int = 2024) -> Path:
+    """Write a SYNTHETIC SIPAS survey (the full design) into ``out``; return its file.
+
+    Examples
+    --------
+    >>> write_synthetic_sipas(Path("files")).name  # doctest: +SKIP
+    'sipas-2024-synthetic.parquet'
+    """
     import polars as pl
 
-    from govindex.application.runs import store_run
-    from govindex.index import IndexParameters
     from govindex.official.bundled import bundled_data_dir
     from govindex.spec import load_spec
     from govindex.spec.bundled import default_spec_path
@@ -56,16 +77,36 @@ def store_synthetic_sipas(
     from govindex.synthetic.output import write_survey
     from govindex.synthetic.sipas import synthesise_sipas
 
-    spec_path = default_spec_path(year, "sipas")
-    report_step(progress, f"generating a SYNTHETIC SIPAS {year} survey")
     names = pl.read_csv(bundled_data_dir() / "published_scores.csv", columns=["province"])
     provinces = province_table(names["province"].unique(), load_size_classes())
-    survey = synthesise_sipas(load_spec(spec_path), seed=seed, provinces=provinces, year=year)
-    written = write_survey(survey, out / f"sipas-{year}-synthetic.parquet")
+    spec = load_spec(default_spec_path(year, "sipas"))
+    survey = synthesise_sipas(spec, seed=seed, provinces=provinces, year=year)
+    return write_survey(survey, out / f"sipas-{year}-synthetic.parquet")[0]
+
+
+def store_sipas_survey(
+    store: Path | None,
+    out: Path,
+    survey_file: Path,
+    *,
+    year: int = 2024,
+    progress: ProgressCallback | None = None,
+) -> RunManifest:
+    """Compute SIPAS ``year`` from ``survey_file`` and store the run (its folder in ``out``).
+
+    Examples
+    --------
+    >>> store_sipas_survey(None, Path("files"), Path("sipas.parquet")).kind  # doctest: +SKIP
+    'microdata'
+    """
+    from govindex.application.runs import store_run
+    from govindex.index import IndexParameters
+    from govindex.spec.bundled import default_spec_path
+
     report_step(progress, f"computing SIPAS {year} from the SYNTHETIC survey")
     run = store_run(
-        spec_path,
-        written[0],
+        default_spec_path(year, "sipas"),
+        survey_file,
         IndexParameters(),
         out / f"sipas-{year}-run",
         store,
@@ -85,16 +126,42 @@ def store_synthetic_par(store: Path | None, *, year: int = 2024, seed: int = 202
     >>> first.synthetic, store_synthetic_par(folder / "store.duckdb", seed=1).run_id == first.run_id
     (True, True)
     """
-    from govindex.assessment import load_rubric, save_par_run
+    run = synthetic_par(year=year, seed=seed)
+    return store_par_run(store, run.manifest, run.rows)
+
+
+def synthetic_par(*, year: int = 2024, seed: int = 2024) -> ParRun:
+    """SYNTHETIC self-assessments of the 63 provinces scored with the bundled PAR rubric.
+
+    Examples
+    --------
+    >>> synthetic_par(seed=1).manifest.synthetic
+    True
+    """
+    from govindex.assessment import load_rubric
     from govindex.assessment.pipeline import synthetic_par_run
     from govindex.assessment.synthetic import province_names
+
+    return synthetic_par_run(load_rubric(warn=False), province_names(), year=year, seed=seed)
+
+
+def store_par_run(store: Path | None, manifest: RunManifest, rows: pl.DataFrame) -> RunManifest:
+    """Store a scored PAR run (its manifest and score rows, see :func:`synthetic_par`)
+    unless it is stored already; return its manifest.
+
+    Examples
+    --------
+    >>> run = synthetic_par()
+    >>> store_par_run(Path("demo.duckdb"), run.manifest, run.rows).kind  # doctest: +SKIP
+    'assessment'
+    """
+    from govindex.assessment import save_par_run
     from govindex.storage import RunStore
 
-    run = synthetic_par_run(load_rubric(warn=False), province_names(), year=year, seed=seed)
     with RunStore(store) as run_store:
-        if run_store.has_run(run.run_id):
-            return run_store.get_run(run.run_id)
-        return save_par_run(run_store, run.manifest, run.rows)
+        if run_store.has_run(manifest.run_id):
+            return run_store.get_run(manifest.run_id)
+        return save_par_run(run_store, manifest, rows)
 
 
 @dataclass(frozen=True)
@@ -143,6 +210,51 @@ def store_onestop_run(
     and what the dashboard pages publish (:mod:`govindex.onestop.publication`). With
     ``agencies``, every department and commune is scored too, for the pages' drill-down.
     """
+    scored = score_onestop_records(records_folder, periods, agencies=agencies)
+    return store_scored_onestop(store, scored)
+
+
+@dataclass(frozen=True)
+class ScoredOnestop:
+    """A one-stop 766 run computed from a record store, not yet stored."""
+
+    manifest: RunManifest
+    tables: dict[str, pl.DataFrame]
+    """The run's tables by name (its ScoreTable, points, counts, KPIs and page tables)."""
+
+
+def store_scored_onestop(store: Path | None, scored: ScoredOnestop) -> RunManifest:
+    """Store a one-stop run made by :func:`score_onestop_records`, unless it is stored.
+
+    Examples
+    --------
+    >>> scored = score_onestop_records(Path("records"), ["2025-Q1"])  # doctest: +SKIP
+    >>> store_scored_onestop(Path("demo.duckdb"), scored).kind  # doctest: +SKIP
+    'records'
+    """
+    import polars as pl
+
+    from govindex.storage import RunStore
+    from govindex.storage.schema import SCORES_SCHEMA
+
+    with RunStore(store) as run_store:
+        if run_store.has_run(scored.manifest.run_id):
+            return run_store.get_run(scored.manifest.run_id)
+        empty_scores = pl.DataFrame(schema=SCORES_SCHEMA).drop("run_id")
+        return run_store.save_run(scored.manifest, empty_scores, scored.tables)
+
+
+def score_onestop_records(
+    records_folder: Path, periods: Sequence[str], *, agencies: bool = False
+) -> ScoredOnestop:
+    """Score the 766 index from a record store as :func:`store_onestop_run` stores it,
+    without touching the run store.
+
+    Examples
+    --------
+    >>> score_onestop_records(Path("records"), ["2025-Q1"]).manifest.kind  # doctest: +SKIP
+    'records'
+    """
     import polars as pl
 
     from govindex.manifest import RunManifest, hash_bytes, hash_frame
@@ -153,8 +265,6 @@ def store_onestop_run(
     from govindex.onestop_engines.scorecard import score_records
     from govindex.onestop_engines.store import RecordStore
     from govindex.scores.onestop import onestop_extras, onestop_score_table
-    from govindex.storage import RunStore
-    from govindex.storage.schema import SCORES_SCHEMA
 
     records = RecordStore(records_folder)
     tag = records.metadata("dossiers").get("govindex.synthetic")
@@ -221,8 +331,4 @@ def store_onestop_run(
             agency_names=agency_names,
         )
     )
-    with RunStore(store) as run_store:
-        if run_store.has_run(manifest.run_id):
-            return run_store.get_run(manifest.run_id)
-        empty_scores = pl.DataFrame(schema=SCORES_SCHEMA).drop("run_id")
-        return run_store.save_run(manifest, empty_scores, tables)
+    return ScoredOnestop(manifest, tables)

@@ -35,7 +35,7 @@ from govindex.storage.published import (
     WORKBOOK_ORIGIN,
     parameters_of_groups,
 )
-from govindex.storage.revisions import Revisions, save_run_revising
+from govindex.storage.revisions import Revisions
 
 __all__ = ["record_scores", "store_official_workbook", "store_published_record"]
 
@@ -156,7 +156,21 @@ def _store_years(
     # Diagnoses compare with other years: the whole record known once these are stored.
     frames = [*stored_records(store), *(year_record for _, year_record in new)]
     known = pl.concat(frames, how="diagonal_relaxed") if frames else record
+    if not new:
+        return tuple(store.get_run(manifest.run_id) for manifest, _ in planned)
     revisions = _stale_diagnoses(store, known, [manifest for manifest, _ in new])
+    # One transaction for the whole record: the years are stored together or not at all,
+    # and the scorecard is rewritten once rather than once per year.
+    with store.batch():
+        return _store_new_years(store, planned, known, revisions)
+
+
+def _store_new_years(
+    store: RunStore,
+    planned: list[tuple[RunManifest, pl.DataFrame]],
+    known: pl.DataFrame,
+    revisions: dict[str, Revisions],
+) -> tuple[RunManifest, ...]:
     manifests = []
     for manifest, year_record in planned:
         if store.has_run(manifest.run_id):
@@ -167,8 +181,7 @@ def _store_years(
         grouped = group_items(scores, rule)
         facts = published_run(manifest.run_id)
         year = int(manifest.parameters["year"])
-        save_run_revising(
-            store,
+        store.save_run(
             manifest,
             scores,
             revised=revisions.get(manifest.run_id),

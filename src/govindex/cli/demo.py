@@ -10,14 +10,15 @@ The work is done by :func:`govindex.application.build_demo`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
 
-from govindex.application.demo import DemoResult
-from govindex.cli.progress_bars import progress_display
 from govindex.cli.runs import StoreOption, note, render_frame
+
+if TYPE_CHECKING:
+    # The application layer imports the analysis (and scipy): only when the demo runs.
+    from govindex.application.demo import DemoResult
 
 __all__ = ["build_demo", "demo"]
 
@@ -31,6 +32,7 @@ _INSTRUMENT_LABELS = {
 def build_demo(store: Path | None, out: Path, seed: int = 2024) -> DemoResult:
     """:func:`govindex.application.build_demo` with its steps shown as progress bars."""
     from govindex.application.demo import build_demo as build
+    from govindex.cli.progress_bars import progress_display
 
     with progress_display() as progress:
         return build(store, out, seed, progress=progress)
@@ -53,6 +55,8 @@ def demo(
     port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8000,
 ) -> None:
     """Load the official PAPI record, store SYNTHETIC runs of every instrument, then serve the dashboard."""
+    import polars as pl
+
     if out is None:  # beside the store, not in whatever folder the command runs from
         from govindex.storage import default_store_path
 

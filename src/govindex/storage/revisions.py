@@ -16,14 +16,10 @@ from typing import Any
 
 import polars as pl
 
-from govindex.errors import RunNotFound, StorageError
-from govindex.manifest import RunManifest
-from govindex.storage.failures import store_failure
+from govindex.errors import RunNotFound
 from govindex.storage.integrity import table_checksum
-from govindex.storage.scorecard_tables import rewrite_scorecard
-from govindex.storage.store import RunStore
 
-__all__ = ["Revisions", "replace_run_tables", "save_run_revising"]
+__all__ = ["Revisions", "replace_run_tables"]
 
 Revisions = Mapping[str, Mapping[str, pl.DataFrame]]
 """Run id → the derived tables to replace, by name."""
@@ -36,6 +32,7 @@ def replace_run_tables(connection: Any, run_id: str, tables: Mapping[str, pl.Dat
     Examples
     --------
     >>> from govindex.manifest import RunManifest
+    >>> from govindex.storage.store import RunStore
     >>> manifest = RunManifest.create(kind="published", spec_hash="s", data_hash="d",
     ...                               parameters={"year": 2024}, source="example")
     >>> scores = pl.DataFrame({"year": [2024], "province": ["A"], "level": ["total"],
@@ -76,76 +73,3 @@ def replace_run_tables(connection: Any, run_id: str, tables: Mapping[str, pl.Dat
                 "WHERE run_id = ? AND name = ?",
                 [count, checksum, run_id, name],
             )
-
-
-def save_run_revising(
-    store: RunStore,
-    manifest: RunManifest,
-    scores: pl.DataFrame,
-    extra_tables: Mapping[str, pl.DataFrame] | None = None,
-    *,
-    revised: Revisions | None = None,
-) -> RunManifest:
-    """:meth:`RunStore.save_run`, replacing in the same transaction the derived tables of
-    stored runs that the new run makes stale (``revised``). Either all of it is stored or
-    none of it.
-
-    Examples
-    --------
-    >>> from govindex.manifest import RunManifest
-    >>> def run(year):
-    ...     manifest = RunManifest.create(kind="published", spec_hash="s", data_hash=str(year),
-    ...                                   parameters={"year": year}, source="example")
-    ...     scores = pl.DataFrame({"year": [year], "province": ["A"], "level": ["total"],
-    ...                            "code": ["total"], "estimate": [42.5]})
-    ...     return manifest, scores
-    >>> later, earlier = run(2024), run(2023)
-    >>> with RunStore(":memory:") as store:
-    ...     _ = store.save_run(*later, {"notes": pl.DataFrame({"note": ["nothing before"]})})
-    ...     _ = save_run_revising(store, *earlier,
-    ...                           revised={later[0].run_id: {"notes": pl.DataFrame({"note": ["2023"]})}})
-    ...     store.read_table(later[0].run_id, "notes")["note"].to_list()
-    ['2023']
-    """
-    if not revised:
-        return store.save_run(manifest, scores, extra_tables)
-    # The checks and statements of `RunStore.save_run`, with the replacements added to its
-    # transaction.
-    from govindex.storage.schema import check_table_name, prepare_scores
-
-    tables = {check_table_name(name): frame for name, frame in (extra_tables or {}).items()}
-    prepared = prepare_scores(scores, manifest.run_id)
-    store._refuse_if_read_only(f"store run `{manifest.run_id}`")
-    if store.has_run(manifest.run_id):
-        msg = f"run `{manifest.run_id}` is already stored; stored runs are never replaced."
-        raise StorageError(
-            msg,
-            found=manifest.run_id,
-            hint="a correction is a new run whose manifest sets `supersedes`.",
-        )
-    if manifest.supersedes is not None and not store.has_run(manifest.supersedes):
-        msg = f"run `{manifest.run_id}` supersedes `{manifest.supersedes}`, which is not stored."
-        raise RunNotFound(msg, found=manifest.supersedes)
-    for run_id in revised:
-        if not store.has_run(run_id):
-            msg = (
-                f"run `{run_id}`, whose tables storing `{manifest.run_id}` revises, is not stored."
-            )
-            raise RunNotFound(msg, found=run_id)
-    connection = store._connection
-    try:
-        connection.execute("BEGIN TRANSACTION")
-        store._insert_run(manifest, prepared, tables, None)
-        for run_id, replaced in revised.items():
-            replace_run_tables(connection, run_id, replaced)
-        rewrite_scorecard(connection)
-        connection.execute("COMMIT")
-    except BaseException as error:
-        store._roll_back()
-        if isinstance(error, store._error_type):
-            raise store_failure(error, str(store.path), f"store run `{manifest.run_id}`") from error
-        if isinstance(error, Exception) and not isinstance(error, StorageError):
-            msg = f"run `{manifest.run_id}` could not be stored and was rolled back ({type(error).__name__}: {error})."
-            raise StorageError(msg, where=str(store.path), found=manifest.run_id) from error
-        raise
-    return manifest

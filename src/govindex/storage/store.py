@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -24,6 +24,7 @@ from govindex.manifest import RunKind, RunManifest
 from govindex.storage.failures import classify_failure, store_failure
 from govindex.storage.integrity import TableCheck, VerifyReport, table_checksum
 from govindex.storage.migrate import apply_migrations, read_schema_version
+from govindex.storage.revisions import Revisions, replace_run_tables
 from govindex.storage.schema import LEVELS, SCORES_SCHEMA, check_table_name, prepare_scores
 from govindex.storage.scorecard_tables import read_scorecard, rewrite_scorecard
 
@@ -84,6 +85,8 @@ class RunStore:
         self._error_type: type[Exception] = duckdb.Error
         # Why the store is read-only, or None when it is writable.
         self._read_only: str | None = "opened read-only" if read_only else None
+        # Inside :meth:`batch`: "open", or "failed" once a run of it was rolled back.
+        self._batch: str | None = None
         location = str(self._path)
         connect_read_only = read_only
         if location == ":memory:":
@@ -174,6 +177,7 @@ class RunStore:
         extra_tables: Mapping[str, pl.DataFrame] | None = None,
         *,
         folder: Path | None = None,
+        revised: Revisions | None = None,
     ) -> RunManifest:
         """Store a run, its scores and any extra tables, all in one transaction.
 
@@ -181,6 +185,8 @@ class RunStore:
         the whole run back. A run id already in the store is refused (runs are immutable).
         A checksum of every stored table is recorded with it (see :meth:`verify`), and the
         store's scorecard is rewritten in the same transaction (see :meth:`scorecard`).
+        Inside :meth:`batch` the run joins the batch's transaction instead, and the
+        scorecard is rewritten once when the batch commits.
 
         Parameters
         ----------
@@ -195,6 +201,11 @@ class RunStore:
             The output folder being written for this run, recorded as pending in the same
             transaction until :meth:`folder_written` confirms it (so a kill between the
             two can be repaired, see :meth:`pending_folders`).
+        revised
+            Derived tables of other stored runs that this run makes stale, by run id and
+            table name (e.g. a later year's diagnoses once an earlier year is stored), worked
+            out again by the producer and replaced in the same transaction (see
+            :func:`~govindex.storage.revisions.replace_run_tables`).
 
         Returns
         -------
@@ -216,14 +227,28 @@ class RunStore:
                 f"run `{manifest.run_id}` supersedes `{manifest.supersedes}`, which is not stored."
             )
             raise RunNotFound(msg, found=manifest.supersedes)
+        for run_id in revised or {}:
+            if not self.has_run(run_id):
+                msg = f"run `{run_id}`, whose tables storing `{manifest.run_id}` revises, is not stored."
+                raise RunNotFound(msg, found=run_id)
+        if self._batch == "failed":
+            msg = f"run `{manifest.run_id}` was not stored: an earlier run of its batch failed and the batch was rolled back."
+            raise StorageError(msg, where=str(self._path), found=manifest.run_id)
         connection = self._connection
+        batched = self._batch is not None
         try:
-            connection.execute("BEGIN TRANSACTION")
+            if not batched:
+                connection.execute("BEGIN TRANSACTION")
             self._insert_run(manifest, prepared, tables, folder)
-            rewrite_scorecard(connection)
-            connection.execute("COMMIT")
+            for run_id, replaced in (revised or {}).items():
+                replace_run_tables(connection, run_id, replaced)
+            if not batched:  # a batch rewrites the scorecard once, when it commits
+                rewrite_scorecard(connection)
+                connection.execute("COMMIT")
         except BaseException as error:
             self._roll_back()
+            if batched:
+                self._batch = "failed"
             if isinstance(error, self._error_type):
                 raise store_failure(
                     error, str(self._path), f"store run `{manifest.run_id}`"
@@ -233,6 +258,62 @@ class RunStore:
                 raise StorageError(msg, where=str(self._path), found=manifest.run_id) from error
             raise
         return manifest
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[RunStore]:
+        """Store several runs as one: a single transaction, the scorecard rewritten once.
+
+        Every :meth:`save_run` inside the ``with`` block joins the batch's transaction, and
+        the scorecard is rewritten once when the block ends, then everything is committed
+        together. It is all or nothing: a run that cannot be stored rolls back the whole
+        batch (the runs stored before it included) and the error is raised; nothing of
+        the batch is stored. Importing the 14 years of the official record this way
+        rewrites the scorecard once instead of 14 times.
+
+        Examples
+        --------
+        >>> import polars as pl
+        >>> from govindex.manifest import RunManifest
+        >>> scores = pl.DataFrame({"year": [2024], "province": ["Ha Noi"], "level": ["total"],
+        ...                        "code": ["total"], "estimate": [42.5]})
+        >>> manifests = [RunManifest.create(kind="published", spec_hash="s", data_hash=str(n),
+        ...                                 parameters={"year": 2024}, source="example")
+        ...              for n in range(2)]
+        >>> with RunStore(":memory:") as store:
+        ...     with store.batch():
+        ...         for manifest in manifests:
+        ...             _ = store.save_run(manifest, scores)
+        ...     len(store.list_runs())
+        2
+        """
+        self._refuse_if_read_only("store a batch of runs")
+        if self._batch is not None:
+            msg = "a batch of runs is already open on this store; batches do not nest."
+            raise StorageError(msg, where=str(self._path))
+        connection = self._connection
+        try:
+            connection.execute("BEGIN TRANSACTION")
+        except self._error_type as error:
+            raise store_failure(error, str(self._path), "store a batch of runs") from error
+        self._batch = "open"
+        try:
+            yield self
+            if self._batch == "failed":
+                msg = "a run of the batch could not be stored; the whole batch was rolled back."
+                raise StorageError(msg, where=str(self._path))
+            rewrite_scorecard(connection)
+            connection.execute("COMMIT")
+        except BaseException as error:
+            if self._batch == "open":
+                self._roll_back()
+            if isinstance(error, self._error_type):
+                raise store_failure(error, str(self._path), "store a batch of runs") from error
+            if isinstance(error, Exception) and not isinstance(error, StorageError):
+                msg = f"a batch of runs could not be stored and was rolled back ({type(error).__name__}: {error})."
+                raise StorageError(msg, where=str(self._path)) from error
+            raise
+        finally:
+            self._batch = None
 
     def _insert_run(
         self,
