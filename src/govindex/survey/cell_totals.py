@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from govindex.errors import EstimationError
-from govindex.survey.arrays import FloatArray, IntArray, group_sum
+from govindex.survey.arrays import FloatArray, IntArray, group_sum, indicator
 from govindex.survey.design import SurveyDesign
 from govindex.survey.estimators import EmptyDomainRule, _Linear, _table
 from govindex.survey.prepare import Variables, prepare_domains
@@ -33,7 +33,13 @@ from govindex.survey.replicates import ReplicateWeights
 from govindex.survey.results import DegreesOfFreedomRule, EstimateTable
 from govindex.survey.variance import LinearScores, taylor_variance
 
-__all__ = ["CellTotals", "check_cell_design", "mean_from_cell_totals"]
+__all__ = [
+    "CellTotals",
+    "check_cell_design",
+    "mean_from_cell_totals",
+    "replicate_linear",
+    "replicate_mean_by_cells",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -133,44 +139,13 @@ def mean_from_cell_totals(
         check_cell_design(design)
     domains = prepare_domains(design, by)
     codes = domains.codes
-    inside = codes >= 0
-    safe_codes = np.where(inside, codes, 0)
     n_domains = domains.count
-
-    def domain_sum(values: FloatArray) -> FloatArray:
-        return group_sum(np.where(inside[:, None], values, 0.0), safe_codes, n_domains)
-
-    numerator = domain_sum(totals.weighted)
-    denominator = domain_sum(totals.present_weight)
-    respondents = domain_sum(totals.counted)
-    squares = domain_sum(totals.squares)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        estimate = numerator / denominator
-    thetas: FloatArray | None = None
     if replicates is None:
-        answered = totals.counted if totals.answered is None else totals.answered
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = 1.0 / denominator
-        scores = LinearScores.build(totals.weighted, totals.present_weight, estimate, scale)
-        active = (answered > 0) & inside[:, None]
-        variance = taylor_variance(design, scores, codes, n_domains, active)
+        linear = _taylor_linear(design, totals, codes, n_domains)
     else:
-        thetas = _replicate_estimates(replicates, totals, codes, n_domains)
-        variance = replicates.variance(thetas, estimate)
-    # R's deff=TRUE for a mean: the SRS variance of the linearised values (y − R)/X.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        spread = (squares - denominator * estimate * estimate) / (denominator * denominator)
-        spread = spread / denominator * respondents / (respondents - 1.0)
-        srs = spread * (denominator - respondents) * denominator / respondents
-        deff = variance / srs
-    linear = _Linear(
-        estimate=estimate,
-        variance=variance,
-        denominator=denominator,
-        respondents=respondents,
-        deff=np.asarray(deff, dtype=np.float64),
-        replicate_estimates=thetas,
-    )
+        structure = replicates.structure
+        assert structure is not None  # refused above
+        linear = replicate_linear(replicates, structure.row_units, codes, n_domains, totals)
     # Cell-level stand-ins for the rows: a cell "has a value" when one of its respondents
     # with a non-zero weight has one, which is what the domain degrees of freedom count.
     variables = Variables(
@@ -184,17 +159,96 @@ def mean_from_cell_totals(
     )
 
 
-def _replicate_estimates(
-    replicates: ReplicateWeights, totals: CellTotals, codes: IntArray, n_domains: int
-) -> FloatArray:
-    """Replicates × domains × variables ratio means from the cells' unit factors."""
+def replicate_mean_by_cells(
+    design: SurveyDesign,
+    values: Variables,
+    codes: IntArray,
+    n_domains: int,
+    block_cells: int = 4_000_000,
+) -> _Linear:
+    """Ratio means of rows with replicate variances, the rows reduced to cells first.
+
+    The respondent-level twin of :func:`mean_from_cell_totals`: rows are summed into
+    (unit, domain) cells once — one sparse product per sum — and every figure is formed
+    from the cells, so no pass over the rows is repeated for the domains, the replicates
+    and the design effects. ``design`` must have replicates built from the design (unit
+    factors) on its own weights; ``values`` hold 0 where a value is missing.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from govindex.survey import mean, replicate_design
+    >>> from govindex.survey.prepare import prepare_variables
+    >>> people = pl.DataFrame({"h": [1, 1, 1, 2, 2, 2], "psu": [1, 1, 2, 3, 4, 4],
+    ...                        "w": [1.0, 2, 1, 2, 2, 1], "y": [1.0, 3, 2, 4, 0, 1]})
+    >>> rows = replicate_design(SurveyDesign.from_frame(people, weights="w", strata="h",
+    ...                                                  psu="psu"), "jkn")
+    >>> linear = replicate_mean_by_cells(rows, prepare_variables(rows, "y", na_rm=True),
+    ...                                  np.zeros(6, np.int64), 1)
+    >>> bool(np.isclose(linear.variance[0, 0], mean(rows, "y").se[0] ** 2, rtol=1e-12))
+    True
+    """
+    replicates = design.replicates
+    assert replicates is not None
+    assert replicates.structure is not None
+    inside = codes >= 0
+    rows = None if bool(inside.all()) else np.flatnonzero(inside)
+    keys = replicates.structure.row_units * n_domains + codes
+    cell_keys, cell_of_row = np.unique(keys if rows is None else keys[rows], return_inverse=True)
+    cell_of_row = cell_of_row.reshape(-1)
+    n_cells = cell_keys.shape[0]
+    width = values.values.shape[1]
+    sums = [np.zeros((n_cells, width)) for _ in range(4)]
+    # Blocks of whole rows, not of columns: a run of rows of the row-major variables is
+    # contiguous, so nothing is copied, and the cell sums simply add up across blocks.
+    step = max(1, block_cells // max(1, width))
+    for start in range(0, cell_of_row.shape[0], step):
+        part = slice(start, start + step)
+        index = part if rows is None else rows[part]
+        row_values = values.values[index]
+        present = values.present[index]
+        weights = design.weights[index, None]
+        selector = indicator(cell_of_row[part], n_cells)
+        weighted = row_values * weights
+        sums[0] += selector @ weighted
+        sums[1] += selector @ (present * weights)
+        sums[2] += selector @ (weighted * row_values)
+        sums[3] += selector @ (present & (weights != 0)).astype(np.float64)
+    totals = CellTotals(
+        names=values.names,
+        weighted=sums[0],
+        present_weight=sums[1],
+        squares=sums[2],
+        counted=sums[3],
+    )
+    return replicate_linear(
+        replicates, cell_keys // n_domains, cell_keys % n_domains, n_domains, totals
+    )
+
+
+def replicate_linear(
+    replicates: ReplicateWeights,
+    cell_units: IntArray,
+    codes: IntArray,
+    n_domains: int,
+    totals: CellTotals,
+) -> _Linear:
+    """Estimates, replicate estimates, variances and design effects of cells' ratio means.
+
+    ``cell_units`` is each cell's unit (a row of the replicates' unit factors), ``codes``
+    its domain (−1: none).
+    """
+    numerator, denominator, respondents, squares = _domain_sums(totals, codes, n_domains)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        estimate = numerator / denominator
     structure = replicates.structure
-    assert structure is not None  # checked by the caller
+    assert structure is not None  # checked by the callers
     factors = structure.unit_factors
-    cell_units = structure.row_units
     thetas = np.zeros((factors.shape[1], n_domains, len(totals.names)))
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(n_domains + 1))
     for domain in range(n_domains):
-        cells = np.flatnonzero(codes == domain)
+        cells = order[bounds[domain] : bounds[domain + 1]]
         if cells.size == 0:
             thetas[:, domain, :] = np.nan
             continue
@@ -203,4 +257,68 @@ def _replicate_estimates(
             thetas[:, domain, :] = (unit_factors @ totals.weighted[cells]) / (
                 unit_factors @ totals.present_weight[cells]
             )
-    return thetas
+    variance = replicates.variance(thetas, estimate)
+    return _Linear(
+        estimate=estimate,
+        variance=variance,
+        denominator=denominator,
+        respondents=respondents,
+        deff=_design_effect(estimate, variance, denominator, respondents, squares),
+        replicate_estimates=thetas,
+    )
+
+
+def _taylor_linear(
+    design: SurveyDesign, totals: CellTotals, codes: IntArray, n_domains: int
+) -> _Linear:
+    """Estimates and Taylor variances from cell totals of the linearised values."""
+    numerator, denominator, respondents, squares = _domain_sums(totals, codes, n_domains)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        estimate = numerator / denominator
+        scale = 1.0 / denominator
+    inside = codes >= 0
+    answered = totals.counted if totals.answered is None else totals.answered
+    scores = LinearScores.build(totals.weighted, totals.present_weight, estimate, scale)
+    active = (answered > 0) & inside[:, None]
+    variance = taylor_variance(design, scores, codes, n_domains, active)
+    return _Linear(
+        estimate=estimate,
+        variance=variance,
+        denominator=denominator,
+        respondents=respondents,
+        deff=_design_effect(estimate, variance, denominator, respondents, squares),
+        replicate_estimates=None,
+    )
+
+
+def _domain_sums(
+    totals: CellTotals, codes: IntArray, n_domains: int
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Σw·y, Σw·[y present], respondents and Σw·y² per domain (cells in no domain left out)."""
+    inside = codes >= 0
+    safe_codes = np.where(inside, codes, 0)
+
+    def domain_sum(values: FloatArray) -> FloatArray:
+        return group_sum(np.where(inside[:, None], values, 0.0), safe_codes, n_domains)
+
+    return (
+        domain_sum(totals.weighted),
+        domain_sum(totals.present_weight),
+        domain_sum(totals.counted),
+        domain_sum(totals.squares),
+    )
+
+
+def _design_effect(
+    estimate: FloatArray,
+    variance: FloatArray,
+    denominator: FloatArray,
+    respondents: FloatArray,
+    squares: FloatArray,
+) -> FloatArray:
+    """R's deff=TRUE for a mean: the SRS variance of the linearised values (y − R)/X."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = (squares - denominator * estimate * estimate) / (denominator * denominator)
+        spread = spread / denominator * respondents / (respondents - 1.0)
+        srs = spread * (denominator - respondents) * denominator / respondents
+        return np.asarray(variance / srs, dtype=np.float64)

@@ -342,6 +342,12 @@ def _linear(
     """
     n_rows, n_variables = values.values.shape
     cells = _BLOCK_CELLS if block_cells is None else block_cells
+    if base is values.present and _replicates_from_units(design):
+        # A mean on a design whose replicates are unit factors: every figure comes from
+        # (unit, domain) cell totals, so the rows are read once for all of them.
+        from govindex.survey.cell_totals import replicate_mean_by_cells
+
+        return replicate_mean_by_cells(design, values, domains.codes, domains.count, cells)
     width = max(1, cells // max(1, n_rows))
     if width >= n_variables:
         return _linear_block(design, values, domains, base, na_rm=na_rm)
@@ -455,6 +461,15 @@ def _linear_block(
     )
 
 
+def _replicates_from_units(design: SurveyDesign) -> bool:
+    """Whether the replicates are unit factors on the design's own weights (JKn, bootstraps)."""
+    replicates = design.replicates
+    if replicates is None or replicates.structure is None:
+        return False
+    base_weights = replicates.structure.base_weights
+    return base_weights is design.weights or bool(np.array_equal(base_weights, design.weights))
+
+
 def _replicate_estimates(
     design: SurveyDesign,
     values: Variables,
@@ -472,9 +487,7 @@ def _replicate_estimates(
     assert replicates is not None
     full = design.weights
     structure = replicates.structure
-    if structure is not None and (
-        structure.base_weights is full or np.array_equal(structure.base_weights, full)
-    ):
+    if structure is not None and _replicates_from_units(design):
         return _replicate_estimates_from_units(structure, full, values, codes, n_domains, base)
     n_variables = values.values.shape[1]
     thetas = np.empty((replicates.count, n_domains, n_variables))
