@@ -160,65 +160,63 @@ def jackknife_kernel(
     provinces: np.ndarray,
     districts: np.ndarray,
 ) -> Callable[[], object]:
-    """Per-province PSU totals by ``bincount`` and every figure the estimator reports.
+    """PSU totals by ``bincount`` and every figure the estimator reports, vectorised.
 
     The least work any JKn estimator of these means must do for the same output: read the
-    120 score columns out of the data frame, mark the missing values, then per province and
-    indicator one ``bincount`` pass over its rows for each sum the output needs — Σw·y and
-    Σw·[y present] (estimate and replicates), Σw·y² and the respondents with a value and a
-    non-zero weight (``n`` and the design effect) — and arithmetic on PSU totals. Sorting
-    rows by province and numbering PSUs within provinces are made before timing, as the
-    estimator's design is built before timing.
+    120 score columns out of the data frame, mark the missing values, then per indicator one
+    ``bincount`` pass over all rows for each sum the output needs — Σw·y and Σw·[y present]
+    (estimate and replicates), Σw·y² and the respondents with a value and a non-zero weight
+    (``n`` and the design effect) — by PSU, and arithmetic on PSUs × indicators arrays for
+    every province at once. Numbering the PSUs (in province order) is made before timing,
+    as the estimator's design is built before timing.
     """
-    order = np.argsort(provinces, kind="stable")
-    bounds = np.searchsorted(provinces[order], np.arange(provinces.max() + 2))
-    blocks = []
-    for province in range(provinces.max() + 1):
-        rows = order[bounds[province] : bounds[province + 1]]
-        _, local = np.unique(districts[rows], return_inverse=True)
-        blocks.append((rows, local.reshape(-1), int(local.max()) + 1))
+    # PSUs numbered province by province, so that a province's PSUs are one run of numbers.
+    keys = provinces.astype(np.int64) * (int(districts.max()) + 1) + districts.astype(np.int64)
+    psu_keys, psu = np.unique(keys, return_inverse=True)
+    psu = psu.reshape(-1)
+    n_psus = psu_keys.shape[0]
+    psu_province = psu_keys // (int(districts.max()) + 1)
+    _, starts, sizes_int = np.unique(psu_province, return_index=True, return_counts=True)
+    sizes = sizes_int.astype(np.float64)
+    n_replicates = float(n_psus)
     # R's JKn: one replicate per PSU, rscale (n_h − 1)/n_h, centred at the mean of all
     # replicates; a province's estimate is unchanged by the other provinces' replicates.
-    sizes = np.array([block[2] for block in blocks], dtype=np.float64)
-    n_replicates = sizes.sum()
     rscale_sum = (sizes - 1.0).sum()
+    nonzero = weights != 0
+    width = len(names)
 
     def task() -> object:
-        matrix = frame.select(pl.col(names).cast(pl.Float64)).to_numpy(order="c")
-        missing = np.isnan(matrix)
-        values = np.where(missing, 0.0, matrix)
-        results = []
-        for rows, psu, count in blocks:
-            province_weights = weights[rows]
-            province_values = np.ascontiguousarray(values[rows].T)
-            province_present = np.ascontiguousarray(~missing[rows].T, dtype=np.float64)
-            weighted_values = province_values * province_weights
-            weighted_present = province_present * province_weights
-            counted = province_present * (province_weights != 0)
-
-            def totals(
-                columns: np.ndarray, psu: np.ndarray = psu, count: int = count
-            ) -> np.ndarray:
-                return np.stack([np.bincount(psu, column, count) for column in columns])
-
-            top, bottom = totals(weighted_values), totals(weighted_present)
-            squares = totals(weighted_values * province_values).sum(axis=1)
-            respondents = totals(counted).sum(axis=1)
-            top_sum, bottom_sum = top.sum(axis=1), bottom.sum(axis=1)
-            estimate = top_sum / bottom_sum
-            # Replicate r drops PSU r and reweights the others by n/(n−1); the factor
-            # cancels in a ratio, so the replicate mean is the mean without PSU r.
-            replicate = (top_sum[:, None] - top) / (bottom_sum[:, None] - bottom)
-            centre = (replicate.sum(axis=1) + (n_replicates - count) * estimate) / n_replicates
-            own = (count - 1) / count * ((replicate - centre[:, None]) ** 2).sum(axis=1)
-            others = (rscale_sum - (count - 1)) * (estimate - centre) ** 2
-            variance = own + others
-            # The design effect against SRS, as the estimator reports it.
-            spread = (squares - bottom_sum * estimate**2) / bottom_sum**2
-            spread = spread / bottom_sum * respondents / (respondents - 1.0)
-            srs = spread * (bottom_sum - respondents) * bottom_sum / respondents
-            results.append((estimate, variance, respondents, variance / srs))
-        return results
+        # Column-major: each indicator's rows contiguous for its ``bincount`` passes.
+        matrix = frame.select(pl.col(names).cast(pl.Float64)).to_numpy(order="fortran")
+        totals = np.empty((4, n_psus, width))
+        for column in range(width):
+            values = matrix[:, column]
+            present = ~np.isnan(values)
+            values = np.where(present, values, 0.0)
+            weighted = values * weights
+            totals[0, :, column] = np.bincount(psu, weighted, n_psus)
+            totals[1, :, column] = np.bincount(psu, present * weights, n_psus)
+            totals[2, :, column] = np.bincount(psu, weighted * values, n_psus)
+            totals[3, :, column] = np.bincount(psu, present & nonzero, n_psus)
+        top, bottom, squares, respondents = (np.add.reduceat(part, starts) for part in totals)
+        estimate = top / bottom
+        owner = np.repeat(np.arange(sizes.shape[0]), sizes_int)
+        # Replicate r drops PSU r and reweights the others by n/(n−1); the factor cancels
+        # in a ratio, so the replicate mean is the mean without PSU r.
+        replicate = (top[owner] - totals[0]) / (bottom[owner] - totals[1])
+        own_count = sizes[:, None]
+        centre = (np.add.reduceat(replicate, starts) + (n_replicates - own_count) * estimate) / (
+            n_replicates
+        )
+        spread = np.add.reduceat((replicate - centre[owner]) ** 2, starts)
+        own = (own_count - 1.0) / own_count * spread
+        others = (rscale_sum - (own_count - 1.0)) * (estimate - centre) ** 2
+        variance = own + others
+        # The design effect against SRS, as the estimator reports it.
+        srs = (squares - bottom * estimate**2) / bottom**2
+        srs = srs / bottom * respondents / (respondents - 1.0)
+        srs = srs * (bottom - respondents) * bottom / respondents
+        return estimate, variance, respondents, variance / srs
 
     return task
 
