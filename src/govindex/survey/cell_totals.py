@@ -198,9 +198,14 @@ def replicate_mean_by_cells(
     cell_of_row = cell_of_row.reshape(-1)
     n_cells = cell_keys.shape[0]
     width = values.values.shape[1]
+    row_domains = codes if rows is None else codes[rows]
     sums = [np.zeros((n_cells, width)) for _ in range(4)]
+    # The domains' own sums, added row by row as the Taylor path adds them: the estimates
+    # and design effects are then the same to the bit as Taylor's (and as before), where
+    # sums of cell sums would differ in the last bits.
+    domain_sums = [np.zeros((n_domains, width)) for _ in range(3)]
     # Blocks of whole rows, not of columns: a run of rows of the row-major variables is
-    # contiguous, so nothing is copied, and the cell sums simply add up across blocks.
+    # contiguous, so nothing is copied, and the sums simply add up across blocks.
     step = max(1, block_cells // max(1, width))
     for start in range(0, cell_of_row.shape[0], step):
         part = slice(start, start + step)
@@ -209,10 +214,13 @@ def replicate_mean_by_cells(
         present = values.present[index]
         weights = design.weights[index, None]
         selector = indicator(cell_of_row[part], n_cells)
+        by_domain = indicator(row_domains[part], n_domains)
         weighted = row_values * weights
-        sums[0] += selector @ weighted
-        sums[1] += selector @ (present * weights)
-        sums[2] += selector @ (weighted * row_values)
+        present_weight = present * weights
+        squares = weighted * row_values
+        for total, selected in ((0, weighted), (1, present_weight), (2, squares)):
+            sums[total] += selector @ selected
+            domain_sums[total] += by_domain @ selected
         sums[3] += selector @ (present & (weights != 0)).astype(np.float64)
     totals = CellTotals(
         names=values.names,
@@ -221,8 +229,15 @@ def replicate_mean_by_cells(
         squares=sums[2],
         counted=sums[3],
     )
+    numerator, denominator, squares_by_domain = domain_sums
+    respondents = _domain_sums(totals, cell_keys % n_domains, n_domains)[2]
     return replicate_linear(
-        replicates, cell_keys // n_domains, cell_keys % n_domains, n_domains, totals
+        replicates,
+        cell_keys // n_domains,
+        cell_keys % n_domains,
+        n_domains,
+        totals,
+        (numerator, denominator, respondents, squares_by_domain),
     )
 
 
@@ -232,13 +247,17 @@ def replicate_linear(
     codes: IntArray,
     n_domains: int,
     totals: CellTotals,
+    by_domain: tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None = None,
 ) -> _Linear:
     """Estimates, replicate estimates, variances and design effects of cells' ratio means.
 
     ``cell_units`` is each cell's unit (a row of the replicates' unit factors), ``codes``
-    its domain (−1: none).
+    its domain (−1: none). ``by_domain``, when given, holds the domains' Σw·y, Σw·[y present],
+    respondents and Σw·y² summed from the rows; otherwise they are summed from the cells.
     """
-    numerator, denominator, respondents, squares = _domain_sums(totals, codes, n_domains)
+    numerator, denominator, respondents, squares = (
+        _domain_sums(totals, codes, n_domains) if by_domain is None else by_domain
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         estimate = numerator / denominator
     structure = replicates.structure
