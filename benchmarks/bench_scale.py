@@ -16,11 +16,13 @@ For each scale it:
   scale;
 * reports seconds per million rows, so linearity can be read off directly;
 * in this process, times the JKn estimation (120 indicator means by province with their
-  JKn standard errors: ``mean(replicate_design(...), by="province")``) against a per-province
-  PSU-total kernel — bare numpy ``bincount`` of w·y and w·[y present] over each province's
-  PSU ids, then the jackknife replicate means and variance from those totals — best of N
-  on both sides, on the same arrays already in memory; and the estimator the chunked run
-  uses (per-PSU sums, then ``mean_from_cell_totals``) against the same kernel.
+  JKn standard errors, respondents and design effects:
+  ``mean(replicate_design(...), by="province")``) against a per-province PSU-total kernel
+  that produces the same figures with the least work — the scores read out of the same data
+  frame, then bare numpy ``bincount`` of w·y, w·[y present], w·y² and the respondents over
+  each province's PSU ids, and the jackknife means, variances and design effects from those
+  totals — best of N on both sides; and the estimator the chunked run uses (per-PSU sums,
+  then ``mean_from_cell_totals``) against the same kernel.
 
 Targets: peak RSS of the 500× run ≤ 4 GiB; time linear in rows; JKn estimation within 2×
 of the kernel.
@@ -152,59 +154,69 @@ def stacked_survey(base: Path, copies: int, folder: Path) -> Path:
 
 
 def jackknife_kernel(
-    scores: np.ndarray, weights: np.ndarray, provinces: np.ndarray, districts: np.ndarray
+    frame: pl.DataFrame,
+    names: list[str],
+    weights: np.ndarray,
+    provinces: np.ndarray,
+    districts: np.ndarray,
 ) -> Callable[[], object]:
-    """Per-province PSU totals by ``bincount`` and the JKn means and variances from them.
+    """PSU totals by ``bincount`` and every figure the estimator reports, vectorised.
 
-    The least work any JKn estimator of these means must do: weight each province's values,
-    one pass over its rows per indicator, then arithmetic on PSU totals. Sorting rows by
-    province, numbering PSUs within provinces and the numeric arrays themselves are made
-    before timing, as the estimator's design is built before timing; the estimator's time
-    does include reading its variables out of the data frame and the design effects it
-    reports, which the kernel does not compute.
+    The least work any JKn estimator of these means must do for the same output: read the
+    120 score columns out of the data frame, mark the missing values, then per indicator one
+    ``bincount`` pass over all rows for each sum the output needs — Σw·y and Σw·[y present]
+    (estimate and replicates), Σw·y² and the respondents with a value and a non-zero weight
+    (``n`` and the design effect) — by PSU, and arithmetic on PSUs × indicators arrays for
+    every province at once. Numbering the PSUs (in province order) is made before timing,
+    as the estimator's design is built before timing.
     """
-    present = ~np.isnan(scores)
-    values = np.where(present, scores, 0.0)
-    order = np.argsort(provinces, kind="stable")
-    bounds = np.searchsorted(provinces[order], np.arange(provinces.max() + 2))
-    blocks = []
-    for province in range(provinces.max() + 1):
-        rows = order[bounds[province] : bounds[province + 1]]
-        _, local = np.unique(districts[rows], return_inverse=True)
-        blocks.append(
-            (
-                local.reshape(-1),
-                int(local.max()) + 1,
-                np.ascontiguousarray(values[rows].T),
-                np.ascontiguousarray(present[rows].T, dtype=np.float64),
-                np.ascontiguousarray(weights[rows]),
-            )
-        )
+    # PSUs numbered province by province, so that a province's PSUs are one run of numbers.
+    keys = provinces.astype(np.int64) * (int(districts.max()) + 1) + districts.astype(np.int64)
+    psu_keys, psu = np.unique(keys, return_inverse=True)
+    psu = psu.reshape(-1)
+    n_psus = psu_keys.shape[0]
+    psu_province = psu_keys // (int(districts.max()) + 1)
+    _, starts, sizes_int = np.unique(psu_province, return_index=True, return_counts=True)
+    sizes = sizes_int.astype(np.float64)
+    n_replicates = float(n_psus)
     # R's JKn: one replicate per PSU, rscale (n_h − 1)/n_h, centred at the mean of all
     # replicates; a province's estimate is unchanged by the other provinces' replicates.
-    sizes = np.array([block[1] for block in blocks], dtype=np.float64)
-    n_replicates = sizes.sum()
     rscale_sum = (sizes - 1.0).sum()
+    nonzero = weights != 0
+    width = len(names)
 
     def task() -> object:
-        results = []
-        for psu, count, province_values, province_present, province_weights in blocks:
-            # PSU totals (indicators × PSUs) of w·y and w·[y present] by bincount; forming
-            # the weighted values is timed, as the estimator must form them too.
-            weighted_values = province_values * province_weights
-            weighted_present = province_present * province_weights
-            top = np.stack([np.bincount(psu, column, count) for column in weighted_values])
-            bottom = np.stack([np.bincount(psu, column, count) for column in weighted_present])
-            top_sum, bottom_sum = top.sum(axis=1), bottom.sum(axis=1)
-            estimate = top_sum / bottom_sum
-            # Replicate r drops PSU r and reweights the others by n/(n−1); the factor
-            # cancels in a ratio, so the replicate mean is the mean without PSU r.
-            replicate = (top_sum[:, None] - top) / (bottom_sum[:, None] - bottom)
-            centre = (replicate.sum(axis=1) + (n_replicates - count) * estimate) / n_replicates
-            own = (count - 1) / count * ((replicate - centre[:, None]) ** 2).sum(axis=1)
-            others = (rscale_sum - (count - 1)) * (estimate - centre) ** 2
-            results.append((estimate, own + others))
-        return results
+        # Column-major: each indicator's rows contiguous for its ``bincount`` passes.
+        matrix = frame.select(pl.col(names).cast(pl.Float64)).to_numpy(order="fortran")
+        totals = np.empty((4, n_psus, width))
+        for column in range(width):
+            values = matrix[:, column]
+            present = ~np.isnan(values)
+            values = np.where(present, values, 0.0)
+            weighted = values * weights
+            totals[0, :, column] = np.bincount(psu, weighted, n_psus)
+            totals[1, :, column] = np.bincount(psu, present * weights, n_psus)
+            totals[2, :, column] = np.bincount(psu, weighted * values, n_psus)
+            totals[3, :, column] = np.bincount(psu, present & nonzero, n_psus)
+        top, bottom, squares, respondents = (np.add.reduceat(part, starts) for part in totals)
+        estimate = top / bottom
+        owner = np.repeat(np.arange(sizes.shape[0]), sizes_int)
+        # Replicate r drops PSU r and reweights the others by n/(n−1); the factor cancels
+        # in a ratio, so the replicate mean is the mean without PSU r.
+        replicate = (top[owner] - totals[0]) / (bottom[owner] - totals[1])
+        own_count = sizes[:, None]
+        centre = (np.add.reduceat(replicate, starts) + (n_replicates - own_count) * estimate) / (
+            n_replicates
+        )
+        spread = np.add.reduceat((replicate - centre[owner]) ** 2, starts)
+        own = (own_count - 1.0) / own_count * spread
+        others = (rscale_sum - (own_count - 1.0)) * (estimate - centre) ** 2
+        variance = own + others
+        # The design effect against SRS, as the estimator reports it.
+        srs = (squares - bottom * estimate**2) / bottom**2
+        srs = srs / bottom * respondents / (respondents - 1.0)
+        srs = srs * (bottom - respondents) * bottom / respondents
+        return estimate, variance, respondents, variance / srs
 
     return task
 
@@ -234,7 +246,8 @@ def estimation_comparison(
     )
     provinces = frame["province"].cast(pl.Categorical).to_physical().to_numpy().astype(np.int64)
     kernel = jackknife_kernel(
-        scores.to_numpy(),
+        frame,
+        names,
         frame["weight"].to_numpy().astype(np.float64),
         provinces,
         frame["district"].to_numpy(),
@@ -265,7 +278,8 @@ def cell_totals_estimation(
     by chunk of ``chunk_rows`` rows as the run adds them (one sparse product each), then
     ``mean_from_cell_totals``: estimates, JKn replicate estimates and variances, design
     effects and the table. As for the kernel, the PSU numbering of the rows and the
-    missing-value mask are made before timing; forming the weighted values is timed.
+    reading the scores out of the data frame, the missing-value mask and forming the weighted
+    values are timed, as they are for the kernel.
     """
     from govindex.survey import SurveyDesign, replicate_design
     from govindex.survey.arrays import group_sum
@@ -277,10 +291,6 @@ def cell_totals_estimation(
     cell_of_row = cells["cell"].to_numpy().astype(np.int64)
     count = distinct.height
     weights = frame["weight"].to_numpy().astype(np.float64)
-    # Row-major, as the kernel's blocks are: each row's 120 values side by side for the
-    # sparse row sums (polars hands out column-major arrays).
-    present = np.ascontiguousarray(~np.isnan(scores))
-    values = np.ascontiguousarray(np.where(present, scores, 0.0))
     cell_frame = distinct.drop("cell").with_columns(
         pl.Series("weight", np.bincount(cell_of_row, weights=weights, minlength=count))
     )
@@ -291,9 +301,14 @@ def cell_totals_estimation(
         "jkn",
     )
     nonzero = weights != 0
-    width = values.shape[1]
+    width = scores.shape[1]
 
     def task() -> object:
+        # Read out of the data frame as the kernel reads it: row-major, each row's 120
+        # values side by side for the sparse row sums.
+        matrix = frame.select(pl.col(names).cast(pl.Float64)).to_numpy(order="c")
+        present = ~np.isnan(matrix)
+        values = np.where(present, matrix, 0.0)
         sums = [np.zeros((count, width)) for _ in range(4)]
         for start in range(0, values.shape[0], chunk_rows):
             rows = slice(start, start + chunk_rows)

@@ -95,7 +95,7 @@ def run(repeats: int, with_r: bool, scale: int) -> dict[str, float]:
     district = (province * 3 + frame["district"].to_numpy() - 1).astype(np.int64)
     by_province = indicator(province.astype(np.int64), 63)
     by_district = indicator(district, 189)
-    jackknife_bound = jackknife_kernel(values, weights, province.astype(np.int64), district)
+    jackknife_bound = jackknife_kernel(frame, names, weights, province.astype(np.int64), district)
 
     def taylor_bound() -> object:
         weighted = values * weights[:, None]

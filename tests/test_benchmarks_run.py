@@ -59,14 +59,13 @@ def test_jackknife_kernel_gives_the_same_means_and_variances_as_the_estimator() 
     table = mean(replicate_design(design, "jkn"), names, by="province")
     province = frame["province"].to_numpy().astype(np.int64) - 1
     district = province * 3 + frame["district"].to_numpy() - 1
-    results = jackknife_kernel(
-        frame.select(names).to_numpy(), frame["weight"].to_numpy(), province, district
-    )()
-    estimates = np.array([estimate for estimate, _ in results])  # type: ignore[attr-defined]
-    variances = np.array([variance for _, variance in results])  # type: ignore[attr-defined]
+    results = jackknife_kernel(frame, names, frame["weight"].to_numpy(), province, district)()
+    estimates, variances, respondents, deff = results  # type: ignore[misc]
     # The table is long: variable by variable, provinces within each.
     np.testing.assert_allclose(estimates.T.ravel(), table.estimate, rtol=1e-12)
     np.testing.assert_allclose(np.sqrt(variances).T.ravel(), table.se, rtol=1e-9)
+    np.testing.assert_array_equal(respondents.T.ravel(), table.n)
+    np.testing.assert_allclose(deff.T.ravel(), table.deff, rtol=1e-9)
 
 
 def test_psu_total_estimator_of_the_scale_benchmark_gives_the_engine_figures() -> None:

@@ -104,10 +104,15 @@ def test_a_bad_answer_is_reported_at_its_file_row(
     assert "Traceback" not in output
 
 
-def test_taylor_is_refused_before_reading(
+def test_chunked_taylor_run_gives_the_whole_file_scores(
     invoke: Invoke, survey_file: Path, tmp_path: Path
 ) -> None:
-    code, output = run(invoke, survey_file, tmp_path, "--chunk-rows", CHUNK, "--variance", "taylor")
-    assert code != 0
-    assert "replicate variance" in output
-    assert "Traceback" not in output
+    taylor = ("--variance", "taylor")
+    code, output = run(invoke, survey_file, tmp_path / "whole", *taylor)
+    assert code == 0, output
+    code, output = run(invoke, survey_file, tmp_path / "chunked", "--chunk-rows", CHUNK, *taylor)
+    assert code == 0, output
+    assert_same_scores(tmp_path / "whole" / "out", tmp_path / "chunked" / "out")
+    manifest = json.loads((tmp_path / "chunked" / "out" / "manifest.json").read_text())
+    assert manifest["parameters"]["index"]["variance"] == "taylor"
+    assert manifest["parameters"]["inputs"]["chunk_rows"] == int(CHUNK)

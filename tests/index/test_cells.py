@@ -9,6 +9,7 @@ import pytest
 from govindex.errors import EstimationError
 from govindex.index import IndexBuilder, IndexResult
 from govindex.index.cells import CellAccumulator
+from govindex.ingest import DesignColumns
 from govindex.spec import IndexSpec
 from govindex.synthetic import SyntheticSurvey
 
@@ -73,6 +74,24 @@ def test_shuffled_rows_number_cells_by_first_appearance(
     assert_same_result(chunked(spec, frame, 5_000, variance="jkn", df_rule="domain"), whole)
 
 
-def test_taylor_is_refused_by_name(spec: IndexSpec, survey: SyntheticSurvey) -> None:
-    with pytest.raises(EstimationError, match="replicate variance"):
-        chunked(spec, survey.microdata.head(2_000), 1_000, variance="taylor")
+def test_taylor_from_small_chunks_matches_whole_file(
+    spec: IndexSpec, survey: SyntheticSurvey, taylor: IndexResult
+) -> None:
+    # Indicator, aggregate and both national variances come from PSU totals of the
+    # linearised values.
+    assert_same_result(chunked(spec, survey.microdata, 997, variance="taylor"), taylor)
+
+
+def test_taylor_from_chunks_empties_excluded_cells_like_rows(
+    spec: IndexSpec, survey: SyntheticSurvey
+) -> None:
+    options: dict[str, object] = {"suppressed_indicators": "exclude", "df_rule": "domain"}
+    whole = IndexBuilder(spec, variance="taylor", **options).run(survey.microdata)
+    assert whole.indicators["suppressed"].any()  # some cells do leave the aggregates
+    assert_same_result(chunked(spec, survey.microdata, 5_000, variance="taylor", **options), whole)
+
+
+def test_taylor_without_psu_is_refused_by_name(spec: IndexSpec, survey: SyntheticSurvey) -> None:
+    design = DesignColumns(psu=None)
+    with pytest.raises(EstimationError, match="PSU column"):
+        chunked(spec, survey.microdata.head(2_000), 1_000, variance="taylor", design=design)

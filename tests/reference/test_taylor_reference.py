@@ -43,7 +43,11 @@ def estimate_like_r(row: ReferenceRow) -> dict[str, float]:
     elif row.estimator == "mean_factor":
         table = mean(design, variable.split("=")[0], na_rm=True)
     else:
-        table = proportion(design, variable, by=by, na_rm=True, df_rule="domain")
+        # The oracle's svyciprop calls are on subset(design, !is.na(y)): its df counts only
+        # rows with a value (R's default keeps them: test_proportion_df_missing.py).
+        table = proportion(
+            design, variable, by=by, na_rm=True, df_rule="domain", df_rows="answered"
+        )
     return table.row(variable, row.domain)
 
 

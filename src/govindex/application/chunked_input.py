@@ -56,14 +56,12 @@ def read_cells(
     from govindex.ingest.validate import validate_microdata
 
     read_table_checks(data_path)
-    if parameters.variance == "taylor":
+    if parameters.variance == "taylor" and parameters.design.psu is None:
         msg = (
-            "--chunk-rows needs replicate variance (--variance jkn or bootstrap): Taylor "
-            "linearisation reads every respondent."
+            "--chunk-rows with --variance taylor needs a PSU column: Taylor variances are "
+            "formed from PSU totals, and without one every respondent is its own PSU."
         )
-        raise DataValidationError(
-            msg, where="--variance", found="taylor", expected="jkn or bootstrap"
-        )
+        raise DataValidationError(msg, where="--psu", found="none", expected="a PSU column")
     design = parameters.design
     chunks = read_chunks(data_path, chunk_rows)
     first = next(chunks, None)

@@ -120,8 +120,8 @@ def run(
             "--chunk-rows",
             min=1,
             help="Read, check and score the data this many rows at a time (CSV, Parquet) and "
-            "keep only per-PSU sums: memory follows the design, not the respondents. "
-            "Replicate variance (jkn, bootstrap) only.",
+            "keep only per-PSU sums: memory follows the design, not the respondents "
+            "(jkn, bootstrap and taylor).",
         ),
     ] = None,
     store: StoreOption = None,

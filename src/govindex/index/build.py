@@ -7,7 +7,8 @@ Stages (each kept in the frozen :class:`~govindex.index.result.IndexResult`):
    (fewer than ``minimum_respondents`` → suppressed) and quality flags;
 3. sub-dimensions, dimensions, the total (and optional weighted totals) from the
    indicator estimates — recomputed in every replicate for replicate designs, or by the
-   delta method under Taylor (:mod:`govindex.index.uncertainty`);
+   delta method under Taylor (:mod:`govindex.index.uncertainty`, or from cell sums by
+   :func:`govindex.index.cells.cell_delta_method_variance`);
 4. national figures: the simple mean of provincial scores (PAPI's "national average")
    and the pooled national estimate;
 5. ranks and rank intervals (:mod:`govindex.index.ranking`).
@@ -27,7 +28,7 @@ import polars as pl
 
 from govindex.errors import ColumnNotFound, EstimationError
 from govindex.index.aggregate import AggregationPlan
-from govindex.index.cells import AccumulatedCells
+from govindex.index.cells import AccumulatedCells, cell_delta_method_variance, without_cells
 from govindex.index.disclosure import ReleasedSystem
 from govindex.index.parameters import IndexParameters
 from govindex.index.ranking import competition_ranks, rank_intervals, resolve_rank_rule, simulate
@@ -37,7 +38,7 @@ from govindex.index.secondary import DisclosureControl, protect
 from govindex.index.uncertainty import delta_method_variance
 from govindex.spec import IndexSpec
 from govindex.survey import SurveyDesign, mean, replicate_design
-from govindex.survey.cell_totals import mean_from_cell_totals
+from govindex.survey.cell_totals import CellTotals, check_cell_design, mean_from_cell_totals
 from govindex.survey.prepare import Domains, prepare_domains
 from govindex.survey.results import EstimateTable
 
@@ -53,7 +54,7 @@ class _Estimated:
     """The indicator estimates and what the later stages read besides them.
 
     ``values`` (respondents × indicators) is kept only for Taylor linearisation; a run
-    from cell totals has none.
+    from cell totals has none, and keeps the cells' sums in ``cells`` instead.
     """
 
     design: SurveyDesign
@@ -63,6 +64,29 @@ class _Estimated:
     values: FloatArray | None
     respondents: FloatArray  # per province: rows with a non-zero weight
     total_respondents: float
+    cells: CellTotals | None = None
+
+    def delta_method(
+        self,
+        excluded: FloatArray | None,
+        estimates: FloatArray,
+        jacobian: FloatArray,
+        *,
+        domains: np.ndarray | None = None,
+        average_domains: bool = False,
+    ) -> FloatArray:
+        """Delta-method variance from the respondents, or from the cells' sums."""
+        codes = self.domains.codes if domains is None else domains
+        if self.cells is not None:
+            totals = without_cells(self.cells, excluded, self.domains.codes)
+            return cell_delta_method_variance(
+                self.design, totals, codes, estimates, jacobian, average_domains=average_domains
+            )
+        assert self.values is not None  # a respondent run keeps the respondents' scores
+        values = _without_rows(self.values, excluded, self.domains.codes)
+        return delta_method_variance(
+            self.design, values, codes, estimates, jacobian, average_domains=average_domains
+        )
 
 
 class IndexBuilder:
@@ -128,24 +152,24 @@ class IndexBuilder:
         """Compute every stage from per-(stratum, PSU, province) sums read in row chunks.
 
         The same numbers as :meth:`run` on the whole file (to rounding: sums are added in
-        another order) for replicate variances (JKn, bootstrap); memory follows the design's
-        cells and replicates, not the respondents. Taylor linearisation is refused here: its
-        national and aggregate variances read every respondent.
+        another order) for replicate variances (JKn, bootstrap) and Taylor linearisation,
+        whose indicator, aggregate and national variances all read PSU totals of linearised
+        values; memory follows the design's cells and replicates, not the respondents.
         """
         say = progress or (lambda _: None)
         parameters = self.parameters
         columns = parameters.design
-        if parameters.variance == "taylor":
+        if parameters.variance == "taylor" and columns.psu is None:
             msg = (
-                "a run read in row chunks needs replicate variance (--variance jkn or "
-                "bootstrap); Taylor linearisation reads every respondent."
+                "Taylor linearisation from cell sums needs a PSU column: without one every "
+                "respondent is its own sampling unit."
             )
-            raise EstimationError(
-                msg, where="variance", found="taylor", expected="jkn or bootstrap"
-            )
+            raise EstimationError(msg, where="psu", found=None, expected="a PSU column")
         self._refuse_unanswered(cells.answered)
         say("estimating indicators from PSU totals")
         design = self._design(cells.frame, None)
+        if design.replicates is None:
+            check_cell_design(design)
         level = parameters.level
         df_rule = "design" if parameters.df_rule == "domain" else parameters.df_rule
         table = mean_from_cell_totals(
@@ -165,6 +189,7 @@ class IndexBuilder:
             values=None,
             respondents=respondents,
             total_respondents=float(cells.respondents.sum()),
+            cells=cells.totals,
         )
         return self._complete(estimated, say)
 
@@ -200,7 +225,6 @@ class IndexBuilder:
         aggregate = self.plan.apply(entering)
         replicate_indicators: FloatArray | None = None
         replicate_aggregates: FloatArray | None = None
-        values = estimated.values
         if design.replicates is not None and table.replicate_estimates is not None:
             count = design.replicates.count
             replicate_indicators = table.replicate_estimates.reshape(
@@ -209,15 +233,8 @@ class IndexBuilder:
             replicate_aggregates = self.plan.apply(_without(replicate_indicators, excluded))
             aggregate_variance = design.replicates.variance(replicate_aggregates, aggregate)
         else:
-            assert values is not None  # Taylor runs are computed from the respondents
             jacobian = self.plan.jacobian(~np.isnan(entering))
-            aggregate_variance = delta_method_variance(
-                design,
-                _without_rows(values, excluded, domains.codes),
-                domains.codes,
-                entering,
-                jacobian,
-            )
+            aggregate_variance = estimated.delta_method(excluded, entering, jacobian)
         respondents = estimated.respondents
         aggregate_stage = StageArrays(
             estimate=aggregate,
@@ -255,9 +272,7 @@ class IndexBuilder:
 
         say("national figures")
         national = self._national(
-            design,
-            values,
-            domains.codes,
+            estimated,
             indicator,
             entering,
             aggregate,
@@ -380,9 +395,7 @@ class IndexBuilder:
 
     def _national(
         self,
-        design: SurveyDesign,
-        values: FloatArray | None,
-        codes: np.ndarray,
+        estimated: _Estimated,
         indicator: StageArrays,
         entering: FloatArray,
         aggregate: FloatArray,
@@ -393,6 +406,7 @@ class IndexBuilder:
         respondents: float,
     ) -> dict[str, StageArrays]:
         """Mean of provincial scores and pooled national estimates, indicators then aggregates."""
+        design, codes = estimated.design, estimated.domains.codes
         provincial = np.concatenate([indicator.estimate, aggregate], axis=1)
         with np.errstate(invalid="ignore"):
             average = _nanmean(provincial)
@@ -409,21 +423,19 @@ class IndexBuilder:
                 np.concatenate([pooled_reps, self.plan.apply(pooled_reps)], axis=1), pooled_all
             )
         else:
-            assert values is not None  # Taylor runs are computed from the respondents
             available = ~np.isnan(entering)
             identity = np.where(
                 ~np.isnan(indicator.estimate)[:, :, None], np.eye(n_indicators)[None], np.nan
             )
             jacobian = np.concatenate([identity, self.plan.jacobian(available)], axis=1)
-            rows = _without_rows(values, excluded, codes)
-            average_variance = delta_method_variance(
-                design, rows, codes, entering, jacobian, average_domains=True
+            average_variance = estimated.delta_method(
+                excluded, entering, jacobian, average_domains=True
             )[0]
             # Identity rows use every respondent even when ``exclude`` hides a cell from
             # the aggregates, matching the indicator means they describe.
             if excluded is not None:
-                plain = delta_method_variance(
-                    design, values, codes, indicator.estimate, identity, average_domains=True
+                plain = estimated.delta_method(
+                    None, indicator.estimate, identity, average_domains=True
                 )[0]
                 average_variance[:n_indicators] = plain
             everyone = np.where(codes >= 0, 0, -1)
@@ -434,8 +446,8 @@ class IndexBuilder:
                 ],
                 axis=1,
             )
-            pooled_variance = delta_method_variance(
-                design, values, everyone, pooled_indicators[None], pooled_jacobian
+            pooled_variance = estimated.delta_method(
+                None, pooled_indicators[None], pooled_jacobian, domains=everyone
             )[0]
         df = float(design.degrees_of_freedom()) if self.parameters.df_rule != "normal" else np.inf
         result = {}

@@ -23,8 +23,10 @@ from govindex.ingest import DesignColumns
 from govindex.spec import IndexSpec
 from govindex.survey.arrays import group_sum
 from govindex.survey.cell_totals import CellTotals
+from govindex.survey.design import SurveyDesign
+from govindex.survey.variance import taylor_variance
 
-__all__ = ["AccumulatedCells", "CellAccumulator"]
+__all__ = ["AccumulatedCells", "CellAccumulator", "cell_delta_method_variance", "without_cells"]
 
 _SUMS = ("weighted", "present_weight", "squares", "counted", "answered")
 
@@ -129,6 +131,7 @@ class CellAccumulator:
             present_weight=self._sums["present_weight"],
             squares=self._sums["squares"],
             counted=self._sums["counted"],
+            answered=self._sums["answered"],
         )
         answered = self._sums["answered"].sum(axis=0) > 0
         return AccumulatedCells(
@@ -152,6 +155,87 @@ class CellAccumulator:
             lookup, on=self.keys, how="left", nulls_equal=True, maintain_order="left"
         )
         return np.asarray(joined["__cell"].to_numpy(), dtype=np.int64)
+
+
+def without_cells(totals: CellTotals, mask: np.ndarray | None, codes: np.ndarray) -> CellTotals:
+    """``totals`` with the cells of excluded (province, indicator) pairs emptied.
+
+    The cell-level twin of setting those respondents' scores to missing.
+
+    Examples
+    --------
+    >>> totals = CellTotals(("a",), *(np.ones((2, 1)) for _ in range(4)))
+    >>> without_cells(totals, np.array([[True], [False]]), np.array([0, 1])).weighted.tolist()
+    [[0.0], [1.0]]
+    """
+    if mask is None:
+        return totals
+    inside = codes >= 0
+    hidden = np.where(inside[:, None], mask[np.where(inside, codes, 0)], False)
+
+    def emptied(values: np.ndarray | None) -> np.ndarray | None:
+        return None if values is None else np.where(hidden, 0.0, values)
+
+    return CellTotals(
+        names=totals.names,
+        weighted=np.where(hidden, 0.0, totals.weighted),
+        present_weight=np.where(hidden, 0.0, totals.present_weight),
+        squares=np.where(hidden, 0.0, totals.squares),
+        counted=np.where(hidden, 0.0, totals.counted),
+        answered=emptied(totals.answered),
+    )
+
+
+def cell_delta_method_variance(
+    design: SurveyDesign,
+    totals: CellTotals,
+    domains: np.ndarray,
+    estimates: np.ndarray,
+    jacobian: np.ndarray,
+    *,
+    average_domains: bool = False,
+) -> np.ndarray:
+    """Taylor (delta-method) variance of aggregates of ratio means, from cell sums.
+
+    The same figures as :func:`govindex.index.uncertainty.delta_method_variance` on the
+    respondents: a respondent's influence score for indicator ``k`` is
+    ``w·m_k·(y_k − R_k)/X_k``, so a cell's total is ``(Σw·y_k − R_k·Σw·m_k)/X_k`` and an
+    aggregate's is the Jacobian's combination of those. ``design`` has one row per cell;
+    the scores are cells × aggregates, never respondents × anything.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> cells = pl.DataFrame({"psu": [1, 2], "w": [2.0, 2.0]})
+    >>> design = SurveyDesign.from_frame(cells, weights="w", psu="psu")
+    >>> totals = CellTotals(("a",), np.array([[0.0], [2.0]]), np.array([[2.0], [2.0]]),
+    ...                     np.array([[0.0], [2.0]]), np.array([[1.0], [1.0]]))
+    >>> cell_delta_method_variance(design, totals, np.zeros(2, np.int64),
+    ...                            np.array([[0.5]]), np.array([[[1.0]]])).tolist()
+    [[0.25]]
+    """
+    n_domains = estimates.shape[0]
+    inside = domains >= 0
+    codes = np.where(inside, domains, 0)
+    base = np.where(inside[:, None], totals.present_weight, 0.0)
+    denominators = group_sum(base, codes, n_domains)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        linear = (totals.weighted - estimates[codes] * base) / denominators[codes]
+    linear = np.where(np.isfinite(linear) & inside[:, None], linear, 0.0)
+    gradient = np.where(np.isfinite(jacobian), jacobian, 0.0)
+    scores = np.zeros((linear.shape[0], jacobian.shape[1]))
+    for domain in range(n_domains):
+        cells = np.flatnonzero(codes == domain)
+        scores[cells] = linear[cells] @ gradient[domain].T
+    scores = np.where(inside[:, None], scores, 0.0)
+    if not average_domains:
+        return taylor_variance(design, scores, domains, n_domains)
+    counted = np.isfinite(jacobian).all(axis=2)  # domains × aggregates with a value
+    count = counted.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        averaged = np.where(counted[codes] & inside[:, None], scores, 0.0) / count
+    variance = taylor_variance(design, averaged, np.where(inside, 0, -1), 1)
+    return np.asarray(np.where(count > 0, variance, np.nan), dtype=np.float64)
 
 
 def _grown(array: np.ndarray, rows: int) -> np.ndarray:

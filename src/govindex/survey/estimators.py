@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 from scipy import special
@@ -39,6 +39,10 @@ __all__ = ["EmptyDomainRule", "mean", "proportion", "ratio", "total"]
 
 EmptyDomainRule = Literal["error", "missing"]
 _DF_RULES = ("design", "domain", "normal")
+# Which rows of a domain its df counts: those with a value (means, totals, ratios) or all of
+# them (proportions, as R's svyciprop takes ``degf`` of the design before dropping NAs).
+DegreesOfFreedomRows = Literal["answered", "domain"]
+_DF_ROWS = get_args(DegreesOfFreedomRows)
 
 
 # Variables are estimated in blocks of at most this many (rows × variables) cells: about
@@ -120,11 +124,16 @@ def proportion(
     df_rule: DegreesOfFreedomRule = "domain",
     empty_domain: EmptyDomainRule = "error",
     method: ProportionMethod = "logit",
+    df_rows: DegreesOfFreedomRows = "domain",
 ) -> EstimateTable:
     """Proportions of 0/1 variables with R ``svyciprop`` intervals (default ``logit``).
 
     Text columns give one proportion per level. The default ``df_rule="domain"`` is R's:
-    ``svyciprop`` uses the degrees of freedom of the (domain) design. ``method`` is
+    ``svyciprop`` uses the degrees of freedom of the (domain) design, counting its PSUs
+    whether or not their rows have a value (``df = degf(design)`` is taken before
+    ``na.rm`` drops anything). ``df_rows="answered"`` counts only rows with a value, as R
+    does when the design is first subset to them (``subset(design, !is.na(y))``); the
+    choice is recorded in the table's parameters. ``method`` is
     ``svyciprop``'s: ``logit`` (on a replicate design, the replicate variance of logit(p),
     as R's svyglm), ``xlogit`` (delta-method logit), ``mean``, ``asin``, ``beta``
     (Korn–Graubard, for small cells and shares near 0 or 1) or ``likelihood`` (R's profile
@@ -142,6 +151,9 @@ def proportion(
     if method not in PROPORTION_METHODS:
         msg = f"`method` must be one of {', '.join(PROPORTION_METHODS)}; got {method!r}."
         raise SpecError(msg, where="method", found=method, expected=PROPORTION_METHODS)
+    if df_rows not in _DF_ROWS:
+        msg = f"`df_rows` must be one of {', '.join(_DF_ROWS)}; got {df_rows!r}."
+        raise SpecError(msg, where="df_rows", found=df_rows, expected=_DF_ROWS)
     if method == "likelihood" and design.replicates is not None:
         msg = (
             "the likelihood interval needs a linearisation design: R survey's "
@@ -174,6 +186,7 @@ def proportion(
         logit_variance=_logit_replicate_variance(design, linear) if method == "logit" else None,
         domain_rows=_domain_rows(design, domains) if method == "beta" else None,
         likelihood=method == "likelihood",
+        df_rows=df_rows,
     )
 
 
@@ -329,6 +342,12 @@ def _linear(
     """
     n_rows, n_variables = values.values.shape
     cells = _BLOCK_CELLS if block_cells is None else block_cells
+    if base is values.present and _replicates_from_units(design):
+        # A mean on a design whose replicates are unit factors: every figure comes from
+        # (unit, domain) cell totals, so the rows are read once for all of them.
+        from govindex.survey.cell_totals import replicate_mean_by_cells
+
+        return replicate_mean_by_cells(design, values, domains.codes, domains.count, cells)
     width = max(1, cells // max(1, n_rows))
     if width >= n_variables:
         return _linear_block(design, values, domains, base, na_rm=na_rm)
@@ -442,6 +461,15 @@ def _linear_block(
     )
 
 
+def _replicates_from_units(design: SurveyDesign) -> bool:
+    """Whether the replicates are unit factors on the design's own weights (JKn, bootstraps)."""
+    replicates = design.replicates
+    if replicates is None or replicates.structure is None:
+        return False
+    base_weights = replicates.structure.base_weights
+    return base_weights is design.weights or bool(np.array_equal(base_weights, design.weights))
+
+
 def _replicate_estimates(
     design: SurveyDesign,
     values: Variables,
@@ -459,9 +487,7 @@ def _replicate_estimates(
     assert replicates is not None
     full = design.weights
     structure = replicates.structure
-    if structure is not None and (
-        structure.base_weights is full or np.array_equal(structure.base_weights, full)
-    ):
+    if structure is not None and _replicates_from_units(design):
         return _replicate_estimates_from_units(structure, full, values, codes, n_domains, base)
     n_variables = values.values.shape[1]
     thetas = np.empty((replicates.count, n_domains, n_variables))
@@ -607,6 +633,7 @@ def _table(
     logit_variance: FloatArray | None = None,
     domain_rows: FloatArray | None = None,
     likelihood: bool = False,
+    df_rows: DegreesOfFreedomRows = "answered",
 ) -> EstimateTable:
     names = values.names
     if df_rule not in _DF_RULES:
@@ -624,7 +651,7 @@ def _table(
         # The Horvitz–Thompson form can be negative, and then there is no SE (NaN, as R),
         # not a zero one.
         se = np.where(linear.variance < 0, np.nan, se)
-    df = _degrees_of_freedom(design, domains, values, df_rule)
+    df = _degrees_of_freedom(design, domains, values, df_rule, df_rows)
     n_domains = domains.count
     variables = [name for name in names for _ in range(n_domains)]
     labels = [label for _ in names for label in domains.labels]
@@ -644,7 +671,11 @@ def _table(
         interval_kind=interval_kind,
         domain_column=domains.column,
         parameters={"na_rm": na_rm}
-        | ({"proportion_method": interval_kind} if statistic == "proportion" else {}),
+        | (
+            {"proportion_method": interval_kind, "df_rows": df_rows}
+            if statistic == "proportion"
+            else {}
+        ),
         replicate_estimates=None
         if linear.replicate_estimates is None
         else linear.replicate_estimates.transpose(0, 2, 1).reshape(
@@ -703,21 +734,28 @@ def _flat(array: FloatArray) -> FloatArray:
 
 
 def _degrees_of_freedom(
-    design: SurveyDesign, domains: Domains, values: Variables, df_rule: DegreesOfFreedomRule
+    design: SurveyDesign,
+    domains: Domains,
+    values: Variables,
+    df_rule: DegreesOfFreedomRule,
+    df_rows: DegreesOfFreedomRows = "answered",
 ) -> FloatArray:
     """Degrees of freedom per (domain, variable).
 
-    ``design``: the whole design's df. ``domain``: the df of the domain design restricted to
-    the rows that contribute (non-zero weight, value present), as R's ``degf(subset(...))``.
+    ``design``: the whole design's df. ``domain``: the df of the domain design, as R's
+    ``degf(subset(...))`` — restricted to the rows that contribute (non-zero weight, value
+    present) when ``df_rows`` is ``answered``, or to every row of the domain with a non-zero
+    weight, value or not, when it is ``domain`` (R ``svyciprop``'s ``df = degf(design)``).
     ``normal``: infinite.
     """
     shape = (domains.count, values.values.shape[1])
     if df_rule == "normal":
         return np.full(shape, np.inf)
-    if df_rule == "design" or (domains.column is None and values.present.all()):
+    every_row = df_rows == "domain" or values.present.all()
+    if df_rule == "design" or (domains.column is None and every_row):
         return np.full(shape, float(design.degrees_of_freedom()))
     result = np.empty(shape)
-    if values.present.all():
+    if every_row:
         per_domain = [design.degrees_of_freedom(domains.mask(d)) for d in range(domains.count)]
         result[:] = np.asarray(per_domain, dtype=np.float64)[:, None]
         return result
