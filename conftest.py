@@ -4,6 +4,17 @@ Only the package's own modules are read for examples: the helper modules and scr
 ``tests/`` and ``benchmarks/`` are not, and neither are Alembic's migration scripts (they
 run only inside Alembic). Each example sees ``pl`` (polars) and runs from the repository
 folder, so an example may name a shipped file such as ``specs/papi-2024.yaml``.
+
+Examples also see a few fixtures, so that an example about a store, a page or a file runs
+as it is written:
+
+- ``spec``: the bundled PAPI 2024 spec;
+- ``tmp_path``: an empty folder of the example's own;
+- ``store_path``: a run store holding the official PAPI record of 2023 and 2024 (built
+  once per session, from the CSVs bundled with the package, and only when an example names
+  it or one of the names below); ``store``: that store, opened read-only;
+  ``dashboard``: its dashboard; ``snapshot``: the dashboard's snapshot. Examples must not
+  change the store: an example that stores a run makes its own in ``tmp_path``.
 """
 
 from __future__ import annotations
@@ -15,6 +26,8 @@ from typing import Any
 import polars as pl
 import pytest
 from _pytest.doctest import DoctestItem, DoctestModule
+
+from govindex.storage import RunStore
 
 ROOT = Path(__file__).resolve().parent
 PACKAGE = ROOT / "src" / "govindex"
@@ -33,14 +46,55 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Iterator[A
     return [item for item in collected if not isinstance(item, DoctestModule)]
 
 
+# The names an example gets from the example store; the store is built only for them.
+_STORE_NAMES = ("store_path", "store", "dashboard", "snapshot")
+# The official record's years in the example store: two, so that a profile has a year to
+# compare with, and few, so that the store is built in seconds.
+_STORE_YEARS = (2023, 2024)
+
+
 @pytest.fixture(autouse=True)
 def _examples_run_from_the_repository(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if isinstance(request.node, DoctestItem):
-        monkeypatch.chdir(ROOT)
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    doctest_namespace: dict[str, Any],
+) -> Iterator[None]:
+    if not isinstance(request.node, DoctestItem):
+        yield
+        return
+    monkeypatch.chdir(ROOT)
+    doctest_namespace["tmp_path"] = request.getfixturevalue("tmp_path")
+    test = request.node.dtest
+    source = "" if test is None else "".join(example.source for example in test.examples)
+    if any(name in source for name in _STORE_NAMES):
+        path, dashboard = request.getfixturevalue("_example_store")
+        with RunStore(path, read_only=True) as store:
+            doctest_namespace.update(
+                store_path=path, store=store, dashboard=dashboard, snapshot=dashboard.snapshot
+            )
+            yield
+        return
+    yield
+
+
+@pytest.fixture(scope="session")
+def _example_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """The examples' run store (the official record of ``_STORE_YEARS``) and its dashboard."""
+    from govindex.application.official_record import store_published_record
+    from govindex.official import bundled_data_dir, load_published_record
+    from govindex.views import Dashboard
+
+    path = tmp_path_factory.mktemp("examples") / "store.duckdb"
+    record = load_published_record(bundled_data_dir()).filter(pl.col("year").is_in(_STORE_YEARS))
+    with RunStore(path) as store:
+        store_published_record(store, record)
+    return path, Dashboard.open(path)
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _example_names(doctest_namespace: dict[str, Any]) -> None:
+    from govindex.spec import load_spec
+    from govindex.spec.bundled import default_spec_path
+
     doctest_namespace["pl"] = pl
+    doctest_namespace["spec"] = load_spec(default_spec_path(2024))

@@ -54,7 +54,7 @@ def compare(
     scores = (
         everyone.filter(pl.col("province").is_in(names))
         .join(national, on=["level", "code"], how="left")
-        .join(snapshot.names, on=["level", "code"], how="left")
+        .join(snapshot.names_of(chosen_run), on=["level", "code"], how="left")
         .sort(pl.col("level") != "total", "code", "province")
     )
     scores = with_province_names(scores)
@@ -122,7 +122,9 @@ def explore_item(
         .agg(pl.col("estimate").mean().alias("national_mean"), pl.len().alias("scored"))
         .sort("year")
     )
-    names = snapshot.names.filter((pl.col("level") == level) & (pl.col("code") == code))
+    # One run shown: its own wording; the record's years: the shared names.
+    shared = snapshot.names if run_id is None else snapshot.names_of(runs["run_id"][0])
+    names = shared.filter((pl.col("level") == level) & (pl.col("code") == code))
     meta: dict[str, Any] = {
         "item": {
             "level": level,
