@@ -211,10 +211,11 @@ def store_published_record(
 
     Examples
     --------
-    >>> with RunStore(tmp_path / "store.duckdb") as store:  # doctest: +SKIP
-    ...     manifests = store_published_record(store)
-    >>> [manifest.parameters["year"] for manifest in manifests][:2]  # doctest: +SKIP
-    [2011, 2012]
+    >>> record = load_published_record(bundled_data_dir()).filter(year=2024)
+    >>> with RunStore(tmp_path / "store.duckdb") as fresh:
+    ...     manifests = store_published_record(fresh, record)
+    >>> [manifest.parameters["year"] for manifest in manifests]
+    [2024]
     """
     folder = bundled_data_dir()
     data = load_published_record(folder) if record is None else record

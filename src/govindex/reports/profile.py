@@ -78,8 +78,8 @@ def profile_html(
 
     Examples
     --------
-    >>> html = profile_html(Dashboard.open("demo.duckdb"), "Hà Nội", year=2024)  # doctest: +SKIP
-    >>> "Hà Nội" in html  # doctest: +SKIP
+    >>> html = profile_html(dashboard, "Hà Nội", year=2024)
+    >>> "Hà Nội" in html
     True
     """
     words = Wording(language)

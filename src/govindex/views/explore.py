@@ -36,7 +36,8 @@ def compare(
 
     Examples
     --------
-    >>> compare(snapshot, ["Ha Noi", "Da Nang"], year=2024, rule=GroupRule())  # doctest: +SKIP
+    >>> compare(snapshot, ["Ha Noi", "Da Nang"], year=2024, rule=GroupRule()).table("scores").height
+    18
     """
     lookup = province_lookup(snapshot)
     names = list(dict.fromkeys(lookup.canonical_name(name) for name in provinces))
@@ -95,7 +96,8 @@ def explore_item(
 
     Examples
     --------
-    >>> explore_item(snapshot, level="dimension", code="4", rule=GroupRule())  # doctest: +SKIP
+    >>> explore_item(snapshot, level="dimension", code="4", rule=GroupRule()).meta["item"]["name_en"]
+    'Control of Corruption in the Public Sector'
     """
     if run_id is None:
         runs = snapshot.datasets.filter(pl.col("kind") == "published")
@@ -154,7 +156,7 @@ def runs_view(snapshot: Snapshot) -> View:
 
     Examples
     --------
-    >>> runs_view(snapshot).table("runs").columns[:3]  # doctest: +SKIP
+    >>> runs_view(snapshot).table("runs").columns[:3]
     ['run_id', 'kind', 'year']
     """
     tables = {"runs": snapshot.datasets}

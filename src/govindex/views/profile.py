@@ -82,7 +82,7 @@ def profile(
 
     Examples
     --------
-    >>> profile(snapshot, "Hà Nội", year=2024, rule=GroupRule()).meta["province"]  # doctest: +SKIP
+    >>> profile(snapshot, "Hà Nội", year=2024, rule=GroupRule()).meta["province"]
     'Ha Noi'
     """
     name = province_lookup(snapshot).canonical_name(province)
