@@ -15,7 +15,10 @@ as it is written:
   once per session, from the CSVs bundled with the package, and only when an example names
   it or one of the names below); ``store``: that store, opened read-only;
   ``dashboard``: its dashboard; ``snapshot``: the dashboard's snapshot. Examples must not
-  change the store: an example that stores a run makes its own in ``tmp_path``.
+  change the store: an example that stores a run makes its own in ``tmp_path``;
+- ``survey``: a small SYNTHETIC PAPI 2024 survey of three provinces (``microdata``: its
+  respondents) and ``result``: the index computed from it (Taylor variance), both made once
+  per session when an example names them.
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Iterator[A
 
 # The names an example gets from the example store; the store is built only for them.
 _STORE_NAMES = ("store_path", "store", "dashboard", "snapshot")
+_SURVEY_NAMES = ("survey", "microdata", "result")
+_SURVEY_PROVINCES = ("Ha Noi", "Lao Cai", "Ca Mau")
 # The official record's years in the example store: two, so that a profile has a year to
 # compare with, and few, so that the store is built in seconds.
 _STORE_YEARS = (2023, 2024)
@@ -67,6 +72,8 @@ def _examples_run_from_the_repository(
     doctest_namespace["tmp_path"] = request.getfixturevalue("tmp_path")
     test = request.node.dtest
     source = "" if test is None else "".join(example.source for example in test.examples)
+    if any(name in source for name in _SURVEY_NAMES):
+        doctest_namespace.update(request.getfixturevalue("_example_survey"))
     if any(name in source for name in _STORE_NAMES):
         path, dashboard = request.getfixturevalue("_example_store")
         with RunStore(path, read_only=True) as store:
@@ -76,6 +83,36 @@ def _examples_run_from_the_repository(
             yield
         return
     yield
+
+
+@pytest.fixture(scope="session")
+def _example_survey() -> dict[str, Any]:
+    """A small SYNTHETIC PAPI 2024 survey of three provinces and its index (Taylor variance)."""
+    from govindex.index import IndexBuilder
+    from govindex.official import bundled_data_dir
+    from govindex.spec import load_spec
+    from govindex.spec.bundled import default_spec_path
+    from govindex.synthetic import load_size_classes, province_table, synthesise_papi
+    from govindex.synthetic.sample import DesignSizes
+
+    spec = load_spec(default_spec_path(2024))
+    targets = pl.read_csv(
+        bundled_data_dir() / "published_scores.csv",
+        columns=["year", "province", "dimension", "score"],
+    )
+    chosen = list(_SURVEY_PROVINCES)
+    provinces = province_table(chosen, load_size_classes().filter(pl.col("province").is_in(chosen)))
+    sizes = DesignSizes(
+        districts={"large": 2, "medium": 2, "small": 2},
+        communes_per_district=2,
+        villages_per_commune=1,
+        interviews={"large": 10, "medium": 10, "small": 10},
+    )
+    survey = synthesise_papi(
+        spec, seed=1, year=2024, targets=targets, provinces=provinces, sizes=sizes
+    )
+    result = IndexBuilder(spec, variance="taylor").run(survey.microdata)
+    return {"survey": survey, "microdata": survey.microdata, "result": result}
 
 
 @pytest.fixture(scope="session")

@@ -65,8 +65,9 @@ class DisclosureControl:
 
     Examples
     --------
-    >>> control.secondary.sum(), control.audit.passed  # doctest: +SKIP
-    (4, True)
+    >>> control = result.disclosure
+    >>> int(control.secondary.sum()), control.audit.passed
+    (20, True)
     """
 
     parameters: DisclosureParameters

@@ -114,9 +114,8 @@ def profile_pdf(
 
     Examples
     --------
-    >>> dashboard = Dashboard.open("demo.duckdb")  # doctest: +SKIP
-    >>> profile_pdf(dashboard, "Hà Nội", year=2024, path="ha-noi-2024.pdf")  # doctest: +SKIP
-    PosixPath('ha-noi-2024.pdf')
+    >>> profile_pdf(dashboard, "Hà Nội", year=2024, path=tmp_path / "ha-noi-2024.pdf").name
+    'ha-noi-2024.pdf'
     """
     from weasyprint import HTML
 
