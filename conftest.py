@@ -11,7 +11,7 @@ as it is written:
 - ``spec``: the bundled PAPI 2024 spec;
 - ``tmp_path``: an empty folder of the example's own;
 - ``store_path``: a run store holding the official PAPI record of 2023 and 2024 and a
-  SYNTHETIC PAR Index 2024 run (built
+  SYNTHETIC PAR Index 2024 run and a SYNTHETIC one-stop 766 run of January 2025 (built
   once per session, from the CSVs bundled with the package, and only when an example names
   it or one of the names below); ``store``: that store, opened read-only;
   ``dashboard``: its dashboard; ``snapshot``: the dashboard's snapshot. Examples must not
@@ -118,16 +118,26 @@ def _example_survey() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def _example_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
     """The examples' run store (the official record of ``_STORE_YEARS``) and its dashboard."""
-    from govindex.application.instrument_runs import store_synthetic_par
+    from govindex.application.instrument_runs import (
+        OnestopDemoSize,
+        store_onestop_run,
+        store_synthetic_par,
+        write_synthetic_onestop,
+    )
     from govindex.application.official_record import store_published_record
     from govindex.official import bundled_data_dir, load_published_record
     from govindex.views import Dashboard
 
-    path = tmp_path_factory.mktemp("examples") / "store.duckdb"
+    folder = tmp_path_factory.mktemp("examples")
+    path = folder / "store.duckdb"
     record = load_published_record(bundled_data_dir()).filter(pl.col("year").is_in(_STORE_YEARS))
     with RunStore(path) as store:
         store_published_record(store, record)
     store_synthetic_par(path, year=2024, seed=2024)
+    # One month of a small SYNTHETIC one-stop record store: enough for every period page.
+    size = OnestopDemoSize(months=1, dossiers_per_year=1_200)
+    records = write_synthetic_onestop(folder / "onestop-records", size)
+    store_onestop_run(records, path, [f"{size.year}-01"])
     return path, Dashboard.open(path)
 
 

@@ -36,7 +36,7 @@ def instrument_switch(
     >>> from govindex.web.links import AppLinks
     >>> address = PageAddress("overview", year=2024)
     >>> [entry["id"] for entry in instrument_switch(dashboard, address, AppLinks(), "vi")]
-    ['papi', 'par']
+    ['papi', 'par', 'onestop']
     """
     entries = dashboard.instruments()
     if len(entries) < 2:
