@@ -18,7 +18,9 @@ as it is written:
   change the store: an example that stores a run makes its own in ``tmp_path``;
 - ``survey``: a small SYNTHETIC PAPI 2024 survey of three provinces (``microdata``: its
   respondents) and ``result``: the index computed from it (Taylor variance), both made once
-  per session when an example names them.
+  per session when an example names them;
+- ``workbook``: the official PAPI workbook of tests/data/papi, read once per session when an
+  example names it.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Iterator[A
 
 # The names an example gets from the example store; the store is built only for them.
 _STORE_NAMES = ("store_path", "store", "dashboard", "snapshot")
+WORKBOOK = "tests/data/papi/PAPI-2015-2023-eng.xlsm"
 _SURVEY_NAMES = ("survey", "microdata", "result")
 _SURVEY_PROVINCES = ("Ha Noi", "Lao Cai", "Ca Mau")
 # The official record's years in the example store: two, so that a profile has a year to
@@ -72,6 +75,8 @@ def _examples_run_from_the_repository(
     doctest_namespace["tmp_path"] = request.getfixturevalue("tmp_path")
     test = request.node.dtest
     source = "" if test is None else "".join(example.source for example in test.examples)
+    if "workbook." in source:
+        doctest_namespace["workbook"] = request.getfixturevalue("_example_workbook")
     if any(name in source for name in _SURVEY_NAMES):
         doctest_namespace.update(request.getfixturevalue("_example_survey"))
     if any(name in source for name in _STORE_NAMES):
@@ -83,6 +88,15 @@ def _examples_run_from_the_repository(
             yield
         return
     yield
+
+
+@pytest.fixture(scope="session")
+def _example_workbook() -> Any:
+    """The official PAPI workbook 2015–2023 (tests/data/papi), read once."""
+    from govindex.official import bundled_data_dir, load_province_lookup, read_official_workbook
+
+    provinces = load_province_lookup(bundled_data_dir())
+    return read_official_workbook(ROOT / WORKBOOK, provinces=provinces)
 
 
 @pytest.fixture(scope="session")
