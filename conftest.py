@@ -72,9 +72,11 @@ def _examples_run_from_the_repository(
         yield
         return
     monkeypatch.chdir(ROOT)
-    doctest_namespace["tmp_path"] = request.getfixturevalue("tmp_path")
     test = request.node.dtest
     source = "" if test is None else "".join(example.source for example in test.examples)
+    # Only the examples that name a fixture pay for it (a folder per example adds up).
+    if "tmp_path" in source:
+        doctest_namespace["tmp_path"] = request.getfixturevalue("tmp_path")
     if "workbook." in source:
         doctest_namespace["workbook"] = request.getfixturevalue("_example_workbook")
     if any(name in source for name in _SURVEY_NAMES):
