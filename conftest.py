@@ -25,6 +25,7 @@ as it is written:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -81,14 +82,15 @@ def _examples_run_from_the_repository(
         doctest_namespace["workbook"] = request.getfixturevalue("_example_workbook")
     if any(name in source for name in _SURVEY_NAMES):
         doctest_namespace.update(request.getfixturevalue("_example_survey"))
-    if any(name in source for name in _STORE_NAMES):
+    named = set(re.findall(r"\b\w+\b", source))
+    if named & set(_STORE_NAMES):
         path, dashboard = request.getfixturevalue("_example_store")
-        with RunStore(path, read_only=True) as store:
-            doctest_namespace.update(
-                store_path=path, store=store, dashboard=dashboard, snapshot=dashboard.snapshot
-            )
-            yield
-        return
+        doctest_namespace.update(store_path=path, dashboard=dashboard, snapshot=dashboard.snapshot)
+        if "store" in named:
+            with RunStore(path, read_only=True) as store:
+                doctest_namespace["store"] = store
+                yield
+            return
     yield
 
 
