@@ -144,10 +144,10 @@ def run(
 
     Examples
     --------
-    >>> finished = run(spec, microdata, IndexParameters(), spec_hash="s", data_hash="d",
-    ...                source="survey.csv")  # doctest: +SKIP
-    >>> finished.scores.filter(pl.col("level") == "total").height  # doctest: +SKIP
-    63
+    >>> finished = run(spec, microdata, IndexParameters(variance="taylor"), spec_hash="s",
+    ...                data_hash="d", source="survey.csv")
+    >>> finished.scores.filter(pl.col("level") == "total").height
+    3
     """
     rule = group_rule or GroupRule()
     builder = IndexBuilder(spec, **_builder_arguments(parameters))
@@ -229,7 +229,11 @@ def parameters_from_manifest(manifest: RunManifest) -> tuple[IndexParameters, Gr
 
     Examples
     --------
-    >>> index, rule = parameters_from_manifest(manifest)  # doctest: +SKIP
+    >>> finished = run(spec, microdata, IndexParameters(variance="taylor"), spec_hash="s",
+    ...                data_hash="d", source="survey.csv")
+    >>> index, rule = parameters_from_manifest(finished.manifest)
+    >>> index.variance, rule == GroupRule()
+    ('taylor', True)
     """
     recorded = dict(manifest.parameters)
     index = IndexParameters.from_dict(dict(recorded["index"]))

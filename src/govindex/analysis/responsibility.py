@@ -155,7 +155,7 @@ def load_responsibility(path: str | Path) -> ResponsibilityMap:
 
     Examples
     --------
-    >>> load_responsibility("examples/responsibility-ha-noi.yaml").province  # doctest: +SKIP
+    >>> load_responsibility("examples/responsibility-ha-noi.yaml").province
     'Ha Noi'
     """
     file = Path(path)

@@ -257,10 +257,11 @@ def store_published_record(
 
     Examples
     --------
-    >>> with RunStore(tmp_path / "store.duckdb") as store:  # doctest: +SKIP
-    ...     manifests = store_published_record(store)
-    >>> [manifest.parameters["year"] for manifest in manifests][:2]  # doctest: +SKIP
-    [2011, 2012]
+    >>> record = load_published_record(bundled_data_dir()).filter(year=2024)
+    >>> with RunStore(tmp_path / "store.duckdb") as fresh:
+    ...     manifests = store_published_record(fresh, record)
+    >>> [manifest.parameters["year"] for manifest in manifests]
+    [2024]
     """
     folder = bundled_data_dir()
     data = load_published_record(folder) if record is None else record
@@ -281,10 +282,11 @@ def store_official_workbook(store: RunStore, workbook: OfficialWorkbook) -> tupl
 
     Examples
     --------
-    >>> from govindex.official import read_official_workbook
-    >>> workbook = read_official_workbook("PAPI-2015-2023-eng.xlsm")  # doctest: +SKIP
-    >>> [m.parameters["sheet"] for m in store_official_workbook(store, workbook)]  # doctest: +SKIP
-    ['2018', '2019', '2022', '2023']
+    >>> from dataclasses import replace
+    >>> sheet_2023 = replace(workbook, values=workbook.values.filter(year=2023))
+    >>> with RunStore(tmp_path / "store.duckdb") as fresh:
+    ...     [m.parameters["sheet"] for m in store_official_workbook(fresh, sheet_2023)]
+    ['2023']
     """
     parameters = {
         "origin": WORKBOOK_ORIGIN,

@@ -56,8 +56,8 @@ def charts_for(view: View, language: str, *, asset_base: str | None) -> dict[str
 
     Examples
     --------
-    >>> view = Dashboard.open("demo.duckdb").overview(year=2024)  # doctest: +SKIP
-    >>> sorted(charts_for(view, "vi", asset_base="/static"))  # doctest: +SKIP
+    >>> view = dashboard.overview(year=2024)
+    >>> sorted(charts_for(view, "vi", asset_base="/static"))
     ['map', 'ranking']
     """
     words = Wording(language)

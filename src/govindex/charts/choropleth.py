@@ -123,8 +123,8 @@ def map_chart(
 
     Examples
     --------
-    >>> spec = map_chart(dashboard.overview(year=2024), Wording("vi"), asset_base=None)  # doctest: +SKIP
-    >>> spec["mark"]["type"]  # doctest: +SKIP
+    >>> spec = map_chart(dashboard.overview(year=2024), Wording("vi"), asset_base=None)
+    >>> spec["layer"][0]["mark"]["type"]
     'geoshape'
     """
     datasets = ChartRows()

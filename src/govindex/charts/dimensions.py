@@ -38,8 +38,8 @@ def dimensions_chart(view: View, words: Wording, *, width: int = _WIDTH) -> dict
 
     Examples
     --------
-    >>> spec = dimensions_chart(dashboard.profile("Ha Noi", year=2024), Wording("vi"))  # doctest: +SKIP
-    >>> len(spec["layer"])  # doctest: +SKIP
+    >>> spec = dimensions_chart(dashboard.profile("Ha Noi", year=2024), Wording("vi"))
+    >>> len(spec["layer"])
     3
     """
     datasets = ChartRows()

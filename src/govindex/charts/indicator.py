@@ -51,8 +51,8 @@ def highlighted(view: View) -> list[str]:
 
     Examples
     --------
-    >>> highlighted(dashboard.explore_item(level="dimension", code="4"))  # doctest: +SKIP
-    ['Tay Ninh', 'Kon Tum']
+    >>> highlighted(dashboard.explore_item(level="dimension", code="4"))
+    ['Tay Ninh', 'Kien Giang']
     """
     chosen = view.parameters.get("highlight")
     if chosen:
@@ -96,8 +96,8 @@ def indicator_trend_chart(
 
     Examples
     --------
-    >>> view = dashboard.explore_item(level="dimension", code="4")  # doctest: +SKIP
-    >>> indicator_trend_chart(view, Wording("vi"))["layer"][0]["mark"]["type"]  # doctest: +SKIP
+    >>> view = dashboard.explore_item(level="dimension", code="4")
+    >>> indicator_trend_chart(view, Wording("vi"))["layer"][0]["mark"]["type"]
     'line'
     """
     datasets = ChartRows()
@@ -189,8 +189,8 @@ def distribution_chart(view: View, words: Wording) -> dict[str, Any]:
 
     Examples
     --------
-    >>> view = dashboard.explore_item(level="dimension", code="4")  # doctest: +SKIP
-    >>> distribution_chart(view, Wording("en"))["layer"][0]["mark"]["type"]  # doctest: +SKIP
+    >>> view = dashboard.explore_item(level="dimension", code="4")
+    >>> distribution_chart(view, Wording("en"))["layer"][0]["mark"]["type"]
     'tick'
     """
     datasets = ChartRows()

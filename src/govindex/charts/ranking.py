@@ -27,8 +27,8 @@ def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
 
     Examples
     --------
-    >>> ranking_chart(dashboard.overview(year=2024), Wording("en"))["layer"][1]["mark"]  # doctest: +SKIP
-    {'type': 'point', 'filled': True, 'size': 45}
+    >>> ranking_chart(dashboard.overview(year=2024), Wording("en"))["layer"][1]["mark"]
+    {'type': 'point', 'filled': True, 'opacity': 1, 'size': 45}
     """
     datasets = ChartRows()
     records = score_records(

@@ -44,8 +44,8 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
 
     Examples
     --------
-    >>> spec = trends_chart(dashboard.profile("Ha Noi", year=2024), Wording("en"))  # doctest: +SKIP
-    >>> spec["columns"]  # doctest: +SKIP
+    >>> spec = trends_chart(dashboard.profile("Ha Noi", year=2024), Wording("en"))
+    >>> spec["columns"]
     3
     """
     datasets = ChartRows()

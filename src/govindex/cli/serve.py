@@ -29,8 +29,8 @@ def load_dashboard(store: Path | None) -> Dashboard:
 
     Examples
     --------
-    >>> load_dashboard(Path("govindex.duckdb")).runs().table("runs").height  # doctest: +SKIP
-    15
+    >>> load_dashboard(store_path).runs().table("runs").height
+    2
     """
     # The library opens it (and refuses a missing or empty store); this name stays for
     # the commands that serve or export a store.

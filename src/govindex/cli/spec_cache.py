@@ -82,8 +82,8 @@ def load_spec_cached(path: str | Path) -> IndexSpec:
 
     Examples
     --------
-    >>> spec = load_spec_cached("specs/papi-2024.yaml")  # doctest: +SKIP
-    >>> spec.index.year  # doctest: +SKIP
+    >>> cached = load_spec_cached("specs/papi-2024.yaml")
+    >>> cached.index.year
     2024
     """
     from govindex.spec import spec_from_dict, spec_from_text, spec_to_dict

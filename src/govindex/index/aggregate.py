@@ -58,10 +58,10 @@ class AggregationPlan:
     --------
     >>> from pathlib import Path
     >>> from govindex.spec import load_spec
-    >>> plan = AggregationPlan.from_spec(load_spec(Path("specs/papi-2024.yaml")))  # doctest: +SKIP
-    >>> ones = np.ones((1, len(plan.indicators)))  # doctest: +SKIP
-    >>> float(plan.apply(ones)[0, plan.codes.index("total")])  # doctest: +SKIP
-    80.0
+    >>> plan = AggregationPlan.from_spec(load_spec(Path("specs/papi-2024.yaml")))
+    >>> ones = np.ones((1, len(plan.indicators)))
+    >>> round(float(plan.apply(ones)[0, plan.codes.index("total")]), 2)
+    76.02
     """
 
     indicators: tuple[str, ...]

@@ -320,9 +320,10 @@ class DisclosureAudit:
 
     Examples
     --------
-    >>> audit.passed  # doctest: +SKIP
+    >>> audit = result.disclosure.audit
+    >>> audit.passed
     True
-    >>> audit.refuse_if_recoverable()  # doctest: +SKIP
+    >>> audit.refuse_if_recoverable()
     """
 
     parameters: DisclosureParameters

@@ -50,8 +50,9 @@ class IndexResult:
 
     Examples
     --------
-    >>> result.dimensions.filter(pl.col("province") == "Ha Noi")  # doctest: +SKIP
-    >>> result.scores().columns[:4]  # doctest: +SKIP
+    >>> result.dimensions.filter(pl.col("province") == "Ha Noi").height
+    8
+    >>> result.scores().columns[:4]
     ['province', 'level', 'code', 'name']
     """
 

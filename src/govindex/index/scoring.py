@@ -49,8 +49,8 @@ def indicator_scores(spec: IndexSpec, frame: pl.DataFrame) -> pl.DataFrame:
     --------
     >>> from pathlib import Path
     >>> from govindex.spec import load_spec
-    >>> spec = load_spec(Path("specs/papi-2024.yaml"))  # doctest: +SKIP
-    >>> indicator_scores(spec, microdata).width  # doctest: +SKIP
+    >>> papi = load_spec(Path("specs/papi-2024.yaml"))
+    >>> indicator_scores(papi, microdata).width
     120
     """
     items = spec.codebook.by_id()

@@ -65,8 +65,9 @@ class DisclosureControl:
 
     Examples
     --------
-    >>> control.secondary.sum(), control.audit.passed  # doctest: +SKIP
-    (4, True)
+    >>> control = result.disclosure
+    >>> int(control.secondary.sum()), control.audit.passed
+    (20, True)
     """
 
     parameters: DisclosureParameters
@@ -100,9 +101,13 @@ def protect(
 
     Examples
     --------
-    >>> control = protect(system, primary)  # doctest: +SKIP
-    >>> control.audit.passed  # doctest: +SKIP
-    True
+    >>> from govindex.index.aggregate import AggregationPlan
+    >>> from govindex.index.disclosure import ReleasedSystem
+    >>> plan = AggregationPlan.from_spec(spec)
+    >>> system = ReleasedSystem.from_tables(plan, result.indicators, result.aggregates)
+    >>> control = protect(system, result.disclosure.primary)
+    >>> control.audit.passed, int(control.secondary.sum())
+    (True, 20)
     """
     parameters = parameters or DisclosureParameters()
     primary = system.cells(primary)

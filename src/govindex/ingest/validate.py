@@ -267,9 +267,11 @@ def validate_microdata(
 
     Examples
     --------
-    >>> report = validate_microdata(spec, read_table("survey.csv"))  # doctest: +SKIP
-    >>> report.ok, report.error_count  # doctest: +SKIP
-    (False, 3)
+    >>> from govindex.ingest.readers import read_table
+    >>> microdata.write_parquet(tmp_path / "survey.parquet")
+    >>> report = validate_microdata(spec, read_table(tmp_path / "survey.parquet"))
+    >>> report.ok, report.error_count
+    (True, 0)
     """
     design = design_columns or DesignColumns()
     plausibility = weight_plausibility or WeightPlausibility()

@@ -165,8 +165,8 @@ def indicator_directions(
     --------
     >>> from govindex.spec import load_spec
     >>> from govindex.spec.bundled import default_spec_path
-    >>> spec = load_spec(default_spec_path(2024))  # doctest: +SKIP
-    >>> indicator_directions(workbook.values, spec, year=2023)["2.2.2"]  # doctest: +SKIP
+    >>> papi = load_spec(default_spec_path(2024))
+    >>> indicator_directions(workbook.values, papi, year=2023)["2.2.2"]
     -1
     """
     declared = pl.DataFrame(

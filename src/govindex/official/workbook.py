@@ -99,8 +99,10 @@ def read_official_workbook(
 
     Examples
     --------
-    >>> workbook = read_official_workbook("../shared/data/papi/official/PAPI-2015-2023-eng.xlsm")  # doctest: +SKIP
-    >>> [(item.sheet, item.duplicate_of) for item in workbook.refused_sheets]  # doctest: +SKIP
+    >>> from govindex.official import bundled_data_dir
+    >>> provinces = load_province_lookup(bundled_data_dir())
+    >>> read = read_official_workbook("tests/data/papi/PAPI-2015-2023-eng.xlsm", provinces=provinces)
+    >>> [(item.sheet, item.duplicate_of) for item in read.refused_sheets]
     [('2020', '2019'), ('2021', '2019')]
     """
     file = Path(path)

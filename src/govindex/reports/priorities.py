@@ -52,8 +52,8 @@ def priority_rows(view: View, words: Wording) -> list[dict[str, str]]:
 
     Examples
     --------
-    >>> rows = priority_rows(dashboard.profile("Ha Noi", year=2024), Wording("vi"))  # doctest: +SKIP
-    >>> rows[0]["reasons"]  # doctest: +SKIP
+    >>> rows = priority_rows(dashboard.profile("Ha Noi", year=2024), Wording("vi"))
+    >>> rows[0]["reasons"]
     'thuộc nhóm thấp nhất (nhóm 4); giảm so với năm 2023 (-0,04; chưa kiểm định: ...)'
     """
     year = int(view.parameters["year"])

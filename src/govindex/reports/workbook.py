@@ -80,9 +80,8 @@ def national_workbook(
 
     Examples
     --------
-    >>> dashboard = Dashboard.open("demo.duckdb")  # doctest: +SKIP
-    >>> national_workbook(dashboard, year=2024, path="papi-2024.xlsx")  # doctest: +SKIP
-    PosixPath('papi-2024.xlsx')
+    >>> national_workbook(dashboard, year=2024, path=tmp_path / "papi-2024.xlsx").name
+    'papi-2024.xlsx'
     """
     words = Wording(language)
     first = dashboard.overview(year=year, run_id=run_id)

@@ -27,8 +27,10 @@ def write_export(
 
     Examples
     --------
-    >>> write_export(manifest, {"scores": scores}, Path("run.xlsx"), "xlsx")  # doctest: +SKIP
-    (PosixPath('run.xlsx'),)
+    >>> manifest = store.list_runs(kind="published")[0]
+    >>> scores = store.query_scores(run_id=manifest.run_id)
+    >>> [file.name for file in write_export(manifest, {"scores": scores}, tmp_path / "run.xlsx", "xlsx")]
+    ['run.xlsx']
     """
     if format not in EXPORT_FORMATS:
         msg = f"export format {format!r} is not supported; expected one of {', '.join(EXPORT_FORMATS)}."

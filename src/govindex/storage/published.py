@@ -37,8 +37,8 @@ def has_bundled_record(store: RunStore) -> bool:
 
     Examples
     --------
-    >>> has_bundled_record(store)  # doctest: +SKIP
-    False
+    >>> has_bundled_record(store)
+    True
     """
     return any(
         manifest.parameters.get("origin") == BUNDLED_ORIGIN

@@ -609,7 +609,8 @@ class RunStore:
 
         Examples
         --------
-        >>> store.query_scores(source="published", year=2024, level="total")  # doctest: +SKIP
+        >>> store.query_scores(source="published", year=2024, level="total").height
+        63
         """
         conditions: list[str] = []
         parameters: list[Any] = []

@@ -139,8 +139,8 @@ def build_item_models(spec: IndexSpec, rng: np.random.Generator) -> dict[str, It
 
     Examples
     --------
-    >>> models = build_item_models(spec, np.random.default_rng(0))  # doctest: +SKIP
-    >>> models["civic_knowledge"].good  # doctest: +SKIP
+    >>> models = build_item_models(spec, np.random.default_rng(0))
+    >>> models["civic_knowledge"].good
     (False, True)
     """
     readers: dict[str, list[tuple[Indicator, str]]] = {}

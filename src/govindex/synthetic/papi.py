@@ -121,9 +121,14 @@ def synthesise_papi(
 
     Examples
     --------
-    >>> survey = synthesise_papi(spec, seed=1, targets=published, provinces=table)  # doctest: +SKIP
-    >>> survey.metadata["synthetic"], survey.microdata.height  # doctest: +SKIP
-    (True, 18636)
+    >>> from govindex.synthetic import province_table
+    >>> table = province_table(["Ha Noi", "Ca Mau"], pl.DataFrame({"province": ["Ha Noi"],
+    ...     "size_class": ["large"]}))
+    >>> from govindex.official import bundled_data_dir
+    >>> published = pl.read_csv(bundled_data_dir() / "published_scores.csv")
+    >>> made = synthesise_papi(spec, seed=1, targets=published, provinces=table)
+    >>> made.metadata["synthetic"], made.microdata.height
+    (True, 1380)
     """
     sizes = sizes or design_for_year(year)
     scales = scales or LatentScales()

@@ -164,9 +164,13 @@ def synthesise_sipas(
 
     Examples
     --------
-    >>> survey = synthesise_sipas(spec, seed=1, provinces=table)  # doctest: +SKIP
-    >>> survey.metadata["synthetic"], survey.microdata.height  # doctest: +SKIP
-    (True, 36288)
+    >>> from govindex.spec import load_spec
+    >>> from govindex.synthetic import province_table
+    >>> table = province_table(["Ha Noi", "Ca Mau"], pl.DataFrame({"province": ["Ha Noi"],
+    ...     "size_class": ["large"]}))
+    >>> made = synthesise_sipas(load_spec("specs/sipas-2024.yaml"), seed=1, provinces=table)
+    >>> made.metadata["synthetic"], made.microdata.height
+    (True, 1152)
     """
     sizes = sizes or SIPAS_DESIGN
     model = model or SatisfactionModel()

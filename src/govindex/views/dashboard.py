@@ -79,9 +79,9 @@ class Dashboard:
 
     Examples
     --------
-    >>> dashboard = Dashboard.open("govindex.duckdb")  # doctest: +SKIP
-    >>> dashboard.overview(year=2024).table("ranking").height  # doctest: +SKIP
-    61
+    >>> opened = Dashboard.open(store_path)
+    >>> opened.overview(year=2024).table("ranking").height
+    63
     """
 
     def __init__(self, snapshot: Snapshot, parameters: DashboardParameters | None = None) -> None:
@@ -264,7 +264,7 @@ class Dashboard:
 
         Examples
         --------
-        >>> dashboard.scored_by_period("onestop")  # doctest: +SKIP
+        >>> dashboard.scored_by_period("onestop")
         True
         """
         return instrument(instrument_id).pages == "periods"
@@ -299,7 +299,7 @@ class Dashboard:
 
         Examples
         --------
-        >>> dashboard.score_table_instrument("sipas", None)  # doctest: +SKIP
+        >>> dashboard.score_table_instrument("sipas", None)
         'sipas'
         """
         if instrument_id is None and run_id is not None:

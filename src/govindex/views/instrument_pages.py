@@ -63,8 +63,8 @@ def resolve_instrument_run(
 
     Examples
     --------
-    >>> resolve_instrument_run(snapshot, "sipas", None, None)  # doctest: +SKIP
-    ('70dd4cee9f25ef64', 2024)
+    >>> resolve_instrument_run(snapshot, "par", None, None)
+    ('80e6777625b32244', 2024)
     """
     entry = instrument(instrument_id)
     manifests = sorted(snapshot.runs_of(entry.id), key=lambda m: str(m.created_at))
@@ -209,7 +209,7 @@ def instrument_overview(
 
     Examples
     --------
-    >>> instrument_overview(snapshot, "sipas").table("ranking").height  # doctest: +SKIP
+    >>> instrument_overview(snapshot, "par").table("ranking").height
     63
     """
     chosen_run, chosen_year = resolve_instrument_run(snapshot, instrument_id, year, run_id)
@@ -277,7 +277,7 @@ def instrument_profile(
 
     Examples
     --------
-    >>> instrument_profile(snapshot, "sipas", "Ha Noi").meta["province"]  # doctest: +SKIP
+    >>> instrument_profile(snapshot, "par", "Ha Noi").meta["province"]
     'Ha Noi'
     """
     name = province_lookup(snapshot).canonical_name(province)
@@ -326,7 +326,7 @@ def instrument_compare(
 
     Examples
     --------
-    >>> instrument_compare(snapshot, "sipas", ["Ha Noi", "Hai Phong"]).kind  # doctest: +SKIP
+    >>> instrument_compare(snapshot, "par", ["Ha Noi", "Hai Phong"], level="area").kind
     'instrument_compare'
     """
     lookup = province_lookup(snapshot)
@@ -374,7 +374,7 @@ def instrument_explore(
 
     Examples
     --------
-    >>> instrument_explore(snapshot, "sipas", level="dimension", code="PAS").kind  # doctest: +SKIP
+    >>> instrument_explore(snapshot, "par", level="area", code="1").kind
     'instrument_indicator'
     """
     if run_id is not None:

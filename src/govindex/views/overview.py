@@ -56,8 +56,8 @@ def overview(
 
     Examples
     --------
-    >>> overview(snapshot, year=2024, rule=GroupRule()).table("ranking").height  # doctest: +SKIP
-    61
+    >>> overview(snapshot, year=2024, rule=GroupRule()).table("ranking").height
+    63
     """
     if geography not in GEOGRAPHIES:
         msg = f"geography must be one of {list(GEOGRAPHIES)}; got {geography!r}."
@@ -83,7 +83,9 @@ def overview(
         .select("province", "province_vi", pl.exclude("province", "province_vi"))
     )
     scored = ranking.filter(pl.col("estimate").is_not_null())
-    names = snapshot.names.filter((pl.col("level") == level) & (pl.col("code") == code))
+    names = snapshot.names_of(chosen_run).filter(
+        (pl.col("level") == level) & (pl.col("code") == code)
+    )
     summary = pl.DataFrame(
         {
             "national_mean": [scored["estimate"].mean() if scored.height else None],
@@ -171,7 +173,7 @@ def _items_of(snapshot: Snapshot, run_id: str, year: int) -> list[dict[str, str]
         snapshot.scores.filter((pl.col("run_id") == run_id) & (pl.col("year") == year))
         .select("level", "code")
         .unique()
-        .join(snapshot.names, on=["level", "code"], how="left")
+        .join(snapshot.names_of(run_id), on=["level", "code"], how="left")
         .with_columns(pl.col("level").replace_strict(LEVEL_ORDER).alias("_order"))
         .sort("_order", "code")
         .drop("_order")

@@ -82,7 +82,7 @@ def profile(
 
     Examples
     --------
-    >>> profile(snapshot, "Hà Nội", year=2024, rule=GroupRule()).meta["province"]  # doctest: +SKIP
+    >>> profile(snapshot, "Hà Nội", year=2024, rule=GroupRule()).meta["province"]
     'Ha Noi'
     """
     name = province_lookup(snapshot).canonical_name(province)
@@ -97,7 +97,7 @@ def profile(
         raise NotFound(msg, where="province", found=name)
     items = (
         own.join(national, on=["level", "code"], how="left")
-        .join(snapshot.names, on=["level", "code"], how="left")
+        .join(snapshot.names_of(chosen_run), on=["level", "code"], how="left")
         .with_columns(
             (pl.col("estimate") - pl.col("national_mean")).alias("gap_to_mean"),
             (pl.col("estimate") - pl.col("best_estimate")).alias("gap_to_best"),
@@ -259,7 +259,7 @@ def _diagnosis(
         priorities = (
             _stored(snapshot, "diagnosis_priorities", run_id, province)
             .select("tier", "level", "code", "estimate", "group", "reasons")
-            .join(snapshot.names, on=["level", "code"], how="left")
+            .join(snapshot.names_of(run_id), on=["level", "code"], how="left")
             .select(_PRIORITY_COLUMNS)
             .join(
                 changes.select(

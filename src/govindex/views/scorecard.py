@@ -140,9 +140,11 @@ def scorecard_rows(view: View, words: Labels, *, until: int | None = None) -> li
 
     Examples
     --------
-    >>> from govindex.web.formatting import Formatter  # doctest: +SKIP
-    >>> scorecard_rows(view, Formatter("en"))[0]["source"]  # doctest: +SKIP
-    'Computed (run 8cbd2ce522be46e4)'
+    >>> from govindex.application.scorecard import province_scorecard
+    >>> from govindex.web.formatting import Formatter
+    >>> view = province_scorecard("Quảng Ninh", 2024, store_path)
+    >>> scorecard_rows(view, Formatter("en"))[0]["source"]
+    'Official record'
     """
     rows = []
     for row in view.table("scorecard").iter_rows(named=True):

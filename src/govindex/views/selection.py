@@ -58,8 +58,8 @@ def resolve_run(snapshot: Snapshot, year: int | None, run_id: str | None) -> tup
 
     Examples
     --------
-    >>> resolve_run(snapshot, 2024, None)  # doctest: +SKIP
-    ('0ac13144d951d513', 2024)
+    >>> resolve_run(snapshot, 2024, None)
+    ('1bb1f703207984ed', 2024)
     """
     datasets = snapshot.datasets
     if run_id is not None:

@@ -61,6 +61,7 @@ class SnapshotCache:
 _SCORE_TABLE_KINDS = frozenset({"assessment", "records"})
 
 _NAME_COLUMNS = ("level", "code", "name_en", "name_vi")
+_RUN_NAME_COLUMNS = ("run_id", *_NAME_COLUMNS)
 _DIAGNOSIS_TABLES = ("diagnosis_changes", "diagnosis_priorities", "diagnosis_notes")
 
 
@@ -72,7 +73,9 @@ class Snapshot:
     ``synthetic``, ``source``, ``created_at``); ``scores`` the scores of every run that no
     other run supersedes; ``record`` the official record (long layout)
     of every published run; ``national`` the national figures of microdata runs; ``names``
-    the English and Vietnamese name of every item code.
+    the English and Vietnamese name of every item code; ``run_names`` the names a microdata
+    run stored with its scores (its own spec's wording) where they differ from the bundled
+    spec's, with a ``run_id`` column (:meth:`names_of` gives a run's names).
 
     ``instruments`` maps every run to its registered instrument (the registry's
     ``owns_run``). Runs of instruments shown by the score-table pages also bring their
@@ -104,6 +107,7 @@ class Snapshot:
         default_factory=SnapshotCache, init=False, repr=False, compare=False
     )
     period_manifests: tuple[RunManifest, ...] = ()
+    run_names: pl.DataFrame = field(default_factory=lambda: _no_run_names())
     period_tables: Mapping[str, Mapping[str, pl.DataFrame]] = field(
         default_factory=lambda: MappingProxyType({})
     )
@@ -116,9 +120,9 @@ class Snapshot:
 
         Examples
         --------
-        >>> snapshot = Snapshot.load(RunStore("govindex.duckdb"))  # doctest: +SKIP
-        >>> snapshot.datasets.columns[:3]  # doctest: +SKIP
-        ['run_id', 'kind', 'year']
+        >>> loaded = Snapshot.load(store)
+        >>> loaded.datasets.columns[:3], sorted(set(loaded.datasets["year"]))
+        (['run_id', 'kind', 'year'], [2023, 2024])
         """
         everything = store.query_scores()
         current = set(everything["run_id"].unique().to_list())
@@ -146,6 +150,7 @@ class Snapshot:
         records: list[pl.DataFrame] = []
         nationals: list[pl.DataFrame] = []
         units: list[pl.DataFrame] = []
+        run_names: list[pl.DataFrame] = []
         diagnoses: dict[str, list[pl.DataFrame]] = {name: [] for name in _DIAGNOSIS_TABLES}
         for manifest in manifests:
             tables = store.run_tables(manifest.run_id)
@@ -164,6 +169,8 @@ class Snapshot:
             if manifest.kind == "microdata" and "national" in tables:
                 national = store.read_table(manifest.run_id, "national")
                 nationals.append(national.with_columns(pl.lit(manifest.run_id).alias("run_id")))
+            if manifest.kind == "microdata" and "score_table" in tables:
+                run_names.append(_own_names(store, manifest.run_id))
         record = pl.concat(records, how="diagonal_relaxed") if records else pl.DataFrame()
         national = pl.concat(nationals, how="diagonal_relaxed") if nationals else pl.DataFrame()
         return cls(
@@ -188,6 +195,7 @@ class Snapshot:
                 }
             ),
             period_manifests=periodic,
+            run_names=pl.concat(run_names) if run_names else _no_run_names(),
             period_tables=MappingProxyType(period_tables),
         )
 
@@ -203,6 +211,25 @@ class Snapshot:
     def manifest(self, run_id: str) -> RunManifest:
         """Return the manifest of a run in the snapshot (the caller checked it exists)."""
         return next(m for m in self.manifests if m.run_id == run_id)
+
+    def names_of(self, run_id: str) -> pl.DataFrame:
+        """The English and Vietnamese name of every item code as run ``run_id`` shows them:
+        the names it stored with its scores where its spec worded an item differently from
+        the bundled spec, and :attr:`names` for everything else.
+
+        Examples
+        --------
+        >>> published = snapshot.datasets.filter(year=2024)["run_id"][0]
+        >>> snapshot.names_of(published).filter(level="dimension", code="1").row(0)[2:]
+        ('Participation at Local Levels', 'Tham gia của người dân ở cấp cơ sở')
+        """
+        own = self.run_names.filter(pl.col("run_id") == run_id).drop("run_id")
+        if own.is_empty():
+            return self.names
+        return self.cache.get(
+            ("names_of", run_id),
+            lambda: self.names.update(own, on=["level", "code"], how="full").select(_NAME_COLUMNS),
+        )
 
     def describe_run(self, run_id: str) -> dict[str, Any]:
         """Return what a page says about its source: id, kind, source, synthetic, created."""
@@ -391,6 +418,26 @@ def _names(record: pl.DataFrame, scores: pl.DataFrame) -> pl.DataFrame:
         pl.concat([total, names.filter(pl.col("level") != "total")], how="vertical_relaxed")
         .with_columns(pl.col("name_vi").fill_null(pl.col("name_en")))
         .select(_NAME_COLUMNS)
+    )
+
+
+def _no_run_names() -> pl.DataFrame:
+    return pl.DataFrame(schema=dict.fromkeys(_RUN_NAME_COLUMNS, pl.String))
+
+
+def _own_names(store: RunStore, run_id: str) -> pl.DataFrame:
+    """The item names microdata run ``run_id`` stored with its score table, kept where its
+    spec worded an item differently from the bundled spec (the run's own wording wins on its
+    pages). Rows stored without a Vietnamese name (runs stored before names were kept with
+    the score table) are left to the bundled names."""
+    stored = (
+        store.read_table(run_id, "score_table")
+        .filter(pl.col("name_vi").is_not_null() & (pl.col("level") != "total"))
+        .select(_NAME_COLUMNS)
+        .unique(subset=["level", "code"], keep="first", maintain_order=True)
+    )
+    return stored.join(_spec_names(), on=list(_NAME_COLUMNS), how="anti").select(
+        pl.lit(run_id).alias("run_id"), *_NAME_COLUMNS
     )
 
 

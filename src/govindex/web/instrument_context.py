@@ -33,8 +33,10 @@ def instrument_switch(
 
     Examples
     --------
-    >>> [entry["id"] for entry in instrument_switch(dashboard, address, links, "vi")]  # doctest: +SKIP
-    ['papi', 'sipas']
+    >>> from govindex.web.links import AppLinks
+    >>> address = PageAddress("overview", year=2024)
+    >>> [entry["id"] for entry in instrument_switch(dashboard, address, AppLinks(), "vi")]
+    ['papi', 'par', 'onestop']
     """
     entries = dashboard.instruments()
     if len(entries) < 2:

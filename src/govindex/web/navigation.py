@@ -31,7 +31,7 @@ class StoreFacts:
 
     Examples
     --------
-    >>> StoreFacts(dashboard).latest_year  # doctest: +SKIP
+    >>> StoreFacts(dashboard).latest_year
     2024
     """
 

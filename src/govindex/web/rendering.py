@@ -70,9 +70,9 @@ class PageRenderer:
 
     Examples
     --------
-    >>> renderer = PageRenderer(dashboard)  # doctest: +SKIP
-    >>> view = dashboard.overview(year=2024)  # doctest: +SKIP
-    >>> "Hà Nội" in renderer.page(view, PageAddress("overview", year=2024), AppLinks())  # doctest: +SKIP
+    >>> renderer = PageRenderer(dashboard)
+    >>> view = dashboard.overview(year=2024)
+    >>> "Hà Nội" in renderer.page(view, PageAddress("overview", year=2024), AppLinks())
     True
     """
 

@@ -118,7 +118,11 @@ def scorecard_router(
 
     Examples
     --------
-    >>> app.include_router(scorecard_router(lambda: dashboard, lambda: renderer))  # doctest: +SKIP
+    >>> from govindex.web.rendering import PageRenderer
+    >>> renderer = PageRenderer(dashboard)
+    >>> router = scorecard_router(lambda: dashboard, lambda: renderer)
+    >>> sorted(route.path for route in router.routes)[:2]
+    ['/scorecard/{province}', '/scorecard/{province}.csv']
     """
     router = APIRouter(tags=["scorecard"])
     scorecards = _Scorecards(current)

@@ -185,7 +185,11 @@ def app_from_environment() -> FastAPI:
 
     Examples
     --------
-    >>> app = app_from_environment()  # doctest: +SKIP
+    >>> getfixture("monkeypatch").setenv(SETTINGS_VARIABLE, ServerSettings(str(store_path)).to_json())
+    >>> _settings_from_environment.cache_clear()
+    >>> app_from_environment().title
+    'govindex'
+    >>> _settings_from_environment.cache_clear()
     """
     from govindex.views import Dashboard
 

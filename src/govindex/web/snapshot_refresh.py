@@ -56,8 +56,8 @@ class StoreWatcher:
 
     Examples
     --------
-    >>> watcher = StoreWatcher(dashboard, 5.0, replace=print)  # doctest: +SKIP
-    >>> watcher.check()  # doctest: +SKIP
+    >>> watcher = StoreWatcher(dashboard, 5.0, replace=print)
+    >>> watcher.check()
     """
 
     def __init__(

@@ -90,8 +90,8 @@ def plan_site(
 
     Examples
     --------
-    >>> plan = plan_site(dashboard, ["vi"])  # doctest: +SKIP
-    >>> plan[PageAddress("runs", "vi")]  # doctest: +SKIP
+    >>> plan = plan_site(dashboard, ["vi"])
+    >>> plan[PageAddress("runs", "vi")]
     'vi/runs/index.html'
     """
     renderer_facts = PageRenderer(dashboard).facts
