@@ -220,3 +220,52 @@ def test_views_are_json_ready_and_record_their_choices(demo_store: Path) -> None
     for table in document["tables"].values():
         for row in table["rows"]:
             assert all(not (isinstance(v, float) and math.isnan(v)) for v in row.values())
+
+
+def test_frame_json_gives_the_values_frame_rows_gives() -> None:
+    from datetime import date
+
+    from govindex.views.view import frame_json, frame_rows
+
+    plain = pl.DataFrame(
+        {
+            "estimate": [1.0, float("nan"), float("inf"), -1.0449542235946296e-05, None],
+            "rank": [1, None, 3, 4, 5],
+            "name": ["Hà Nội", None, 'quote " and </script>', "\u2028", ""],
+            "suppressed": [True, False, None, True, False],
+        }
+    )
+    single = pl.DataFrame({"value": [0.1, float("nan")]}, schema={"value": pl.Float32})
+    nested = pl.DataFrame(
+        {
+            "when": [date(2024, 1, 2), None],
+            "scope": [["1", "2"], []],
+            "cell": [{"a": 1.5}, {"a": float("nan")}],
+        }
+    )
+    for frame in (plain, single, nested, plain.clear(), pl.DataFrame()):
+        assert json.loads(frame_json(frame)) == frame_rows(frame)
+    assert json.loads(frame_json(plain))[1]["estimate"] is None
+    assert json.loads(frame_json(single))[0]["value"] == pytest.approx(0.1, rel=1e-7)
+
+
+def test_a_profile_is_the_same_whether_indexed_at_open_or_on_first_request(
+    demo_store: Path,
+) -> None:
+    from govindex.views.profile import prepare_profiles
+    from govindex.web.downloads import json_bytes, public_dict
+
+    prepared = Dashboard.open(demo_store)
+    prepare_profiles(prepared.snapshot)
+    assert any(key[0] == "profile_items" for key in prepared.snapshot.cache._kept)
+    plain = Dashboard.open(demo_store)
+    for province, year in (("Quảng Ninh", 2024), ("ha-noi", 2024), ("Hue", 2018)):
+        first = public_dict(prepared.profile(province, year=year))
+        second = public_dict(plain.profile(province, year=year))
+        assert first == second
+        assert json.loads(json_bytes(prepared.profile(province, year=year))) == {
+            "ok": True,
+            **second,
+        }
+    with pytest.raises(NotFound):
+        prepared.profile("Quảng Ninh", year=1999)

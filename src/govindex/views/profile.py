@@ -4,13 +4,19 @@ trends over comparable years, and the diagnosis officials act on (what fell, wha
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
 from govindex.errors import NotFound
-from govindex.official import ProvinceLookup, bundled_data_dir, load_province_lookup
-from govindex.official.comparability import load_comparability_breaks
+from govindex.official import (
+    ProvinceLookup,
+    bundled_data_dir,
+    load_province_lookup,
+    vietnamese_name,
+)
+from govindex.official.comparability import ComparabilityBreak, load_comparability_breaks
 from govindex.scores.groups import GroupRule
 from govindex.scores.published_tables import DIAGNOSIS_CHANGE_COLUMNS
 from govindex.views.selection import (
@@ -18,12 +24,11 @@ from govindex.views.selection import (
     group_legend,
     item_rows,
     resolve_run,
-    with_province_names,
 )
 from govindex.views.snapshot import Snapshot
 from govindex.views.view import View
 
-__all__ = ["national_figures", "profile", "province_lookup"]
+__all__ = ["national_figures", "prepare_profiles", "profile", "province_lookup"]
 
 _PRIORITY_COLUMNS = ("tier", "level", "code", "name_en", "name_vi", "estimate", "group", "reasons")
 
@@ -86,28 +91,15 @@ def profile(
     'Ha Noi'
     """
     name = province_lookup(snapshot).canonical_name(province)
-    chosen_run, chosen_year = resolve_run(snapshot, year, run_id)
-    everyone = item_rows(snapshot, chosen_run, chosen_year)
-    national = snapshot.cache.get(
-        ("national_figures", chosen_run, chosen_year), lambda: national_figures(everyone)
+    # Successful choices only are kept: a refused year or run raises again next time.
+    chosen_run, chosen_year = snapshot.cache.get(
+        ("resolved_run", year, run_id), lambda: resolve_run(snapshot, year, run_id)
     )
-    own = everyone.filter(pl.col("province") == name)
-    if own.is_empty():
+    found = _items_by_province(snapshot, chosen_run, chosen_year).get(name)
+    if found is None:
         msg = f"{name} has no scores in {chosen_year} for run `{chosen_run}`."
         raise NotFound(msg, where="province", found=name)
-    items = (
-        own.join(national, on=["level", "code"], how="left")
-        .join(snapshot.names_of(chosen_run), on=["level", "code"], how="left")
-        .with_columns(
-            (pl.col("estimate") - pl.col("national_mean")).alias("gap_to_mean"),
-            (pl.col("estimate") - pl.col("best_estimate")).alias("gap_to_best"),
-            _parent().alias("parent"),
-            pl.col("level").replace_strict(LEVEL_ORDER).alias("_order"),
-        )
-        .sort("_order", "code")
-        .drop("_order")
-    )
-    dimensions = items.filter(pl.col("level").is_in(["total", "dimension"]))
+    items, dimensions = found
     run = snapshot.describe_run(chosen_run)
     changes, priorities, diagnosis_note, unavailable, compared_years = _diagnosis(
         snapshot, chosen_run, run["kind"], name, items
@@ -115,7 +107,7 @@ def profile(
     compared = compared_years if changes.height else {}
     meta: dict[str, Any] = {
         "province": name,
-        "province_vi": with_province_names(pl.DataFrame({"province": [name]}))["province_vi"][0],
+        "province_vi": vietnamese_name(name),
         "run": run,
         "synthetic": run["synthetic"],
         "groups": group_legend(),
@@ -127,7 +119,7 @@ def profile(
         and len(unavailable) < 1 + (compared.get("baseline_year") is not None),
         "previous_year": compared.get("previous_year"),
         "baseline_year": compared.get("baseline_year"),
-        "years": sorted(set(snapshot.datasets["year"].to_list())),
+        "years": list(_years(snapshot)),
         "breaks": [
             {
                 "year": item.year,
@@ -135,7 +127,7 @@ def profile(
                 "reason": item.reason,
                 "reason_vi": item.reason_vi or item.reason,
             }
-            for item in load_comparability_breaks()
+            for item in _breaks(snapshot)
         ],
     }
     parameters = {
@@ -155,6 +147,91 @@ def profile(
     return View("profile", parameters, meta, tables)
 
 
+def prepare_profiles(snapshot: Snapshot) -> None:
+    """Index the stored tables every profile reads, by province, in ``snapshot``'s cache.
+
+    Called when a snapshot is opened for serving (load time): a profile request is then a
+    few dictionary lookups, not polars filters and joins. Nothing is rendered here; the
+    indexes are the stored scores, names, trends and diagnoses split by province.
+
+    Examples
+    --------
+    >>> from govindex.storage import RunStore
+    >>> with RunStore(":memory:") as store:
+    ...     empty = Snapshot.load(store)
+    >>> prepare_profiles(empty)
+    """
+    province_lookup(snapshot)
+    _years(snapshot)
+    _breaks(snapshot)
+    seen: set[tuple[str, int]] = set()
+    for run_id, kind, year in snapshot.datasets.select("run_id", "kind", "year").iter_rows():
+        if (run_id, year) not in seen:
+            seen.add((run_id, year))
+            _items_by_province(snapshot, run_id, year)
+            _trends_by_province(snapshot, run_id if kind != "published" else None)
+    _diagnosis_by_province(snapshot)
+
+
+def _years(snapshot: Snapshot) -> tuple[int, ...]:
+    return snapshot.cache.get(
+        ("profile_years",), lambda: tuple(sorted(set(snapshot.datasets["year"].to_list())))
+    )
+
+
+def _breaks(snapshot: Snapshot) -> tuple[ComparabilityBreak, ...]:
+    # The bundled CSV is read once per snapshot, not on every profile.
+    return snapshot.cache.get(("comparability_breaks",), load_comparability_breaks)
+
+
+def _items_by_province(
+    snapshot: Snapshot, run_id: str, year: int
+) -> dict[str, tuple[pl.DataFrame, pl.DataFrame]]:
+    """Every province's ``items`` and ``dimensions`` tables of one run-year, by province."""
+
+    def build() -> dict[str, tuple[pl.DataFrame, pl.DataFrame]]:
+        everyone = item_rows(snapshot, run_id, year)
+        national = snapshot.cache.get(
+            ("national_figures", run_id, year), lambda: national_figures(everyone)
+        )
+        joined = (
+            everyone.join(national, on=["level", "code"], how="left")
+            .join(snapshot.names_of(run_id), on=["level", "code"], how="left")
+            .with_columns(
+                (pl.col("estimate") - pl.col("national_mean")).alias("gap_to_mean"),
+                (pl.col("estimate") - pl.col("best_estimate")).alias("gap_to_best"),
+                _parent().alias("parent"),
+                pl.col("level").replace_strict(LEVEL_ORDER).alias("_order"),
+            )
+            .sort("_order", "code", maintain_order=True)
+            .drop("_order")
+        )
+        by_province: dict[str, tuple[pl.DataFrame, pl.DataFrame]] = {}
+        for key, items in joined.partition_by(
+            "province", as_dict=True, maintain_order=True
+        ).items():
+            dimensions = items.filter(pl.col("level").is_in(["total", "dimension"]))
+            by_province[str(key[0])] = (items, dimensions)
+        return by_province
+
+    return snapshot.cache.get(("profile_items", run_id, year), build)
+
+
+def _trends_by_province(
+    snapshot: Snapshot, run_id: str | None
+) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    """The national trends (``run_id`` ``None``: the published years) and each province's."""
+
+    def build() -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+        everyone = _national_trends(snapshot, run_id)
+        if everyone.is_empty():
+            return everyone, {}
+        parts = everyone.partition_by("province", as_dict=True, maintain_order=True)
+        return everyone, {str(key[0]): part.drop("province") for key, part in parts.items()}
+
+    return snapshot.cache.get(("profile_trends", run_id), build)
+
+
 def _parent() -> pl.Expr:
     code = pl.col("code")
     return (
@@ -168,13 +245,11 @@ def _parent() -> pl.Expr:
 
 def _trends(snapshot: Snapshot, province: str, run_id: str, kind: str) -> pl.DataFrame:
     """Total and dimensions over the published years (or the run's own years)."""
-    chosen = run_id if kind != "published" else None
-    everyone = snapshot.cache.get(
-        ("national_trends", chosen), lambda: _national_trends(snapshot, chosen)
-    )
+    everyone, by_province = _trends_by_province(snapshot, run_id if kind != "published" else None)
     if everyone.is_empty():
         return everyone
-    return everyone.filter(pl.col("province") == province).drop("province")
+    found = by_province.get(province)
+    return found if found is not None else everyone.clear().drop("province")
 
 
 def _national_trends(snapshot: Snapshot, run_id: str | None) -> pl.DataFrame:
@@ -199,7 +274,7 @@ def _national_trends(snapshot: Snapshot, run_id: str | None) -> pl.DataFrame:
         )
     if not frames:
         return pl.DataFrame()
-    breaks = load_comparability_breaks()
+    breaks = _breaks(snapshot)
     trends = pl.concat(frames, how="vertical_relaxed")
     pairs = trends.select("year", "code").unique()
     segments = pairs.with_columns(
@@ -214,7 +289,11 @@ def _national_trends(snapshot: Snapshot, run_id: str | None) -> pl.DataFrame:
     )
     return (
         trends.join(segments, on=["year", "code"], how="left")
-        .join(snapshot.names, on=["level", "code"], how="left")
+        .join(
+            snapshot.names if run_id is None else snapshot.names_of(run_id),
+            on=["level", "code"],
+            how="left",
+        )
         .select(
             "province",
             "year",
@@ -241,39 +320,21 @@ def _diagnosis(
     """The province's diagnosis as the run's producer stored it (published runs), or the
     items in group 4 (a single microdata run has no earlier year)."""
     if kind == "published" and snapshot.record.height:
-        notes = _stored(snapshot, "diagnosis_notes", run_id, province)
-        if notes.is_empty():
+        stored = _diagnosis_by_province(snapshot)
+        row = stored.notes.get((run_id, province))
+        if row is None:
             note = "no diagnosis stored with this run; upgrade the store (`govindex store upgrade`)"
             return _empty_changes(), _empty_priorities(), note, (), {}
-        row = notes.row(0, named=True)
         unavailable = tuple(
             (int(row[f"{role}_year"]), role)
             for role in ("previous", "baseline")
             if row[f"{role}_unavailable"] and row[f"{role}_year"] is not None
         )
-        changes = _stored(snapshot, "diagnosis_changes", run_id, province).select(
-            DIAGNOSIS_CHANGE_COLUMNS
-        )
-        if changes.is_empty():  # nothing compared: no earlier year, or no diagnosis possible
+        changes = stored.changes.get((run_id, province))
+        if changes is None or changes.is_empty():
+            # Nothing compared: no earlier year, or no diagnosis possible.
             return _empty_changes(), _empty_priorities(), str(row["note"]), (), {}
-        priorities = (
-            _stored(snapshot, "diagnosis_priorities", run_id, province)
-            .select("tier", "level", "code", "estimate", "group", "reasons")
-            .join(snapshot.names_of(run_id), on=["level", "code"], how="left")
-            .select(_PRIORITY_COLUMNS)
-            .join(
-                changes.select(
-                    "level",
-                    "code",
-                    "previous_change",
-                    "previous_status",
-                    "baseline_change",
-                    "baseline_status",
-                ),
-                on=["level", "code"],
-                how="left",
-            )
-        )
+        priorities = stored.priorities.get((run_id, province), stored.no_priorities)
         compared = {"previous_year": row["previous_year"], "baseline_year": row["baseline_year"]}
         return changes, priorities, str(row["note"]), unavailable, compared
     lowest = items.filter(pl.col("group") == 4).select(
@@ -290,22 +351,65 @@ def _diagnosis(
     return _empty_changes(), lowest, note, (), {"previous_year": None, "baseline_year": None}
 
 
-def _stored(snapshot: Snapshot, name: str, run_id: str, province: str) -> pl.DataFrame:
-    """The stored diagnosis table ``name`` of one run and province (split once per snapshot)."""
+@dataclass(frozen=True)
+class _StoredDiagnoses:
+    """The published runs' stored diagnoses, by (run, province): the note's row, the change
+    tests and the priorities joined with item names and their changes."""
 
-    def split() -> dict[tuple[str, str], pl.DataFrame]:
-        table = snapshot.diagnoses.get(name)
-        if table is None:
-            return {}
-        parts = table.partition_by("run_id", "province", as_dict=True, maintain_order=True)
+    notes: dict[tuple[str, str], dict[str, Any]]
+    changes: dict[tuple[str, str], pl.DataFrame]
+    priorities: dict[tuple[str, str], pl.DataFrame]
+    no_priorities: pl.DataFrame
+
+
+_KEYS = ("run_id", "province")
+_CHANGE_SHOWN = ("previous_change", "previous_status", "baseline_change", "baseline_status")
+
+
+def _diagnosis_by_province(snapshot: Snapshot) -> _StoredDiagnoses:
+    """The stored diagnosis tables split by run and province (once per snapshot)."""
+
+    def split(frame: pl.DataFrame) -> dict[tuple[str, str], pl.DataFrame]:
+        parts = frame.partition_by(*_KEYS, as_dict=True, maintain_order=True, include_key=False)
         return {(str(key[0]), str(key[1])): part for key, part in parts.items()}
 
-    parts = snapshot.cache.get(("diagnoses", name), split)
-    found = parts.get((run_id, province))
-    if found is not None:
-        return found
-    table = snapshot.diagnoses.get(name)
-    return pl.DataFrame() if table is None else table.clear()
+    def build() -> _StoredDiagnoses:
+        tables = snapshot.diagnoses
+        notes: dict[tuple[str, str], dict[str, Any]] = {}
+        if "diagnosis_notes" in tables:
+            for key, part in split(tables["diagnosis_notes"]).items():
+                notes[key] = part.row(0, named=True)
+        changes_table = tables.get("diagnosis_changes")
+        if changes_table is None:
+            return _StoredDiagnoses(notes, {}, {}, _empty_priorities())
+        changes = changes_table.select(*_KEYS, *DIAGNOSIS_CHANGE_COLUMNS)
+        priorities_table = tables.get("diagnosis_priorities")
+        if priorities_table is None:
+            return _StoredDiagnoses(notes, split(changes), {}, pl.DataFrame())
+        # Each run's items under the names that run shows (its own where its spec differs).
+        names = pl.concat(
+            [
+                snapshot.names_of(str(run_id)).with_columns(pl.lit(str(run_id)).alias("run_id"))
+                for run_id in priorities_table["run_id"].unique(maintain_order=True).to_list()
+            ]
+            or [snapshot.names.with_columns(pl.lit(None, pl.String).alias("run_id"))]
+        )
+        priorities = (
+            priorities_table.select(*_KEYS, "tier", "level", "code", "estimate", "group", "reasons")
+            .join(names, on=["run_id", "level", "code"], how="left", maintain_order="left")
+            .select(*_KEYS, *_PRIORITY_COLUMNS)
+            .join(
+                changes.select(*_KEYS, "level", "code", *_CHANGE_SHOWN),
+                on=[*_KEYS, "level", "code"],
+                how="left",
+                maintain_order="left",
+            )
+        )
+        return _StoredDiagnoses(
+            notes, split(changes), split(priorities), priorities.clear().drop(*_KEYS)
+        )
+
+    return snapshot.cache.get(("profile_diagnoses",), build)
 
 
 def _empty_changes() -> pl.DataFrame:

@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from govindex import __version__
 from govindex.views import Dashboard
+from govindex.views.profile import prepare_profiles
 from govindex.web.addresses import (
     Language,
     PageAddress,
@@ -70,7 +71,7 @@ class PageService:
     """
 
     def __init__(self, dashboard: Dashboard, cache: ResponseCache | None = None) -> None:
-        self._state = (dashboard, PageRenderer(dashboard), snapshot_tag(dashboard))
+        self._state = _prepared(dashboard)
         self.cache = cache or ResponseCache()
 
     @property
@@ -85,7 +86,7 @@ class PageService:
 
     def replace(self, dashboard: Dashboard) -> None:
         """Answer from ``dashboard`` (a new snapshot of the store) from now on."""
-        self._state = (dashboard, PageRenderer(dashboard), snapshot_tag(dashboard))
+        self._state = _prepared(dashboard)
         self.cache.clear()
 
     async def answer(
@@ -160,6 +161,13 @@ class PageService:
             for code in ("vi", "en")
         }
         return self.renderer.error(error, language, AppLinks(root), urls)
+
+
+def _prepared(dashboard: Dashboard) -> tuple[Dashboard, PageRenderer, str]:
+    """What a service answers from: the dashboard with its snapshot's profile tables
+    indexed (load time, so a first request only looks them up), its renderer and its tag."""
+    prepare_profiles(dashboard.snapshot)
+    return dashboard, PageRenderer(dashboard), snapshot_tag(dashboard)
 
 
 def create_app(

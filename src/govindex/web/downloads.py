@@ -20,7 +20,7 @@ import polars as pl
 
 from govindex.spreadsheet_cells import InertWorkbook, neutralise_frame
 from govindex.views import View, json_value
-from govindex.views.view import frame_rows
+from govindex.views.view import frame_json, frame_rows
 
 __all__ = [
     "DISPLAY_DIGITS",
@@ -80,11 +80,8 @@ def public_dict(view: View) -> dict[str, Any]:
     >>> public_dict(view)["meta"]
     {}
     """
+    data = _public_head(view)
     # The tables are converted once, from their public form (not first as the view has them).
-    data = View(view.kind, view.parameters, view.meta).to_dict()
-    meta = {key: value for key, value in data["meta"].items() if key not in _PRIVATE_META}
-    data["meta"] = _without_paths(meta)
-    data["parameters"] = _without_paths(data["parameters"])
     data["tables"] = {
         name: {"columns": list(frame.columns), "rows": frame_rows(frame)}
         for name, frame in ((name, public_table(view, name)) for name in view.tables)
@@ -92,10 +89,38 @@ def public_dict(view: View) -> dict[str, Any]:
     return data
 
 
+def _public_head(view: View) -> dict[str, Any]:
+    """The view's kind, parameters and metadata as JSON-ready data, without server paths."""
+    data = View(view.kind, view.parameters, view.meta).to_dict()
+    meta = {key: value for key, value in data["meta"].items() if key not in _PRIVATE_META}
+    data["meta"] = _without_paths(meta)
+    data["parameters"] = _without_paths(data["parameters"])
+    del data["tables"]
+    return data
+
+
 def json_bytes(view: View) -> bytes:
-    """The JSON twin of a page: ``{"ok": true, "view": ..., "parameters": ..., ...}``."""
-    document = {"ok": True, **public_dict(view)}
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """The JSON twin of a page: ``{"ok": true, "view": ..., "parameters": ..., ...}``.
+
+    Serialised once: the tables' rows are written straight to JSON text (no Python
+    dictionary per row), and the document around them by :func:`json.dumps`.
+
+    Examples
+    --------
+    >>> view = View("runs", {}, {}, {"runs": pl.DataFrame({"a": [1.5, float("inf")]})})
+    >>> json.loads(json_bytes(view)) == {"ok": True, **public_dict(view)}
+    True
+    """
+    head = _dumps({"ok": True, **_public_head(view)})
+    tables = ",".join(
+        f'{_dumps(name)}:{{"columns":{_dumps(frame.columns)},"rows":{frame_json(frame)}}}'
+        for name, frame in ((name, public_table(view, name)) for name in view.tables)
+    )
+    return f'{head[:-1]},"tables":{{{tables}}}}}'.encode()
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _flat_frame(view: View, name: str) -> pl.DataFrame:

@@ -86,7 +86,7 @@ ProvinceList = Annotated[
 ]
 
 
-def _overview(
+async def _overview(
     year: YearQuery = None,
     run: RunQuery = None,
     level: LevelQuery = "total",
@@ -107,7 +107,7 @@ def _overview(
     )
 
 
-def _profile(
+async def _profile(
     name: Annotated[
         str,
         Path(
@@ -126,7 +126,7 @@ def _profile(
     )
 
 
-def _compare(
+async def _compare(
     province: ProvinceList = [],  # noqa: B006 - FastAPI reads the default, never mutates it
     year: YearQuery = None,
     run: RunQuery = None,
@@ -143,7 +143,7 @@ def _compare(
     )
 
 
-def _indicator(
+async def _indicator(
     level: LevelQuery = "total",
     code: CodeQuery = "total",
     run: RunQuery = None,
@@ -152,11 +152,11 @@ def _indicator(
     return PageAddress("indicator", run=run, level=level, code=code, instrument=instrument)
 
 
-def _runs() -> PageAddress:
+async def _runs() -> PageAddress:
     return PageAddress("runs")
 
 
-_PAGES: tuple[tuple[str, str, Callable[..., PageAddress], str], ...] = (
+_PAGES: tuple[tuple[str, str, Callable[..., Awaitable[PageAddress]], str], ...] = (
     ("/overview", "overview", _overview, "Every province's score on one item in one year"),
     ("/province/{name}", "profile", _profile, "One province: dimensions, drill-down, trends"),
     ("/compare", "compare", _compare, "Two to eight provinces side by side"),
@@ -174,7 +174,7 @@ def _register(
     router: APIRouter,
     path: str,
     name: str,
-    dependency: Callable[..., PageAddress],
+    dependency: Callable[..., Awaitable[PageAddress]],
     summary: str,
     answer: Answer,
 ) -> None:
