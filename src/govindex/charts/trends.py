@@ -13,7 +13,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from govindex.charts.chart_rows import ChartRows
+from govindex.charts.chart_template import Slots, filled
 from govindex.charts.style import NATIONAL_COLOUR, SERIES_COLOURS, finish, heading
 from govindex.charts.wording import Wording
 from govindex.views import View, json_value
@@ -48,7 +48,6 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
     >>> spec["columns"]  # doctest: +SKIP
     3
     """
-    datasets = ChartRows()
     trends = view.table("trends").filter(
         (pl.col("code") == "total") | (pl.col("level") == "dimension")
     )
@@ -94,11 +93,21 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
         notes=[words("chart.trends.breaks")],
         width=_COLUMNS * _PANEL_WIDTH + (_COLUMNS - 1) * _PANEL_SPACING,
     )
-    colours = alt.Scale(domain=[province, national], range=[SERIES_COLOURS[0], NATIONAL_COLOUR])
+    values = {"title": title, "province": province, "order": order, "rows": rows}
+    spec, datasets = filled(
+        ("trends", words.language), values, lambda slots: _panels(slots, words, national)
+    )
+    return finish(spec, words, datasets)
+
+
+def _panels(slots: Slots, words: Wording, national: str) -> Any:
+    colours = alt.Scale(
+        domain=[slots("province"), national], range=[SERIES_COLOURS[0], NATIONAL_COLOUR]
+    )
     colour = alt.Color("series:N", scale=colours, legend=alt.Legend(title=None, orient="top"))
     dash = alt.StrokeDash(
         "series:N",
-        scale=alt.Scale(domain=[province, national], range=[[1, 0], [4, 3]]),
+        scale=alt.Scale(domain=[slots("province"), national], range=[[1, 0], [4, 3]]),
         legend=alt.Legend(title=None, orient="top"),
     )
     x = alt.X(
@@ -132,23 +141,23 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
             intervals,
             lines,
             points,
-            data=datasets.inline(rows),
+            data=slots.rows("rows"),
             width=_PANEL_WIDTH,
             height=_PANEL_HEIGHT,
         )
         .facet(
             facet=alt.Facet(
                 "panel:N",
-                sort=order,
+                sort=slots("order"),
                 title=None,
                 header=alt.Header(labelExpr="split(datum.value, '\\n')", labelFontSize=10),
             ),
             columns=_COLUMNS,
-            title=title,
+            title=slots("title"),
         )
         .resolve_scale(y="independent")
     )
-    return finish(chart, words, datasets)
+    return chart
 
 
 def _code_order(code: str) -> tuple[int, str]:
