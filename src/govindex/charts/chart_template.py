@@ -65,13 +65,15 @@ def filled(
     """The specification ``build`` makes with ``values`` (before its rows are restored).
 
     ``shape`` must name everything that changes the specification's structure; the values
-    may only change what sits in their slots. Returns the specification and the rows that
+    may only change what sits in their slots. A builder hands its slots to Altair's
+    constructors (``alt.layer(title=...)``), not to ``properties``, which checks them
+    against the schema. Returns the specification and the rows that
     :meth:`ChartRows.restore` puts back into it.
 
     Examples
     --------
     >>> def build(slots):
-    ...     return alt.Chart(slots.rows("points")).mark_point().properties(title=slots("title"))
+    ...     return alt.layer(alt.Chart(slots.rows("points")).mark_point(), title=slots("title"))
     >>> spec, rows = filled(("doctest",), {"title": "A", "points": [{"a": 1}]}, build)
     >>> spec, rows = filled(("doctest",), {"title": "B", "points": [{"a": 2}]}, build)
     >>> spec["title"], list(rows.restore(spec)["datasets"].values())
