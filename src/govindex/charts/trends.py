@@ -8,6 +8,7 @@ The national mean is the dashed line.
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
@@ -28,6 +29,7 @@ _PANEL_SPACING = 20
 _WRAP = 30
 
 
+@lru_cache(maxsize=4096)
 def wrapped(text: str, width: int = _WRAP) -> str:
     """``text`` broken into lines of at most ``width`` characters (``\\n`` between them).
 
@@ -36,6 +38,7 @@ def wrapped(text: str, width: int = _WRAP) -> str:
     >>> wrapped("Công khai, minh bạch trong việc ra quyết định ở địa phương", 30)
     'Công khai, minh bạch trong\\nviệc ra quyết định ở địa\\nphương'
     """
+    # Cached: the same few item names are wrapped for every row of every profile.
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
