@@ -75,3 +75,62 @@ def test_a_failing_worker_leaves_no_trace(
             dashboard, tmp_path / "site", ["vi"], years=[2024], store=web_store[0], workers=2
         )
     assert list(tmp_path.iterdir()) == []
+
+
+def _children(process: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[1]) == process:
+            found.append(int(entry.name))
+    return found
+
+
+def _ended(process: int) -> bool:
+    try:
+        state = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in {"Z", "X"}
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads processes from /proc")
+def test_workers_of_a_killed_export_stop_and_the_next_export_cleans_up(
+    dashboard: Dashboard, web_store: tuple[Path, str], tmp_path: Path, monkeypatch
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    target = tmp_path / "site"
+    command = "from govindex.cli import main; main()"
+    arguments = ["export-site", str(target), "--store", str(web_store[0]), "--lang", "vi"]
+    export = subprocess.Popen(  # this interpreter, fixed arguments
+        [sys.executable, "-c", command, *arguments, "--year", "2024", "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 600
+    pages: list[Path] = []
+    while not pages and time.monotonic() < deadline and export.poll() is None:
+        time.sleep(0.2)
+        pages = list(tmp_path.glob(".site-*/vi/**/index.html"))
+    assert pages, "no page was written"
+    workers = _children(export.pid)
+    assert len(workers) >= 2
+    export.send_signal(signal.SIGKILL)
+    export.wait()
+    while time.monotonic() < deadline and not all(_ended(worker) for worker in workers):
+        time.sleep(0.2)
+    assert all(_ended(worker) for worker in workers)
+    staging = [path for path in tmp_path.iterdir() if path.name.startswith(".site-")]
+    assert len(staging) == 1
+    monkeypatch.setattr(static_site, "plan_site", _small_plan)
+    export_site(dashboard, target, ["vi"], years=[2024])
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]

@@ -16,6 +16,8 @@ Every link is relative, so the folder works from ``file://`` or under any path o
 server. The site shows the published record (microdata runs, comparisons, sub-dimension
 and indicator overviews are served by ``govindex serve``). The folder is built beside the
 target and renamed into place, so a failed export leaves the previous site untouched.
+Worker processes (``workers``) write into the same staging folder; they end with the
+export, and on their own if the export process is killed.
 """
 
 from __future__ import annotations
