@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,15 +55,31 @@ def export_site(
     *,
     years: Sequence[int] | None = None,
     progress: ProgressCallback | None = None,
+    workers: int | None = None,
 ) -> SiteReport:
     """Write every page (each year, item, geography, language, province) of the store's
-    dashboard to ``folder`` as static files (replaced atomically)."""
+    dashboard to ``folder`` as static files (replaced atomically).
+
+    ``workers`` processes write the pages (default: two, or one on a one-core machine);
+    each reads its own read-only snapshot of the store.
+    """
+    from govindex.storage import default_store_path
     from govindex.web.static_site import export_site as write_site
 
     report_step(progress, "reading the run store")
     dashboard = load_dashboard(store)
+    path = default_store_path() if store is None else store
+    chosen = min(2, os.cpu_count() or 1) if workers is None else workers
 
     def advance(done: int, total: int) -> None:
         report_step(progress, "writing pages", done, total)
 
-    return write_site(dashboard, folder, list(languages), years=years, progress=advance)
+    return write_site(
+        dashboard,
+        folder,
+        list(languages),
+        years=years,
+        progress=advance,
+        store=path,
+        workers=chosen,
+    )

@@ -13,7 +13,7 @@ from typing import Any
 
 import altair as alt
 
-from govindex.charts.chart_rows import ChartRows
+from govindex.charts.chart_template import Slots, filled
 from govindex.charts.style import finish, group_colour, heading, literal, score_tooltips
 from govindex.charts.wording import Wording, score_records
 from govindex.errors import SpecError
@@ -78,12 +78,11 @@ def archipelagos() -> list[dict[str, Any]]:
     return features
 
 
-def _archipelago_layers(words: Wording, datasets: ChartRows) -> list[alt.Chart]:
+def _archipelago_rows(words: Wording) -> list[dict[str, Any]]:
     # Inlined on every map (web, static export, PDF): two small features, and the map must
     # never be shown without them. The islands are too small to see at this scale, so
     # each is outlined thickly and named beneath.
-    features = archipelagos()
-    labels = [
+    return [
         {
             "longitude": feature["properties"]["label_at"][0],
             "latitude": feature["properties"]["label_at"][1],
@@ -92,15 +91,18 @@ def _archipelago_layers(words: Wording, datasets: ChartRows) -> list[alt.Chart]:
                 province=words.province(feature["properties"]["province"]),
             ),
         }
-        for feature in features
+        for feature in archipelagos()
     ]
+
+
+def _archipelago_layers(slots: Slots) -> list[alt.Chart]:
     islands = (
-        alt.Chart(datasets.inline(features))
+        alt.Chart(slots.rows("islands"))
         .mark_geoshape(fill=ISLAND_COLOUR, stroke=ISLAND_COLOUR, strokeWidth=1.6)
         .project(type="mercator")
     )
     names = (
-        alt.Chart(datasets.inline(labels))
+        alt.Chart(slots.rows("island_labels"))
         .mark_text(align="center", baseline="top", dy=5, fontSize=9, color="#333333")
         .encode(
             longitude=alt.Longitude("longitude:Q"),
@@ -127,17 +129,7 @@ def map_chart(
     >>> spec["layer"][0]["mark"]["type"]
     'geoshape'
     """
-    datasets = ChartRows()
     geography = str(view.parameters.get("geography", "63"))
-    key = _KEY_PROPERTY.get(geography, "province")
-    outline: alt.UrlData | alt.InlineData
-    if asset_base is None:
-        outline = datasets.inline(outlines(geography))
-    else:
-        outline = alt.UrlData(
-            url=f"{asset_base.rstrip('/')}/maps/{MAP_FILES[geography]}",
-            format=alt.JsonDataFormat(type="json", property="features"),
-        )
     records = [
         {
             "key": record["province"],
@@ -149,7 +141,6 @@ def map_chart(
         }
         for record in score_records(view.table("ranking"), words)
     ]
-    unranked = words.group(None)
     item = view.meta["item"]
     notes = [words("chart.map.derived")] if geography == "34" else []
     title = heading(
@@ -160,6 +151,34 @@ def map_chart(
         notes=notes,
         width=_WIDTH,
     )
+    values = {
+        "title": title,
+        "records": records,
+        "outlines": outlines(geography) if asset_base is None else [],
+        "islands": archipelagos(),
+        "island_labels": _archipelago_rows(words),
+    }
+    spec, datasets = filled(
+        ("map", words.language, geography, asset_base, highlight),
+        values,
+        lambda slots: _layers(slots, words, geography, asset_base, highlight),
+    )
+    return finish(spec, words, datasets)
+
+
+def _layers(
+    slots: Slots, words: Wording, geography: str, asset_base: str | None, highlight: str | None
+) -> Any:
+    key = _KEY_PROPERTY.get(geography, "province")
+    outline: alt.UrlData | alt.InlineData
+    if asset_base is None:
+        outline = slots.rows("outlines")
+    else:
+        outline = alt.UrlData(
+            url=f"{asset_base.rstrip('/')}/maps/{MAP_FILES[geography]}",
+            format=alt.JsonDataFormat(type="json", property="features"),
+        )
+    unranked = words.group(None)
     # The outlines are the layered chart's own data (its top-level "data", which the web
     # page and the static export point at the map file); the archipelagos bring their own.
     groups = (
@@ -168,7 +187,7 @@ def map_chart(
         .transform_lookup(
             lookup=f"properties.{key}",
             from_=alt.LookupData(
-                data=datasets.inline(records),
+                data=slots.rows("records"),
                 key="key",
                 fields=["name", "group_label", "score_text", "interval_text", "rank_text"],
             ),
@@ -186,7 +205,7 @@ def map_chart(
         )
         .project(type="mercator")
     )
-    layers = [groups, *_archipelago_layers(words, datasets)]
+    layers = [groups, *_archipelago_layers(slots)]
     if highlight is not None:
         layers.append(
             alt.Chart()
@@ -194,5 +213,4 @@ def map_chart(
             .transform_filter(f"datum.properties.{key} === {literal(highlight)}")
             .project(type="mercator")
         )
-    chart = alt.layer(*layers, data=outline, title=title, width=_WIDTH, height=_HEIGHT)
-    return finish(chart, words, datasets)
+    return alt.layer(*layers, data=outline, title=slots("title"), width=_WIDTH, height=_HEIGHT)

@@ -11,7 +11,7 @@ from typing import Any
 
 import altair as alt
 
-from govindex.charts.chart_rows import ChartRows
+from govindex.charts.chart_template import Slots, filled
 from govindex.charts.style import NATIONAL_COLOUR, finish, group_colour, heading, score_tooltips
 from govindex.charts.trends import wrapped
 from govindex.charts.wording import Wording, score_records
@@ -42,7 +42,6 @@ def dimensions_chart(view: View, words: Wording, *, width: int = _WIDTH) -> dict
     >>> len(spec["layer"])
     3
     """
-    datasets = ChartRows()
     table = view.table("dimensions")
     records = []
     for record in score_records(table, words):
@@ -94,16 +93,31 @@ def dimensions_chart(view: View, words: Wording, *, width: int = _WIDTH) -> dict
                     "who": words.province(record.get("best_province")),
                 }
             )
-    order = [record["label"] for record in dimensions]
+    values = {
+        "title": title,
+        "order": [record["label"] for record in dimensions],
+        "height": _ROW_HEIGHT * max(len(dimensions), 1),
+        "dimensions": dimensions,
+        "references": references,
+    }
+    spec, datasets = filled(
+        ("dimensions", words.language, width),
+        values,
+        lambda slots: _layers(slots, words, width, mean_label, best_label),
+    )
+    return finish(spec, words, datasets)
+
+
+def _layers(slots: Slots, words: Wording, width: int, mean_label: str, best_label: str) -> Any:
     score = words("column.estimate")
     y = alt.Y(
         "label:N",
-        sort=order,
+        sort=slots("order"),
         title=None,
         axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=300, labelPadding=6),
     )
     x_scale = alt.Scale(zero=False)
-    own = alt.Chart(datasets.inline(dimensions)).encode(y=y)
+    own = alt.Chart(slots.rows("dimensions")).encode(y=y)
     intervals = (
         own.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)")
         .mark_rule(color="#555555", strokeWidth=2)
@@ -120,7 +134,7 @@ def dimensions_chart(view: View, words: Wording, *, width: int = _WIDTH) -> dict
         ],
     )
     marks = (
-        alt.Chart(datasets.inline(references))
+        alt.Chart(slots.rows("references"))
         .mark_point(size=260, strokeWidth=2.5, filled=False)
         .encode(
             y=y,
@@ -148,8 +162,8 @@ def dimensions_chart(view: View, words: Wording, *, width: int = _WIDTH) -> dict
         intervals,
         marks,
         points,
-        title=title,
+        title=slots("title"),
         width=width,
-        height=_ROW_HEIGHT * max(len(dimensions), 1),
+        height=slots("height"),
     )
-    return finish(chart, words, datasets)
+    return chart

@@ -7,6 +7,7 @@ Trend lines break at the item's comparability breaks, like the profile's trends.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 import altair as alt
@@ -21,7 +22,7 @@ from govindex.charts.style import (
     score_tooltips,
 )
 from govindex.charts.wording import Wording, score_records
-from govindex.official.comparability import load_comparability_breaks
+from govindex.official.comparability import ComparabilityBreak, load_comparability_breaks
 from govindex.views import View
 
 __all__ = ["distribution_chart", "highlighted", "indicator_trend_chart", "segment_of"]
@@ -42,7 +43,13 @@ def segment_of(code: str, year: int) -> int:
     >>> segment_of("4", 2017), segment_of("4", 2018), segment_of("total", 2024)
     (0, 1, 4)
     """
-    return sum(1 for item in load_comparability_breaks() if item.year <= year and item.covers(code))
+    return sum(1 for item in _breaks() if item.year <= year and item.covers(code))
+
+
+@cache
+def _breaks() -> tuple[ComparabilityBreak, ...]:
+    # Read once: an indicator's trend asks for every row's segment, thousands per page.
+    return load_comparability_breaks()
 
 
 def highlighted(view: View) -> list[str]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import altair as alt
 
-from govindex.charts.chart_rows import ChartRows
+from govindex.charts.chart_template import Slots, filled
 from govindex.charts.style import NATIONAL_COLOUR, finish, group_colour, heading, score_tooltips
 from govindex.charts.wording import Wording, ordered_names, score_records
 from govindex.views import View
@@ -30,7 +30,6 @@ def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
     >>> ranking_chart(dashboard.overview(year=2024), Wording("en"))["layer"][1]["mark"]
     {'type': 'point', 'filled': True, 'opacity': 1, 'size': 45}
     """
-    datasets = ChartRows()
     records = score_records(
         view.table("ranking"), words, keep=("province", "estimate", "ci_low", "ci_high", "rank")
     )
@@ -52,11 +51,29 @@ def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
         notes=notes,
         width=_WIDTH + _LABEL_LIMIT,
     )
-    score = words("column.estimate")
-    y = alt.Y(
-        "name:N", sort=ordered_names(scored), title=None, axis=alt.Axis(labelLimit=_LABEL_LIMIT)
+    values = {
+        "title": title,
+        "order": ordered_names(scored),
+        "height": max(_ROW_HEIGHT * len(scored), 60),
+        "scored": scored,
+        "reference": []
+        if mean is None
+        else [
+            {"mean": mean, "label": words("chart.national_mean_value", value=words.number(mean))}
+        ],
+    }
+    spec, datasets = filled(
+        ("ranking", words.language, mean is not None),
+        values,
+        lambda slots: _layers(slots, words, with_mean=mean is not None),
     )
-    base = alt.Chart(datasets.inline(scored)).encode(y=y)
+    return finish(spec, words, datasets)
+
+
+def _layers(slots: Slots, words: Wording, *, with_mean: bool) -> Any:
+    score = words("column.estimate")
+    y = alt.Y("name:N", sort=slots("order"), title=None, axis=alt.Axis(labelLimit=_LABEL_LIMIT))
+    base = alt.Chart(slots.rows("scored")).encode(y=y)
     intervals = (
         base.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)")
         .mark_rule(color="#777777")
@@ -73,17 +90,8 @@ def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
         ],
     )
     layers: list[Any] = [intervals, points]
-    if mean is not None:
-        reference = alt.Chart(
-            datasets.inline(
-                [
-                    {
-                        "mean": mean,
-                        "label": words("chart.national_mean_value", value=words.number(mean)),
-                    }
-                ]
-            )
-        )
+    if with_mean:
+        reference = alt.Chart(slots.rows("reference"))
         layers.append(
             reference.mark_rule(color=NATIONAL_COLOUR, strokeDash=[4, 3]).encode(
                 x=alt.X("mean:Q"),
@@ -98,5 +106,4 @@ def ranking_chart(view: View, words: Wording) -> dict[str, Any]:
                 x=alt.X("mean:Q"), y=top, text=alt.Text("label:N")
             )
         )
-    chart = alt.layer(*layers, title=title, width=_WIDTH, height=max(_ROW_HEIGHT * len(scored), 60))
-    return finish(chart, words, datasets)
+    return alt.layer(*layers, title=slots("title"), width=_WIDTH, height=slots("height"))

@@ -167,8 +167,10 @@ def finish(chart: Any, words: Wording, rows: ChartRows | None = None) -> dict[st
     call deep-copies the whole chart with its data, and validating every chart of every
     page made a full site export take minutes. The chart tests validate every kind of
     chart against the vendored Vega-Lite schema instead.
+
+    ``chart`` may be a specification already (a filled template, see ``chart_template``).
     """
-    spec: dict[str, Any] = chart.to_dict(validate=False)
+    spec: dict[str, Any] = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
     if rows is not None:
         spec = rows.restore(spec)
     # The theme's defaults (view size) stay; the shared look is laid over them.

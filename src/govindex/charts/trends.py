@@ -8,12 +8,13 @@ The national mean is the dashed line.
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
 import polars as pl
 
-from govindex.charts.chart_rows import ChartRows
+from govindex.charts.chart_template import Slots, filled
 from govindex.charts.style import NATIONAL_COLOUR, SERIES_COLOURS, finish, heading
 from govindex.charts.wording import Wording
 from govindex.views import View, json_value
@@ -28,6 +29,7 @@ _PANEL_SPACING = 20
 _WRAP = 30
 
 
+@lru_cache(maxsize=4096)
 def wrapped(text: str, width: int = _WRAP) -> str:
     """``text`` broken into lines of at most ``width`` characters (``\\n`` between them).
 
@@ -36,6 +38,7 @@ def wrapped(text: str, width: int = _WRAP) -> str:
     >>> wrapped("Công khai, minh bạch trong việc ra quyết định ở địa phương", 30)
     'Công khai, minh bạch trong\\nviệc ra quyết định ở địa\\nphương'
     """
+    # Cached: the same few item names are wrapped for every row of every profile.
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
@@ -48,7 +51,6 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
     >>> spec["columns"]
     3
     """
-    datasets = ChartRows()
     trends = view.table("trends").filter(
         (pl.col("code") == "total") | (pl.col("level") == "dimension")
     )
@@ -94,11 +96,21 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
         notes=[words("chart.trends.breaks")],
         width=_COLUMNS * _PANEL_WIDTH + (_COLUMNS - 1) * _PANEL_SPACING,
     )
-    colours = alt.Scale(domain=[province, national], range=[SERIES_COLOURS[0], NATIONAL_COLOUR])
+    values = {"title": title, "province": province, "order": order, "rows": rows}
+    spec, datasets = filled(
+        ("trends", words.language), values, lambda slots: _panels(slots, words, national)
+    )
+    return finish(spec, words, datasets)
+
+
+def _panels(slots: Slots, words: Wording, national: str) -> Any:
+    colours = alt.Scale(
+        domain=[slots("province"), national], range=[SERIES_COLOURS[0], NATIONAL_COLOUR]
+    )
     colour = alt.Color("series:N", scale=colours, legend=alt.Legend(title=None, orient="top"))
     dash = alt.StrokeDash(
         "series:N",
-        scale=alt.Scale(domain=[province, national], range=[[1, 0], [4, 3]]),
+        scale=alt.Scale(domain=[slots("province"), national], range=[[1, 0], [4, 3]]),
         legend=alt.Legend(title=None, orient="top"),
     )
     x = alt.X(
@@ -132,23 +144,23 @@ def trends_chart(view: View, words: Wording) -> dict[str, Any]:
             intervals,
             lines,
             points,
-            data=datasets.inline(rows),
+            data=slots.rows("rows"),
             width=_PANEL_WIDTH,
             height=_PANEL_HEIGHT,
         )
         .facet(
             facet=alt.Facet(
                 "panel:N",
-                sort=order,
+                sort=slots("order"),
                 title=None,
                 header=alt.Header(labelExpr="split(datum.value, '\\n')", labelFontSize=10),
             ),
             columns=_COLUMNS,
-            title=title,
+            title=slots("title"),
         )
         .resolve_scale(y="independent")
     )
-    return finish(chart, words, datasets)
+    return chart
 
 
 def _code_order(code: str) -> tuple[int, str]:

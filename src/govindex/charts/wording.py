@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -81,7 +82,9 @@ class Wording:
 
     def number(self, value: float | None, digits: int = 2) -> str:
         """``value`` with ``digits`` decimals and the language's decimal mark."""
-        return format_number(value, self.language, digits, missing=MISSING)
+        if value is None:
+            return MISSING
+        return _formatted(value, self.language, digits)
 
     def interval(self, low: float | None, high: float | None, digits: int = 2) -> str:
         """``low–high``, or a dash when the interval was not published."""
@@ -103,6 +106,13 @@ class Wording:
         if run.get("kind") == "published":
             return self("chart.source.published", year=shown_year)
         return self("chart.source.microdata", run=str(run.get("run_id", ""))[:8], year=shown_year)
+
+
+@lru_cache(maxsize=65536)
+def _formatted(value: float, language: str, digits: int) -> str:
+    # Babel's formatting is slow, and a site repeats its numbers: a province's trend is on
+    # each of its profiles, a national mean on every page of its year.
+    return format_number(value, language, digits, missing=MISSING)
 
 
 def score_records(

@@ -43,6 +43,14 @@ def export_site(
         list[int] | None,
         typer.Option("--year", help="Only this published year; repeat for several (default: all)."),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes writing pages (default: 2, or 1 on a one-core machine).",
+        ),
+    ] = None,
 ) -> None:
     """Write every page (each year, item, geography, language, province) as static files."""
     from govindex.application.site import export_site as write_site
@@ -53,7 +61,7 @@ def export_site(
     ]
     started = time.perf_counter()
     with progress_display() as progress:
-        report = write_site(store, folder, chosen, years=years, progress=progress)
+        report = write_site(store, folder, chosen, years=years, progress=progress, workers=workers)
     seconds = time.perf_counter() - started
     size = report.bytes / 2**20
     typer.echo(

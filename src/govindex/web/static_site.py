@@ -16,14 +16,19 @@ Every link is relative, so the folder works from ``file://`` or under any path o
 server. The site shows the published record (microdata runs, comparisons, sub-dimension
 and indicator overviews are served by ``govindex serve``). The folder is built beside the
 target and renamed into place, so a failed export leaves the previous site untouched.
+Worker processes (``workers``) write into the same staging folder; they end with the
+export, and on their own if the export process is killed.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +51,9 @@ STAGING_MARKER = ".govindex-staging"
 
 _OVERVIEW_LEVELS = ("total", "dimension")
 _MAPS = {"63": "provinces-63.geojson", "34": "units-34.geojson"}
+
+_CHUNK = 8
+"""Pages a worker process writes per task: small enough to share the work evenly."""
 
 Progress = Callable[[int, int], None]
 """Called with (pages written, pages planned) as the export goes."""
@@ -219,8 +227,14 @@ def export_site(
     *,
     years: Sequence[int] | None = None,
     progress: Progress | None = None,
+    store: Path | None = None,
+    workers: int = 1,
 ) -> SiteReport:
     """Write the static site of ``dashboard`` to ``folder`` (replaced atomically).
+
+    With ``workers`` above 1 and the ``store`` the dashboard was read from, that many
+    processes write the pages, each with its own read-only snapshot of the store (started
+    afresh, not forked: the store's and Polars' threads do not survive a fork).
 
     Examples
     --------
@@ -238,7 +252,10 @@ def export_site(
     # process was killed (no ``finally`` runs then) before the rename.
     (staging / STAGING_MARKER).write_text(f"{os.getpid()}\n", "utf-8")
     try:
-        _write_pages(dashboard, renderer, plan, staging, progress)
+        if workers > 1 and store is not None:
+            _write_pages_in_parallel(store, plan, staging, progress, workers)
+        else:
+            _write_pages(dashboard, renderer, plan, staging, progress)
         _copy_static(staging / "static")
         _write(staging / "index.html", _opening(plan, renderer, languages[0]).encode("utf-8"))
         _write(staging / "README.txt", _readme(languages, len(plan)).encode("utf-8"))
@@ -252,6 +269,55 @@ def export_site(
     return SiteReport(folder, len(plan), len(files), sum(path.stat().st_size for path in files))
 
 
+class _PageWriter:
+    """Writes pages of the plan, and each data folder with the first page that has it."""
+
+    def __init__(
+        self,
+        dashboard: Dashboard,
+        renderer: PageRenderer,
+        plan: dict[PageAddress, str],
+        staging: Path,
+    ) -> None:
+        self._dashboard = dashboard
+        self._renderer = renderer
+        self._plan = plan
+        self._staging = staging
+
+    def _locate_data(self, address: PageAddress) -> str | None:
+        path = self._plan.get(address)
+        return None if path is None else _data_folder(path)
+
+    def write(self, address: PageAddress, with_data: bool) -> None:
+        path = self._plan[address]
+        view = build_view(self._dashboard, address)
+        scripts = (
+            [f"maps-inline/{_MAPS[address.geography].removesuffix('.geojson')}.js"]
+            if address.kind == "overview" and address.geography
+            else []
+        )
+        links = RelativeLinks(path, self._plan.get, self._locate_data)
+        html = self._renderer.page(view, address, links, scripts=scripts)
+        _write(self._staging / path, html.encode("utf-8"))
+        if with_data:
+            data = self._staging / _data_folder(path)
+            _write(data / "data.json", json_bytes(view))
+            for table in view.tables:
+                _write(data / f"{table}.csv", csv_bytes(view, table))
+
+
+def _pages(plan: dict[PageAddress, str]) -> list[tuple[PageAddress, bool]]:
+    """Every page, and whether it writes its data folder (the first page to have it does:
+    the data are the same in every language)."""
+    seen: set[str] = set()
+    pages = []
+    for address, path in plan.items():
+        data = _data_folder(path)
+        pages.append((address, data not in seen))
+        seen.add(data)
+    return pages
+
+
 def _write_pages(
     dashboard: Dashboard,
     renderer: PageRenderer,
@@ -259,29 +325,56 @@ def _write_pages(
     staging: Path,
     progress: Progress | None,
 ) -> None:
-    def locate_data(address: PageAddress) -> str | None:
-        path = plan.get(address)
-        return None if path is None else _data_folder(path)
-
-    written: set[str] = set()
-    for number, (address, path) in enumerate(plan.items(), start=1):
-        view = build_view(dashboard, address)
-        scripts = (
-            [f"maps-inline/{_MAPS[address.geography].removesuffix('.geojson')}.js"]
-            if address.kind == "overview" and address.geography
-            else []
-        )
-        links = RelativeLinks(path, plan.get, locate_data)
-        html = renderer.page(view, address, links, scripts=scripts)
-        _write(staging / path, html.encode("utf-8"))
-        data = _data_folder(path)
-        if data not in written:
-            written.add(data)
-            _write(staging / data / "data.json", json_bytes(view))
-            for table in view.tables:
-                _write(staging / data / f"{table}.csv", csv_bytes(view, table))
+    writer = _PageWriter(dashboard, renderer, plan, staging)
+    for number, (address, with_data) in enumerate(_pages(plan), start=1):
+        writer.write(address, with_data)
         if progress is not None:
             progress(number, len(plan))
+
+
+def _write_pages_in_parallel(
+    store: Path,
+    plan: dict[PageAddress, str],
+    staging: Path,
+    progress: Progress | None,
+    workers: int,
+) -> None:
+    pages = _pages(plan)
+    chunks = [pages[start : start + _CHUNK] for start in range(0, len(pages), _CHUNK)]
+    context = multiprocessing.get_context("spawn")
+    arguments = (store, plan, staging, os.getpid())
+    done = 0
+    # Leaving the block (finished, failed or interrupted) terminates the workers, so none
+    # writes into the staging folder once it is removed.
+    with context.Pool(workers, initializer=_start_worker, initargs=arguments) as pool:
+        for count in pool.imap_unordered(_write_chunk, chunks):
+            done += count
+            if progress is not None:
+                progress(done, len(plan))
+
+
+_WORKER: dict[str, _PageWriter] = {}
+
+
+def _start_worker(store: Path, plan: dict[PageAddress, str], staging: Path, parent: int) -> None:
+    dashboard = Dashboard.open(store)
+    _WORKER["writer"] = _PageWriter(dashboard, PageRenderer(dashboard), plan, staging)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    # A killed export runs no clean-up: its workers stop on their own rather than write
+    # on into a staging folder that the next export removes.
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _write_chunk(chunk: list[tuple[PageAddress, bool]]) -> int:
+    writer = _WORKER["writer"]
+    for address, with_data in chunk:
+        writer.write(address, with_data)
+    return len(chunk)
 
 
 def _remove_stale_staging(folder: Path) -> None:
