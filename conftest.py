@@ -16,6 +16,9 @@ as it is written:
   it or one of the names below); ``store``: that store, opened read-only;
   ``dashboard``: its dashboard; ``snapshot``: the dashboard's snapshot. Examples must not
   change the store: an example that stores a run makes its own in ``tmp_path``;
+  ``onestop_records``: the SYNTHETIC one-stop record store that run was scored from (a
+  month of about a hundred dossiers, by the package's synthetic writer); examples only read
+  it (an example that changes records copies it into ``tmp_path`` first);
 - ``survey``: a small SYNTHETIC PAPI 2024 survey of three provinces (``microdata``: its
   respondents) and ``result``: the index computed from it (Taylor variance), both made once
   per session when an example names them;
@@ -54,13 +57,15 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Iterator[A
 
 
 # The names an example gets from the example store; the store is built only for them.
-_STORE_NAMES = ("store_path", "store", "dashboard", "snapshot")
+_STORE_NAMES = ("store_path", "store", "dashboard", "snapshot", "onestop_records")
 WORKBOOK = "tests/data/papi/PAPI-2015-2023-eng.xlsm"
 _SURVEY_NAMES = ("survey", "microdata", "result")
 _SURVEY_PROVINCES = ("Ha Noi", "Lao Cai", "Ca Mau")
 # The official record's years in the example store: two, so that a profile has a year to
 # compare with, and few, so that the store is built in seconds.
 _STORE_YEARS = (2023, 2024)
+# The example store's one-stop record store, a folder beside the store file.
+ONESTOP_RECORDS = "onestop-records"
 
 
 @pytest.fixture(autouse=True)
@@ -85,7 +90,12 @@ def _examples_run_from_the_repository(
     named = set(re.findall(r"\b\w+\b", source))
     if named & set(_STORE_NAMES):
         path, dashboard = request.getfixturevalue("_example_store")
-        doctest_namespace.update(store_path=path, dashboard=dashboard, snapshot=dashboard.snapshot)
+        doctest_namespace.update(
+            store_path=path,
+            dashboard=dashboard,
+            snapshot=dashboard.snapshot,
+            onestop_records=path.parent / ONESTOP_RECORDS,
+        )
         if "store" in named:
             with RunStore(path, read_only=True) as store:
                 doctest_namespace["store"] = store
@@ -154,7 +164,7 @@ def _example_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]
     store_synthetic_par(path, year=2024, seed=2024)
     # One month of a small SYNTHETIC one-stop record store: enough for every period page.
     size = OnestopDemoSize(months=1, dossiers_per_year=1_200)
-    records = write_synthetic_onestop(folder / "onestop-records", size)
+    records = write_synthetic_onestop(folder / ONESTOP_RECORDS, size)
     store_onestop_run(records, path, [f"{size.year}-01"])
     return path, Dashboard.open(path)
 

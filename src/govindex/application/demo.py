@@ -76,8 +76,15 @@ def build_demo(
 
     Examples
     --------
-    >>> build_demo(Path("demo.duckdb"), Path("demo-files")).run_id  # doctest: +SKIP
-    'f286bce405a4fa15'
+    Building the whole demo takes longer than an example should; from the shell::
+
+        govindex demo --no-serve
+
+    Each step stores only what is missing: into a store that holds the official record
+    already (the examples' store), the record is not stored again.
+
+    >>> ensure_published(store)
+    ()
     """
     from govindex.application import demo_inputs
 

@@ -70,8 +70,9 @@ def papi_survey(out: Path, seed: int, year: int = 2024) -> PapiSurvey:
 
     Examples
     --------
-    >>> papi_survey(Path("files"), 2024).file.name  # doctest: +SKIP
-    'papi-2024-synthetic.parquet'
+    >>> survey = papi_survey(tmp_path, 2024)
+    >>> survey.file.name, survey.provinces
+    ('papi-2024-synthetic.parquet', 63)
     """
     import polars as pl
 
@@ -97,7 +98,7 @@ def sipas_survey(out: Path, seed: int, year: int = 2024) -> Path:
 
     Examples
     --------
-    >>> sipas_survey(Path("files"), 2024).name  # doctest: +SKIP
+    >>> sipas_survey(tmp_path, 2024).name
     'sipas-2024-synthetic.parquet'
     """
     from govindex.application.instrument_runs import write_synthetic_sipas
@@ -111,8 +112,12 @@ def scored_onestop(folder: Path) -> ScoredRun:
 
     Examples
     --------
-    >>> scored_onestop(Path("files") / "onestop-records").manifest.kind  # doctest: +SKIP
-    'records'
+    A folder that holds records already is scored as it is (here the examples' month of
+    SYNTHETIC records):
+
+    >>> manifest = scored_onestop(onestop_records).manifest
+    >>> manifest.kind, manifest.synthetic
+    ('records', True)
     """
     from govindex.application.instrument_runs import (
         OnestopDemoSize,

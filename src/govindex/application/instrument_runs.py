@@ -52,8 +52,9 @@ def store_synthetic_sipas(
 
     Examples
     --------
-    >>> store_synthetic_sipas(Path("demo.duckdb"), Path("files")).kind  # doctest: +SKIP
-    'microdata'
+    >>> manifest = store_synthetic_sipas(tmp_path / "runs.duckdb", tmp_path)
+    >>> manifest.kind, manifest.synthetic
+    ('microdata', True)
     """
     report_step(progress, f"generating a SYNTHETIC SIPAS {year} survey")
     survey_file = write_synthetic_sipas(out, year=year, seed=seed)
@@ -65,7 +66,7 @@ def write_synthetic_sipas(out: Path, *, year: int = 2024, seed: int = 2024) -> P
 
     Examples
     --------
-    >>> write_synthetic_sipas(Path("files")).name  # doctest: +SKIP
+    >>> write_synthetic_sipas(tmp_path).name
     'sipas-2024-synthetic.parquet'
     """
     import polars as pl
@@ -96,8 +97,13 @@ def store_sipas_survey(
 
     Examples
     --------
-    >>> store_sipas_survey(None, Path("files"), Path("sipas.parquet")).kind  # doctest: +SKIP
+    The hand-checked SIPAS test survey (64 respondents), computed without a run store:
+
+    >>> survey_file = Path("tests/data/sipas/hand_microdata.csv")
+    >>> store_sipas_survey(None, tmp_path, survey_file).kind
     'microdata'
+    >>> (tmp_path / "sipas-2024-run").is_dir()
+    True
     """
     from govindex.application.runs import store_run
     from govindex.index import IndexParameters
@@ -152,8 +158,10 @@ def store_par_run(store: Path | None, manifest: RunManifest, rows: pl.DataFrame)
     Examples
     --------
     >>> run = synthetic_par()
-    >>> store_par_run(Path("demo.duckdb"), run.manifest, run.rows).kind  # doctest: +SKIP
+    >>> store_par_run(tmp_path / "runs.duckdb", run.manifest, run.rows).kind
     'assessment'
+    >>> store_par_run(tmp_path / "runs.duckdb", run.manifest, run.rows).run_id == run.manifest.run_id
+    True
     """
     from govindex.assessment import save_par_run
     from govindex.storage import RunStore
@@ -228,8 +236,8 @@ def store_scored_onestop(store: Path | None, scored: ScoredOnestop) -> RunManife
 
     Examples
     --------
-    >>> scored = score_onestop_records(Path("records"), ["2025-Q1"])  # doctest: +SKIP
-    >>> store_scored_onestop(Path("demo.duckdb"), scored).kind  # doctest: +SKIP
+    >>> scored = score_onestop_records(onestop_records, ["2025-01"])
+    >>> store_scored_onestop(tmp_path / "runs.duckdb", scored).kind
     'records'
     """
     import polars as pl
@@ -252,8 +260,11 @@ def score_onestop_records(
 
     Examples
     --------
-    >>> score_onestop_records(Path("records"), ["2025-Q1"]).manifest.kind  # doctest: +SKIP
-    'records'
+    The examples' month of SYNTHETIC records:
+
+    >>> scored = score_onestop_records(onestop_records, ["2025-01"])
+    >>> scored.manifest.kind, scored.manifest.synthetic, ONESTOP_SCORE_TABLE in scored.tables
+    ('records', True, True)
     """
     import polars as pl
 

@@ -200,7 +200,21 @@ class ReleasedSystem:
 
         Examples
         --------
-        >>> system = ReleasedSystem.from_arrays(plan, provinces, values, values, aggregates, n)  # doctest: +SKIP
+        One indicator, its sub-dimension, dimension and total, in two provinces:
+
+        >>> from govindex.index.aggregate import SubDimensionRule
+        >>> plan = AggregationPlan(
+        ...     indicators=("8.3.1",), codes=("8.3", "D8", "total"),
+        ...     levels=("subdimension", "dimension", "total"), names=("", "", ""),
+        ...     sub_dimensions=(SubDimensionRule("8.3", "linear", (0,), (3.006,), 0.334, 1.0),),
+        ...     dimension_members=((0,),), weighted_totals=())
+        >>> values = np.array([[0.5], [0.6]])
+        >>> system = ReleasedSystem.from_arrays(
+        ...     plan, ["A", "B"], values, values, plan.apply(values), np.full((2, 4), 30.0))
+        >>> system.codes, system.shape
+        (('8.3.1', '8.3', 'D8', 'total'), (2, 4))
+        >>> print(system.relations[0].text)
+        A: 8.3 = 0.334 + 3.006 × 8.3.1
         """
         n_indicators = len(plan.indicators)
         values = np.concatenate([indicators, aggregates], axis=1)

@@ -29,8 +29,15 @@ def load_ratings(store: RecordStore, path: str | Path) -> int:
 
     Examples
     --------
-    >>> load_ratings(store, "ratings.parquet")  # doctest: +SKIP
-    1520
+    A copy of the examples' SYNTHETIC record store, its ratings exported and loaded again:
+    each rating is held once.
+
+    >>> import shutil
+    >>> records = RecordStore(shutil.copytree(onestop_records, tmp_path / "records"))
+    >>> exported = records.read("ratings")
+    >>> exported.write_parquet(tmp_path / "ratings.parquet")
+    >>> load_ratings(records, tmp_path / "ratings.parquet") == exported.height
+    True
     """
     source = Path(path)
     ratings = read_table_file("ratings", source)

@@ -205,7 +205,17 @@ def run_server(settings: ServerSettings, dashboard: Dashboard | None = None) -> 
 
     Examples
     --------
-    >>> run_server(ServerSettings("govindex.duckdb"), dashboard)  # doctest: +SKIP
+    ``run_server(ServerSettings("govindex.duckdb"))`` blocks, serving until interrupted;
+    with one worker it serves the app that ``create_app`` builds from the settings:
+
+    >>> from govindex.web.app import create_app
+    >>> settings = ServerSettings(str(store_path))
+    >>> create_app(
+    ...     dashboard,
+    ...     allowed_hosts=settings.allowed_hosts,
+    ...     refresh_interval=settings.refresh_interval,
+    ... ).title
+    'govindex'
     """
     import uvicorn
 

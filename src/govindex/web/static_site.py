@@ -238,8 +238,17 @@ def export_site(
 
     Examples
     --------
-    >>> export_site(dashboard, Path("site"), ["vi", "en"]).pages  # doctest: +SKIP
-    2272
+    Writing pages takes seconds per hundred, too long for an example; from the shell, the
+    pages of one language and one year::
+
+        govindex export-site site --lang en --year 2024
+
+    It writes one file per page of :func:`plan_site`'s plan, here for the examples' store:
+
+    >>> from collections import Counter
+    >>> plan = plan_site(dashboard, ["en"], [2024])
+    >>> len(plan), Counter(address.kind for address in plan)
+    (91, Counter({'profile': 63, 'overview': 18, 'indicator': 9, 'runs': 1}))
     """
     folder = folder.resolve()
     _check_target(folder)
