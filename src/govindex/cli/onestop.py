@@ -77,6 +77,14 @@ def synth(
     seed: Annotated[
         int, typer.Option("--seed", help="Random seed (same seed, same files).")
     ] = 20250701,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes writing provinces side by side (same records for any number).",
+        ),
+    ] = 1,
 ) -> None:
     """Write SYNTHETIC national one-stop records (34 provinces; Quảng Ninh = 22 at its seed rates)."""
     from govindex.onestop.synthetic import SyntheticNation, SyntheticSettings
@@ -87,7 +95,11 @@ def synth(
     with _progress(dossiers, "SYNTHETIC dossiers") as bar:
         task = bar.add_task("synth", total=dossiers)
         counts = write_synthetic(
-            nation, year, RecordStore(out), on_chunk=lambda n: bar.advance(task, n)
+            nation,
+            year,
+            RecordStore(out),
+            on_chunk=lambda n: bar.advance(task, n),
+            workers=workers,
         )
     listed = ", ".join(f"{count:,} {table}" for table, count in counts.items())
     typer.echo(f"SYNTHETIC one-stop records written to {out}: {listed}")

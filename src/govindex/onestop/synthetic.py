@@ -20,7 +20,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -244,14 +244,18 @@ class SyntheticNation:
         """The calendar the synthetic due dates follow."""
         return WorkingCalendar.for_years([year, year + 1])
 
-    def chunks(self, year: int) -> Iterator[Chunk]:
-        """Dossiers, queue tickets, ratings and petitions, one province-month at a time."""
+    def chunks(self, year: int, province_codes: Collection[str] | None = None) -> Iterator[Chunk]:
+        """Dossiers, queue tickets, ratings and petitions, one province-month at a time (of
+        ``province_codes`` only, when given: each province-month has its own seed, so a
+        province's records do not depend on which others are generated)."""
         rates = self._rates()
         total_weight = sum(rate.weight for rate in rates.values())
         procedures = self.procedures()
         calendar = self.calendar(year)
         holidays = np.array(sorted(calendar.days_off), dtype="datetime64[D]")
         for p_index, code in enumerate(self.province_codes()):
+            if province_codes is not None and code not in province_codes:
+                continue
             share = rates[code].weight / total_weight
             for month in range(1, self.settings.months + 1):
                 count = round(self.settings.dossiers_per_year * share / 12)

@@ -1,7 +1,9 @@
 """Stream a SYNTHETIC nation to the record store, one province-month at a time.
 
-Memory stays bounded by one province-month of records whatever the national size; every
-file's metadata says SYNTHETIC with the seed that made it.
+Memory stays bounded by one province-month of records per worker whatever the national
+size; every file's metadata says SYNTHETIC with the seed that made it. Provinces can be
+written by several processes (``workers``): each province-month draws from its own seed, so
+the files hold the same records whatever the number of workers.
 
 Examples
 --------
@@ -17,9 +19,11 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import multiprocessing
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
-from govindex.onestop.synthetic import SyntheticNation
+from govindex.onestop.synthetic import SyntheticNation, SyntheticSettings
 from govindex.onestop_engines.store import RecordStore
 
 __all__ = ["RecordStore", "write_synthetic"]
@@ -31,11 +35,14 @@ def write_synthetic(
     store: RecordStore,
     *,
     on_chunk: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> dict[str, int]:
     """Write the catalogue, the agency tree, the year's procedure publications and every
     province-month; return row counts.
 
-    ``on_chunk`` is called with the number of dossiers of each chunk written (progress).
+    ``on_chunk`` is called with the number of dossiers written (progress): after each
+    province-month with one worker, after each province with several. ``workers`` processes
+    write whole provinces side by side (same records as one worker).
     """
     settings = nation.settings
     tag = {
@@ -47,8 +54,36 @@ def write_synthetic(
     store.write("procedures", nation.procedures(), metadata=tag)
     store.write("agencies", nation.agencies(), metadata=tag)
     store.write("publications", nation.publications(year), metadata=tag, part=str(year))
+    codes = nation.province_codes()
     counts: dict[str, int] = {}
-    for chunk in nation.chunks(year):
+    if workers <= 1:
+        _write_provinces(nation, year, store, codes, tag, counts, on_chunk)
+    else:
+        # Spawned, not forked: a fork of a process whose polars threads are running can hang.
+        context = multiprocessing.get_context("spawn")
+        jobs = [(settings, year, str(store.root), code, tag) for code in codes]
+        with context.Pool(min(workers, len(codes))) as pool:
+            for province_counts in pool.imap_unordered(_write_province_job, jobs):
+                for table, count in province_counts.items():
+                    counts[table] = counts.get(table, 0) + count
+                if on_chunk is not None:
+                    on_chunk(province_counts.get("dossiers", 0))
+    store.write_catalogue()
+    # Same order of tables whatever the order the workers finished in.
+    order = ("dossiers", "queue_tickets", "ratings", "petitions")
+    return {table: counts[table] for table in sorted(counts, key=order.index)}
+
+
+def _write_provinces(
+    nation: SyntheticNation,
+    year: int,
+    store: RecordStore,
+    codes: Sequence[str],
+    tag: Mapping[str, str],
+    counts: dict[str, int],
+    on_chunk: Callable[[int], None] | None,
+) -> None:
+    for chunk in nation.chunks(year, codes):
         store.write(
             chunk.table,
             chunk.frame,
@@ -59,5 +94,15 @@ def write_synthetic(
         counts[chunk.table] = counts.get(chunk.table, 0) + chunk.frame.height
         if on_chunk is not None and chunk.table == "dossiers":
             on_chunk(chunk.frame.height)
-    store.write_catalogue()
+
+
+def _write_province_job(
+    job: tuple[SyntheticSettings, int, str, str, Mapping[str, str]],
+) -> dict[str, int]:
+    """One province's year, in a worker process."""
+    settings, year, root, code, tag = job
+    counts: dict[str, int] = {}
+    _write_provinces(
+        SyntheticNation(settings), year, RecordStore(Path(root)), [code], tag, counts, None
+    )
     return counts
