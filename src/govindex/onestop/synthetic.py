@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as compute  # type: ignore[import-untyped]
 
 from govindex.onestop.deadlines import complete_publications
 from govindex.onestop.records import TABLES
@@ -72,6 +74,31 @@ class Chunk:
     province_code: str
     month: str
     frame: pl.DataFrame
+
+
+@dataclass(frozen=True)
+class _Catalogue:
+    """The procedure columns every province-month draws from, converted once."""
+
+    codes: pa.Array
+    limit_days: np.ndarray
+    fee_bearing: np.ndarray
+
+    @classmethod
+    def of(cls, procedures: pl.DataFrame) -> _Catalogue:
+        hours = procedures["legal_limit_unit"].to_numpy() == "hour"
+        return cls(
+            codes=procedures["procedure_code"].to_arrow(),
+            # An hour limit counts as ceil(hours / 8) days for the synthetic due date.
+            limit_days=np.maximum(
+                1, np.ceil(procedures["legal_limit_value"].to_numpy() / np.where(hours, 8, 1))
+            ).astype(np.int64),
+            fee_bearing=procedures["fee_bearing"].to_numpy(),
+        )
+
+    @property
+    def height(self) -> int:
+        return len(self.codes)
 
 
 @dataclass(frozen=True)
@@ -250,7 +277,7 @@ class SyntheticNation:
         province's records do not depend on which others are generated)."""
         rates = self._rates()
         total_weight = sum(rate.weight for rate in rates.values())
-        procedures = self.procedures()
+        procedures = _Catalogue.of(self.procedures())
         calendar = self.calendar(year)
         holidays = np.array(sorted(calendar.days_off), dtype="datetime64[D]")
         for p_index, code in enumerate(self.province_codes()):
@@ -271,7 +298,7 @@ class SyntheticNation:
         month: int,
         count: int,
         rate: _ProvinceRates,
-        procedures: pl.DataFrame,
+        procedures: _Catalogue,
         holidays: np.ndarray,
         seed: list[int],
     ) -> Iterator[Chunk]:
@@ -284,13 +311,7 @@ class SyntheticNation:
         day = generator.choice(working, size=count).astype(np.int64)
         received = day * _DAY + _OPEN_S + generator.integers(0, 9 * 3600, size=count)
         chosen = generator.integers(0, procedures.height, size=count)
-        limit_days = np.maximum(
-            1,
-            np.ceil(
-                procedures["legal_limit_value"].to_numpy()[chosen]
-                / np.where(procedures["legal_limit_unit"].to_numpy()[chosen] == "hour", 8, 1)
-            ),
-        ).astype(np.int64)
+        limit_days = procedures.limit_days[chosen]
         due_day = np.busday_offset(
             day.astype("datetime64[D]"), limit_days, roll="forward", holidays=holidays
         ).astype(np.int64)
@@ -321,7 +342,7 @@ class SyntheticNation:
             2,
             np.where(channel_draw < rate.online + rate.postal_submission, 3, 1),
         )
-        fee_bearing = procedures["fee_bearing"].to_numpy()[chosen]
+        fee_bearing = procedures.fee_bearing[chosen]
         fee = np.where(
             fee_bearing & (generator.uniform(size=count) < 0.9),
             generator.choice([20000.0, 50000.0, 100000.0], size=count),
@@ -341,8 +362,9 @@ class SyntheticNation:
         )
         postal_return = generator.uniform(size=count) < rate.postal_return
         agency_draw = generator.uniform(size=count)
-        # Labels are built column-wise (polars) rather than one Python string at a time;
-        # the draws and their order are unchanged, so the records are the same.
+        # Columns are built with Arrow kernels, a few calls per column whatever the size:
+        # with polars' per-call overhead a small province-month cost more to assemble than
+        # to draw. The draws and their order are unchanged, so the records are the same.
         departments = _labels(
             f"{code}.S",
             generator.integers(0, self.settings.departments_per_province, size=count),
@@ -353,182 +375,203 @@ class SyntheticNation:
             generator.integers(0, self.settings.communes_per_province, size=count),
             3,
         )
-        agencies = pl.select(
-            pl.when(pl.Series(agency_draw < 0.3)).then(departments).otherwise(communes)
-        ).to_series()
+        agencies = compute.if_else(agency_draw < 0.3, departments, communes)
         e_result = generator.uniform(size=count) < 0.7
-        codes = _labels(f"{code}-{year}{month:02d}-", np.arange(count), 7)
-        frame = pl.DataFrame(
-            {
-                "dossier_code": codes,
-                "source_system": "SYNTHETIC",
-                "province_code": code,
-                "agency_id": agencies,
-                "procedure_code": procedures["procedure_code"].gather(chosen),
-                "channel": channel.astype(np.int8),
-                "status": np.where(
-                    withdrawn, 7, np.where(stopped, 8, np.where(returned, 10, 9))
-                ).astype(np.int8),
-                "submitted_at": received - 600,
-                "received_at": received,
-                "due_at": due,
-                "due_source": "source",
-                "due_at_original": due,
-                "processed_at": _masked(finished, processed),
-                "returned_at": _masked(finished + 3600, returned),
-                "stopped_at": _masked(finished, stopped),
-                "withdrawn_at": _masked(finished, withdrawn),
-                "supplement_count": paused.astype(np.int16),
-                "supplement_requested_at": _masked(requested, paused),
-                "supplement_returned_at": _masked(requested + pause_days * _DAY, paused),
-                "supplement_pause_working_days": _masked(
-                    np.busday_count(
-                        (requested // _DAY + 1).astype("datetime64[D]"),
-                        ((requested + pause_days * _DAY) // _DAY + 1).astype("datetime64[D]"),
-                        holidays=holidays,
-                    ).astype(np.float64),
-                    paused,
-                ),
-                "result_return_method": pl.select(
-                    pl.when(pl.Series(postal_return))
-                    .then(pl.lit("postal"))
-                    .when(pl.Series(channel == 2))
-                    .then(pl.lit("online"))
-                    .otherwise(pl.lit("counter"))
-                ).to_series(),
-                "has_e_result": e_result,
-                "has_digitized_components": generator.uniform(size=count) < 0.8,
-                "reused_components": (generator.uniform(size=count) < rate.reuse).astype(np.int16),
-                "from_citizen_repository": generator.uniform(size=count) < 0.4,
-                "vneid_authenticated": (channel == 2) & (generator.uniform(size=count) < 0.7),
-                "population_db": generator.uniform(size=count) < 0.5,
-                "fee_total": fee,
-                "has_fee_lines": fee_bearing,
-                "paid_online": paid_online.astype(np.int8),
-                "paid_noncash": noncash,
-                "apology_issued": late & (generator.uniform(size=count) < 0.5),
-                "synced_to_portal_at": _masked(
-                    received + 3600, generator.uniform(size=count) < 0.97
-                ),
-                "processing_working_days": _masked(
-                    np.minimum(finish_day - day, 60).astype(np.float64), processed
-                ),
-                "month": label,
-            },
-            strict=False,
-        )
-        schema = TABLES["dossiers"].schema
-        frame = frame.with_columns(
-            [
-                pl.lit(None, dtype).alias(name)
-                for name, dtype in schema.items()
-                if name not in frame.columns
-            ]
-        )
-        frame = frame.select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
-        yield Chunk("dossiers", code, label, frame)
-        yield Chunk(
-            "queue_tickets", code, label, self._tickets(code, label, frame, rate, generator)
-        )
-        yield Chunk("ratings", code, label, self._ratings(code, label, frame, generator))
-        yield Chunk("petitions", code, label, self._petitions(code, label, frame, generator))
+        returned_by = np.where(postal_return, 2, np.where(channel == 2, 1, 0))
+        columns: dict[str, pa.Array | np.ndarray] = {
+            "dossier_code": _labels(f"{code}-{year}{month:02d}-", np.arange(count), 7),
+            "source_system": _constant("SYNTHETIC", count),
+            "province_code": _constant(code, count),
+            "agency_id": agencies,
+            "procedure_code": procedures.codes.take(chosen),
+            "channel": channel,
+            "status": np.where(withdrawn, 7, np.where(stopped, 8, np.where(returned, 10, 9))),
+            "submitted_at": received - 600,
+            "received_at": received,
+            "due_at": due,
+            "due_source": _constant("source", count),
+            "due_at_original": due,
+            "processed_at": _masked(finished, processed),
+            "returned_at": _masked(finished + 3600, returned),
+            "stopped_at": _masked(finished, stopped),
+            "withdrawn_at": _masked(finished, withdrawn),
+            "supplement_count": paused.astype(np.int16),
+            "supplement_requested_at": _masked(requested, paused),
+            "supplement_returned_at": _masked(requested + pause_days * _DAY, paused),
+            "supplement_pause_working_days": _masked(
+                np.busday_count(
+                    (requested // _DAY + 1).astype("datetime64[D]"),
+                    ((requested + pause_days * _DAY) // _DAY + 1).astype("datetime64[D]"),
+                    holidays=holidays,
+                ).astype(np.float64),
+                paused,
+            ),
+            "result_return_method": pa.array(["counter", "online", "postal"]).take(returned_by),
+            "has_e_result": e_result,
+            "has_digitized_components": generator.uniform(size=count) < 0.8,
+            "reused_components": (generator.uniform(size=count) < rate.reuse).astype(np.int16),
+            "from_citizen_repository": generator.uniform(size=count) < 0.4,
+            "vneid_authenticated": (channel == 2) & (generator.uniform(size=count) < 0.7),
+            "population_db": generator.uniform(size=count) < 0.5,
+            "fee_total": fee,
+            "has_fee_lines": fee_bearing,
+            "paid_online": paid_online,
+            "paid_noncash": noncash,
+            "apology_issued": late & (generator.uniform(size=count) < 0.5),
+            "synced_to_portal_at": _masked(received + 3600, generator.uniform(size=count) < 0.97),
+            "processing_working_days": _masked(
+                np.minimum(finish_day - day, 60).astype(np.float64), processed
+            ),
+            "month": _constant(label, count),
+        }
+        dossiers = _table("dossiers", columns, count)
+        yield Chunk("dossiers", code, label, pl.from_arrow(dossiers))  # type: ignore[arg-type]
+        for table, rows in (
+            ("queue_tickets", self._tickets(code, label, dossiers, rate, generator)),
+            ("ratings", self._ratings(code, label, dossiers, generator)),
+            ("petitions", self._petitions(code, label, dossiers, generator)),
+        ):
+            yield Chunk(table, code, label, pl.from_arrow(rows))  # type: ignore[arg-type]
 
     @staticmethod
     def _tickets(
         code: str,
         label: str,
-        dossiers: pl.DataFrame,
+        dossiers: pa.Table,
         rate: _ProvinceRates,
         generator: np.random.Generator,
-    ) -> pl.DataFrame:
-        direct = dossiers.filter(pl.col("channel") != 2)
+    ) -> pa.Table:
+        direct = dossiers.filter(dossiers["channel"].to_numpy() != 2)
+        count = direct.num_rows
         issued = direct["received_at"].to_numpy() - 1200
-        wait = generator.integers(60, 1800, size=direct.height)
+        wait = generator.integers(60, 1800, size=count)
         service = (
-            generator.gamma(4.0, rate.counter_minutes * 60 / 4.0, size=direct.height)
+            generator.gamma(4.0, rate.counter_minutes * 60 / 4.0, size=count)
             .round()
             .astype(np.int64)
         )
         called = issued + wait
-        return pl.DataFrame(
-            {
-                "ticket_id": _labels(f"T{code}-{label}-", np.arange(direct.height), 0),
-                "agency_id": direct["agency_id"],
-                "province_code": code,
-                "issued_at": issued,
-                "called_at": called,
-                "served_at": called + 30,
-                "finished_at": called + service,
-            },
-            schema=TABLES["queue_tickets"].schema,
-        )
+        columns = {
+            "ticket_id": _labels(f"T{code}-{label}-", np.arange(count), 0),
+            "agency_id": direct["agency_id"],
+            "province_code": _constant(code, count),
+            "issued_at": issued,
+            "called_at": called,
+            "served_at": called + 30,
+            "finished_at": called + service,
+        }
+        return _table("queue_tickets", columns, count)
 
     def _ratings(
-        self, code: str, label: str, dossiers: pl.DataFrame, generator: np.random.Generator
-    ) -> pl.DataFrame:
+        self, code: str, label: str, dossiers: pa.Table, generator: np.random.Generator
+    ) -> pa.Table:
         rated = dossiers.filter(
-            pl.Series(generator.uniform(size=dossiers.height) < self.settings.rating_rate)
+            generator.uniform(size=dossiers.num_rows) < self.settings.rating_rate
         )
-        levels = generator.choice(
-            [5, 4, 3, 2, 1], size=rated.height, p=[0.7, 0.2, 0.06, 0.03, 0.01]
-        )
-        return pl.DataFrame(
-            {
-                "rating_id": _labels(f"R{code}-{label}-", np.arange(rated.height), 0),
-                "dossier_code": rated["dossier_code"],
-                "agency_id": rated["agency_id"],
-                "province_code": code,
-                "procedure_code": rated["procedure_code"],
-                "rated_at": rated["received_at"] + 86400,
-                "channel": generator.choice(["kiosk", "qr", "web"], size=rated.height),
-                "level": levels.astype(np.int8),
-                "criteria": _labels('{"c1": ', levels, 0) + "}",
-                "entered_by_officer": False,
-            },
-            schema=TABLES["ratings"].schema,
-        )
+        count = rated.num_rows
+        levels = generator.choice([5, 4, 3, 2, 1], size=count, p=[0.7, 0.2, 0.06, 0.03, 0.01])
+        columns = {
+            "rating_id": _labels(f"R{code}-{label}-", np.arange(count), 0),
+            "dossier_code": rated["dossier_code"],
+            "agency_id": rated["agency_id"],
+            "province_code": _constant(code, count),
+            "procedure_code": rated["procedure_code"],
+            "rated_at": rated["received_at"].to_numpy() + 86400,
+            "channel": pa.array(["kiosk", "qr", "web"]).take(generator.choice(3, size=count)),
+            "level": levels,
+            "criteria": _labels('{"c1": ', levels, 0, suffix="}"),
+            "entered_by_officer": np.zeros(count, dtype=bool),
+        }
+        return _table("ratings", columns, count)
 
     def _petitions(
-        self, code: str, label: str, dossiers: pl.DataFrame, generator: np.random.Generator
-    ) -> pl.DataFrame:
+        self, code: str, label: str, dossiers: pa.Table, generator: np.random.Generator
+    ) -> pa.Table:
         chosen = dossiers.filter(
-            pl.Series(generator.uniform(size=dossiers.height) < self.settings.petition_rate)
+            generator.uniform(size=dossiers.num_rows) < self.settings.petition_rate
         )
+        count = chosen.num_rows
         received = chosen["received_at"].to_numpy() + 2 * 86400
-        handled_late = generator.uniform(size=chosen.height) < 0.1
-        return pl.DataFrame(
-            {
-                "petition_id": _labels(f"K{code}-{label}-", np.arange(chosen.height), 0),
-                "agency_id": chosen["agency_id"],
-                "province_code": code,
-                "dossier_code": chosen["dossier_code"],
-                "category": "procedure",
-                "received_at": received,
-                "due_at": received + 21 * 86400,
-                "handled_at": received + np.where(handled_late, 25, 7) * 86400,
-                "likes": generator.integers(0, 3, size=chosen.height).astype(np.int32),
-                "dislikes": generator.integers(0, 2, size=chosen.height).astype(np.int32),
-                "recomplained": generator.uniform(size=chosen.height) < 0.02,
-            },
-            schema=TABLES["petitions"].schema,
-        )
+        handled_late = generator.uniform(size=count) < 0.1
+        columns = {
+            "petition_id": _labels(f"K{code}-{label}-", np.arange(count), 0),
+            "agency_id": chosen["agency_id"],
+            "province_code": _constant(code, count),
+            "dossier_code": chosen["dossier_code"],
+            "category": _constant("procedure", count),
+            "received_at": received,
+            "due_at": received + 21 * 86400,
+            "handled_at": received + np.where(handled_late, 25, 7) * 86400,
+            "likes": generator.integers(0, 3, size=count),
+            "dislikes": generator.integers(0, 2, size=count),
+            "recomplained": generator.uniform(size=count) < 0.02,
+        }
+        return _table("petitions", columns, count)
 
 
-def _labels(prefix: str, numbers: np.ndarray, width: int) -> pl.Series:
-    """``prefix`` followed by each number, zero-padded to ``width`` digits.
+#: Arrow type of each record dtype the synthetic tables use.
+_ARROW_TYPES: dict[pl.DataType | type[pl.DataType], pa.DataType] = {
+    pl.String: pa.string(),
+    pl.Boolean: pa.bool_(),
+    pl.Int8: pa.int8(),
+    pl.Int16: pa.int16(),
+    pl.Int32: pa.int32(),
+    pl.Int64: pa.int64(),
+    pl.Float64: pa.float64(),
+}
+
+
+def _table(
+    name: str, columns: dict[str, pa.Array | pa.ChunkedArray | np.ndarray], count: int
+) -> pa.Table:
+    """The columns of record table ``name`` in its order and types; absent ones all null.
 
     Examples
     --------
-    >>> _labels("22.S", np.array([3, 12]), 2).to_list()
+    >>> table = _table("queue_tickets", {"issued_at": np.array([5, 6])}, 2)
+    >>> table.column_names[:4], table["issued_at"].to_pylist(), table["ticket_id"].null_count
+    (['ticket_id', 'agency_id', 'province_code', 'issued_at'], [5, 6], 2)
+    """
+    arrays = []
+    fields = []
+    for column, dtype in TABLES[name].schema.items():
+        kind = _ARROW_TYPES[dtype]
+        value = columns.get(column)
+        if value is None:
+            arrays.append(pa.nulls(count, kind))
+        elif isinstance(value, np.ndarray):
+            arrays.append(pa.array(value, type=kind))
+        else:
+            arrays.append(value if value.type == kind else value.cast(kind))
+        fields.append(pa.field(column, kind))
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _constant(value: str, count: int) -> pa.Array:
+    """``value`` repeated ``count`` times."""
+    return pa.repeat(value, count)
+
+
+def _labels(prefix: str, numbers: np.ndarray, width: int, suffix: str = "") -> pa.Array:
+    """``prefix`` followed by each number, zero-padded to ``width`` digits, then ``suffix``.
+
+    Examples
+    --------
+    >>> _labels("22.S", np.array([3, 12]), 2).to_pylist()
     ['22.S03', '22.S12']
     """
-    digits = pl.Series(numbers, dtype=pl.Int64).cast(pl.String)
+    digits = pa.array(numbers, type=pa.int64()).cast(pa.string())
     if width:
-        digits = digits.str.zfill(width)
-    return prefix + digits
+        digits = compute.utf8_lpad(digits, width, padding="0")
+    return compute.binary_join_element_wise(prefix, digits, suffix, "")
 
 
-def _masked(values: np.ndarray, keep: np.ndarray) -> pl.Series:
-    """``values`` where ``keep``, null elsewhere."""
-    series = pl.Series(values)
-    return series.zip_with(pl.Series(keep), pl.Series([None] * len(series), dtype=series.dtype))
+def _masked(values: np.ndarray, keep: np.ndarray) -> pa.Array:
+    """``values`` where ``keep``, null elsewhere.
+
+    Examples
+    --------
+    >>> _masked(np.array([1, 2, 3]), np.array([True, False, True])).to_pylist()
+    [1, None, 3]
+    """
+    return pa.array(values, mask=~keep)
