@@ -13,7 +13,7 @@ Examples
 >>> nation.procedures().height, nation.agencies()["level"].value_counts().height
 (2000, 3)
 >>> chunk = next(nation.chunks(2025))
->>> chunk.table, chunk.province_code, chunk.month, chunk.frame.height > 0
+>>> chunk.table, chunk.province_code, chunk.month, chunk.frame.height == chunk.height > 0
 ('dossiers', '01', '2025-01', True)
 """
 
@@ -68,12 +68,23 @@ class SyntheticSettings:
 
 @dataclass(frozen=True)
 class Chunk:
-    """One table's rows of one province and month."""
+    """One table's rows of one province and month, as built (Arrow: written without a
+    conversion)."""
 
     table: str
     province_code: str
     month: str
-    frame: pl.DataFrame
+    rows: pa.Table
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        """The rows as a polars frame."""
+        return pl.DataFrame(pl.from_arrow(self.rows))
+
+    @property
+    def height(self) -> int:
+        """Number of rows."""
+        return int(self.rows.num_rows)
 
 
 @dataclass(frozen=True)
@@ -425,13 +436,13 @@ class SyntheticNation:
             "month": _constant(label, count),
         }
         dossiers = _table("dossiers", columns, count)
-        yield Chunk("dossiers", code, label, pl.from_arrow(dossiers))  # type: ignore[arg-type]
+        yield Chunk("dossiers", code, label, dossiers)
         for table, rows in (
             ("queue_tickets", self._tickets(code, label, dossiers, rate, generator)),
             ("ratings", self._ratings(code, label, dossiers, generator)),
             ("petitions", self._petitions(code, label, dossiers, generator)),
         ):
-            yield Chunk(table, code, label, pl.from_arrow(rows))  # type: ignore[arg-type]
+            yield Chunk(table, code, label, rows)
 
     @staticmethod
     def _tickets(

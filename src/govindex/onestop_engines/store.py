@@ -31,6 +31,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow  # type: ignore[import-untyped]
 import pyarrow.parquet as parquet  # type: ignore[import-untyped]
 
 from govindex.errors import StorageError
@@ -66,21 +67,26 @@ class RecordStore:
     def write(
         self,
         table: str,
-        frame: pl.DataFrame,
+        frame: pl.DataFrame | pyarrow.Table,
         *,
         province_code: str | None = None,
         month: str | None = None,
         part: str = "0",
         metadata: Mapping[str, str] | None = None,
     ) -> Path:
-        """Write ``frame`` as one Parquet file of ``table`` (replacing the same part)."""
+        """Write ``frame`` (polars or Arrow) as one Parquet file of ``table`` (replacing the
+        same part)."""
         if table not in TABLES:
             msg = f"unknown record table `{table}`"
             raise StorageError(msg, where="table", found=table, expected=sorted(TABLES))
         folder = self.path(table, province_code, month)
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"part-{part}.parquet"
-        arrow = frame.select(list(TABLES[table].schema)).to_arrow()
+        columns = list(TABLES[table].schema)
+        if isinstance(frame, pl.DataFrame):
+            arrow = frame.select(columns).to_arrow()
+        else:
+            arrow = frame.select(columns)
         tags = {"govindex.table": table, "govindex.schema": SCHEMA_VERSION, **(metadata or {})}
         arrow = arrow.replace_schema_metadata(
             {**(arrow.schema.metadata or {}), **{k.encode(): v.encode() for k, v in tags.items()}}

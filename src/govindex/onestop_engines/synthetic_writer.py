@@ -86,14 +86,14 @@ def _write_provinces(
     for chunk in nation.chunks(year, codes):
         store.write(
             chunk.table,
-            chunk.frame,
+            chunk.rows,
             province_code=chunk.province_code,
             month=chunk.month,
             metadata=tag,
         )
-        counts[chunk.table] = counts.get(chunk.table, 0) + chunk.frame.height
+        counts[chunk.table] = counts.get(chunk.table, 0) + chunk.height
         if on_chunk is not None and chunk.table == "dossiers":
-            on_chunk(chunk.frame.height)
+            on_chunk(chunk.height)
 
 
 def _write_province_job(
