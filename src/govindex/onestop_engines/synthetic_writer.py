@@ -42,7 +42,8 @@ def write_synthetic(
 
     ``on_chunk`` is called with the number of dossiers written (progress): after each
     province-month with one worker, after each province with several. ``workers`` processes
-    write whole provinces side by side (same records as one worker).
+    write whole provinces side by side (same records as one worker); they are spawned, so a
+    script calling this with ``workers > 1`` needs the ``if __name__ == "__main__":`` guard.
     """
     settings = nation.settings
     tag = {
