@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from benchmarks.bench_cli import eight_row_file
 from scipy import stats
 from tests.cli.conftest import Invoke
 
@@ -60,6 +61,35 @@ def test_estimate_on_a_small_file_imports_neither_scipy_stats_nor_the_spec_model
     arguments += ["--psu", "dnum", "--fpc", "fpc", "--var", "api00", "--format", "json"]
     unwanted = ("scipy.stats", "scipy.linalg", "scipy.sparse", "govindex.spec", "yaml", "duckdb")
     found = _modules_after(arguments, (*unwanted, "fastapi"))
+    assert found == {"code": 0, "loaded": []}
+
+
+#: Modules ``govindex estimate`` of a mean with Taylor variance does not need: calibration,
+#: replication and quantiles are imported by the options that use them, scipy's distributions,
+#: linear algebra and sparse matrices not at all, nor the spec models or the store.
+NOT_FOR_A_MEAN = (
+    "govindex.survey.calibration",
+    "govindex.survey.regression_calibration",
+    "govindex.survey.replication",
+    "govindex.survey.quantiles",
+    "govindex.survey.quantile_rules",
+    "govindex.survey.cell_totals",
+    "threadpoolctl",
+    "scipy.stats",
+    "scipy.linalg",
+    "scipy.sparse",
+    "govindex.spec",
+    "yaml",
+    "duckdb",
+    "fastapi",
+)
+
+
+def test_estimate_on_the_eight_row_file_imports_only_what_a_mean_needs(tmp_path: Path) -> None:
+    # The benchmark's file (bench_cli's ``estimate``), so this guards the figure it measures.
+    data = eight_row_file(tmp_path / "eight-rows.csv")
+    arguments = ["estimate", str(data), "--weights", "pw", "--psu", "dnum", "--var", "api00"]
+    found = _modules_after([*arguments, "--format", "json"], NOT_FOR_A_MEAN)
     assert found == {"code": 0, "loaded": []}
 
 

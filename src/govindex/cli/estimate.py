@@ -386,7 +386,7 @@ def estimate(
     model = CalibrationModel.parse(calibrate, calibration_totals, calfun, bounds)
 
     from govindex.ingest import read_table
-    from govindex.survey import SurveyDesign
+    from govindex.survey.design import SurveyDesign
 
     text_columns = [by] if by else []
     frame = read_table(data, text_columns=text_columns).frame
@@ -518,9 +518,11 @@ def _calibrate(
     model: CalibrationModel | None,
 ) -> tuple[SurveyDesign, list[str]]:
     """Post-stratify, rake, then calibrate; replicate weights (if any) are calibrated alongside."""
+    steps: list[str] = []
+    if post_strata is None and not margins and model is None:
+        return design, steps  # and the calibration modules stay unimported
     from govindex.survey.calibration import post_stratify, rake
 
-    steps: list[str] = []
     if post_strata is not None:
         design = post_stratify(design, post_strata.variable, post_strata.read(), partial=partial)
         steps.append(
@@ -551,7 +553,6 @@ def _estimate(
     quantile_options: dict[str, Any],
 ) -> EstimateTable:
     from govindex.survey import estimators
-    from govindex.survey.quantiles import quantile
 
     options: dict[str, Any] = {"by": by, "na_rm": na_rm, "level": level}
     if df_rule is not None:
@@ -560,6 +561,8 @@ def _estimate(
         assert denominator is not None  # checked by _check_combinations
         return estimators.ratio(design, variables, denominator, **options)
     if statistic == "quantile":
+        from govindex.survey.quantiles import quantile
+
         return quantile(design, variables, probabilities, **options, **quantile_options)
     if statistic == "proportion":
         return estimators.proportion(design, variables, **options, **proportion_options)
