@@ -93,6 +93,35 @@ def test_estimate_on_the_eight_row_file_imports_only_what_a_mean_needs(tmp_path:
     assert found == {"code": 0, "loaded": []}
 
 
+def _console(arguments: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run ``govindex ARGUMENTS`` as the installed script does: a fresh process calling ``main``."""
+    return subprocess.run(
+        [sys.executable, "-c", "from govindex.cli import main; main()", *arguments],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_console_entry_point_writes_the_whole_output(tmp_path: Path, invoke: Invoke) -> None:
+    # ``main`` freezes the collector as the process ends; what it printed and wrote must be
+    # complete and equal to the in-process answer.
+    data = eight_row_file(tmp_path / "eight-rows.csv")
+    arguments = ["estimate", str(data), "--weights", "pw", "--psu", "dnum", "--var", "api00"]
+    arguments += ["--format", "json"]
+    expected = invoke(*arguments)
+    assert expected.exit_code == 0
+    written = tmp_path / "estimates.json"
+    to_file = _console([*arguments, "--output", str(written)])
+    assert to_file.returncode == 0, to_file.stderr
+    assert json.loads(written.read_text(encoding="utf-8")) == json.loads(expected.stdout)
+    printed = _console(arguments)
+    assert printed.returncode == 0, printed.stderr
+    assert json.loads(printed.stdout) == json.loads(expected.stdout)
+
+
 def test_root_help_lists_every_command_with_its_summary(invoke: Invoke) -> None:
     result = invoke("--help")
     assert result.exit_code == 0
