@@ -75,6 +75,7 @@ NOT_FOR_A_MEAN = (
     "govindex.survey.quantile_rules",
     "govindex.survey.cell_totals",
     "threadpoolctl",
+    "govindex.survey.likelihood_interval",
     "scipy.stats",
     "scipy.linalg",
     "scipy.sparse",
@@ -176,3 +177,16 @@ def test_t_quantiles_from_scipy_special_equal_scipy_stats(level: float) -> None:
     expected = np.where(np.isinf(df), stats.norm.ppf(upper), stats.t.ppf(upper, df))
     expected = np.where(df > 0, expected, np.nan)
     np.testing.assert_allclose(critical_value(level, df), expected, rtol=1e-14, equal_nan=True)
+
+
+def test_python_dash_m_govindex_runs_the_command_line() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "govindex", "--version"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith("govindex ")
