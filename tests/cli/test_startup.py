@@ -66,7 +66,8 @@ def test_estimate_on_a_small_file_imports_neither_scipy_stats_nor_the_spec_model
 
 #: Modules ``govindex estimate`` of a mean with Taylor variance does not need: calibration,
 #: replication and quantiles are imported by the options that use them, scipy's distributions,
-#: linear algebra and sparse matrices not at all, nor the spec models or the store.
+#: linear algebra and sparse matrices not at all, nor the spec models, the index, the store or
+#: any layer that shows results (views, web, charts, reports).
 NOT_FOR_A_MEAN = (
     "govindex.survey.calibration",
     "govindex.survey.regression_calibration",
@@ -80,6 +81,13 @@ NOT_FOR_A_MEAN = (
     "scipy.linalg",
     "scipy.sparse",
     "govindex.spec",
+    "govindex.index",
+    "govindex.analysis",
+    "govindex.storage",
+    "govindex.views",
+    "govindex.web",
+    "govindex.charts",
+    "govindex.reports",
     "yaml",
     "duckdb",
     "fastapi",
