@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from benchmarks.bench_cli import eight_row_file
 from scipy import stats
 from tests.cli.conftest import Invoke
 
@@ -61,6 +62,73 @@ def test_estimate_on_a_small_file_imports_neither_scipy_stats_nor_the_spec_model
     unwanted = ("scipy.stats", "scipy.linalg", "scipy.sparse", "govindex.spec", "yaml", "duckdb")
     found = _modules_after(arguments, (*unwanted, "fastapi"))
     assert found == {"code": 0, "loaded": []}
+
+
+#: Modules ``govindex estimate`` of a mean with Taylor variance does not need: calibration,
+#: replication and quantiles are imported by the options that use them, scipy's distributions,
+#: linear algebra and sparse matrices not at all, nor the spec models, the index, the store or
+#: any layer that shows results (views, web, charts, reports).
+NOT_FOR_A_MEAN = (
+    "govindex.survey.calibration",
+    "govindex.survey.regression_calibration",
+    "govindex.survey.replication",
+    "govindex.survey.quantiles",
+    "govindex.survey.quantile_rules",
+    "govindex.survey.cell_totals",
+    "threadpoolctl",
+    "govindex.survey.likelihood_interval",
+    "scipy.stats",
+    "scipy.linalg",
+    "scipy.sparse",
+    "govindex.spec",
+    "govindex.index",
+    "govindex.analysis",
+    "govindex.storage",
+    "govindex.views",
+    "govindex.web",
+    "govindex.charts",
+    "govindex.reports",
+    "yaml",
+    "duckdb",
+    "fastapi",
+)
+
+
+def test_estimate_on_the_eight_row_file_imports_only_what_a_mean_needs(tmp_path: Path) -> None:
+    # The benchmark's file (bench_cli's ``estimate``), so this guards the figure it measures.
+    data = eight_row_file(tmp_path / "eight-rows.csv")
+    arguments = ["estimate", str(data), "--weights", "pw", "--psu", "dnum", "--var", "api00"]
+    found = _modules_after([*arguments, "--format", "json"], NOT_FOR_A_MEAN)
+    assert found == {"code": 0, "loaded": []}
+
+
+def _console(arguments: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run ``govindex ARGUMENTS`` as the installed script does: a fresh process calling ``main``."""
+    return subprocess.run(
+        [sys.executable, "-c", "from govindex.cli import main; main()", *arguments],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_console_entry_point_writes_the_whole_output(tmp_path: Path, invoke: Invoke) -> None:
+    # ``main`` freezes the collector as the process ends; what it printed and wrote must be
+    # complete and equal to the in-process answer.
+    data = eight_row_file(tmp_path / "eight-rows.csv")
+    arguments = ["estimate", str(data), "--weights", "pw", "--psu", "dnum", "--var", "api00"]
+    arguments += ["--format", "json"]
+    expected = invoke(*arguments)
+    assert expected.exit_code == 0
+    written = tmp_path / "estimates.json"
+    to_file = _console([*arguments, "--output", str(written)])
+    assert to_file.returncode == 0, to_file.stderr
+    assert json.loads(written.read_text(encoding="utf-8")) == json.loads(expected.stdout)
+    printed = _console(arguments)
+    assert printed.returncode == 0, printed.stderr
+    assert json.loads(printed.stdout) == json.loads(expected.stdout)
 
 
 def test_root_help_lists_every_command_with_its_summary(invoke: Invoke) -> None:
@@ -117,3 +185,16 @@ def test_t_quantiles_from_scipy_special_equal_scipy_stats(level: float) -> None:
     expected = np.where(np.isinf(df), stats.norm.ppf(upper), stats.t.ppf(upper, df))
     expected = np.where(df > 0, expected, np.nan)
     np.testing.assert_allclose(critical_value(level, df), expected, rtol=1e-14, equal_nan=True)
+
+
+def test_python_dash_m_govindex_runs_the_command_line() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "govindex", "--version"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith("govindex ")

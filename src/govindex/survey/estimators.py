@@ -25,11 +25,6 @@ from govindex.survey.intervals import (
     critical_value,
     proportion_interval,
 )
-from govindex.survey.likelihood_interval import (
-    fit_intercept,
-    likelihood_dispersion,
-    likelihood_interval,
-)
 from govindex.survey.prepare import Domains, Variables, prepare_domains, prepare_variables
 from govindex.survey.replicates import UnitFactors
 from govindex.survey.results import DegreesOfFreedomRule, EstimateTable
@@ -202,6 +197,13 @@ def _likelihood_bounds(
     coefficient's SE is the design variance of the glm's influence scores, computed on the
     whole design with the other rows at zero (as for every domain).
     """
+    # Imported here: only this interval needs it, and a mean's start-up pays for each module.
+    from govindex.survey.likelihood_interval import (
+        fit_intercept,
+        likelihood_dispersion,
+        likelihood_interval,
+    )
+
     shape = (domains.count, len(values.names))
     low = np.full(shape, np.nan)
     high = np.full(shape, np.nan)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from govindex.errors import DesignError
 from govindex.survey.arrays import BoolArray, FloatArray, IntArray, frozen
+
+if TYPE_CHECKING:
+    from threadpoolctl import ThreadpoolController
 
 __all__ = ["ReplicateMethod", "ReplicateWeights", "UnitFactors"]
 
@@ -300,6 +302,9 @@ def _distinct_rows(matrix: FloatArray) -> FloatArray:
 
 @cache
 def _blas_controller() -> ThreadpoolController:
+    # Imported here: only the rank check needs it, and estimators import this module.
+    from threadpoolctl import ThreadpoolController
+
     return ThreadpoolController()
 
 
