@@ -204,17 +204,21 @@ class ReplicateWeights:
         rscales = self.rscales.reshape(shape)
         # R's svrVar discards replicates whose estimate is NA/NaN (na.omit), e.g. a domain
         # whose only PSU a replicate drops; Inf is kept, as in R.
-        usable = ~np.isnan(thetas)
-        if usable.all():
-            centre = (
-                np.asarray(estimate, dtype=np.float64)
-                if self.mse
-                else thetas[self.rscales > 0].mean(axis=0)
-            )
+        # One pass to learn that no estimate is NaN (their sum is not NaN; a NaN sum from
+        # +Inf and −Inf falls to the full check), instead of a mask of every replicate.
+        if not np.isnan(thetas.sum()) or not np.isnan(thetas).any():
+            if self.mse:
+                centre = np.asarray(estimate, dtype=np.float64)
+            elif bool((self.rscales > 0).all()):
+                # The same sums as over a copy of every replicate, without the copy.
+                centre = thetas.mean(axis=0)
+            else:
+                centre = thetas[self.rscales > 0].mean(axis=0)
             deviations = thetas - centre
             deviations *= deviations
             deviations *= rscales
             return np.asarray(self.scale * deviations.sum(axis=0), dtype=np.float64)
+        usable = ~np.isnan(thetas)
         if self.mse:
             centre = np.asarray(estimate, dtype=np.float64)
         else:
