@@ -272,12 +272,9 @@ def replicate_linear(
     assert structure is not None  # checked by the callers
     factors = structure.unit_factors
     n_replicates, width = factors.shape[1], len(totals.names)
-    # Stored replicates × variables × domains and viewed as replicates × domains ×
-    # variables: the table's one row per (variable, domain) is then this very memory,
-    # not an 11 MB copy of it at PAPI's size.
-    thetas = np.empty((n_replicates, width, n_domains)).transpose(0, 2, 1)
-    above = np.empty((n_replicates, width))
-    below = np.empty((n_replicates, width))
+    # Replicates × domains × variables, each domain's block written whole (writing it
+    # transposed, for the table's variable-major rows, costs more than copying once).
+    thetas = np.empty((n_replicates, n_domains, width))
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(n_domains + 1))
     for domain in range(n_domains):
@@ -286,10 +283,10 @@ def replicate_linear(
             thetas[:, domain, :] = np.nan
             continue
         unit_factors = factors[cell_units[cells]].T
-        np.matmul(unit_factors, totals.weighted[cells], out=above)
-        np.matmul(unit_factors, totals.present_weight[cells], out=below)
         with np.errstate(divide="ignore", invalid="ignore"):
-            np.divide(above, below, out=thetas[:, domain, :])
+            thetas[:, domain, :] = (unit_factors @ totals.weighted[cells]) / (
+                unit_factors @ totals.present_weight[cells]
+            )
     variance = replicates.variance(thetas, estimate)
     return _Linear(
         estimate=estimate,
