@@ -282,7 +282,7 @@ def cell_totals_estimation(
     values are timed, as they are for the kernel.
     """
     from govindex.survey import SurveyDesign, replicate_design
-    from govindex.survey.arrays import group_sum
+    from govindex.survey.arrays import weighted_indicator
     from govindex.survey.cell_totals import CellTotals, mean_from_cell_totals
 
     keys = frame.select("province", "district")
@@ -312,17 +312,17 @@ def cell_totals_estimation(
         sums = [np.zeros((count, width)) for _ in range(4)]
         for start in range(0, values.shape[0], chunk_rows):
             rows = slice(start, start + chunk_rows)
-            codes, chunk, mask, chunk_weights = (
-                cell_of_row[rows],
-                values[rows],
-                present[rows],
-                weights[rows, None],
-            )
-            weighted = chunk * chunk_weights
-            sums[0] += group_sum(weighted, codes, count)
-            sums[1] += group_sum(mask * chunk_weights, codes, count)
-            sums[2] += group_sum(weighted * chunk, codes, count)
-            sums[3] += group_sum((mask & nonzero[rows, None]).astype(np.float64), codes, count)
+            codes, chunk, chunk_weights = cell_of_row[rows], values[rows], weights[rows]
+            # As the run adds a chunk (``CellAccumulator.add``): the weights ride in the
+            # sparse indicators, and w·y² is formed in the mask's block once it is summed.
+            answered = present[rows].astype(np.float64)
+            by_weight = weighted_indicator(codes, count, chunk_weights)
+            sums[0] += by_weight @ chunk
+            sums[1] += by_weight @ answered
+            sums[3] += weighted_indicator(codes, count, nonzero[rows] * 1.0) @ answered
+            squares = np.multiply(chunk, chunk_weights[:, None], out=answered)
+            squares *= chunk
+            sums[2] += weighted_indicator(codes, count) @ squares
         totals = CellTotals(
             names=tuple(names),
             weighted=sums[0],
