@@ -1,15 +1,20 @@
 """Rows per chunk for ``govindex run --chunk-rows auto``: from the file's columns and a memory budget.
 
 A chunked run holds, besides a fixed part (Python, numpy, polars, DuckDB and the design's
-cell sums, a few hundred MiB), two things that grow: the whole-file checks (respondent ids
-and weights, a few hundred bytes per row of the file) and one chunk at a time — its columns
-as read, the frames the codebook checks and the scoring derive from them, and the
-indicator scores in three layouts (polars' columns, numpy's rows, the missing-value mask's
-block). So the rows per chunk are what the budget leaves after the fixed part and the
-whole-file checks, divided by an estimate of one chunk row's bytes made from the column
-types. The constants were fitted to the peak RSS that ``benchmarks/bench_scale.py``
-measured for the SYNTHETIC PAPI 2024 survey (177 columns, 120 indicators): about 0.35 GiB
-for 18,636 rows in one chunk and 1.66 GiB for 186,360 rows in one chunk.
+cell sums), two things that grow: a part that follows the whole file (the id and weight
+checks that span every chunk) and one chunk at a time — its columns as read, the frames
+the codebook checks and the scoring derive from them, and the indicator scores in several
+layouts (polars' columns, numpy's rows, the missing-value mask's block). So the rows per
+chunk are what the budget leaves after the fixed part and the whole-file part, divided by
+an estimate of one chunk row's bytes made from the column types.
+
+The constants are fitted, with a margin, to peak RSS measured on the SYNTHETIC PAPI 2024
+survey (177 columns, 120 indicators; 2026-12-07): 349 MiB for 18,636 rows in one chunk;
+564, 720 and 895 MiB for 186,360 rows in chunks of 10,000, 43,140 and 100,000 rows (about
+3–5 KiB per chunk row, which the column-type estimate, 7.7 KiB, overstates on purpose); and
+the earlier scale runs, whose peak grew by about 276 bytes per row from 10× to 50× and 33
+bytes per row from 50× to 500×. Most of what grows from 1× to 10× (about 250 MiB) stops
+growing after that, so it is counted in the fixed part rather than per row.
 """
 
 from __future__ import annotations
@@ -37,11 +42,12 @@ __all__ = [
 DEFAULT_MEMORY = "50%"
 """The budget when ``--memory`` is not given: half the memory the system has available."""
 
-FIXED_BYTES = 320 * 2**20
-"""The process before any chunk: interpreter, libraries, spec, store, the design's cells."""
+FIXED_BYTES = 560 * 2**20
+"""The process before any chunk: interpreter, libraries, spec, store, the design's cells,
+and the part of the whole-file checks that stops growing after a few hundred thousand rows."""
 
-FILE_ROW_BYTES = 320
-"""Per row of the whole file: the id and weight checks that span every chunk."""
+FILE_ROW_BYTES = 128
+"""Per row of the whole file beyond that: the id and weight checks that span every chunk."""
 
 MINIMUM_ROWS = 1_000
 """Below this, per-chunk overheads dominate; a budget that allows fewer rows is refused."""
@@ -171,13 +177,13 @@ def choose_chunk_rows(
     --------
     >>> schema = pl.Schema({f"q{i}": pl.Int64 for i in range(160)} | {"w": pl.Float64})
     >>> choose_chunk_rows(schema, 120, 10**6, 2 * 2**30).rows
-    202269
+    194181
     >>> choose_chunk_rows(schema, 120, 5_000, 2 * 2**30).rows
     5000
     >>> choose_chunk_rows(schema, 120, 10**6, 500 * 2**20)
     Traceback (most recent call last):
     ...
-    govindex.errors.DataValidationError: --memory 500 MiB is too little for this file: a chunked run needs about 320 MiB, plus 305 MiB for the checks over its 1,000,000 rows, plus 8 MiB for chunks of at least 1,000 rows.
+    govindex.errors.DataValidationError: --memory 500 MiB is too little for this file: a chunked run needs about 560 MiB, plus 122 MiB for the checks over its 1,000,000 rows, plus 8 MiB for chunks of at least 1,000 rows.
     """
     row_bytes = chunk_row_bytes(schema, indicators)
     left = budget - FIXED_BYTES - FILE_ROW_BYTES * file_rows
