@@ -116,3 +116,58 @@ def test_chunked_taylor_run_gives_the_whole_file_scores(
     manifest = json.loads((tmp_path / "chunked" / "out" / "manifest.json").read_text())
     assert manifest["parameters"]["index"]["variance"] == "taylor"
     assert manifest["parameters"]["inputs"]["chunk_rows"] == int(CHUNK)
+
+
+def test_automatic_chunk_rows_follow_the_memory_budget(
+    invoke: Invoke, survey_file: Path, tmp_path: Path
+) -> None:
+    from govindex.application.chunk_size import FILE_ROW_BYTES, FIXED_BYTES, file_shape
+
+    data = tmp_path / "survey.parquet"
+    pl.read_csv(survey_file).write_parquet(data)
+    _, rows = file_shape(data)
+    assert rows == pl.read_parquet(data).height
+    wanted = rows // 2 + 7  # two chunks, the second one short
+    code, output = run(invoke, data, tmp_path / "whole")
+    assert code == 0, output
+    # The run's own estimate of a chunk row's bytes (from the file's columns and the
+    # spec's indicators), then a budget of the fixed part, the whole-file checks and
+    # exactly `wanted` chunk rows.
+    probe_code, probe = run(invoke, data, tmp_path / "probe", "--chunk-rows", "auto")
+    assert probe_code == 0, probe
+    probe_inputs = json.loads((tmp_path / "probe" / "out" / "manifest.json").read_text())[
+        "parameters"
+    ]["inputs"]
+    per_row = probe_inputs["chunk_row_bytes_estimate"]
+    budget = FIXED_BYTES + FILE_ROW_BYTES * rows + wanted * per_row
+    code, output = run(invoke, data, tmp_path / "auto", "--memory", str(budget))
+    assert code == 0, output
+    assert_same_scores(tmp_path / "whole" / "out", tmp_path / "auto" / "out")
+    inputs = json.loads((tmp_path / "auto" / "out" / "manifest.json").read_text())["parameters"][
+        "inputs"
+    ]
+    assert inputs["chunk_rows"] == wanted < rows
+    assert inputs["chunk_rows_rule"] == "auto"
+    assert inputs["memory_budget_bytes"] == budget
+    assert inputs["file_rows_estimate"] == rows
+    # Without --memory, half the available memory: the whole small file in one chunk.
+    assert probe_inputs["chunk_rows"] == rows
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (("--chunk-rows", "many"), "--chunk-rows `many`"),
+        (("--chunk-rows", "0"), "at least 1"),
+        (("--memory", "plenty"), "--memory `plenty`"),
+        (("--memory", "1M"), "too little for this file"),
+        (("--memory", "2G", "--chunk-rows", "500"), "cannot be combined"),
+    ],
+)
+def test_chunk_options_are_refused_in_one_line(
+    invoke: Invoke, survey_file: Path, tmp_path: Path, extra: tuple[str, ...], message: str
+) -> None:
+    code, output = run(invoke, survey_file, tmp_path, *extra)
+    assert code != 0
+    assert message in output
+    assert "Traceback" not in output

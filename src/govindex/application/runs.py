@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from govindex.application.progress import ProgressCallback, report_step
 from govindex.application.run_folders import (
@@ -97,14 +97,17 @@ def compute_run(
     expected: RunManifest | None = None,
     progress: ProgressCallback | None = None,
     plausibility: WeightPlausibility | None = None,
-    chunk_rows: int | None = None,
+    chunk_rows: int | Literal["auto"] | None = None,
+    memory: str | None = None,
 ) -> Run:
     """Read the spec and data, check their hashes against ``expected``, validate the data
     against the codebook (weights against ``plausibility``, default
     :class:`~govindex.ingest.validate.WeightPlausibility`, whose thresholds the manifest
     records) and run the pipeline. With ``chunk_rows`` the data are read, checked and
     scored that many rows at a time and reduced to per-PSU sums
-    (:mod:`govindex.application.chunked_input`), so memory does not grow with respondents.
+    (:mod:`govindex.application.chunked_input`), so memory does not grow with respondents;
+    ``chunk_rows="auto"`` chooses them from the file's columns and the ``memory`` budget
+    (:mod:`govindex.application.chunk_size`) and records the choice with the run.
 
     Examples
     --------
@@ -138,6 +141,16 @@ def compute_run(
         "spec": str(spec_path.resolve()),
         "data": str(data_path.resolve()),
     }
+    chunk_record: dict[str, object] = {}
+    if chunk_rows == "auto":
+        from govindex.application.chunk_size import choose_for_file
+
+        choice = choose_for_file(data_path, len(index_spec.indicators), memory)
+        chunk_rows, chunk_record = choice.rows, choice.recorded()
+        report_step(
+            progress,
+            f"{choice.rows:,} rows per chunk for a {choice.memory_budget / 2**30:.2f} GiB budget",
+        )
     if chunk_rows is not None:
         from govindex.application.chunked_input import read_cells
 
@@ -153,7 +166,7 @@ def compute_run(
             data_hash=data_hash,
             source=data_path.name,
             # Recorded so that ``rerun`` adds the sums in the same chunks, to the bit.
-            inputs={**inputs, "chunk_rows": chunk_rows},
+            inputs={**inputs, "chunk_rows": chunk_rows, **chunk_record},
             group_rule=rule,
             synthetic=synthetic,
             progress=lambda text: report_step(progress, text),
@@ -215,7 +228,8 @@ def store_run(
     *,
     progress: ProgressCallback | None = None,
     plausibility: WeightPlausibility | None = None,
-    chunk_rows: int | None = None,
+    chunk_rows: int | Literal["auto"] | None = None,
+    memory: str | None = None,
 ) -> StoredRun:
     """Compute a run, store it and write its folder ``out``; or, when an identical run (same
     spec and data contents, same parameters) is stored already, write ``out`` from the store
@@ -248,7 +262,15 @@ def store_run(
             return stored
     try:
         return _compute_and_store(
-            spec_path, data_path, parameters, target, store, progress, plausibility, chunk_rows
+            spec_path,
+            data_path,
+            parameters,
+            target,
+            store,
+            progress,
+            plausibility,
+            chunk_rows,
+            memory,
         )
     except Exception:
         # A failure (not a kill) cleans up after itself: the request is withdrawn.
@@ -265,7 +287,8 @@ def _compute_and_store(
     store: Path | None,
     progress: ProgressCallback | None,
     plausibility: WeightPlausibility | None,
-    chunk_rows: int | None = None,
+    chunk_rows: int | Literal["auto"] | None = None,
+    memory: str | None = None,
 ) -> StoredRun:
     """The computing part of :func:`store_run`: compute, stage, store, rename, confirm."""
     from govindex.application.unit_tables import unit_tables_of_run
@@ -278,6 +301,7 @@ def _compute_and_store(
         progress=progress,
         plausibility=plausibility,
         chunk_rows=chunk_rows,
+        memory=memory,
     )
     manifest = finished.manifest
     with staged_folder(target) as staging:

@@ -115,13 +115,22 @@ def run(
         ),
     ] = "lowest-level-complement",
     chunk_rows: Annotated[
-        int | None,
+        str | None,
         typer.Option(
             "--chunk-rows",
-            min=1,
             help="Read, check and score the data this many rows at a time (CSV, Parquet) and "
             "keep only per-PSU sums: memory follows the design, not the respondents "
-            "(jkn, bootstrap and taylor).",
+            "(jkn, bootstrap and taylor). `auto` chooses the rows from the file's columns "
+            "and --memory, and records the choice with the run. Omitted: the whole file "
+            "in memory.",
+        ),
+    ] = None,
+    memory: Annotated[
+        str | None,
+        typer.Option(
+            "--memory",
+            help="Memory budget for --chunk-rows auto (implies it): an amount such as 2G or "
+            "800M, or a share of the available memory such as 50% (the default).",
         ),
     ] = None,
     store: StoreOption = None,
@@ -167,7 +176,8 @@ def run(
             plausibility=WeightPlausibility(
                 stratum_ratio=weight_ratio_stratum, design_ratio=weight_ratio_design
             ),
-            chunk_rows=chunk_rows,
+            chunk_rows=_chunk_rows(chunk_rows, memory),
+            memory=memory,
         )
     manifest = finished.manifest
     label = " SYNTHETIC" if manifest.synthetic else ""
@@ -179,6 +189,27 @@ def run(
         )
         return
     typer.echo(f"run {manifest.run_id}{label}: {finished.scores.height} score rows → {out}")
+
+
+def _chunk_rows(given: str | None, memory: str | None) -> int | Literal["auto"] | None:
+    """``--chunk-rows``: a number of rows, ``auto`` or (with ``--memory`` alone) ``auto``."""
+    from govindex.errors import DataValidationError
+
+    if given is None:
+        return "auto" if memory is not None else None
+    text = given.strip().lower()
+    if text == "auto":
+        return "auto"
+    if text.isdigit() and int(text) >= 1:
+        if memory is not None:
+            msg = (
+                f"--memory {memory} chooses the rows per chunk; it cannot be combined with "
+                f"--chunk-rows {given} (use --chunk-rows auto, or leave --memory out)."
+            )
+            raise DataValidationError(msg, where="--memory", found=memory, expected="auto")
+        return int(text)
+    msg = f"--chunk-rows `{given}`: expected a number of rows (at least 1) or `auto`."
+    raise DataValidationError(msg, where="--chunk-rows", found=given, expected=">= 1 or auto")
 
 
 def rerun(

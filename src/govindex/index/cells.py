@@ -21,7 +21,7 @@ from govindex.errors import ColumnNotFound
 from govindex.index.scoring import indicator_scores
 from govindex.ingest import DesignColumns
 from govindex.spec import IndexSpec
-from govindex.survey.arrays import group_sum
+from govindex.survey.arrays import group_sum, weighted_indicator
 from govindex.survey.cell_totals import CellTotals
 from govindex.survey.design import SurveyDesign
 from govindex.survey.variance import taylor_variance
@@ -96,18 +96,23 @@ class CellAccumulator:
         values = np.ascontiguousarray(scores.to_numpy(), dtype=np.float64)
         present = ~np.isnan(values)
         values[~present] = 0.0
-        weighted = values * weights[:, None]
         nonzero = weights != 0
-        additions = {
-            "weighted": weighted,
-            "present_weight": present * weights[:, None],
-            "squares": weighted * values,
-            "counted": (present & nonzero[:, None]).astype(np.float64),
-            "answered": present.astype(np.float64),
-        }
-        for name, rows in additions.items():
+        answered = present.astype(np.float64)
+        # The weights ride in the sparse indicators (the same products, added in the same
+        # order, as summing weighted copies of the rows), so the chunk needs two
+        # rows × indicators blocks besides its values instead of five.
+        by_weight = weighted_indicator(cell_of_row, count, weights)
+        by_cell = weighted_indicator(cell_of_row, count)
+        for name in _SUMS:
             self._sums[name] = _grown(self._sums[name], count)
-            self._sums[name] += group_sum(rows, cell_of_row, count)
+        self._sums["weighted"] += by_weight @ values
+        self._sums["present_weight"] += by_weight @ answered
+        self._sums["counted"] += weighted_indicator(cell_of_row, count, nonzero * 1.0) @ answered
+        self._sums["answered"] += by_cell @ answered
+        # (y·w)·y as before, in the mask's block now that the mask has been summed.
+        squares = np.multiply(values, weights[:, None], out=answered)
+        squares *= values
+        self._sums["squares"] += by_cell @ squares
         self._weights = _grown(self._weights, count)
         self._weights += np.bincount(cell_of_row, weights=weights, minlength=count)
         self._respondents = _grown(self._respondents, count)

@@ -18,7 +18,16 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-__all__ = ["BoolArray", "FloatArray", "IntArray", "encode", "frozen", "group_sum", "indicator"]
+__all__ = [
+    "BoolArray",
+    "FloatArray",
+    "IntArray",
+    "encode",
+    "frozen",
+    "group_sum",
+    "indicator",
+    "weighted_indicator",
+]
 
 
 def frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -64,6 +73,35 @@ def indicator(groups: IntArray, n_groups: int) -> sparse.csr_matrix:
     return sparse.csr_matrix(
         (np.ones(n), (groups, np.arange(n))), shape=(n_groups, n), dtype=np.float64
     )
+
+
+def weighted_indicator(
+    groups: IntArray, n_groups: int, weights: FloatArray | None = None
+) -> sparse.csr_matrix:
+    """Sparse (groups × rows) matrix whose row g holds the weights of the rows coded g.
+
+    Its product with a (rows × columns) block adds, group by group and in row order,
+    ``weight × value`` of each row — the same products added in the same order as summing
+    a weighted copy of the block, so the sums agree to the bit without that copy. Rows
+    of weight 0 are kept as stored zeros. Without ``weights`` every weight is 1 (as
+    :func:`indicator`).
+
+    Examples
+    --------
+    >>> weighted_indicator(np.array([0, 1, 0]), 2, np.array([2.0, 3, 0])).toarray().tolist()
+    [[2.0, 0.0, 0.0], [0.0, 3.0, 0.0]]
+    >>> block = np.array([[1.5], [2.0], [4.0]])
+    >>> (weighted_indicator(np.array([0, 1, 0]), 2, np.array([2.0, 3, 1])) @ block).tolist()
+    [[7.0], [6.0]]
+    """
+    from scipy import sparse
+
+    n = groups.shape[0]
+    order = np.argsort(groups, kind="stable")
+    bounds = np.zeros(n_groups + 1, dtype=np.int64)
+    np.cumsum(np.bincount(groups, minlength=n_groups), out=bounds[1:])
+    data = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)[order]
+    return sparse.csr_matrix((data, order, bounds), shape=(n_groups, n))
 
 
 def group_sum(values: FloatArray, groups: IntArray, n_groups: int) -> FloatArray:

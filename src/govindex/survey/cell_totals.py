@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from govindex.errors import EstimationError
-from govindex.survey.arrays import FloatArray, IntArray, group_sum, indicator
+from govindex.survey.arrays import FloatArray, IntArray, group_sum, weighted_indicator
 from govindex.survey.design import SurveyDesign
 from govindex.survey.estimators import EmptyDomainRule, _Linear, _table
 from govindex.survey.prepare import Variables, prepare_domains
@@ -211,17 +211,25 @@ def replicate_mean_by_cells(
         part = slice(start, start + step)
         index = part if rows is None else rows[part]
         row_values = values.values[index]
-        present = values.present[index]
-        weights = design.weights[index, None]
-        selector = indicator(cell_of_row[part], n_cells)
-        by_domain = indicator(row_domains[part], n_domains)
-        weighted = row_values * weights
-        present_weight = present * weights
-        squares = weighted * row_values
-        for total, selected in ((0, weighted), (1, present_weight), (2, squares)):
-            sums[total] += selector @ selected
+        present = values.present[index].astype(np.float64)
+        weights = design.weights[index]
+        # The weights ride in the indicators: a sparse product adds w·y row by row, the
+        # same products in the same order as summing a weighted copy of the rows, without
+        # the rows × variables copies (and their fresh pages) for w·y, w·[y present] and
+        # the count of respondents.
+        cell_codes = cell_of_row[part]
+        domain_codes = row_domains[part]
+        by_cell = weighted_indicator(cell_codes, n_cells, weights)
+        by_domain = weighted_indicator(domain_codes, n_domains, weights)
+        for total, selected in ((0, row_values), (1, present)):
+            sums[total] += by_cell @ selected
             domain_sums[total] += by_domain @ selected
-        sums[3] += selector @ (present & (weights != 0)).astype(np.float64)
+        sums[3] += weighted_indicator(cell_codes, n_cells, (weights != 0) * 1.0) @ present
+        # w·y² in the mask's block, whose pages are already in place: (y·w)·y as before.
+        squares = np.multiply(row_values, weights[:, None], out=present)
+        squares *= row_values
+        sums[2] += weighted_indicator(cell_codes, n_cells) @ squares
+        domain_sums[2] += weighted_indicator(domain_codes, n_domains) @ squares
     totals = CellTotals(
         names=values.names,
         weighted=sums[0],
@@ -263,7 +271,10 @@ def replicate_linear(
     structure = replicates.structure
     assert structure is not None  # checked by the callers
     factors = structure.unit_factors
-    thetas = np.zeros((factors.shape[1], n_domains, len(totals.names)))
+    n_replicates, width = factors.shape[1], len(totals.names)
+    # Replicates × domains × variables, each domain's block written whole (writing it
+    # transposed, for the table's variable-major rows, costs more than copying once).
+    thetas = np.empty((n_replicates, n_domains, width))
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(n_domains + 1))
     for domain in range(n_domains):

@@ -117,15 +117,22 @@ def _numeric_variables(frame: pl.DataFrame, columns: list[str], *, na_rm: bool) 
     matrix = np.asarray(
         frame.select(pl.col(columns).cast(pl.Float64)).to_numpy(order="c"), dtype=np.float64
     )
-    missing = np.isnan(matrix)
-    if missing.any():
-        for index, column in enumerate(columns):
-            _check_missing(column, missing[:, index], na_rm=na_rm)
-        matrix = np.where(missing, 0.0, matrix)
+    present = matrix == matrix  # NaN is the only value unequal to itself
+    if not present.all():
+        # Column by column only where a message may be due: the first column that has no
+        # value at all, or (without na_rm) any missing value, as before.
+        flagged = ~present.any(axis=0) if na_rm else ~present.all(axis=0)
+        for index in np.flatnonzero(flagged):
+            _check_missing(columns[index], ~present[:, index], na_rm=na_rm)
+        if not matrix.flags.writeable:
+            matrix = matrix.copy()
+        # In place: the converted block is this function's own, and a rows × variables
+        # copy costs as much as the conversion.
+        np.copyto(matrix, 0.0, where=~present)
     return Variables(
         names=tuple(columns),
         values=matrix,
-        present=~missing,
+        present=present,
         source_columns=tuple(columns),
     )
 
