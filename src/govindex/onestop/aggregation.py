@@ -106,8 +106,8 @@ class AggregateQuery:
     measures: tuple[tuple[str, str], ...]
 
 
-def _pair(index: int, denominator: str, numerator: str, measure: str) -> tuple[str, str]:
-    """Inner (per unit) aggregates of one dossier-count or sum measure.
+def _pair(index: int, denominator: str, numerator: str, measure: str) -> str:
+    """The numerator and denominator aggregates (per unit) of one count or sum measure.
 
     A numerator only counts rows that are in its denominator.
     """
