@@ -106,29 +106,63 @@ class AggregateQuery:
     measures: tuple[tuple[str, str], ...]
 
 
-def _pair(
-    index: int, denominator: str, numerator: str, measure: str, count: str
-) -> tuple[str, str]:
-    """Inner (per unit × procedure) and outer (per unit) aggregates of one measure.
+def _pair(index: int, denominator: str, numerator: str, measure: str) -> str:
+    """The numerator and denominator aggregates (per unit) of one count or sum measure.
 
-    A procedure-count measure is 1 for a procedure with a qualifying dossier (MAX inside),
-    summed over procedures outside; this avoids COUNT(DISTINCT …), slow on both engines.
+    A numerator only counts rows that are in its denominator.
     """
-    if count == "procedures":
-        inner = (
-            f"MAX(CASE WHEN ({denominator}) AND ({numerator}) THEN 1 ELSE 0 END) AS n{index}, "
-            f"MAX(CASE WHEN ({denominator}) THEN 1 ELSE 0 END) AS d{index}"
-        )
-    else:
-        value = "1" if measure == "count" else f"({numerator})"
-        condition = (
-            f"({denominator}) AND ({numerator})" if measure == "count" else f"({denominator})"
-        )
-        inner = (
-            f"SUM(CASE WHEN {condition} THEN {value} ELSE 0 END) AS n{index}, "
-            f"SUM(CASE WHEN ({denominator}) THEN 1 ELSE 0 END) AS d{index}"
-        )
-    return inner, f"SUM(n{index}) AS n{index}, SUM(d{index}) AS d{index}"
+    value = "1" if measure == "count" else f"({numerator})"
+    condition = f"({denominator}) AND ({numerator})" if measure == "count" else f"({denominator})"
+    return (
+        f"SUM(CASE WHEN {condition} THEN {value} ELSE 0 END) AS n{index}, "
+        f"SUM(CASE WHEN ({denominator}) THEN 1 ELSE 0 END) AS d{index}"
+    )
+
+
+#: Measures per bit set: two bits each, kept within a 32-bit integer on both engines.
+_MEASURES_PER_BITS = 15
+
+
+def _procedure_bits(measures: Sequence[tuple[str, str]]) -> tuple[str, str]:
+    """Inner (per unit × procedure) and outer (per unit) aggregates of procedure counts,
+    for ``(denominator, numerator)`` conditions.
+
+    A procedure counts once per unit when any of its records qualifies. Every measure's
+    numerator and denominator condition is one bit of an integer, OR-ed over the unit's
+    records of the procedure (``BIT_OR``: one aggregate instead of a ``MAX`` per condition;
+    this grain has nearly as many groups as records, so each aggregate kept in its hash
+    table costs about a pass over them); the outer query counts the procedures whose bit is
+    set. ``COUNT(DISTINCT …)`` would be slow on both engines.
+
+    Examples
+    --------
+    >>> inner, outer = _procedure_bits([("a", "b")])
+    >>> inner
+    'BIT_OR(CASE WHEN (a) AND (b) THEN 1 ELSE 0 END + CASE WHEN (a) THEN 2 ELSE 0 END) AS bits0'
+    >>> outer.split(", ")[1]
+    'SUM(CASE WHEN bits0 & 2 <> 0 THEN 1 ELSE 0 END) AS d0'
+    """
+    inner: list[str] = []
+    sums: list[str] = []
+    for first in range(0, len(measures), _MEASURES_PER_BITS):
+        column = f"bits{first // _MEASURES_PER_BITS}"
+        terms = []
+        for offset, (denominator, numerator) in enumerate(
+            measures[first : first + _MEASURES_PER_BITS]
+        ):
+            index = first + offset
+            numerator_bit, denominator_bit = 1 << (2 * offset), 1 << (2 * offset + 1)
+            terms.append(
+                f"CASE WHEN ({denominator}) AND ({numerator}) THEN {numerator_bit} ELSE 0 END"
+            )
+            terms.append(f"CASE WHEN ({denominator}) THEN {denominator_bit} ELSE 0 END")
+            sums.append(
+                f"SUM(CASE WHEN {column} & {numerator_bit} <> 0 THEN 1 ELSE 0 END) AS n{index}, "
+                f"SUM(CASE WHEN {column} & {denominator_bit} <> 0 THEN 1 ELSE 0 END) "
+                f"AS d{index}"
+            )
+        inner.append("BIT_OR(" + " + ".join(terms) + f") AS {column}")
+    return ",\n    ".join(inner), ",\n  ".join(sums)
 
 
 #: Key columns every aggregate query returns (rolled-up keys are NULL).
@@ -179,44 +213,38 @@ def aggregate_sql(
         geographies = [g for g in geographies if g != "procedure"]
     if not geographies:
         return []
-    grains: dict[str, list[tuple[tuple[str, str], tuple[str, str]]]] = {
-        "dossiers": [],
-        "procedures": [],
-    }
+    counted: list[tuple[str, tuple[str, str]]] = []
+    by_procedure: list[tuple[tuple[str, str], tuple[str, str]]] = []
     for indicator in profile.computed(source):
         assert indicator.numerator is not None
         assert indicator.denominator is not None
-        pair = _pair(
-            len(grains[indicator.count]),
-            indicator.denominator,
-            indicator.numerator,
-            indicator.measure,
-            indicator.count,
-        )
-        grains[indicator.count].append((pair, ("indicator", indicator.code)))
+        if indicator.count == "procedures":
+            conditions = (indicator.denominator, indicator.numerator)
+            by_procedure.append((conditions, ("indicator", indicator.code)))
+        else:
+            pair = _pair(
+                len(counted), indicator.denominator, indicator.numerator, indicator.measure
+            )
+            counted.append((pair, ("indicator", indicator.code)))
     if source == "dossiers":
         for code, denominator, numerator, measure in KPI_MEASURES:
-            pair = _pair(len(grains["dossiers"]), denominator, numerator, measure, "dossiers")
-            grains["dossiers"].append((pair, ("kpi", code)))
+            counted.append((_pair(len(counted), denominator, numerator, measure), ("kpi", code)))
     table = FACT_TABLES[source]
     queries = []
-    if grains["dossiers"]:
-        body = ",\n  ".join(pair[0] for pair, _ in grains["dossiers"])
+    if counted:
+        body = ",\n  ".join(pair for pair, _ in counted)
         text = (
             f"SELECT {keys_and_flags(geographies)},\n  {body}\nFROM {table}\n"
             f"GROUP BY {_grouping_sets(geographies)}"
         )
         queries.append(
-            AggregateQuery(
-                source, tuple(geographies), text, tuple(m for _, m in grains["dossiers"])
-            )
+            AggregateQuery(source, tuple(geographies), text, tuple(m for _, m in counted))
         )
-    if grains["procedures"]:
+    if by_procedure:
         # Inner: one row per unit × procedure (procedure_code kept in every set); outer: the
         # procedures summed per unit, the procedure key dropped except for the procedure
         # geography, whose unit it is (there province_code is rolled up).
-        inner = ",\n    ".join(pair[0] for pair, _ in grains["procedures"])
-        outer = ",\n  ".join(pair[1] for pair, _ in grains["procedures"])
+        inner, outer = _procedure_bits([conditions for conditions, _ in by_procedure])
         unit_procedure = "CASE WHEN g_province = 1 THEN procedure_code END"
         text = (
             f"SELECT period_id, province_code, agency_id, {unit_procedure} AS procedure_code,\n"
@@ -227,9 +255,7 @@ def aggregate_sql(
             f"GROUP BY period_id, g_province, g_agency, province_code, agency_id, {unit_procedure}"
         )
         queries.append(
-            AggregateQuery(
-                source, tuple(geographies), text, tuple(m for _, m in grains["procedures"])
-            )
+            AggregateQuery(source, tuple(geographies), text, tuple(m for _, m in by_procedure))
         )
     return queries
 

@@ -131,16 +131,19 @@ def dossier_facts_sql(*, remap_legacy_districts: bool = False) -> str:
             "synced_to_portal_at",
         )
     )
+    # Everything that does not depend on the period is derived once per dossier (the
+    # procedure, petition and rating look-ups included); only the "as of" stamps and the
+    # period test are evaluated per dossier × period, against the few-row periods table.
     return f"""WITH petitioned AS (
   SELECT dossier_code, MIN(received_at) AS first_petition_at
   FROM petitions WHERE dossier_code IS NOT NULL GROUP BY dossier_code
 ), dislikes AS (
   SELECT dossier_code, MIN(rated_at) AS first_dislike_at
   FROM ratings WHERE dossier_code IS NOT NULL AND level <= 2 GROUP BY dossier_code
-), as_of_period AS (
+), per_dossier AS (
   SELECT
     d.dossier_code, d.province_code, {agency} AS agency_id, d.procedure_code,
-    p.period_id, p.start_s, p.end_s, d.received_at, d.due_source,
+    d.received_at, d.due_source,
     COALESCE(d.due_at_original, d.due_at) AS due_at,
     COALESCE(d.due_at_original <> d.due_at, FALSE) AS due_rewritten,
     COALESCE(d.channel, 1) AS channel_code, d.result_return_method,
@@ -158,22 +161,35 @@ def dossier_facts_sql(*, remap_legacy_districts: bool = False) -> str:
     COALESCE(c.online_level, 'none') AS online_level,
     COALESCE(c.has_online_service, FALSE) AS has_online_service,
     COALESCE(c.citizen_subject, FALSE) AS citizen_subject,
-    COALESCE(pe.first_petition_at <= p.end_s, FALSE) AS has_petition,
-    COALESCE(di.first_dislike_at <= p.end_s, FALSE) AS disliked,
-    {stamped}
+    pe.first_petition_at, di.first_dislike_at,
+    d.processed_at, d.returned_at, d.stopped_at, d.rejected_at, d.withdrawn_at,
+    d.supplement_requested_at, d.supplement_returned_at, d.supplement_second_requested_at,
+    d.synced_to_portal_at,
+    COALESCE(d.processed_at, d.returned_at, LEAST(d.stopped_at, d.rejected_at, d.withdrawn_at))
+      AS recorded_finish_at
   FROM dossiers d
-  JOIN periods p ON d.received_at <= p.end_s
-    -- A dossier whose recorded finish precedes the period is out of it whatever the as-of
-    -- view of the period shows (that finish is known by then): skip it at the join.
-    AND NOT COALESCE(
-      COALESCE(d.processed_at, d.returned_at, LEAST(d.stopped_at, d.rejected_at, d.withdrawn_at))
-        < p.start_s,
-      FALSE
-    )
   LEFT JOIN procedures c ON c.procedure_code = d.procedure_code
   {successors}  LEFT JOIN petitioned pe ON pe.dossier_code = d.dossier_code
   LEFT JOIN dislikes di ON di.dossier_code = d.dossier_code
   WHERE d.received_at IS NOT NULL AND d.status NOT IN (1, 3)
+), as_of_period AS (
+  SELECT
+    d.dossier_code, d.province_code, d.agency_id, d.procedure_code,
+    p.period_id, p.start_s, p.end_s, d.received_at, d.due_source, d.due_at, d.due_rewritten,
+    d.channel_code, d.result_return_method, d.has_e_result, d.has_digitized_components,
+    d.reused_components, d.from_citizen_repository, d.vneid_authenticated, d.population_db,
+    d.fee_total, d.paid_online_code, d.paid_noncash,
+    d.processing_working_days, d.supplement_pause_working_days,
+    d.requires_paper_result, d.fee_bearing, d.online_level, d.has_online_service,
+    d.citizen_subject,
+    COALESCE(d.first_petition_at <= p.end_s, FALSE) AS has_petition,
+    COALESCE(d.first_dislike_at <= p.end_s, FALSE) AS disliked,
+    {stamped}
+  FROM per_dossier d
+  JOIN periods p ON d.received_at <= p.end_s
+    -- A dossier whose recorded finish precedes the period is out of it whatever the as-of
+    -- view of the period shows (that finish is known by then): skip it at the join.
+    AND NOT COALESCE(d.recorded_finish_at < p.start_s, FALSE)
 ), finishing AS (
   SELECT *,
     COALESCE(processed_at, returned_at, LEAST(stopped_at, rejected_at, withdrawn_at)) AS finished_at,

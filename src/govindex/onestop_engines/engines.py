@@ -87,6 +87,10 @@ class DuckDBEngine:
         # The periods table the facts join by range has a few dozen rows: a nested loop
         # over it is cheaper than sorting every record for a merge join.
         self.connection.execute("SET nested_loop_join_threshold = 128")
+        # Every query of a scoring run reads the same record files: their footers are parsed
+        # once (the cache checks each file's modification time, so appended or rewritten
+        # files are read afresh).
+        self.connection.execute("SET parquet_metadata_cache = true")
         for name, source in _with_defaults(tables).items():
             if isinstance(source, pl.DataFrame):
                 self.register(name, source)
@@ -106,7 +110,14 @@ class DuckDBEngine:
         """Compute ``text`` once into temporary table ``name``."""
         try:
             self._drop_temporary(name)
-            self.connection.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {text}')
+            # Only aggregates read a materialised table, so its rows may be stored in the
+            # order the threads finish them (cheaper than keeping the input order); the
+            # setting is restored for every other query.
+            self.connection.execute("SET preserve_insertion_order = false")
+            try:
+                self.connection.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {text}')
+            finally:
+                self.connection.execute("RESET preserve_insertion_order")
         except duckdb.Error as error:
             msg = f"DuckDB could not compute `{name}`: {str(error).splitlines()[0]}"
             raise StorageError(msg, where="duckdb") from error
