@@ -147,6 +147,7 @@ def run(
     both the scoring and the bare ``GROUP BY``.
     """
     root = Path(folder or tempfile.mkdtemp(prefix="bench-onestop-"))
+    root.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"memory_limit": memory_limit}
     if records is None:
         store = RecordStore(root / "store")
