@@ -159,9 +159,9 @@ def _build(
         report_step(progress, "scoring the PAR Index 2024 of SYNTHETIC self-assessments")
         others["par"] = store_synthetic_par(store, year=2024, seed=seed).run_id
     if onestop is not None:
-        report_step(progress, "writing and scoring a SYNTHETIC quarter of one-stop dossier records")
+        report_step(progress, "writing and scoring a SYNTHETIC year of one-stop dossier records")
         scored_onestop: ScoredRun = maker.result(onestop)
-        report_step(progress, "storing the one-stop 766 index of the SYNTHETIC quarter")
+        report_step(progress, "storing the one-stop 766 index of the SYNTHETIC year")
         scored = ScoredOnestop(scored_onestop.manifest, scored_onestop.tables)
         others["onestop"] = store_scored_onestop(store, scored).run_id
     return DemoResult(
