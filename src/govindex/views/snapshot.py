@@ -375,7 +375,8 @@ def _datasets(manifests: tuple[RunManifest, ...], scores: pl.DataFrame) -> pl.Da
         "source": pl.String,
         "created_at": pl.String,
     }
-    return pl.DataFrame(rows, schema=schema).sort("year", "kind", "created_at")
+    # Runs stored in the same second (the demo stores several) are told apart by their id.
+    return pl.DataFrame(rows, schema=schema).sort("year", "kind", "created_at", "run_id")
 
 
 def _names(record: pl.DataFrame, scores: pl.DataFrame) -> pl.DataFrame:
