@@ -17,8 +17,8 @@ ONESTOP_PERIODS = ("2025-01", "2025-02", "2025-03", "2025-Q1")
 def build_onestop_store(folder: Path, *, with_record: bool = False) -> tuple[Path, str]:
     """Write the SYNTHETIC records and store their one-stop run: (store path, run id).
 
-    ``with_record`` loads the official PAPI record too (`govindex serve` needs a store that
-    holds it)."""
+    ``with_record`` loads the official PAPI record too (the pages then switch between the
+    instruments; `govindex serve` opens a store of the one-stop run alone as well)."""
     # A quarter of records (the demo writes a year): the periods above and no more.
     records = write_synthetic_onestop(folder / "records", OnestopDemoSize(months=3))
     store = folder / "store.duckdb"
