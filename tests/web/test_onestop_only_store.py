@@ -162,6 +162,9 @@ def test_the_static_site_holds_the_one_stop_pages(onestop_only: Path, tmp_path: 
     assert '<html lang="en">' in english
     assert 'href="quang-ninh/index.html"' in english
     assert "vi/onestop/2025-Q1/index.html" in (site / "index.html").read_text("utf-8")
+    # The runs page names the run: the site holds its pages (the newest run's).
+    runs = (site / "en" / "runs" / "index.html").read_text("utf-8")
+    assert 'href="../onestop/2025-Q1/index.html"' in runs.split("data-period-runs", 1)[1]
     checked = 0
     for page in site.rglob("index.html"):
         for link in LINK.findall(page.read_text("utf-8")):
@@ -185,3 +188,21 @@ def test_the_site_plan_keeps_to_the_years_asked(onestop_only: Path) -> None:
         next(a for a in plan if a.instrument and a.period is None and a.kind == "overview")
     ]
     assert default == "en/onestop/2025-Q1/index.html"
+
+
+def test_beside_the_papi_record_the_site_switches_between_the_two(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    from tests.web.onestop_store import build_onestop_store
+
+    from govindex.web.static_site import export_site as write_site
+
+    store, _ = build_onestop_store(tmp_path_factory.mktemp("with-record"), with_record=True)
+    dashboard = Dashboard.open(store)
+    site = write_site(
+        dashboard, tmp_path_factory.mktemp("site") / "site", ["en"], years=[2024, 2025]
+    ).folder
+    papi = (site / "en" / "overview" / "2024" / "total" / "63" / "index.html").read_text("utf-8")
+    assert 'href="../../../../onestop/2025-Q1/index.html"' in papi
+    ranking = (site / "en" / "onestop" / "2025-Q1" / "index.html").read_text("utf-8")
+    assert 'href="../../overview/2024/total/63/index.html"' in ranking

@@ -16,8 +16,8 @@ Layout (``<lang>`` is ``vi`` or ``en``; items are ``total`` or ``dimension-<code
 Every link is relative, so the folder works from ``file://`` or under any path of any web
 server. The site shows the published record and the newest run of the one-stop 766 index
 (microdata runs, comparisons, sub-dimension and indicator overviews, and the index's weeks
-are served by ``govindex serve``). The folder is built beside the
-target and renamed into place, so a failed export leaves the previous site untouched.
+are served by ``govindex serve``). The folder is built beside the target and renamed into
+place, so a failed export leaves the previous site untouched.
 Worker processes (``workers``) write into the same staging folder; they end with the
 export, and on their own if the export process is killed.
 """
@@ -37,6 +37,7 @@ from pathlib import Path
 
 from govindex.errors import SpecError
 from govindex.views import Dashboard
+from govindex.views.period_pages import resolve_period_run
 from govindex.web.addresses import Language, PageAddress, build_view, item_slug, slug
 from govindex.web.app import landing_instrument, static_folder
 from govindex.web.downloads import csv_bytes, json_bytes
@@ -264,14 +265,15 @@ What is here:
 - <lang>/indicator/<item>/ : the total and each dimension across provinces and years;
 - <lang>/onestop/<period>/ : the one-stop 766 ranking of every year, quarter and month
   of the newest one-stop run, and <lang>/onestop/<period>/<unit>/ every unit's page in
-  its newest year (or quarter);
+  the period its pages open on (the run's newest year, else its newest quarter);
 - <lang>/runs/ : the stored runs.
 The data of every page (data.json and one CSV per table) are in data/, under the page's
 path without the language: data/overview/2024/total/63/ranking.csv, for example.
 
 Left out, to keep the export small (the full cross product of choices is not finite):
 overviews of sub-dimensions and indicators, comparisons of provinces, XLSX downloads,
-pages of microdata runs, and the one-stop index's weeks and older runs. Run `govindex serve` for all of them.
+pages of microdata runs, and the one-stop index's weeks, other periods' unit pages and
+older runs. Run `govindex serve` for all of them.
 
 Maps: {_attribution()} (static/maps/LICENSE-ODbL.md).
 """
@@ -356,9 +358,35 @@ class _PageWriter:
         self._renderer = renderer
         self._plan = plan
         self._staging = staging
+        # The site holds the newest run of each index scored by period: a link that names
+        # that run finds its page (the runs page names every run it lists).
+        self._newest_runs: dict[str, str] = {
+            str(entry.id): resolve_period_run(dashboard.snapshot, entry.id, None)
+            for entry in dashboard.instruments()
+            if dashboard.scored_by_period(entry.id)
+        }
+        latest = renderer.facts.latest_year
+        self._papi_home = (
+            None
+            if latest is None
+            else PageAddress("overview", year=latest, level="total", code="total", geography="63")
+        )
+
+    def _locate(self, address: PageAddress) -> str | None:
+        found = self._plan.get(address)
+        if found is not None:
+            return found
+        if address.instrument is not None and address.run is not None:
+            if self._newest_runs.get(address.instrument) == address.run:
+                return self._plan.get(address.with_changes(run=None))
+            return None
+        if address == PageAddress("overview", address.language) and self._papi_home:
+            # The instruments' switch opens PAPI's overview: its newest year's.
+            return self._plan.get(self._papi_home.with_changes(language=address.language))
+        return None
 
     def _locate_data(self, address: PageAddress) -> str | None:
-        path = self._plan.get(address)
+        path = self._locate(address)
         return None if path is None else _data_folder(path)
 
     def write(self, address: PageAddress, with_data: bool) -> None:
@@ -369,7 +397,7 @@ class _PageWriter:
             if address.kind == "overview" and address.geography
             else []
         )
-        links = RelativeLinks(path, self._plan.get, self._locate_data)
+        links = RelativeLinks(path, self._locate, self._locate_data)
         html = self._renderer.page(view, address, links, scripts=scripts)
         _write(self._staging / path, html.encode("utf-8"))
         if with_data:
