@@ -91,3 +91,36 @@ def test_the_language_switch_keeps_the_unit_and_period(page: Any, onestop_server
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").get_attribute("data-period") == "2025-03"
     assert page.locator("[data-kpis] h2").inner_text() == translate("period.kpis", "en")
+
+
+@pytest.fixture(scope="module")
+def onestop_only_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`govindex serve` on a store of the one-stop run alone (no PAPI record)."""
+    store, _ = build_onestop_store(tmp_path_factory.mktemp("onestop-only-browser"))
+    yield from serve(store)
+
+
+def test_a_store_of_one_stop_runs_alone_opens_on_its_ranking(
+    browser: Any, onestop_only_server: str
+) -> None:
+    context = browser.new_context(locale="en-GB")
+    try:
+        page = context.new_page()
+        page.goto(f"{onestop_only_server}/?lang=en")
+        assert "instrument=onestop" in page.url
+        assert page.locator("h1").get_attribute("data-period") == "2025-Q1"
+        assert page.locator("table[data-period-ranking] tbody tr").count() == 22
+        page.goto(f"{onestop_only_server}/runs?lang=en")
+        assert page.locator("[data-no-papi-run]").count() == 1
+        listed = page.locator("table[data-period-runs] tbody tr")
+        assert listed.count() == 1
+        assert "SYNTHETIC" in listed.inner_text()
+        listed.locator("a").click()
+        page.wait_for_load_state()
+        assert page.locator("h1").get_attribute("data-instrument") == "onestop"
+        papi = page.goto(f"{onestop_only_server}/overview?lang=en")
+        assert papi is not None
+        assert papi.status == 404
+        assert "holds no PAPI run" in page.locator("body").inner_text()
+    finally:
+        context.close()

@@ -33,7 +33,7 @@ def test_demo_loads_the_official_record_and_writes_a_labelled_synthetic_survey(
     # Every instrument has a SYNTHETIC run in the same store.
     assert "assessment" in listing.output  # the PAR Index
     assert "records" in listing.output  # the one-stop 766 index
-    for label in ("SIPAS 2024", "PAR Index 2024", "one-stop 766 index 2025-Q1"):
+    for label in ("SIPAS 2024", "PAR Index 2024", "one-stop 766 index 2025 (weeks, months"):
         assert f"SYNTHETIC {label}" in result.output, label
     scores = pl.read_csv(out / "run" / "scores.csv")
     assert scores["synthetic"].all()

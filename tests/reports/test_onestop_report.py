@@ -12,7 +12,7 @@ import pypdfium2 as pdfium
 import pytest
 from typer.testing import CliRunner
 
-from govindex.application.instrument_runs import write_synthetic_onestop
+from govindex.application.instrument_runs import OnestopDemoSize, write_synthetic_onestop
 from govindex.cli import app
 from govindex.storage import RunStore
 
@@ -27,7 +27,8 @@ def _run(*args: str | Path) -> tuple[int, str, str]:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     folder = tmp_path_factory.mktemp("onestop-report")
-    records = write_synthetic_onestop(folder / "records")
+    # A quarter of records (the demo writes a year): the periods above and no more.
+    records = write_synthetic_onestop(folder / "records", OnestopDemoSize(months=3))
     store = folder / "store.duckdb"
     arguments: list[str | Path] = ["onestop", "publish", records, "--store", store]
     for period in PERIODS:

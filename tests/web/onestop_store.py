@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from govindex.application.instrument_runs import store_onestop_run, write_synthetic_onestop
+from govindex.application.instrument_runs import (
+    OnestopDemoSize,
+    store_onestop_run,
+    write_synthetic_onestop,
+)
 
 ONESTOP_PERIODS = ("2025-01", "2025-02", "2025-03", "2025-Q1")
 
@@ -13,9 +17,10 @@ ONESTOP_PERIODS = ("2025-01", "2025-02", "2025-03", "2025-Q1")
 def build_onestop_store(folder: Path, *, with_record: bool = False) -> tuple[Path, str]:
     """Write the SYNTHETIC records and store their one-stop run: (store path, run id).
 
-    ``with_record`` loads the official PAPI record too (`govindex serve` needs a store that
-    holds it)."""
-    records = write_synthetic_onestop(folder / "records")
+    ``with_record`` loads the official PAPI record too (the pages then switch between the
+    instruments; `govindex serve` opens a store of the one-stop run alone as well)."""
+    # A quarter of records (the demo writes a year): the periods above and no more.
+    records = write_synthetic_onestop(folder / "records", OnestopDemoSize(months=3))
     store = folder / "store.duckdb"
     if with_record:
         from govindex.application.demo import ensure_published

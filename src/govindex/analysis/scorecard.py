@@ -4,7 +4,9 @@ PAPI, SIPAS, the PAR Index and the one-stop 766 index, and how the instruments a
 For every province, instrument and year there is one row per source of a value:
 
 * ``computed``: a run govindex computed and stored (a survey run, a PAR assessment run, a
-  one-stop records run), newest run per instrument and period;
+  one-stop records run), newest run per instrument and period; of a run scored by period,
+  the year's own period if it has one, else its newest longest period (a quarter before a
+  month before a week);
 * ``official``: the official PAPI record;
 * ``reported``: a SIPAS or PAR Index value quoted by the press or a province, with its link
   (:mod:`govindex.official.reported_indices`), never mixed with computed values.
@@ -117,12 +119,32 @@ def _stored_rows(totals: Sequence[pl.DataFrame]) -> pl.DataFrame:
     )
     stored = stored.join(newest, on=["instrument", "period", "source_kind"])
     stored = stored.filter(pl.col("run_id") == pl.col("_newest"))
+    stored = stored.with_columns(pl.col("period").str.slice(0, 4).cast(pl.Int32).alias("year"))
+    # A run scored by period (the one-stop index: weeks, months, quarters and the year)
+    # speaks for a year with one period: the year itself, else its newest longest period.
+    length = (
+        pl.when(pl.col("period").str.contains(r"^\d{4}$"))
+        .then(0)
+        .when(pl.col("period").str.contains(r"^\d{4}-Q\d$"))
+        .then(1)
+        .when(pl.col("period").str.contains(r"^\d{4}-\d{2}$"))
+        .then(2)
+        .when(pl.col("period").str.contains(r"^\d{4}-W\d{2}$"))
+        .then(3)
+        .otherwise(4)
+    )
+    keys = ["instrument", "source_kind", "geography", "unit", "year"]
+    # Filters, not a sort: the rows keep their order (a province is spelled as its first).
+    stored = (
+        stored.with_columns(length.alias("_length"))
+        .filter(pl.col("_length") == pl.col("_length").min().over(keys))
+        .filter(pl.col("period") == pl.col("period").max().over(keys))
+    )
     return stored.with_columns(
         pl.col("unit").alias("province"),
         pl.col("unit").map_elements(province_key, return_dtype=pl.String).alias("province_key"),
-        pl.col("period").str.slice(0, 4).cast(pl.Int32).alias("year"),
         pl.coalesce("source_url", "source_file").alias("source_url"),
-    ).drop("_sequence", "_newest")
+    ).drop("_sequence", "_newest", "_length")
 
 
 def _reported_rows(reported: pl.DataFrame) -> pl.DataFrame:

@@ -68,8 +68,9 @@ def build_demo(
 
     Idempotent: the official record is loaded once, and a run already stored is neither
     computed nor stored again (its folder is written from the store). With ``parallel``,
-    the SYNTHETIC inputs are made in a second process while this one stores the official
-    record (see :mod:`govindex.application.demo_inputs`); what is stored is the same. The
+    the SYNTHETIC one-stop year and SIPAS survey are made in a second process while this
+    one stores the official record and makes the PAPI survey (see
+    :mod:`govindex.application.demo_inputs`); what is stored is the same. The
     second process is started with ``spawn``, which imports the caller's main module again:
     a script that calls this at its top level needs the usual ``if __name__ ==
     "__main__":`` guard, or ``parallel=False``.
@@ -90,20 +91,20 @@ def build_demo(
 
     out.mkdir(parents=True, exist_ok=True)
     with demo_inputs.InputMaker(parallel=parallel) as maker:
-        # Started first, so that the second process works while this one stores the record.
-        papi = maker.submit(demo_inputs.papi_survey, out, seed)
-        sipas = (
-            maker.submit(demo_inputs.sipas_survey, out, seed) if "sipas" in instruments else None
-        )
-        # The PAR run is scored here, after SIPAS: the moment a manifest is made orders the
-        # runs on the pages, and PAR has always come after SIPAS there.
-        par = "par" in instruments
+        # The one-stop year is the longest input (a Parquet file per unit and month): it is
+        # started first, so that the second process writes and scores it while this one
+        # stores the record and makes the PAPI survey (the two processes then take about
+        # as long; the runs page orders runs by instrument, not by when they were made).
         onestop = (
             maker.submit(demo_inputs.scored_onestop, out / "onestop-records")
             if "onestop" in instruments
             else None
         )
-        return _build(store, out, seed, maker, progress, (papi, sipas, par, onestop))
+        sipas = (
+            maker.submit(demo_inputs.sipas_survey, out, seed) if "sipas" in instruments else None
+        )
+        par = "par" in instruments
+        return _build(store, out, seed, maker, progress, (sipas, par, onestop))
 
 
 def _build(
@@ -112,8 +113,9 @@ def _build(
     seed: int,
     maker: InputMaker,
     progress: ProgressCallback | None,
-    pending: tuple[Any, Any, bool, Any],
+    pending: tuple[Any, bool, Any],
 ) -> DemoResult:
+    from govindex.application import demo_inputs
     from govindex.application.instrument_runs import (
         ScoredOnestop,
         store_scored_onestop,
@@ -125,7 +127,7 @@ def _build(
     from govindex.spec.bundled import default_spec_path
     from govindex.storage import RunStore
 
-    papi, sipas, par, onestop = pending
+    sipas, par, onestop = pending
     report_step(progress, "loading the official PAPI record 2011–2024")
     run_store = RunStore(store)
     try:
@@ -136,7 +138,7 @@ def _build(
         run_store.close()
 
     report_step(progress, "generating a SYNTHETIC PAPI 2024 survey")
-    survey: PapiSurvey = maker.result(papi)
+    survey: PapiSurvey = demo_inputs.papi_survey(out, seed)
 
     report_step(progress, "computing the index from the SYNTHETIC survey (JKn)")
     run_folder = out / "run"
@@ -159,9 +161,9 @@ def _build(
         report_step(progress, "scoring the PAR Index 2024 of SYNTHETIC self-assessments")
         others["par"] = store_synthetic_par(store, year=2024, seed=seed).run_id
     if onestop is not None:
-        report_step(progress, "writing and scoring a SYNTHETIC quarter of one-stop dossier records")
+        report_step(progress, "writing and scoring a SYNTHETIC year of one-stop dossier records")
         scored_onestop: ScoredRun = maker.result(onestop)
-        report_step(progress, "storing the one-stop 766 index of the SYNTHETIC quarter")
+        report_step(progress, "storing the one-stop 766 index of the SYNTHETIC year")
         scored = ScoredOnestop(scored_onestop.manifest, scored_onestop.tables)
         others["onestop"] = store_scored_onestop(store, scored).run_id
     return DemoResult(

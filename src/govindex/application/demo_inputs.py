@@ -107,8 +107,8 @@ def sipas_survey(out: Path, seed: int, year: int = 2024) -> Path:
 
 
 def scored_onestop(folder: Path) -> ScoredRun:
-    """Write the demo's SYNTHETIC quarter of one-stop dossier records into ``folder`` (once)
-    and score the 766 index of that quarter.
+    """Write the demo's SYNTHETIC year of one-stop dossier records into ``folder`` (once)
+    and score the 766 index of every week, month, quarter and the year.
 
     Examples
     --------
@@ -127,7 +127,7 @@ def scored_onestop(folder: Path) -> ScoredRun:
 
     size = OnestopDemoSize()
     records = write_synthetic_onestop(folder, size)
-    scored = score_onestop_records(records, [f"{size.year}-Q1"])
+    scored = score_onestop_records(records, size.periods())
     return ScoredRun(scored.manifest.to_dict(), scored.tables)
 
 

@@ -175,12 +175,40 @@ def store_par_run(store: Path | None, manifest: RunManifest, rows: pl.DataFrame)
 @dataclass(frozen=True)
 class OnestopDemoSize:
     """How much SYNTHETIC one-stop data the demo writes: Quảng Ninh (unit 22, generated at
-    its reported rates) and the 21 units before it, the first ``months`` of ``year``."""
+    its reported rates) and the 21 units before it, the first ``months`` of ``year``.
+
+    The demo writes a whole year, so that every period the portal publishes (week, month,
+    quarter, year) has data. The dossier count is per year across the 22 units (about 30
+    per unit and month): the cost of writing is mostly one Parquet file per unit and month,
+    whatever the count.
+
+    Examples
+    --------
+    >>> size = OnestopDemoSize()
+    >>> size.periods()[:6]
+    ['2025', '2025-Q1', '2025-Q2', '2025-Q3', '2025-Q4', '2025-01']
+    >>> len(size.periods()), OnestopDemoSize(months=3).periods()[:3]
+    (68, ['2025-Q1', '2025-01', '2025-02'])
+    """
 
     year: int = 2025
-    months: int = 3
+    months: int = 12
     dossiers_per_year: int = 8_000
     seed: int = 20250701
+
+    def periods(self) -> list[str]:
+        """Every whole period the records cover: the year (with 12 months), its whole
+        quarters, its months and the ISO weeks that fall inside those months."""
+        from govindex.onestop.periods import parse_period, periods_of_year
+
+        last = parse_period(f"{self.year}-{self.months:02d}").end
+        kinds = ("year", "quarter", "month", "week")
+        return [
+            period.period_id
+            for kind in kinds
+            for period in periods_of_year(self.year, kind)
+            if period.start.year == self.year and period.end <= last
+        ]
 
 
 def write_synthetic_onestop(folder: Path, size: OnestopDemoSize | None = None) -> Path:

@@ -42,7 +42,10 @@ def load_dashboard(store: Path | None) -> Dashboard:
     # readers may share the file.
     with RunStore(path, read_only=True) as opened:
         dashboard = Dashboard(Snapshot.load(opened))
-    if dashboard.snapshot.datasets.is_empty():
+    snapshot = dashboard.snapshot
+    # A store of one instrument alone (one-stop runs from `govindex onestop publish`) is
+    # served: its pages answer, and PAPI's pages say that the store holds no PAPI run.
+    if not (snapshot.manifests or snapshot.other_manifests or snapshot.period_manifests):
         msg = f"the run store {path} holds no runs; run `govindex demo` to fill it."
         raise NotFound(msg, where="store", found=str(path))
     return dashboard

@@ -25,7 +25,7 @@ __all__ = ["build_demo", "demo"]
 _INSTRUMENT_LABELS = {
     "sipas": "SIPAS 2024",
     "par": "PAR Index 2024 (63 provinces)",
-    "onestop": "one-stop 766 index 2025-Q1",
+    "onestop": "one-stop 766 index 2025 (weeks, months, quarters, year)",
 }
 
 

@@ -195,8 +195,9 @@ ONESTOP = register(
             "govindex.application.onestop_runs.store_onestop_run (dossier records scored by "
             "an engine of govindex.onestop_engines): one score_table per run"
         ),
+        # The scorer's raw counts (``onestop_counts``) are stored with the run for audit
+        # but no page reads them, so they are not named here and no snapshot loads them.
         derived_tables=(
-            "onestop_counts",
             "onestop_ranking",
             "onestop_trend",
             "onestop_kpi_tiles",

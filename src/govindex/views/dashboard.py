@@ -18,7 +18,7 @@ from govindex.errors import NotFound, SpecError
 from govindex.scores.groups import GroupRule
 from govindex.scores.registry import InstrumentEntry, instrument, registered
 from govindex.storage import RunStore
-from govindex.views.explore import compare, explore_item, runs_view
+from govindex.views.explore import compare, explore_item
 from govindex.views.instrument_pages import (
     instrument_compare,
     instrument_explore,
@@ -28,6 +28,7 @@ from govindex.views.instrument_pages import (
 from govindex.views.overview import overview
 from govindex.views.period_pages import period_ranking, period_unit
 from govindex.views.profile import profile
+from govindex.views.run_list import runs_view
 from govindex.views.snapshot import Snapshot
 from govindex.views.view import View
 

@@ -14,7 +14,7 @@ from govindex.views.selection import group_legend, item_rows, resolve_run, with_
 from govindex.views.snapshot import Snapshot
 from govindex.views.view import View
 
-__all__ = ["MAXIMUM_COMPARED", "compare", "explore_item", "runs_view"]
+__all__ = ["MAXIMUM_COMPARED", "compare", "explore_item"]
 
 MAXIMUM_COMPARED = 8
 """More provinces than this do not fit one comparison chart; the overview shows them all."""
@@ -101,6 +101,9 @@ def explore_item(
     """
     if run_id is None:
         runs = snapshot.datasets.filter(pl.col("kind") == "published")
+        if runs.is_empty():
+            # The same answer as the overview's: the store holds other instruments only.
+            resolve_run(snapshot, None, None)
     else:
         chosen, _ = resolve_run(snapshot, None, run_id)
         runs = snapshot.datasets.filter(pl.col("run_id") == chosen)
@@ -149,45 +152,3 @@ def explore_item(
         "group_rule": {"percentile_method": rule.percentile_method, "inclusive": rule.inclusive},
     }
     return View("indicator", parameters, meta, {"values": values, "national": national})
-
-
-def runs_view(snapshot: Snapshot) -> View:
-    """Return the stored runs a dashboard can show (one row per run and year).
-
-    Examples
-    --------
-    >>> runs_view(snapshot).table("runs").columns[:3]
-    ['run_id', 'kind', 'year']
-    """
-    tables = {"runs": snapshot.datasets}
-    if snapshot.other_manifests:
-        # Runs shown on the instruments' own pages (SIPAS, ...), one row per run and year.
-        tables["instrument_runs"] = pl.DataFrame(
-            [
-                {
-                    "run_id": manifest.run_id,
-                    "instrument": snapshot.instruments[manifest.run_id],
-                    "year": int(period),
-                    "synthetic": manifest.synthetic,
-                    "source": manifest.source,
-                    "created_at": str(manifest.created_at),
-                }
-                for manifest in snapshot.other_manifests
-                for period in snapshot.score_tables.filter(pl.col("run_id") == manifest.run_id)[
-                    "period"
-                ]
-                .unique()
-                .sort()
-                .to_list()
-                if str(period).isdigit()
-            ],
-            schema={
-                "run_id": pl.String,
-                "instrument": pl.String,
-                "year": pl.Int32,
-                "synthetic": pl.Boolean,
-                "source": pl.String,
-                "created_at": pl.String,
-            },
-        )
-    return View("runs", {}, {}, tables)

@@ -194,8 +194,8 @@ def period_unit(
     Tables: ``kpis`` (the period's tiles with numerator and denominator), ``trend`` (every
     period's total, band, rank and change), ``channels``, ``indicators`` (the period's
     groups and indicators: points, maximum, ratio, numerator, denominator) and ``heatmap``
-    (every indicator's ratio in the shorter periods inside the chosen one, or else in every
-    period of its kind); with a run that scored agencies, ``agencies`` (the drill-down: each
+    (every indicator's ratio in the shorter periods inside the chosen one: the months of a
+    year or a quarter, the weeks of a month; or else in every period of its kind); with a run that scored agencies, ``agencies`` (the drill-down: each
     department and commune with its groups, band and rank among the unit's agencies) and
     ``agency_late`` (late dossiers by agency and period, over the heatmap's periods).
 
@@ -224,9 +224,14 @@ def period_unit(
         and row["period_start"] >= span["period_start"]
         and row["period_end"] <= span["period_end"]
     ]
-    # The heatmap splits a quarter into the run's months (a month into its weeks); a period
-    # with nothing shorter inside it is shown beside the other periods of its kind.
-    finest = max((_KIND_ORDER.get(row["period_kind"], 9) for row in inside), default=None)
+    # The heatmap splits a year or a quarter into the run's months (not into some 52
+    # weeks), a month into its weeks; a period with nothing shorter inside it is shown
+    # beside the other periods of its kind.
+    shorter = sorted({_KIND_ORDER.get(row["period_kind"], 9) for row in inside})
+    finest = next(
+        (order for order in shorter if order >= _KIND_ORDER["month"]),
+        shorter[-1] if shorter else None,
+    )
     same_kind = sorted(
         (
             row

@@ -80,6 +80,12 @@ def resolve_run(snapshot: Snapshot, year: int | None, run_id: str | None) -> tup
     years = sorted(set(published["year"].to_list()))
     if not years:
         msg = "the store holds no published PAPI record; run `govindex demo` or `govindex import`."
+        if datasets.is_empty():
+            # A store of other instruments' runs only (say, `govindex onestop publish`).
+            msg = (
+                "the store holds no PAPI run (neither the published record nor a survey "
+                "run); run `govindex demo` or `govindex import` to store one."
+            )
         raise NotFound(msg, where="year", found=year)
     chosen = years[-1] if year is None else year
     rows = published.filter(pl.col("year") == chosen)

@@ -298,10 +298,12 @@ def _owner(manifest: RunManifest) -> str:
 def _period_run_tables(
     store: RunStore, manifest: RunManifest, instruments: Mapping[str, str]
 ) -> Mapping[str, pl.DataFrame]:
-    """The tables a period-scored run's pages read: its score table and the tables its
-    instrument's entry names (a table the run was stored without is simply absent)."""
+    """The tables a period-scored run's pages read: the tables its instrument's entry names
+    (a table the run was stored without is simply absent). The run's score table is not
+    read: the pages select from the tables published from it, and the scorecard reads its
+    own stored rows."""
     stored = store.run_tables(manifest.run_id)
-    wanted = ("score_table", *instrument(instruments[manifest.run_id]).derived_tables)
+    wanted = instrument(instruments[manifest.run_id]).derived_tables
     return MappingProxyType(
         {name: store.read_table(manifest.run_id, name) for name in wanted if name in stored}
     )
@@ -373,7 +375,8 @@ def _datasets(manifests: tuple[RunManifest, ...], scores: pl.DataFrame) -> pl.Da
         "source": pl.String,
         "created_at": pl.String,
     }
-    return pl.DataFrame(rows, schema=schema).sort("year", "kind", "created_at")
+    # Runs stored in the same second (the demo stores several) are told apart by their id.
+    return pl.DataFrame(rows, schema=schema).sort("year", "kind", "created_at", "run_id")
 
 
 def _names(record: pl.DataFrame, scores: pl.DataFrame) -> pl.DataFrame:

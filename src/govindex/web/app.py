@@ -41,7 +41,13 @@ from govindex.web.scorecard_page import scorecard_router
 from govindex.web.security import DASHBOARD_POLICY, AllowedHosts, SecurityHeaders
 from govindex.web.snapshot_refresh import RefreshSnapshot, StoreWatcher
 
-__all__ = ["PageService", "create_app", "create_app_for_store", "static_folder"]
+__all__ = [
+    "PageService",
+    "create_app",
+    "create_app_for_store",
+    "landing_instrument",
+    "static_folder",
+]
 
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _DESCRIPTION = """
@@ -163,6 +169,28 @@ class PageService:
         return self.renderer.error(error, language, AppLinks(root), urls)
 
 
+def landing_instrument(dashboard: Dashboard) -> str | None:
+    """The instrument ``/`` opens: ``None`` (PAPI's overview) when the store holds a PAPI
+    run, else the first registered instrument with an overview page that has a run (a
+    store made by ``govindex onestop publish`` alone opens on the one-stop ranking).
+
+    Examples
+    --------
+    >>> landing_instrument(dashboard) is None  # the examples' store holds the PAPI record
+    True
+    """
+    from govindex.scores.registry import registered
+
+    snapshot = dashboard.snapshot
+    if not snapshot.datasets.is_empty():
+        return None
+    held = set(snapshot.instruments.values())
+    for entry in registered():
+        if entry.id in held and entry.pages in ("score_table", "periods"):
+            return entry.id
+    return None
+
+
 def _prepared(dashboard: Dashboard) -> tuple[Dashboard, PageRenderer, str]:
     """What a service answers from: the dashboard with its snapshot's profile tables
     indexed (load time, so a first request only looks them up), its renderer and its tag."""
@@ -203,7 +231,7 @@ def create_app(
     _install_offline_docs(app)
     app.state.service = service
     install_error_handlers(app, service.error_page)
-    app.include_router(page_router(service.answer))
+    app.include_router(page_router(service.answer, lambda: landing_instrument(service.dashboard)))
     app.include_router(scorecard_router(lambda: service.dashboard, lambda: service.renderer))
     app.mount("/static", StaticFiles(directory=static_folder()), name="static")
     # Outermost: a URL answered before is sent again without routing.

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from govindex.views import GEOGRAPHIES, GROUP_KEYS, MAXIMUM_COMPARED, View
+from govindex.views.scorecard import SHORT_NAMES
 from govindex.web.addresses import ITEM_LEVELS, PageAddress
 from govindex.web.formatting import Formatter
 from govindex.web.links import Links
@@ -446,10 +447,26 @@ def runs_context(
                 instrument=entry["instrument"],
             )
         )
+    period_runs = (
+        public_table(view, "period_runs").to_dicts() if "period_runs" in view.tables else []
+    )
+    for entry in period_runs:
+        entry["link"] = links.page(
+            PageAddress(
+                "overview",
+                address.language,
+                run=entry["run_id"],
+                instrument=entry["instrument"],
+                period=entry["newest_period"],
+            )
+        )
+        entry["kinds"] = [kind for kind in str(entry["period_kinds"] or "").split(", ") if kind]
+        entry["label"] = SHORT_NAMES.get(entry["instrument"], str(entry["instrument"]).upper())
     return {
         "runs": runs,
         "any_synthetic": any(entry["synthetic"] for entry in runs),
         "instrument_runs": instrument_runs,
+        "period_runs": period_runs,
     }
 
 

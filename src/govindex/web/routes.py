@@ -7,6 +7,7 @@ so the OpenAPI document at ``/docs`` lists every choice and its allowed values.
 
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -242,13 +243,18 @@ def _register(
     )
 
 
-def page_router(answer: Answer) -> APIRouter:
-    """Every page route, answered by ``answer``."""
+def page_router(answer: Answer, landing: Callable[[], str | None] | None = None) -> APIRouter:
+    """Every page route, answered by ``answer``. ``landing`` names the instrument ``/``
+    opens when it is not PAPI (``None``: PAPI's overview), read at each request so that a
+    refreshed store is followed."""
     router = APIRouter()
 
     @router.get("/", include_in_schema=False)
     async def home(request: Request) -> RedirectResponse:
         query = request.url.query
+        shown = landing() if landing is not None else None
+        if shown is not None and "instrument" not in request.query_params:
+            query = urlencode([("instrument", shown)]) + (f"&{query}" if query else "")
         return RedirectResponse(f"overview?{query}" if query else "overview", status_code=302)
 
     for path, name, dependency, summary in _PAGES:

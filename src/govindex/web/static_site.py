@@ -7,15 +7,17 @@ Layout (``<lang>`` is ``vi`` or ``en``; items are ``total`` or ``dimension-<code
     <lang>/province/<province-slug>/<year>/ index.html
     <lang>/indicator/<item>/                index.html
     <lang>/runs/                            index.html
+    <lang>/onestop/<period>/[<unit-slug>/]  index.html (the one-stop 766 ranking and units)
     data/<the same path without <lang>>/    data.json and one CSV per table (the data are
                                             the same in every language, so written once)
     static/                                 the app's CSS, JS, vendored charts and maps
     README.txt
 
 Every link is relative, so the folder works from ``file://`` or under any path of any web
-server. The site shows the published record (microdata runs, comparisons, sub-dimension
-and indicator overviews are served by ``govindex serve``). The folder is built beside the
-target and renamed into place, so a failed export leaves the previous site untouched.
+server. The site shows the published record and the newest run of the one-stop 766 index
+(microdata runs, comparisons, sub-dimension and indicator overviews, and the index's weeks
+are served by ``govindex serve``). The folder is built beside the target and renamed into
+place, so a failed export leaves the previous site untouched.
 Worker processes (``workers``) write into the same staging folder; they end with the
 export, and on their own if the export process is killed.
 """
@@ -35,8 +37,9 @@ from pathlib import Path
 
 from govindex.errors import SpecError
 from govindex.views import Dashboard
+from govindex.views.period_pages import resolve_period_run
 from govindex.web.addresses import Language, PageAddress, build_view, item_slug, slug
-from govindex.web.app import static_folder
+from govindex.web.app import landing_instrument, static_folder
 from govindex.web.downloads import csv_bytes, json_bytes
 from govindex.web.links import RelativeLinks
 from govindex.web.rendering import PageRenderer
@@ -69,8 +72,14 @@ class SiteReport:
     bytes: int
 
 
-def _site_path(address: PageAddress) -> str:
+def _site_path(address: PageAddress, default_period: str | None = None) -> str:
     language = address.language
+    if address.instrument is not None:
+        # An index scored by period: its ranking and unit pages under the period (a
+        # page without a period is the run's default one, the same file).
+        period = address.period or default_period
+        unit = f"{slug(address.province or '')}/" if address.kind == "profile" else ""
+        return f"{language}/{address.instrument}/{period}/{unit}index.html"
     if address.kind == "overview":
         item = item_slug(address.level or "total", address.code or "total")
         return f"{language}/overview/{address.year}/{item}/{address.geography}/index.html"
@@ -137,7 +146,55 @@ def plan_site(
             for level, code in indicator_items
         ]
         addresses.append(PageAddress("runs", language))
-    return {address: _site_path(address) for address in addresses}
+    plan = {address: _site_path(address) for address in addresses}
+    for language in languages:
+        plan.update(_period_pages(dashboard, language, years))
+    return plan
+
+
+_PERIOD_KINDS = ("year", "quarter", "month")
+"""The periods whose rankings the site holds (weeks are served by ``govindex serve``)."""
+
+
+def _period_pages(
+    dashboard: Dashboard, language: Language, years: Sequence[int] | None
+) -> dict[PageAddress, str]:
+    """The pages of each index scored by period (its newest run): the ranking of every
+    year, quarter and month, and every unit's page in the default period (the newest of the
+    run's longest kind). A page without a period is that default page, under the same
+    file, so links that name no period (the navigation's) find it."""
+    pages: dict[PageAddress, str] = {}
+    for entry in dashboard.instruments():
+        if not dashboard.scored_by_period(entry.id):
+            continue
+        ranking = dashboard.overview(instrument=entry.id)
+        default = str(ranking.parameters["period"])
+        periods = [
+            row["period"]
+            for row in ranking.table("periods").to_dicts()
+            if row["period_kind"] in _PERIOD_KINDS
+            and (years is None or row["period_start"].year in years)
+        ]
+        if default not in periods:
+            continue
+        for period in periods:
+            address = PageAddress("overview", language, instrument=entry.id, period=period)
+            pages[address] = _site_path(address)
+        units = ranking.table("ranking")["unit"].to_list()
+        for unit in units:
+            address = PageAddress(
+                "profile", language, province=unit, instrument=entry.id, period=default
+            )
+            pages[address] = _site_path(address)
+        for address in (
+            PageAddress("overview", language, instrument=entry.id),
+            *(
+                PageAddress("profile", language, province=unit, instrument=entry.id)
+                for unit in units
+            ),
+        ):
+            pages[address] = _site_path(address, default)
+    return pages
 
 
 def _check_target(folder: Path) -> None:
@@ -159,7 +216,8 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _opening(plan: dict[PageAddress, str], renderer: PageRenderer, language: Language) -> str:
-    """The site's ``index.html``: straight to the newest year's overview."""
+    """The site's ``index.html``: straight to the newest year's overview (or, without a
+    PAPI run, to the ranking of the instrument the store holds)."""
     newest = PageAddress(
         "overview",
         language,
@@ -168,7 +226,10 @@ def _opening(plan: dict[PageAddress, str], renderer: PageRenderer, language: Lan
         code="total",
         geography="63",
     )
-    target = plan.get(newest) or next(iter(plan.values()))
+    # A store without the PAPI record opens on the instrument `/` opens when served.
+    shown = landing_instrument(renderer.dashboard)
+    landing = PageAddress("overview", language, instrument=shown) if shown else None
+    target = plan.get(newest) or (landing and plan.get(landing)) or next(iter(plan.values()))
     return (
         '<!doctype html><html><head><meta charset="utf-8">'
         f'<meta http-equiv="refresh" content="0; url={target}"><title>govindex</title></head>'
@@ -202,13 +263,17 @@ What is here:
   dimension, on the 63 former provinces and on the 34 units of July 2025 (derived);
 - <lang>/province/<province>/<year>/ : every province's profile in every published year;
 - <lang>/indicator/<item>/ : the total and each dimension across provinces and years;
+- <lang>/onestop/<period>/ : the one-stop 766 ranking of every year, quarter and month
+  of the newest one-stop run, and <lang>/onestop/<period>/<unit>/ every unit's page in
+  the period its pages open on (the run's newest year, else its newest quarter);
 - <lang>/runs/ : the stored runs.
 The data of every page (data.json and one CSV per table) are in data/, under the page's
 path without the language: data/overview/2024/total/63/ranking.csv, for example.
 
 Left out, to keep the export small (the full cross product of choices is not finite):
-overviews of sub-dimensions and indicators, comparisons of provinces, XLSX downloads and
-pages of microdata runs. Run `govindex serve` for all of them.
+overviews of sub-dimensions and indicators, comparisons of provinces, XLSX downloads,
+pages of microdata runs, and the one-stop index's weeks, other periods' unit pages and
+older runs. Run `govindex serve` for all of them.
 
 Maps: {_attribution()} (static/maps/LICENSE-ODbL.md).
 """
@@ -267,7 +332,7 @@ def export_site(
             _write_pages(dashboard, renderer, plan, staging, progress)
         _copy_static(staging / "static")
         _write(staging / "index.html", _opening(plan, renderer, languages[0]).encode("utf-8"))
-        _write(staging / "README.txt", _readme(languages, len(plan)).encode("utf-8"))
+        _write(staging / "README.txt", _readme(languages, len(set(plan.values()))).encode("utf-8"))
         (staging / SITE_MARKER).write_text("govindex export-site\n", "utf-8")
         (staging / STAGING_MARKER).unlink()
         _replace(folder, staging)
@@ -275,7 +340,8 @@ def export_site(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     files = [path for path in folder.rglob("*") if path.is_file()]
-    return SiteReport(folder, len(plan), len(files), sum(path.stat().st_size for path in files))
+    pages = len(set(plan.values()))
+    return SiteReport(folder, pages, len(files), sum(path.stat().st_size for path in files))
 
 
 class _PageWriter:
@@ -292,9 +358,35 @@ class _PageWriter:
         self._renderer = renderer
         self._plan = plan
         self._staging = staging
+        # The site holds the newest run of each index scored by period: a link that names
+        # that run finds its page (the runs page names every run it lists).
+        self._newest_runs: dict[str, str] = {
+            str(entry.id): resolve_period_run(dashboard.snapshot, entry.id, None)
+            for entry in dashboard.instruments()
+            if dashboard.scored_by_period(entry.id)
+        }
+        latest = renderer.facts.latest_year
+        self._papi_home = (
+            None
+            if latest is None
+            else PageAddress("overview", year=latest, level="total", code="total", geography="63")
+        )
+
+    def _locate(self, address: PageAddress) -> str | None:
+        found = self._plan.get(address)
+        if found is not None:
+            return found
+        if address.instrument is not None and address.run is not None:
+            if self._newest_runs.get(address.instrument) == address.run:
+                return self._plan.get(address.with_changes(run=None))
+            return None
+        if address == PageAddress("overview", address.language) and self._papi_home:
+            # The instruments' switch opens PAPI's overview: its newest year's.
+            return self._plan.get(self._papi_home.with_changes(language=address.language))
+        return None
 
     def _locate_data(self, address: PageAddress) -> str | None:
-        path = self._plan.get(address)
+        path = self._locate(address)
         return None if path is None else _data_folder(path)
 
     def write(self, address: PageAddress, with_data: bool) -> None:
@@ -305,7 +397,7 @@ class _PageWriter:
             if address.kind == "overview" and address.geography
             else []
         )
-        links = RelativeLinks(path, self._plan.get, self._locate_data)
+        links = RelativeLinks(path, self._locate, self._locate_data)
         html = self._renderer.page(view, address, links, scripts=scripts)
         _write(self._staging / path, html.encode("utf-8"))
         if with_data:
@@ -316,11 +408,16 @@ class _PageWriter:
 
 
 def _pages(plan: dict[PageAddress, str]) -> list[tuple[PageAddress, bool]]:
-    """Every page, and whether it writes its data folder (the first page to have it does:
-    the data are the same in every language)."""
+    """Every page, written once (a page planned under two addresses is one file), and
+    whether it writes its data folder (the first page to have it does: the data are the
+    same in every language)."""
     seen: set[str] = set()
+    written: set[str] = set()
     pages = []
     for address, path in plan.items():
+        if path in written:
+            continue
+        written.add(path)
         data = _data_folder(path)
         pages.append((address, data not in seen))
         seen.add(data)
@@ -335,10 +432,11 @@ def _write_pages(
     progress: Progress | None,
 ) -> None:
     writer = _PageWriter(dashboard, renderer, plan, staging)
-    for number, (address, with_data) in enumerate(_pages(plan), start=1):
+    pages = _pages(plan)
+    for number, (address, with_data) in enumerate(pages, start=1):
         writer.write(address, with_data)
         if progress is not None:
-            progress(number, len(plan))
+            progress(number, len(pages))
 
 
 def _write_pages_in_parallel(
@@ -359,7 +457,7 @@ def _write_pages_in_parallel(
         for count in pool.imap_unordered(_write_chunk, chunks):
             done += count
             if progress is not None:
-                progress(done, len(plan))
+                progress(done, len(pages))
 
 
 _WORKER: dict[str, _PageWriter] = {}
