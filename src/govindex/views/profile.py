@@ -160,7 +160,6 @@ def prepare_profiles(snapshot: Snapshot) -> None:
         if (run_id, year) not in seen:
             seen.add((run_id, year))
             _items_by_province(snapshot, run_id, year)
-            _run_description(snapshot, run_id)
             _trends_by_province(snapshot, run_id if kind != "published" else None)
     _diagnosis_by_province(snapshot)
 
@@ -199,7 +198,7 @@ def _shared_meta(snapshot: Snapshot) -> _SharedMeta:
 
 
 def _run_description(snapshot: Snapshot, run_id: str) -> dict[str, Any]:
-    """The run as its pages describe it (once per snapshot and run)."""
+    """The run as its pages describe it (on its first page, then kept with the snapshot)."""
     return snapshot.cache.get(("run_description", run_id), lambda: snapshot.describe_run(run_id))
 
 
