@@ -100,17 +100,18 @@ def profile(
         msg = f"{name} has no scores in {chosen_year} for run `{chosen_run}`."
         raise NotFound(msg, where="province", found=name)
     items, dimensions = found
-    run = snapshot.describe_run(chosen_run)
+    run = _run_description(snapshot, chosen_run)
+    shared = _shared_meta(snapshot)
     changes, priorities, diagnosis_note, unavailable, compared_years = _diagnosis(
         snapshot, chosen_run, run["kind"], name, items
     )
     compared = compared_years if changes.height else {}
     meta: dict[str, Any] = {
         "province": name,
-        "province_vi": vietnamese_name(name),
+        "province_vi": shared.names_vi.get(name) or vietnamese_name(name),
         "run": run,
         "synthetic": run["synthetic"],
-        "groups": group_legend(),
+        "groups": shared.groups,
         "diagnosis_note": diagnosis_note,
         "comparison_unavailable": [{"year": year, "role": role} for year, role in unavailable],
         # False when no earlier year could be compared (none stored, a single microdata run,
@@ -119,16 +120,8 @@ def profile(
         and len(unavailable) < 1 + (compared.get("baseline_year") is not None),
         "previous_year": compared.get("previous_year"),
         "baseline_year": compared.get("baseline_year"),
-        "years": list(_years(snapshot)),
-        "breaks": [
-            {
-                "year": item.year,
-                "scope": list(item.scope),
-                "reason": item.reason,
-                "reason_vi": item.reason_vi or item.reason,
-            }
-            for item in _breaks(snapshot)
-        ],
+        "years": shared.years,
+        "breaks": shared.breaks,
     }
     parameters = {
         "province": name,
@@ -161,9 +154,7 @@ def prepare_profiles(snapshot: Snapshot) -> None:
     ...     empty = Snapshot.load(store)
     >>> prepare_profiles(empty)
     """
-    province_lookup(snapshot)
-    _years(snapshot)
-    _breaks(snapshot)
+    _shared_meta(snapshot)
     seen: set[tuple[str, int]] = set()
     for run_id, kind, year in snapshot.datasets.select("run_id", "kind", "year").iter_rows():
         if (run_id, year) not in seen:
@@ -171,6 +162,44 @@ def prepare_profiles(snapshot: Snapshot) -> None:
             _items_by_province(snapshot, run_id, year)
             _trends_by_province(snapshot, run_id if kind != "published" else None)
     _diagnosis_by_province(snapshot)
+
+
+@dataclass(frozen=True)
+class _SharedMeta:
+    """What every profile of a snapshot says alike, made once per snapshot; views share
+    these values and never change them."""
+
+    groups: list[dict[str, Any]]
+    years: list[int]
+    breaks: list[dict[str, Any]]
+    names_vi: dict[str, str]
+
+
+def _shared_meta(snapshot: Snapshot) -> _SharedMeta:
+    def build() -> _SharedMeta:
+        breaks = [
+            {
+                "year": item.year,
+                "scope": list(item.scope),
+                "reason": item.reason,
+                "reason_vi": item.reason_vi or item.reason,
+            }
+            for item in _breaks(snapshot)
+        ]
+        names = province_lookup(snapshot).canonical
+        return _SharedMeta(
+            groups=group_legend(),
+            years=list(_years(snapshot)),
+            breaks=breaks,
+            names_vi={name: vietnamese_name(name) for name in names},
+        )
+
+    return snapshot.cache.get(("profile_shared_meta",), build)
+
+
+def _run_description(snapshot: Snapshot, run_id: str) -> dict[str, Any]:
+    """The run as its pages describe it (on its first page, then kept with the snapshot)."""
+    return snapshot.cache.get(("run_description", run_id), lambda: snapshot.describe_run(run_id))
 
 
 def _years(snapshot: Snapshot) -> tuple[int, ...]:

@@ -19,7 +19,7 @@ import polars as pl
 
 from govindex.errors import NotFound
 
-__all__ = ["View", "frame_json", "frame_rows", "json_value"]
+__all__ = ["View", "frame_json", "frame_rows", "json_value", "written_by_polars"]
 
 
 def json_value(value: Any) -> Any:
@@ -74,14 +74,35 @@ def frame_json(frame: pl.DataFrame) -> str:
     >>> frame_json(pl.DataFrame({"when": [date(2024, 1, 2)]}))
     '[{"when":"2024-01-02"}]'
     """
-    if all(_written_by_polars(dtype) for dtype in frame.schema.values()):
+    if written_by_polars(frame):
         return frame.write_json()
     return json.dumps(frame_rows(frame), ensure_ascii=False, separators=(",", ":"))
 
 
-def _written_by_polars(dtype: pl.DataType) -> bool:
-    # A 32-bit float would be written as its short decimal, not the double Python reads.
-    return dtype == pl.Float64 or dtype.is_integer() or dtype in (pl.String, pl.Boolean, pl.Null)
+# A 32-bit float is left out: polars would write its short decimal, not the double Python
+# reads. The classes are compared, not the data types: `dtype == pl.Float64` runs polars'
+# rich comparison, which costs more than writing a small table.
+# (The 128-bit integers are missing from older polars.)
+_INTEGERS: tuple[str, ...] = ("Int8", "Int16", "Int32", "Int64", "Int128")
+_INTEGERS += tuple(f"U{name}" for name in _INTEGERS)
+_POLARS_WRITTEN = frozenset(
+    {pl.Float64, pl.String, pl.Boolean, pl.Null}
+    | {getattr(pl, name) for name in _INTEGERS if hasattr(pl, name)}
+)
+
+
+def written_by_polars(frame: pl.DataFrame) -> bool:
+    """Whether polars writes ``frame``'s rows as :func:`frame_rows` gives them (every
+    column a 64-bit float, an integer, text, a boolean or null).
+
+    Examples
+    --------
+    >>> written_by_polars(pl.DataFrame({"a": [1.0], "b": ["x"], "c": [1]}))
+    True
+    >>> written_by_polars(pl.DataFrame({"a": [1.0]}, schema={"a": pl.Float32}))
+    False
+    """
+    return all(type(dtype) in _POLARS_WRITTEN for dtype in frame.dtypes)
 
 
 def _column_values(values: list[Any], dtype: pl.DataType) -> list[Any]:

@@ -20,7 +20,7 @@ import polars as pl
 
 from govindex.spreadsheet_cells import InertWorkbook, neutralise_frame
 from govindex.views import View, json_value
-from govindex.views.view import frame_json, frame_rows
+from govindex.views.view import frame_json, frame_rows, written_by_polars
 
 __all__ = [
     "DISPLAY_DIGITS",
@@ -91,19 +91,48 @@ def public_dict(view: View) -> dict[str, Any]:
 
 def _public_head(view: View) -> dict[str, Any]:
     """The view's kind, parameters and metadata as JSON-ready data, without server paths."""
-    data = View(view.kind, view.parameters, view.meta).to_dict()
-    meta = {key: value for key, value in data["meta"].items() if key not in _PRIVATE_META}
-    data["meta"] = _without_paths(meta)
-    data["parameters"] = _without_paths(data["parameters"])
-    del data["tables"]
-    return data
+    meta = {str(key): value for key, value in view.meta.items()}
+    for key in _PRIVATE_META:
+        meta.pop(key, None)
+    return {
+        "view": view.kind,
+        "parameters": _public_value(dict(view.parameters)),
+        "meta": _public_value(meta),
+    }
+
+
+def _public_value(value: Any) -> Any:
+    """``_without_paths(json_value(value))`` in one pass over ``value``.
+
+    Every page's metadata (run description, group legend, years, comparability breaks)
+    passes through here on each first request, so the plain JSON types are told apart by
+    their exact type first; anything else (a date, a subclass, a mapping proxy) takes the
+    two general steps.
+
+    Examples
+    --------
+    >>> _public_value({"run": {"source": "/srv/data/x.csv", "se": float("nan")}, "years": (1,)})
+    {'run': {'source': 'x.csv', 'se': None}, 'years': [1]}
+    """
+    kind = type(value)
+    if kind is str:
+        return _without_paths(value)
+    if value is None or kind is int or kind is bool:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is dict:
+        return {str(key): _public_value(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [_public_value(item) for item in value]
+    return _without_paths(json_value(value))
 
 
 def json_bytes(view: View) -> bytes:
     """The JSON twin of a page: ``{"ok": true, "view": ..., "parameters": ..., ...}``.
 
-    Serialised once: the tables' rows are written straight to JSON text (no Python
-    dictionary per row), and the document around them by :func:`json.dumps`.
+    Serialised once, into one buffer: polars writes each table's rows there as JSON (no
+    Python dictionary per row), and :func:`json.dumps` the document around them.
 
     Examples
     --------
@@ -111,12 +140,22 @@ def json_bytes(view: View) -> bytes:
     >>> json.loads(json_bytes(view)) == {"ok": True, **public_dict(view)}
     True
     """
+    buffer = io.BytesIO()
     head = _dumps({"ok": True, **_public_head(view)})
-    tables = ",".join(
-        f'{_dumps(name)}:{{"columns":{_dumps(frame.columns)},"rows":{frame_json(frame)}}}'
-        for name, frame in ((name, public_table(view, name)) for name in view.tables)
-    )
-    return f'{head[:-1]},"tables":{{{tables}}}}}'.encode()
+    buffer.write(f'{head[:-1]},"tables":{{'.encode())
+    for number, name in enumerate(view.tables):
+        frame = public_table(view, name)
+        separator = "," if number else ""
+        buffer.write(
+            f'{separator}{_dumps(name)}:{{"columns":{_dumps(frame.columns)},"rows":'.encode()
+        )
+        if written_by_polars(frame):
+            frame.write_json(buffer)
+        else:
+            buffer.write(frame_json(frame).encode())
+        buffer.write(b"}")
+    buffer.write(b"}}")
+    return buffer.getvalue()
 
 
 def _dumps(value: Any) -> str:
