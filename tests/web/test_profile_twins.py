@@ -64,9 +64,7 @@ def test_plain_requests_never_reach_the_router(dashboard: Dashboard, synthetic_r
         routed.append(scope["path"])
         raise AssertionError(scope["path"])
 
-    twins = ProfileTwins(
-        router, answer=lambda r, a: service.answer(r, a, "json", None, on_loop=True)
-    )
+    twins = ProfileTwins(router, answer=lambda r, a: service.answer(r, a, "json", None))
     client = TestClient(twins)
     for path in (*PLAIN, f"/province/Ha%20Noi.json?run={synthetic_run[:8]}"):
         answer = client.get(path)

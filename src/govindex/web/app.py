@@ -97,26 +97,12 @@ class PageService:
         self.cache.clear()
 
     async def answer(
-        self,
-        request: Request,
-        address: PageAddress,
-        answer_format: Format,
-        table: str | None,
-        *,
-        on_loop: bool = False,
+        self, request: Request, address: PageAddress, answer_format: Format, table: str | None
     ) -> Response:
-        """The answer to ``request`` (kept for the next request of the same URL).
-
-        It is built in a worker thread, or with ``on_loop`` on the event loop: for answers
-        that are a few lookups and one serialisation (under a millisecond), where waking a
-        worker thread and then the loop again costs a large share of the answer.
-        """
+        """The answer to ``request`` (kept for the next request of the same URL)."""
         root = request.scope.get("root_path", "")
         generation = self.cache.generation
-        if on_loop:
-            answer = self.build(address, answer_format, table, root)
-        else:
-            answer = await run_in_threadpool(self.build, address, answer_format, table, root)
+        answer = await run_in_threadpool(self.build, address, answer_format, table, root)
         key = cache_key(root, request.url.path, request.url.query)
         self.cache.put(key, answer, generation)
         if etag_matches(request.headers.get("if-none-match"), answer.etag):
@@ -249,13 +235,9 @@ def create_app(
     app.include_router(page_router(service.answer, lambda: landing_instrument(service.dashboard)))
     app.include_router(scorecard_router(lambda: service.dashboard, lambda: service.renderer))
     app.mount("/static", StaticFiles(directory=static_folder()), name="static")
-    # A first request of a plain profile JSON twin skips routing (the route answers the rest)
-    # and is built on the event loop: its tables were indexed when the snapshot was opened.
+    # A first request of a plain profile JSON twin skips routing (the route answers the rest).
     app.add_middleware(
-        ProfileTwins,
-        answer=lambda request, address: service.answer(
-            request, address, "json", None, on_loop=True
-        ),
+        ProfileTwins, answer=lambda request, address: service.answer(request, address, "json", None)
     )
     # Outermost: a URL answered before is sent again without routing.
     app.add_middleware(ServeCached, cache=service.cache)
