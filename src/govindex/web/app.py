@@ -33,7 +33,6 @@ from govindex.web.downloads import csv_bytes, json_bytes, xlsx_bytes
 from govindex.web.errors import WebError, install_error_handlers
 from govindex.web.head_requests import HeadRequests
 from govindex.web.links import AppLinks
-from govindex.web.profile_twins import ProfileTwins
 from govindex.web.rendering import PageRenderer
 from govindex.web.response_cache import CachedAnswer, ResponseCache, ServeCached, cache_key
 from govindex.web.revalidation import entity_tag, etag_matches, snapshot_tag
@@ -235,10 +234,6 @@ def create_app(
     app.include_router(page_router(service.answer, lambda: landing_instrument(service.dashboard)))
     app.include_router(scorecard_router(lambda: service.dashboard, lambda: service.renderer))
     app.mount("/static", StaticFiles(directory=static_folder()), name="static")
-    # A first request of a plain profile JSON twin skips routing (the route answers the rest).
-    app.add_middleware(
-        ProfileTwins, answer=lambda request, address: service.answer(request, address, "json", None)
-    )
     # Outermost: a URL answered before is sent again without routing.
     app.add_middleware(ServeCached, cache=service.cache)
     if refresh_interval is not None and refresh_interval > 0:
