@@ -68,9 +68,8 @@ def build_demo(
 
     Idempotent: the official record is loaded once, and a run already stored is neither
     computed nor stored again (its folder is written from the store). With ``parallel``,
-    the SYNTHETIC one-stop year and SIPAS survey are made in a second process while this
-    one stores the official record and makes the PAPI survey (see
-    :mod:`govindex.application.demo_inputs`); what is stored is the same. The
+    the SYNTHETIC inputs are made in a second process while this one stores the official
+    record (see :mod:`govindex.application.demo_inputs`); what is stored is the same. The
     second process is started with ``spawn``, which imports the caller's main module again:
     a script that calls this at its top level needs the usual ``if __name__ ==
     "__main__":`` guard, or ``parallel=False``.
@@ -91,20 +90,20 @@ def build_demo(
 
     out.mkdir(parents=True, exist_ok=True)
     with demo_inputs.InputMaker(parallel=parallel) as maker:
-        # The one-stop year is the longest input (a Parquet file per unit and month): it is
-        # started first, so that the second process writes and scores it while this one
-        # stores the record and makes the PAPI survey (the two processes then take about
-        # as long; the runs page orders runs by instrument, not by when they were made).
+        # Started first, so that the second process works while this one stores the record.
+        papi = maker.submit(demo_inputs.papi_survey, out, seed)
+        sipas = (
+            maker.submit(demo_inputs.sipas_survey, out, seed) if "sipas" in instruments else None
+        )
+        # The PAR run is scored here, after SIPAS: the moment a manifest is made orders the
+        # runs on the pages, and PAR has always come after SIPAS there.
+        par = "par" in instruments
         onestop = (
             maker.submit(demo_inputs.scored_onestop, out / "onestop-records")
             if "onestop" in instruments
             else None
         )
-        sipas = (
-            maker.submit(demo_inputs.sipas_survey, out, seed) if "sipas" in instruments else None
-        )
-        par = "par" in instruments
-        return _build(store, out, seed, maker, progress, (sipas, par, onestop))
+        return _build(store, out, seed, maker, progress, (papi, sipas, par, onestop))
 
 
 def _build(
@@ -113,9 +112,8 @@ def _build(
     seed: int,
     maker: InputMaker,
     progress: ProgressCallback | None,
-    pending: tuple[Any, bool, Any],
+    pending: tuple[Any, Any, bool, Any],
 ) -> DemoResult:
-    from govindex.application import demo_inputs
     from govindex.application.instrument_runs import (
         ScoredOnestop,
         store_scored_onestop,
@@ -127,7 +125,7 @@ def _build(
     from govindex.spec.bundled import default_spec_path
     from govindex.storage import RunStore
 
-    sipas, par, onestop = pending
+    papi, sipas, par, onestop = pending
     report_step(progress, "loading the official PAPI record 2011–2024")
     run_store = RunStore(store)
     try:
@@ -138,7 +136,7 @@ def _build(
         run_store.close()
 
     report_step(progress, "generating a SYNTHETIC PAPI 2024 survey")
-    survey: PapiSurvey = demo_inputs.papi_survey(out, seed)
+    survey: PapiSurvey = maker.result(papi)
 
     report_step(progress, "computing the index from the SYNTHETIC survey (JKn)")
     run_folder = out / "run"
