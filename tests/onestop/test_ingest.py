@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from govindex.errors import DataValidationError, SpecError
@@ -243,6 +243,8 @@ _PROFILE = (
 ).read_text(encoding="utf-8")
 
 
+# A bad option value, once found only when the profile was resolved.
+@example(position=_PROFILE.index("award: exclude") + len("award: "), length=1, insert="")
 @settings(max_examples=40, deadline=None)
 @given(
     position=st.integers(0, len(_PROFILE) - 1),

@@ -325,6 +325,17 @@ def _expression_issues(text: str | None, source: str, where: str) -> list[Issue]
 
 def _check(profile: Profile, source: str) -> list[Issue]:
     issues: list[Issue] = []
+    # Refused when the file is read, naming it, not later when the profile is resolved.
+    award = profile.options.get("not_applicable_award", "exclude")
+    if award not in NOT_APPLICABLE_AWARDS:
+        issues.append(
+            Issue(
+                f"option `not_applicable_award` cannot be `{award}`",
+                where=f"{source}: options.not_applicable_award",
+                found=award,
+                expected=list(NOT_APPLICABLE_AWARDS),
+            )
+        )
     codes: set[str] = set()
     for g, group in enumerate(profile.groups):
         total = sum(item.max for item in group.indicators)
