@@ -28,6 +28,7 @@ as it is written:
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -167,6 +168,21 @@ def _example_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]
     records = write_synthetic_onestop(folder / ONESTOP_RECORDS, size)
     store_onestop_run(records, path, [f"{size.year}-01"])
     return path, Dashboard.open(path)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _spec_cache_of_the_test_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    # Specs parsed by the tests (and the commands they start) are cached in a folder of the
+    # test run, never in the user's own cache.
+    from govindex.application.spec_cache import CACHE_VARIABLE
+
+    before = os.environ.get(CACHE_VARIABLE)
+    os.environ[CACHE_VARIABLE] = str(tmp_path_factory.mktemp("spec-cache"))
+    yield
+    if before is None:
+        os.environ.pop(CACHE_VARIABLE, None)
+    else:
+        os.environ[CACHE_VARIABLE] = before
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -76,13 +76,13 @@ def papi_survey(out: Path, seed: int, year: int = 2024) -> PapiSurvey:
     """
     import polars as pl
 
+    from govindex.application.spec_cache import load_spec_cached
     from govindex.official.bundled import bundled_data_dir
-    from govindex.spec import load_spec
     from govindex.spec.bundled import default_spec_path
     from govindex.synthetic import load_size_classes, province_table, synthesise_papi
     from govindex.synthetic.output import write_survey
 
-    spec = load_spec(default_spec_path(year))
+    spec = load_spec_cached(default_spec_path(year))
     published = pl.read_csv(
         bundled_data_dir() / "published_scores.csv",
         columns=["year", "province", "dimension", "score"],

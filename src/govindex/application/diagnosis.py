@@ -380,18 +380,18 @@ def _read_workbook(path: Path, folder: Path) -> OfficialWorkbook:
 
 def _direction_spec(path: Path | None, year: int) -> tuple[IndexSpec | None, str]:
     """The spec giving indicator directions and a note on where it came from."""
+    from govindex.application.spec_cache import load_spec_cached
     from govindex.errors import SpecError
-    from govindex.spec import load_spec
     from govindex.spec.bundled import default_spec_path
 
     if path is not None:
-        return load_spec(path), str(path)
+        return load_spec_cached(path), str(path)
     for candidate in (year, _DIRECTION_SPEC_YEAR):
         try:
             found = default_spec_path(candidate)
         except SpecError:
             continue
-        return load_spec(found), found.name
+        return load_spec_cached(found), found.name
     return None, "no shipped spec found (pass --spec FILE)"
 
 

@@ -71,8 +71,8 @@ def write_synthetic_sipas(out: Path, *, year: int = 2024, seed: int = 2024) -> P
     """
     import polars as pl
 
+    from govindex.application.spec_cache import load_spec_cached
     from govindex.official.bundled import bundled_data_dir
-    from govindex.spec import load_spec
     from govindex.spec.bundled import default_spec_path
     from govindex.synthetic import load_size_classes, province_table
     from govindex.synthetic.output import write_survey
@@ -80,7 +80,7 @@ def write_synthetic_sipas(out: Path, *, year: int = 2024, seed: int = 2024) -> P
 
     names = pl.read_csv(bundled_data_dir() / "published_scores.csv", columns=["province"])
     provinces = province_table(names["province"].unique(), load_size_classes())
-    spec = load_spec(default_spec_path(year, "sipas"))
+    spec = load_spec_cached(default_spec_path(year, "sipas"))
     survey = synthesise_sipas(spec, seed=seed, provinces=provinces, year=year)
     return write_survey(survey, out / f"sipas-{year}-synthetic.parquet")[0]
 

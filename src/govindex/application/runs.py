@@ -117,10 +117,10 @@ def compute_run(
     ...
     govindex.errors.DataValidationError: no-spec.yaml: no such file.
     """
+    from govindex.application.spec_cache import load_spec_cached
     from govindex.ingest import read_table, validate_microdata
     from govindex.ingest.validate import WeightPlausibility
     from govindex.pipeline import run as run_pipeline
-    from govindex.spec import load_spec
 
     spec_hash, data_hash = input_hashes(spec_path, data_path)
     if expected is not None:
@@ -135,7 +135,7 @@ def compute_run(
                 )
                 raise DataValidationError(msg, where=what, found=found, expected=recorded)
     report_step(progress, "reading the spec and data")
-    index_spec = load_spec(spec_path)
+    index_spec = load_spec_cached(spec_path)
     thresholds = plausibility or WeightPlausibility()
     inputs: dict[str, object] = {
         "spec": str(spec_path.resolve()),

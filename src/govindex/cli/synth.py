@@ -80,8 +80,8 @@ def synth(
     """
     import polars as pl
 
+    from govindex.application.spec_cache import load_spec_cached
     from govindex.cli.progress import Steps
-    from govindex.cli.spec_cache import load_spec_cached
     from govindex.spec.bundled import default_spec_path, resolve_spec
     from govindex.synthetic import (
         load_size_classes,

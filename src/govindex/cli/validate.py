@@ -114,7 +114,7 @@ def validate(
 
     Example: govindex validate specs/papi-2024.yaml survey.parquet --format json
     """
-    from govindex.cli.spec_cache import load_spec_cached
+    from govindex.application.spec_cache import load_spec_cached
     from govindex.ingest import DesignColumns, read_table, validate_microdata
     from govindex.ingest.validate import WeightPlausibility
     from govindex.spec.bundled import resolve_spec

@@ -386,7 +386,7 @@ class SyntheticNation:
             generator.integers(0, self.settings.communes_per_province, size=count),
             3,
         )
-        agencies = compute.if_else(agency_draw < 0.3, departments, communes)
+        agencies = compute.if_else(_numbers(agency_draw < 0.3, pa.bool_()), departments, communes)
         e_result = generator.uniform(size=count) < 0.7
         returned_by = np.where(postal_return, 2, np.where(channel == 2, 1, 0))
         columns: dict[str, pa.Array | np.ndarray] = {
@@ -394,7 +394,7 @@ class SyntheticNation:
             "source_system": _constant("SYNTHETIC", count),
             "province_code": _constant(code, count),
             "agency_id": agencies,
-            "procedure_code": procedures.codes.take(chosen),
+            "procedure_code": procedures.codes.take(_numbers(chosen, pa.int64())),
             "channel": channel,
             "status": np.where(withdrawn, 7, np.where(stopped, 8, np.where(returned, 10, 9))),
             "submitted_at": received - 600,
@@ -417,7 +417,7 @@ class SyntheticNation:
                 ).astype(np.float64),
                 paused,
             ),
-            "result_return_method": pa.array(["counter", "online", "postal"]).take(returned_by),
+            "result_return_method": _choices(("counter", "online", "postal"), returned_by),
             "has_e_result": e_result,
             "has_digitized_components": generator.uniform(size=count) < 0.8,
             "reused_components": (generator.uniform(size=count) < rate.reuse).astype(np.int16),
@@ -452,9 +452,9 @@ class SyntheticNation:
         rate: _ProvinceRates,
         generator: np.random.Generator,
     ) -> pa.Table:
-        direct = dossiers.filter(dossiers["channel"].to_numpy() != 2)
+        direct = dossiers.filter(_numbers(_values(dossiers["channel"]) != 2, pa.bool_()))
         count = direct.num_rows
-        issued = direct["received_at"].to_numpy() - 1200
+        issued = _values(direct["received_at"]) - 1200
         wait = generator.integers(60, 1800, size=count)
         service = (
             generator.gamma(4.0, rate.counter_minutes * 60 / 4.0, size=count)
@@ -477,7 +477,9 @@ class SyntheticNation:
         self, code: str, label: str, dossiers: pa.Table, generator: np.random.Generator
     ) -> pa.Table:
         rated = dossiers.filter(
-            generator.uniform(size=dossiers.num_rows) < self.settings.rating_rate
+            _numbers(
+                generator.uniform(size=dossiers.num_rows) < self.settings.rating_rate, pa.bool_()
+            )
         )
         count = rated.num_rows
         levels = generator.choice([5, 4, 3, 2, 1], size=count, p=[0.7, 0.2, 0.06, 0.03, 0.01])
@@ -487,8 +489,8 @@ class SyntheticNation:
             "agency_id": rated["agency_id"],
             "province_code": _constant(code, count),
             "procedure_code": rated["procedure_code"],
-            "rated_at": rated["received_at"].to_numpy() + 86400,
-            "channel": pa.array(["kiosk", "qr", "web"]).take(generator.choice(3, size=count)),
+            "rated_at": _values(rated["received_at"]) + 86400,
+            "channel": _choices(("kiosk", "qr", "web"), generator.choice(3, size=count)),
             "level": levels,
             "criteria": _labels('{"c1": ', levels, 0, suffix="}"),
             "entered_by_officer": np.zeros(count, dtype=bool),
@@ -499,10 +501,12 @@ class SyntheticNation:
         self, code: str, label: str, dossiers: pa.Table, generator: np.random.Generator
     ) -> pa.Table:
         chosen = dossiers.filter(
-            generator.uniform(size=dossiers.num_rows) < self.settings.petition_rate
+            _numbers(
+                generator.uniform(size=dossiers.num_rows) < self.settings.petition_rate, pa.bool_()
+            )
         )
         count = chosen.num_rows
-        received = chosen["received_at"].to_numpy() + 2 * 86400
+        received = _values(chosen["received_at"]) + 2 * 86400
         handled_late = generator.uniform(size=count) < 0.1
         columns = {
             "petition_id": _labels(f"K{code}-{label}-", np.arange(count), 0),
@@ -551,7 +555,7 @@ def _table(
         if value is None:
             arrays.append(pa.nulls(count, kind))
         elif isinstance(value, np.ndarray):
-            arrays.append(pa.array(value, type=kind))
+            arrays.append(_numbers(value, kind))
         else:
             arrays.append(value if value.type == kind else value.cast(kind))
         fields.append(pa.field(column, kind))
@@ -560,7 +564,7 @@ def _table(
 
 def _constant(value: str, count: int) -> pa.Array:
     """``value`` repeated ``count`` times."""
-    return pa.repeat(value, count)
+    return pa.repeat(_text(value), count)
 
 
 def _labels(prefix: str, numbers: np.ndarray, width: int, suffix: str = "") -> pa.Array:
@@ -571,10 +575,10 @@ def _labels(prefix: str, numbers: np.ndarray, width: int, suffix: str = "") -> p
     >>> _labels("22.S", np.array([3, 12]), 2).to_pylist()
     ['22.S03', '22.S12']
     """
-    digits = pa.array(numbers, type=pa.int64()).cast(pa.string())
+    digits = _numbers(numbers, pa.int64()).cast(pa.string())
     if width:
         digits = compute.utf8_lpad(digits, width, padding="0")
-    return compute.binary_join_element_wise(prefix, digits, suffix, "")
+    return compute.binary_join_element_wise(_text(prefix), digits, _text(suffix), _text(""))
 
 
 def _masked(values: np.ndarray, keep: np.ndarray) -> pa.Array:
@@ -585,4 +589,91 @@ def _masked(values: np.ndarray, keep: np.ndarray) -> pa.Array:
     >>> _masked(np.array([1, 2, 3]), np.array([True, False, True])).to_pylist()
     [1, None, 3]
     """
-    return pa.array(values, mask=~keep)
+    return _numbers(values, pa.from_numpy_dtype(values.dtype), valid=keep)
+
+
+def _numbers(values: np.ndarray, kind: pa.DataType, valid: np.ndarray | None = None) -> pa.Array:
+    """A numpy array of numbers or booleans as an Arrow array of ``kind``, null where not
+    ``valid``.
+
+    Built from the array's buffers: ``pyarrow.array`` on a numpy array imports pandas (about
+    half a second) to ask whether the array is categorical, which these never are.
+
+    Examples
+    --------
+    >>> _numbers(np.array([1, 2, 3]), pa.int16(), np.array([True, False, True])).to_pylist()
+    [1, None, 3]
+    >>> _numbers(np.array([True, False]), pa.bool_()).to_pylist()
+    [True, False]
+    """
+    count = len(values)
+    validity = None if valid is None else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    if pa.types.is_boolean(kind):
+        data = pa.py_buffer(np.packbits(values.astype(bool), bitorder="little"))
+    else:
+        data = pa.py_buffer(np.ascontiguousarray(values, dtype=_numpy_type(kind)))
+    nulls = -1 if valid is not None else 0
+    return pa.Array.from_buffers(kind, count, [validity, data], null_count=nulls)
+
+
+def _choices(labels: tuple[str, ...], chosen: np.ndarray) -> pa.Array:
+    """The label of each chosen position (built without ``pyarrow.array``; see :func:`_numbers`).
+
+    Examples
+    --------
+    >>> _choices(("a", "b"), np.array([1, 0, 1])).to_pylist()
+    ['b', 'a', 'b']
+    """
+    options = pa.concat_arrays([pa.repeat(_text(label), 1) for label in labels])
+    return options.take(_numbers(chosen, pa.int64()))
+
+
+def _text(value: str) -> pa.Scalar:
+    """``value`` as an Arrow string scalar (built without ``pyarrow.scalar``; see
+    :func:`_numbers`).
+
+    Examples
+    --------
+    >>> _text("Hạ Long").as_py()
+    'Hạ Long'
+    """
+    data = value.encode("utf-8")
+    offsets = np.array([0, len(data)], dtype=np.int32)
+    return pa.Array.from_buffers(pa.string(), 1, [None, pa.py_buffer(offsets), pa.py_buffer(data)])[
+        0
+    ]
+
+
+def _values(column: pa.ChunkedArray) -> np.ndarray:
+    """The numbers of a column without nulls, as a read-only numpy view (``to_numpy``
+    imports pandas; see :func:`_numbers`).
+
+    Examples
+    --------
+    >>> table = pa.Table.from_arrays([_numbers(np.array([4, 5, 6]), pa.int16())], ["n"])
+    >>> _values(table["n"].slice(1)).tolist()
+    [5, 6]
+    """
+    dtype = _numpy_type(column.type)
+    if column.num_chunks == 0:
+        return np.empty(0, dtype=dtype)
+    # One chunk (the usual case) is read as it is; combining would copy it.
+    array = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+    values = np.frombuffer(array.buffers()[1], dtype=dtype)
+    return values[array.offset : array.offset + len(array)]
+
+
+def _numpy_type(kind: pa.DataType) -> np.dtype:
+    """The numpy type of an Arrow number type (``DataType.to_pandas_dtype`` may import
+    pandas).
+
+    Examples
+    --------
+    >>> _numpy_type(pa.int16()), _numpy_type(pa.float64())
+    (dtype('int16'), dtype('float64'))
+    """
+    if pa.types.is_floating(kind):
+        return np.dtype(f"float{kind.bit_width}")
+    if pa.types.is_unsigned_integer(kind):
+        return np.dtype(f"uint{kind.bit_width}")
+    return np.dtype(f"int{kind.bit_width}")

@@ -7,6 +7,9 @@ spec models' source files, so an edited spec or a changed model is never served 
 cache is an optimisation only: a cache that cannot be read or written is ignored, and a
 cached entry is checked again (:func:`~govindex.spec.spec_from_dict`) when it is read.
 
+Every command that reads a spec file goes through it (``run``, ``demo``, ``synth``,
+``validate``, ``diagnose``), so a spec is parsed once per machine, not once per process.
+
 The cache lives in ``$GOVINDEX_CACHE_DIR``, else ``$XDG_CACHE_HOME/govindex``, else
 ``~/.cache/govindex``.
 """

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from govindex.cli.spec_cache import CACHE_VARIABLE, load_spec_cached, spec_cache_key
+from govindex.application.spec_cache import CACHE_VARIABLE, load_spec_cached, spec_cache_key
 from govindex.errors import SpecError
 from govindex.spec import load_spec
 
