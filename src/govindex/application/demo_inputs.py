@@ -1,10 +1,11 @@
 """The demo's SYNTHETIC inputs, made in a second process while the first stores the record.
 
-Generating the SYNTHETIC PAPI and SIPAS surveys and the one-stop dossier records (and
-scoring those records) touches no run store and takes about as long as importing the official
-record, so :func:`build_demo <govindex.application.demo.build_demo>` hands them to a
-second process (the machine has at least two cores) and stores them as they arrive. Only
-the main process writes the store. Each function here is deterministic (its seed is an
+Generating the SYNTHETIC PAPI survey and the one-stop dossier records (and scoring those
+records) touches no run store and takes about as long as importing the official record, so
+:func:`build_demo <govindex.application.demo.build_demo>` hands them to a second process (the
+machine has at least two cores) and stores them as they arrive. The SIPAS survey is made in
+the main process, which would otherwise wait for the one-stop year. Only the main process
+writes the store. Each function here is deterministic (its seed is an
 argument), so where it runs changes nothing of what it makes.
 
 The functions are module-level and take and return picklable values, so they work with
