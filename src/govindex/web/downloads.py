@@ -160,8 +160,12 @@ def json_bytes(view: View) -> bytes:
     return buffer.getvalue()
 
 
+# One encoder for every answer: `json.dumps` with options builds a new one on each call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 @lru_cache(maxsize=1024)
@@ -182,12 +186,27 @@ def _head_json(view: View) -> str:
     ...             shared={"years"})
     >>> _head_json(view) == _dumps({"ok": True, **_public_head(view)})
     True
+    >>> _head_json(View("runs", {}, {"a": 1, "years": [1], "b": None, "c": 2.5}, shared={"years"}))
+    '{"ok":true,"view":"runs","parameters":{},"meta":{"a":1,"years":[1],"b":null,"c":2.5}}'
+    >>> _head_json(View("runs", {}, {}))
+    '{"ok":true,"view":"runs","parameters":{},"meta":{}}'
     """
-    meta = ",".join(
-        f"{_dumps(str(key))}:{_SHARED_JSON.get(value) if key in view.shared else _value_json(value)}"
-        for key, value in view.meta.items()
-        if key not in _PRIVATE_META
-    )
+    # Entries between shared ones are written together, in one call, in their order.
+    pieces: list[str] = []
+    pending: dict[str, Any] = {}
+    for key, value in view.meta.items():
+        if key in _PRIVATE_META:
+            continue
+        if key in view.shared:
+            if pending:
+                pieces.append(_value_json(pending)[1:-1])
+                pending = {}
+            pieces.append(f"{_dumps(str(key))}:{_SHARED_JSON.get(value)}")
+        else:
+            pending[str(key)] = value
+    if pending:
+        pieces.append(_value_json(pending)[1:-1])
+    meta = ",".join(pieces)
     parameters = _value_json(dict(view.parameters))
     return f'{{"ok":true,"view":{_dumps(view.kind)},"parameters":{parameters},"meta":{{{meta}}}}}'
 
