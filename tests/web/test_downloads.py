@@ -119,3 +119,30 @@ def test_xlsx_numbers_are_rounded_for_reading_and_the_csv_keeps_every_digit(clie
         row[column] for row in rows[1:] if row[header.index("province")] == first["province"]
     )
     assert shown == float(f"{stored:.{DISPLAY_DIGITS}g}")
+
+
+def test_shared_metadata_is_written_as_the_rest_and_follows_the_object() -> None:
+    import json
+
+    import polars as pl
+
+    from govindex.views import View
+    from govindex.web.downloads import json_bytes, public_dict
+
+    years = [2023, 2024]
+    legend = [{"group": 1, "label": "high", "spread": float("nan")}]
+    table = {"rows": pl.DataFrame({"a": [1.5]})}
+    first = View(
+        "x", {"y": 1}, {"years": years, "groups": legend}, table, shared={"years", "groups"}
+    )
+    again = View(
+        "x", {"y": 2}, {"years": years, "groups": legend}, table, shared={"years", "groups"}
+    )
+    for view in (first, again):
+        assert json.loads(json_bytes(view)) == {"ok": True, **public_dict(view)}
+    assert json_bytes(first).replace(b'"y":1', b'"y":2') == json_bytes(again)
+    # Another object, even with other content, is written for itself.
+    other = View("x", {"y": 1}, {"years": [1999], "groups": legend}, table, shared={"years"})
+    assert json.loads(json_bytes(other))["meta"]["years"] == [1999]
+    # A name that is not in the metadata is not kept as shared.
+    assert View("x", {}, {"a": 1}, shared={"a", "b"}).shared == frozenset({"a"})

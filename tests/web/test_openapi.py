@@ -28,3 +28,36 @@ def test_parameters_are_typed(client) -> None:
 
 def test_the_docs_page_is_served(client) -> None:
     assert client.get("/docs").status_code == 200
+
+
+def test_page_routes_solve_their_parameters_in_one_pass() -> None:
+    from fastapi.routing import APIRoute
+
+    from govindex.web.routes import page_router
+
+    async def answer(*arguments: object) -> None:
+        raise AssertionError(arguments)
+
+    # Each page endpoint declares its page's parameters itself: FastAPI validates them
+    # once per request, with no sub-dependency solved (and cached) besides.
+    routes = {
+        route.name: route for route in page_router(answer).routes if isinstance(route, APIRoute)
+    }
+    dependant = routes["profile_json"].dependant
+    assert dependant.dependencies == []
+    assert {parameter.name for parameter in dependant.query_params} == {
+        "year",
+        "run",
+        "instrument",
+        "period",
+        "lang",
+    }
+    assert [parameter.name for parameter in dependant.path_params] == ["name"]
+
+
+def test_csv_routes_take_the_table_choice(client) -> None:
+    answer = client.get("/province/Ha%20Noi.csv?year=2024&table=trends")
+    assert answer.status_code == 200
+    assert "trends" in answer.headers["content-disposition"]
+    refused = client.get("/province/Ha%20Noi.csv?year=2024&table=Bad-Name")
+    assert refused.status_code == 422

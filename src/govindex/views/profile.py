@@ -30,6 +30,8 @@ from govindex.views.view import View
 
 __all__ = ["national_figures", "prepare_profiles", "profile", "province_lookup"]
 
+# Kept once per snapshot (`_shared_meta`, `_run_description`) and handed to every profile.
+_SHARED_META = frozenset({"run", "groups", "years", "breaks"})
 _PRIORITY_COLUMNS = ("tier", "level", "code", "name_en", "name_vi", "estimate", "group", "reasons")
 
 
@@ -137,7 +139,7 @@ def profile(
         "changes": changes,
         "priorities": priorities,
     }
-    return View("profile", parameters, meta, tables)
+    return View("profile", parameters, meta, tables, shared=_SHARED_META)
 
 
 def prepare_profiles(snapshot: Snapshot) -> None:

@@ -132,11 +132,19 @@ class View:
     parameters: Mapping[str, Any]
     meta: Mapping[str, Any]
     tables: Mapping[str, pl.DataFrame] = field(default_factory=dict)
+    shared: frozenset[str] = frozenset()
+    """Names of ``meta`` entries whose value is the same object in every view of the
+    snapshot that carries it and is never changed (a snapshot's group legend, years,
+    comparability breaks, run description): a writer may keep what it made of such a
+    value and reuse it for the next view that holds the same object."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
         object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
         object.__setattr__(self, "tables", MappingProxyType(dict(self.tables)))
+        object.__setattr__(
+            self, "shared", frozenset(key for key in self.shared if key in self.meta)
+        )
 
     def table(self, name: str) -> pl.DataFrame:
         """Return one table; raise :class:`NotFound` naming the tables there are.

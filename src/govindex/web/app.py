@@ -34,7 +34,7 @@ from govindex.web.errors import WebError, install_error_handlers
 from govindex.web.head_requests import HeadRequests
 from govindex.web.links import AppLinks
 from govindex.web.rendering import PageRenderer
-from govindex.web.response_cache import CachedAnswer, ResponseCache, ServeCached, cache_key
+from govindex.web.response_cache import CachedAnswer, ResponseCache, ServeCached, request_key
 from govindex.web.revalidation import entity_tag, etag_matches, snapshot_tag
 from govindex.web.routes import Format, page_router
 from govindex.web.scorecard_page import scorecard_router
@@ -102,8 +102,7 @@ class PageService:
         root = request.scope.get("root_path", "")
         generation = self.cache.generation
         answer = await run_in_threadpool(self.build, address, answer_format, table, root)
-        key = cache_key(root, request.url.path, request.url.query)
-        self.cache.put(key, answer, generation)
+        self.cache.put(request_key(request.scope), answer, generation)
         if etag_matches(request.headers.get("if-none-match"), answer.etag):
             return Response(status_code=304, headers=answer.response_headers())
         return Response(

@@ -12,8 +12,11 @@ import io
 import json
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from pathlib import PurePosixPath, PureWindowsPath
+from threading import Lock
 from typing import Any
 
 import polars as pl
@@ -141,14 +144,13 @@ def json_bytes(view: View) -> bytes:
     True
     """
     buffer = io.BytesIO()
-    head = _dumps({"ok": True, **_public_head(view)})
-    buffer.write(f'{head[:-1]},"tables":{{'.encode())
-    for number, name in enumerate(view.tables):
-        frame = public_table(view, name)
+    buffer.write(f'{_head_json(view)[:-1]},"tables":{{'.encode())
+    for number, (name, frame) in enumerate(view.tables.items()):
+        columns = tuple(frame.columns)
+        if "source" in columns:
+            frame = public_table(view, name)
         separator = "," if number else ""
-        buffer.write(
-            f'{separator}{_dumps(name)}:{{"columns":{_dumps(frame.columns)},"rows":'.encode()
-        )
+        buffer.write(f'{separator}{_table_opening(name, columns)}"rows":'.encode())
         if written_by_polars(frame):
             frame.write_json(buffer)
         else:
@@ -158,8 +160,88 @@ def json_bytes(view: View) -> bytes:
     return buffer.getvalue()
 
 
+# One encoder for every answer: `json.dumps` with options builds a new one on each call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
+
+
+@lru_cache(maxsize=1024)
+def _table_opening(name: str, columns: tuple[str, ...]) -> str:
+    """``"name":{"columns":[...],`` of a table in the JSON twin; the tables of one page
+    kind have the same names and columns on every page, so each is written once."""
+    return f'{_dumps(name)}:{{"columns":{_dumps(columns)},'
+
+
+def _head_json(view: View) -> str:
+    """``{"ok":true,"view":...,"parameters":...,"meta":...}``: the text of
+    ``_dumps({"ok": True, **_public_head(view)})``, with the meta entries the view
+    declares shared (:attr:`View.shared`) written once and then reused.
+
+    Examples
+    --------
+    >>> view = View("runs", {"year": 2024}, {"store": "/srv/x.duckdb", "years": [2023]},
+    ...             shared={"years"})
+    >>> _head_json(view) == _dumps({"ok": True, **_public_head(view)})
+    True
+    >>> _head_json(View("runs", {}, {"a": 1, "years": [1], "b": None, "c": 2.5}, shared={"years"}))
+    '{"ok":true,"view":"runs","parameters":{},"meta":{"a":1,"years":[1],"b":null,"c":2.5}}'
+    >>> _head_json(View("runs", {}, {}))
+    '{"ok":true,"view":"runs","parameters":{},"meta":{}}'
+    """
+    # Entries between shared ones are written together, in one call, in their order.
+    pieces: list[str] = []
+    pending: dict[str, Any] = {}
+    for key, value in view.meta.items():
+        if key in _PRIVATE_META:
+            continue
+        if key in view.shared:
+            if pending:
+                pieces.append(_value_json(pending)[1:-1])
+                pending = {}
+            pieces.append(f"{_dumps(str(key))}:{_SHARED_JSON.get(value)}")
+        else:
+            pending[str(key)] = value
+    if pending:
+        pieces.append(_value_json(pending)[1:-1])
+    meta = ",".join(pieces)
+    parameters = _value_json(dict(view.parameters))
+    return f'{{"ok":true,"view":{_dumps(view.kind)},"parameters":{parameters},"meta":{{{meta}}}}}'
+
+
+def _value_json(value: Any) -> str:
+    return _dumps(_public_value(value))
+
+
+class _SharedJson:
+    """The JSON text of values views share, kept by the value's identity (bounded, least
+    recently used dropped first). An entry holds its value, so the identity of a kept
+    value is never given to another object while the entry lives."""
+
+    def __init__(self, max_entries: int = 256) -> None:
+        self._texts: OrderedDict[int, tuple[Any, str]] = OrderedDict()
+        self._lock = Lock()
+        self.max_entries = max_entries
+
+    def get(self, value: Any) -> str:
+        """The text of ``value`` as :func:`_value_json` writes it (written on first use)."""
+        key = id(value)
+        with self._lock:
+            kept = self._texts.get(key)
+            if kept is not None and kept[0] is value:
+                self._texts.move_to_end(key)
+                return kept[1]
+        text = _value_json(value)
+        with self._lock:
+            self._texts[key] = (value, text)
+            while len(self._texts) > self.max_entries:
+                self._texts.popitem(last=False)
+        return text
+
+
+_SHARED_JSON = _SharedJson()
 
 
 def _flat_frame(view: View, name: str) -> pl.DataFrame:

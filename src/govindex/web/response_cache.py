@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from govindex.web.revalidation import CACHE_CONTROL, etag_matches
 
-__all__ = ["CachedAnswer", "ResponseCache", "ServeCached", "cache_key"]
+__all__ = ["CachedAnswer", "ResponseCache", "ServeCached", "cache_key", "request_key"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,20 @@ def cache_key(root_path: str, path: str, query: str) -> str:
     '/overview.json?year=2024'
     """
     return f"{root_path}{path}?{query}"
+
+
+def request_key(scope: Scope) -> str:
+    """The key of the URL a request asks for: the one both the cache and the routes use,
+    read from the ASGI scope as the server gave it (no URL object is built).
+
+    Examples
+    --------
+    >>> request_key({"root_path": "", "path": "/runs.json", "query_string": b"lang=en"})
+    '/runs.json?lang=en'
+    """
+    return cache_key(
+        scope.get("root_path", ""), scope["path"], scope["query_string"].decode("latin-1")
+    )
 
 
 class ResponseCache:
@@ -151,10 +165,7 @@ class ServeCached:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
-            key = cache_key(
-                scope.get("root_path", ""), scope["path"], scope["query_string"].decode("latin-1")
-            )
-            answer = self.cache.get(key)
+            answer = self.cache.get(request_key(scope))
             if answer is not None:
                 if etag_matches(_if_none_match(scope), answer.etag):
                     start = {"type": "http.response.start", "status": 304}

@@ -5,11 +5,12 @@ table and ``/overview.xlsx`` all of them; all four take the same typed query par
 so the OpenAPI document at ``/docs`` lists every choice and its allowed values.
 """
 
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from govindex.web.addresses import Language, PageAddress
@@ -180,21 +181,10 @@ def _register(
     answer: Answer,
 ) -> None:
     # The data twins are registered first: `/province/{name}` would also match `x.json`.
-    Address = Annotated[PageAddress, Depends(dependency)]
-
-    async def as_json(request: Request, address: Address, lang: LanguageQuery = "vi") -> Response:
-        return await answer(request, address.with_language(lang), "json", None)
-
-    async def as_csv(
-        request: Request, address: Address, table: TableQuery = None, lang: LanguageQuery = "vi"
-    ) -> Response:
-        return await answer(request, address.with_language(lang), "csv", table)
-
-    async def as_xlsx(request: Request, address: Address, lang: LanguageQuery = "vi") -> Response:
-        return await answer(request, address.with_language(lang), "xlsx", None)
-
-    async def as_html(request: Request, address: Address, lang: LanguageQuery = "vi") -> Response:
-        return await answer(request, address.with_language(lang), "html", None)
+    as_json = _endpoint(dependency, answer, "json")
+    as_csv = _endpoint(dependency, answer, "csv")
+    as_xlsx = _endpoint(dependency, answer, "xlsx")
+    as_html = _endpoint(dependency, answer, "html")
 
     router.add_api_route(
         f"{path}.json",
@@ -241,6 +231,43 @@ def _register(
         responses=ERROR_PAGE_RESPONSES,
         tags=["pages"],
     )
+
+
+_REQUEST = inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+_LANGUAGE = inspect.Parameter(
+    "lang", inspect.Parameter.KEYWORD_ONLY, annotation=LanguageQuery, default="vi"
+)
+_TABLE = inspect.Parameter(
+    "table", inspect.Parameter.KEYWORD_ONLY, annotation=TableQuery, default=None
+)
+
+
+def _endpoint(
+    page: Callable[..., Awaitable[PageAddress]], answer: Answer, answer_format: Format
+) -> Callable[..., Awaitable[Response]]:
+    """The endpoint of one page in one format: the page's own parameters, ``table`` (CSV
+    only) and ``lang``, declared in one flat signature.
+
+    FastAPI solves the parameters of an endpoint on every request it routes; a page given
+    as a dependency of each endpoint would be solved as a second level (a sub-dependency
+    with its own validation pass and cache) on every answer not already kept.
+    """
+    own = [
+        parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+        for parameter in inspect.signature(page).parameters.values()
+    ]
+    names = tuple(parameter.name for parameter in own)
+    extra = [_TABLE, _LANGUAGE] if answer_format == "csv" else [_LANGUAGE]
+
+    async def endpoint(request: Request, **values: Any) -> Response:
+        address = await page(**{name: values[name] for name in names})
+        table = values.get("table") if answer_format == "csv" else None
+        return await answer(request, address.with_language(values["lang"]), answer_format, table)
+
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [_REQUEST, *extra, *own], return_annotation=Response
+    )
+    return endpoint
 
 
 def page_router(answer: Answer, landing: Callable[[], str | None] | None = None) -> APIRouter:
