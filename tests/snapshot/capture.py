@@ -43,6 +43,8 @@ YEARS = range(2011, 2025)
 SYNTHETIC = "<synthetic-2024>"
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?")
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+# The day a workbook was made, as its README sheet signs it ("govindex 0.1.0 · 2026-12-07").
+_SIGNED = re.compile(r"(govindex \S+ · )\d{4}-\d{2}-\d{2}")
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 # The keys whose values change with the moment a store is built, not with its numbers.
@@ -154,7 +156,7 @@ def _stable_text(text: str, labels: dict[str, str]) -> str:
     for run_id, label in labels.items():
         # Reports quote a run by the first eight characters of its id.
         text = text.replace(run_id, label).replace(run_id[:8], label)
-    return _TIMESTAMP.sub("<time>", text)
+    return _SIGNED.sub(r"\1<date>", _TIMESTAMP.sub("<time>", text))
 
 
 def stable(value: Any, labels: dict[str, str]) -> Any:
@@ -265,7 +267,19 @@ def read_snapshot(path: Path) -> dict[str, Any]:
     """A snapshot written by :func:`write_snapshot`."""
     with gzip.open(path, "rt", encoding="utf-8") as stream:
         loaded: dict[str, Any] = json.load(stream)
-    return loaded
+    # Snapshots taken before the signing day was left out still carry it.
+    return _unsigned(loaded)
+
+
+def _unsigned(value: Any) -> Any:
+    """``value`` with the day a workbook was signed on replaced, as :func:`stable` does."""
+    if isinstance(value, dict):
+        return {key: _unsigned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unsigned(item) for item in value]
+    if isinstance(value, str):
+        return _SIGNED.sub(r"\1<date>", value)
+    return value
 
 
 def differences(before: Any, after: Any, where: str = "", tolerance: float = 1e-9) -> Iterator[str]:
