@@ -76,6 +76,8 @@ WATCHED_STAMPS = (
 #: Record tables whose files the dossier facts read (dossiers, and petitions and ratings
 #: by dossier code), and reference tables whose change needs a full rescore.
 _TRACKED = ("dossiers", "petitions", "ratings")
+#: The stamps that finish a dossier (its recorded finish is the first of them).
+_FINISH_STAMPS = ("processed_at", "returned_at", "stopped_at", "rejected_at", "withdrawn_at")
 _REFERENCE = ("procedures", "agencies")
 
 
@@ -253,21 +255,38 @@ class OpenPeriodState:
         """Replace the facts of every dossier whose facts can have changed; their count."""
         connection = engine.connection
         engine.register("periods", period_table(periods, as_of))
-        columns = "SELECT * FROM open_state.records WHERE false"
+        names = [row[0] for row in connection.execute("DESCRIBE open_state.records").fetchall()]
+        kept = ", ".join(f'"{name}"' for name in names)
         if incoming:
             read = (
                 f"read_parquet({_quoted(incoming)}, hive_partitioning = false, "
                 "union_by_name = true, filename = true)"
             )
-            connection.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT * FROM {read}")
+            connection.execute(
+                f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT {kept} FROM {read}"
+            )
         else:
-            connection.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS {columns}")
+            connection.execute(
+                f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT {kept} FROM open_state.records "
+                "WHERE false"
+            )
         connection.execute("CREATE OR REPLACE TEMP TABLE dropped (filename VARCHAR)")
         if dropped:
             connection.executemany("INSERT INTO dropped VALUES (?)", [[p] for p in dropped])
+        # A rewritten file (an upsert) is compared row by row with the rows kept from it:
+        # only dossiers with a row gone or a row new or different are recomputed. A new row
+        # that finished before every open period began cannot have facts in them.
+        earlier = f"SELECT {kept} FROM open_state.records WHERE filename IN (SELECT filename FROM dropped)"
+        finish = " AND ".join(f"{name} IS NULL" for name in _FINISH_STAMPS)
+        opened = min(period.start_s for period in periods)
+        may_count = f"({finish}) OR " + " OR ".join(
+            f"{name} >= {opened}" for name in WATCHED_STAMPS
+        )
+        connection.execute(f"CREATE OR REPLACE TEMP TABLE earlier AS {earlier}")
         sources = [
-            "SELECT dossier_code FROM incoming",
-            "SELECT dossier_code FROM open_state.records WHERE filename IN (SELECT filename FROM dropped)",
+            "SELECT dossier_code FROM (SELECT * FROM earlier EXCEPT ALL SELECT * FROM incoming) AS gone",
+            "SELECT dossier_code FROM (SELECT * FROM incoming EXCEPT ALL SELECT * FROM earlier) AS new "
+            f"WHERE COALESCE({may_count}, FALSE)",
             f"SELECT dossier_code FROM open_state.records WHERE {watched_change_sql(previous, as_of)}",
             f"SELECT dossier_code FROM petitions WHERE received_at > {previous} "
             f"AND received_at <= {as_of}",
@@ -288,11 +307,19 @@ class OpenPeriodState:
             + "\nUNION ALL ".join(sources)
             + ") AS codes WHERE dossier_code IS NOT NULL"
         )
+        # The rows kept from the new and rewritten files: every row of a changed dossier, and
+        # the unchanged rows that were kept before.
+        connection.execute(
+            "CREATE OR REPLACE TEMP TABLE arriving AS "
+            "SELECT * FROM incoming WHERE dossier_code IN (SELECT dossier_code FROM changed) "
+            "UNION ALL SELECT * FROM (SELECT * FROM incoming INTERSECT ALL SELECT * FROM earlier) "
+            "AS same WHERE dossier_code NOT IN (SELECT dossier_code FROM changed)"
+        )
         connection.execute(
             "CREATE OR REPLACE TEMP TABLE changed_records AS "
             "SELECT * FROM open_state.records WHERE filename NOT IN (SELECT filename FROM dropped) "
             "AND dossier_code IN (SELECT dossier_code FROM changed) "
-            "UNION ALL BY NAME SELECT * FROM incoming"
+            "UNION ALL SELECT * FROM incoming WHERE dossier_code IN (SELECT dossier_code FROM changed)"
         )
         engine.materialise("fresh_facts", dossier_facts_sql(dossiers="changed_records"))
         count_row = connection.execute("SELECT COUNT(*) FROM changed").fetchone()
@@ -301,7 +328,7 @@ class OpenPeriodState:
             connection.execute(
                 "DELETE FROM open_state.records WHERE filename IN (SELECT filename FROM dropped)"
             )
-            connection.execute("INSERT INTO open_state.records BY NAME SELECT * FROM incoming")
+            connection.execute("INSERT INTO open_state.records SELECT * FROM arriving")
             connection.execute(
                 "DELETE FROM open_state.facts WHERE dossier_code IN (SELECT dossier_code FROM changed)"
             )
