@@ -283,10 +283,15 @@ class OpenPeriodState:
             f"{name} >= {opened}" for name in WATCHED_STAMPS
         )
         connection.execute(f"CREATE OR REPLACE TEMP TABLE earlier AS {earlier}")
+        # With no file rewritten (a day appended) every incoming row is new: no comparison.
+        differing = (
+            "SELECT * FROM incoming EXCEPT ALL SELECT * FROM earlier"
+            if dropped
+            else "SELECT * FROM incoming"
+        )
         sources = [
             "SELECT dossier_code FROM (SELECT * FROM earlier EXCEPT ALL SELECT * FROM incoming) AS gone",
-            "SELECT dossier_code FROM (SELECT * FROM incoming EXCEPT ALL SELECT * FROM earlier) AS new "
-            f"WHERE COALESCE({may_count}, FALSE)",
+            f"SELECT dossier_code FROM ({differing}) AS new WHERE COALESCE({may_count}, FALSE)",
             f"SELECT dossier_code FROM open_state.records WHERE {watched_change_sql(previous, as_of)}",
             f"SELECT dossier_code FROM petitions WHERE received_at > {previous} "
             f"AND received_at <= {as_of}",
@@ -311,16 +316,20 @@ class OpenPeriodState:
         # the unchanged rows that were kept before.
         connection.execute(
             "CREATE OR REPLACE TEMP TABLE arriving AS "
-            "SELECT * FROM incoming WHERE dossier_code IN (SELECT dossier_code FROM changed) "
-            "UNION ALL SELECT * FROM (SELECT * FROM incoming INTERSECT ALL SELECT * FROM earlier) "
-            "AS same WHERE dossier_code NOT IN (SELECT dossier_code FROM changed)"
+            "SELECT * FROM incoming WHERE dossier_code IN (SELECT dossier_code FROM changed)"
         )
         connection.execute(
             "CREATE OR REPLACE TEMP TABLE changed_records AS "
             "SELECT * FROM open_state.records WHERE filename NOT IN (SELECT filename FROM dropped) "
             "AND dossier_code IN (SELECT dossier_code FROM changed) "
-            "UNION ALL SELECT * FROM incoming WHERE dossier_code IN (SELECT dossier_code FROM changed)"
+            "UNION ALL SELECT * FROM arriving"
         )
+        if dropped:
+            connection.execute(
+                "INSERT INTO arriving SELECT * FROM "
+                "(SELECT * FROM incoming INTERSECT ALL SELECT * FROM earlier) AS same "
+                "WHERE dossier_code NOT IN (SELECT dossier_code FROM changed)"
+            )
         engine.materialise("fresh_facts", dossier_facts_sql(dossiers="changed_records"))
         count_row = connection.execute("SELECT COUNT(*) FROM changed").fetchone()
         connection.execute("BEGIN TRANSACTION")
