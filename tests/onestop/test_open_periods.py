@@ -249,3 +249,25 @@ def test_a_pending_dossier_turns_late_when_its_due_day_ends_without_new_records(
     assert after.mode == "incremental"
     assert _late(after, december) == _late(before, december) + 1 == _late(full, december)
     assert after.recomputed_dossiers < 200
+
+
+def test_an_upsert_rewriting_a_file_recomputes_only_its_changed_dossiers(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    as_of = at("2025-12-15 10:00") or 0
+    _both(tmp_path, store, as_of)
+    path = next(p for p in store.files("dossiers") if p.parent.name == "2025-12")
+    rows = pl.read_parquet(path)
+    target = rows.filter(pl.col("processed_at").is_null() & pl.col("received_at").is_not_null())
+    code = target["dossier_code"][0]
+    rows = rows.with_columns(
+        pl.when(pl.col("dossier_code") == code)
+        .then(pl.lit(as_of - 3600))
+        .otherwise(pl.col("processed_at"))
+        .alias("processed_at")
+    )
+    store.write("dossiers", rows, province_code=path.parent.parent.name, month="2025-12")
+    after, _ = _both(tmp_path, store, as_of)
+    assert after.mode == "incremental"
+    # The changed dossier, and the file's records never received (kept nowhere, so new to
+    # the comparison): far fewer than the file's rows.
+    assert 1 <= after.recomputed_dossiers < rows.height / 4

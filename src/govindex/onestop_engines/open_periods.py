@@ -46,19 +46,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import sqlglot
 
 from govindex.onestop.aggregation import FACT_TABLES, fact_queries
 from govindex.onestop.facts import dossier_facts_sql
 from govindex.onestop.periods import Period, period_table
 from govindex.onestop.profile import ResolvedProfile
+from govindex.onestop.records import TABLES
 from govindex.onestop_engines.engines import DuckDBEngine
 from govindex.onestop_engines.scorecard import Scorecard, score_from_facts
 from govindex.onestop_engines.store import SCHEMA_VERSION
 
-__all__ = ["OpenPeriodState", "StateUpdate", "watched_change_sql"]
+__all__ = ["OpenPeriodState", "StateUpdate", "record_columns", "watched_change_sql"]
 
 #: Bump when the kept tables change shape: an older state is then rebuilt in full.
-_STATE_VERSION = "open-periods/1"
+_STATE_VERSION = "open-periods/2"
 _DAY = 86400
 #: Every dossier time stamp the facts read as of a period's end.
 WATCHED_STAMPS = (
@@ -101,6 +103,27 @@ def watched_change_sql(previous: int, current: int) -> str:
         late = f"(FLOOR({due} / {_DAY}) + 1) * {_DAY} + {pause}"
         stamps.append(f"({late} > {previous} AND {late} <= {current})")
     return " OR ".join(stamps)
+
+
+def record_columns() -> list[str]:
+    """The dossier columns kept with each record: those the fact query names (read with
+    sqlglot from its one text, so a column it starts reading is kept too) and the watched
+    stamps.
+
+    Examples
+    --------
+    >>> columns = record_columns()
+    >>> "due_at_original" in columns and "submitted_at" not in columns
+    True
+    """
+    named = {
+        column.name
+        for column in sqlglot.parse_one(dossier_facts_sql(), read="duckdb").find_all(
+            sqlglot.exp.Column
+        )
+    }
+    wanted = named | set(WATCHED_STAMPS) | {"dossier_code", "due_at", "due_at_original"}
+    return [name for name in TABLES["dossiers"].schema if name in wanted]
 
 
 def _future_sql(as_of: int) -> str:
@@ -276,28 +299,32 @@ class OpenPeriodState:
         # A rewritten file (an upsert) is compared row by row with the rows kept from it:
         # only dossiers with a row gone or a row new or different are recomputed. A new row
         # that finished before every open period began cannot have facts in them.
-        earlier = f"SELECT {kept} FROM open_state.records WHERE filename IN (SELECT filename FROM dropped)"
         finish = " AND ".join(f"{name} IS NULL" for name in _FINISH_STAMPS)
         opened = min(period.start_s for period in periods)
         may_count = f"({finish}) OR " + " OR ".join(
             f"{name} >= {opened}" for name in WATCHED_STAMPS
         )
-        connection.execute(f"CREATE OR REPLACE TEMP TABLE earlier AS {earlier}")
-        # With no file rewritten (a day appended) every incoming row is new: no comparison.
-        differing = (
-            "SELECT * FROM incoming EXCEPT ALL SELECT * FROM earlier"
-            if dropped
-            else "SELECT * FROM incoming"
-        )
         sources = [
-            "SELECT dossier_code FROM (SELECT * FROM earlier EXCEPT ALL SELECT * FROM incoming) AS gone",
-            f"SELECT dossier_code FROM ({differing}) AS new WHERE COALESCE({may_count}, FALSE)",
             f"SELECT dossier_code FROM open_state.records WHERE {watched_change_sql(previous, as_of)}",
             f"SELECT dossier_code FROM petitions WHERE received_at > {previous} "
             f"AND received_at <= {as_of}",
             f"SELECT dossier_code FROM ratings WHERE level <= 2 AND rated_at > {previous} "
             f"AND rated_at <= {as_of}",
         ]
+        if dropped:
+            connection.execute(
+                f"CREATE OR REPLACE TEMP TABLE earlier AS SELECT {kept} FROM open_state.records "
+                "WHERE filename IN (SELECT filename FROM dropped)"
+            )
+            sources += [
+                "SELECT dossier_code FROM (SELECT * FROM earlier EXCEPT ALL "
+                "SELECT * FROM incoming) AS gone",
+                "SELECT dossier_code FROM (SELECT * FROM incoming EXCEPT ALL "
+                f"SELECT * FROM earlier) AS new WHERE COALESCE({may_count}, FALSE)",
+            ]
+        else:
+            # A day appended, no file rewritten: every incoming row is new, no comparison.
+            sources.append(f"SELECT dossier_code FROM incoming WHERE COALESCE({may_count}, FALSE)")
         if previous // _DAY != as_of // _DAY:
             sources.append("SELECT dossier_code FROM open_state.facts WHERE overdue_pending")
         for table in ("petitions", "ratings"):
@@ -312,47 +339,58 @@ class OpenPeriodState:
             + "\nUNION ALL ".join(sources)
             + ") AS codes WHERE dossier_code IS NOT NULL"
         )
-        # The rows kept from the new and rewritten files: every row of a changed dossier, and
-        # the unchanged rows that were kept before.
-        connection.execute(
-            "CREATE OR REPLACE TEMP TABLE arriving AS "
-            "SELECT * FROM incoming WHERE dossier_code IN (SELECT dossier_code FROM changed)"
-        )
-        connection.execute(
-            "CREATE OR REPLACE TEMP TABLE changed_records AS "
+        engine.define(
+            "changed_records",
             "SELECT * FROM open_state.records WHERE filename NOT IN (SELECT filename FROM dropped) "
             "AND dossier_code IN (SELECT dossier_code FROM changed) "
-            "UNION ALL SELECT * FROM arriving"
+            "UNION ALL SELECT * FROM incoming WHERE dossier_code IN (SELECT dossier_code FROM changed)",
+        )
+        engine.materialise("fresh_facts", dossier_facts_sql(dossiers="changed_records"))
+        # Rows kept: those of dossiers with facts now, and those with a stamp still to come
+        # (their facts may yet appear); a recomputed dossier without either is not kept.
+        future = f"COALESCE({_future_sql(as_of)}, FALSE)"
+        connection.execute(
+            "CREATE OR REPLACE TEMP TABLE counted AS SELECT DISTINCT dossier_code FROM fresh_facts"
+        )
+        connection.execute(
+            "CREATE OR REPLACE TEMP TABLE lost AS SELECT dossier_code FROM changed "
+            "WHERE dossier_code NOT IN (SELECT dossier_code FROM counted)"
+        )
+        arriving = (
+            "SELECT * FROM incoming WHERE dossier_code IN (SELECT dossier_code FROM counted) "
+            f"OR {future}"
         )
         if dropped:
-            connection.execute(
-                "INSERT INTO arriving SELECT * FROM "
-                "(SELECT * FROM incoming INTERSECT ALL SELECT * FROM earlier) AS same "
-                "WHERE dossier_code NOT IN (SELECT dossier_code FROM changed)"
+            # Unchanged rows of a rewritten file that were kept stay kept.
+            arriving += (
+                " UNION ALL SELECT * FROM (SELECT * FROM incoming INTERSECT ALL "
+                "SELECT * FROM earlier) AS same WHERE dossier_code NOT IN "
+                "(SELECT dossier_code FROM changed)"
             )
-        engine.materialise("fresh_facts", dossier_facts_sql(dossiers="changed_records"))
         count_row = connection.execute("SELECT COUNT(*) FROM changed").fetchone()
+        # The kept tables are only aggregated: rows may be stored in the order the threads
+        # finish them (restored below).
+        connection.execute("SET preserve_insertion_order = false")
         connection.execute("BEGIN TRANSACTION")
         try:
             connection.execute(
                 "DELETE FROM open_state.records WHERE filename IN (SELECT filename FROM dropped)"
             )
-            connection.execute("INSERT INTO open_state.records SELECT * FROM arriving")
+            connection.execute(f"INSERT INTO open_state.records {arriving}")
+            connection.execute(
+                "DELETE FROM open_state.records WHERE dossier_code IN "
+                f"(SELECT dossier_code FROM lost) AND NOT {future}"
+            )
             connection.execute(
                 "DELETE FROM open_state.facts WHERE dossier_code IN (SELECT dossier_code FROM changed)"
             )
             connection.execute("INSERT INTO open_state.facts BY NAME SELECT * FROM fresh_facts")
-            # Records of recomputed dossiers that have no facts and no later stamp cannot
-            # gain any while their file stays as it is: they are not kept.
-            connection.execute(
-                "DELETE FROM open_state.records WHERE dossier_code IN "
-                "(SELECT dossier_code FROM changed) AND dossier_code NOT IN "
-                f"(SELECT dossier_code FROM open_state.facts) AND NOT COALESCE({_future_sql(as_of)}, FALSE)"
-            )
             connection.execute("COMMIT")
         except Exception:
             connection.execute("ROLLBACK")
             raise
+        finally:
+            connection.execute("RESET preserve_insertion_order")
         return int(count_row[0]) if count_row else 0
 
     def _score(
@@ -461,8 +499,9 @@ class OpenPeriodState:
         connection.execute("SET preserve_insertion_order = false")
         try:
             connection.execute(f"CREATE TABLE open_state.facts AS {dossier_facts_sql()}")
+            columns = ", ".join(f'"{name}"' for name in [*record_columns(), "filename"])
             source = (
-                f"SELECT * FROM read_parquet({_quoted([engine.globs['dossiers']])}, "
+                f"SELECT {columns} FROM read_parquet({_quoted([engine.globs['dossiers']])}, "
                 "hive_partitioning = false, union_by_name = true, filename = true)"
             )
             connection.execute(
