@@ -159,7 +159,30 @@ class StateUpdate:
 
 
 class OpenPeriodState:
-    """The kept facts and records of the open periods (a DuckDB database file)."""
+    """The kept facts and records of the open periods (a DuckDB database file).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from govindex.onestop.periods import parse_period
+    >>> from govindex.onestop.profile import shipped_profile
+    >>> from govindex.onestop.records import TABLES
+    >>> from govindex.onestop_engines.store import RecordStore
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> store = RecordStore(folder / "store")
+    >>> _ = store.write("dossiers", TABLES["dossiers"].empty(), province_code="22", month="2025-01")
+    >>> state, profile = OpenPeriodState(folder / "open.duckdb"), shipped_profile().resolve()
+    >>> january = parse_period("2025-01")
+    >>> def refresh(as_of: int) -> StateUpdate:
+    ...     engine = DuckDBEngine(store.sources())
+    ...     return state.refresh(engine, profile, [january], as_of, ["province"],
+    ...                          provenance="example", synthetic=False)
+    >>> first = refresh(january.start_s + 86400)
+    >>> first.mode, first.reason
+    ('full', 'no kept state of the open periods')
+    >>> refresh(january.start_s + 2 * 86400).mode
+    'incremental'
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
