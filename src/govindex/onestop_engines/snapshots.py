@@ -34,14 +34,19 @@ from govindex.onestop_engines.engines import DuckDBEngine, Engine
 from govindex.onestop_engines.open_periods import OpenPeriodState
 from govindex.onestop_engines.scorecard import Scorecard, score_records
 
-__all__ = ["RefreshReport", "ScoreSnapshots", "refresh_scores"]
+__all__ = ["ALL_KEPT", "RefreshReport", "ScoreSnapshots", "refresh_scores"]
+
+#: The reason of a refresh that recomputed nothing (mode ``kept``).
+ALL_KEPT = "every period is closed and keeps its snapshot"
 
 
 @dataclass(frozen=True)
 class RefreshReport:
     """Which periods were recomputed and which kept their closed snapshot; ``mode`` is
-    ``incremental`` (only changed dossiers recomputed) or ``full`` (with the ``reason``),
-    ``recomputed_dossiers`` how many dossiers' facts were derived from their records."""
+    ``incremental`` (only changed dossiers recomputed), ``full`` (with the ``reason``) or
+    ``kept`` (every period asked is closed and its snapshot kept, nothing recomputed: the
+    reason is :data:`ALL_KEPT`), ``recomputed_dossiers`` how many dossiers' facts were
+    derived from their records."""
 
     computed: tuple[str, ...]
     kept: tuple[str, ...]
@@ -110,7 +115,8 @@ def refresh_scores(
     kept = [period for period in periods if period.period_id in closed and period.end_s < as_of]
     todo = [period for period in periods if period not in kept]
     parts = [snapshots.read(period.period_id) for period in kept]
-    mode, reason, recomputed = "full", "", 0
+    # Nothing to recompute is neither an incremental update nor a full rescore.
+    mode, reason, recomputed = "kept", ALL_KEPT, 0
     if todo:
         provenance = f"as_of:{as_of}"
         state = OpenPeriodState(snapshots.root / "open-periods.duckdb")
@@ -132,6 +138,7 @@ def refresh_scores(
                 update.recomputed_dossiers,
             )
         else:
+            mode = "full"
             reason = (
                 "incremental refresh not asked"
                 if not incremental
