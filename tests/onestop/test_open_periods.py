@@ -195,6 +195,9 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # The as-of time passes the end of every period (1 January 2026): the last refresh has
 # nothing left to recompute and keeps every snapshot.
 @example(steps=[("append", 0, hours) for hours in (400, 26, 400, 50, 0)])
+# A file rewritten at an unchanged as-of time, then a week without records: the kept rows
+# of its unchanged dossiers with a stamp still to come must not be kept twice.
+@example(steps=[("upsert", 111, 0), ("none", 0, 170)])
 def test_incremental_refreshes_equal_full_rescores(
     pristine: Path, tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[str, int, int]]
 ) -> None:

@@ -379,9 +379,11 @@ class OpenPeriodState:
             "CREATE OR REPLACE TEMP TABLE lost AS SELECT dossier_code FROM changed "
             "WHERE dossier_code NOT IN (SELECT dossier_code FROM counted)"
         )
+        # Only rows of recomputed dossiers: an unchanged dossier's kept rows (with a stamp
+        # still to come, say) return once, through the comparison below, not twice.
         arriving = (
-            "SELECT * FROM incoming WHERE dossier_code IN (SELECT dossier_code FROM counted) "
-            f"OR {future}"
+            "SELECT * FROM incoming WHERE dossier_code IN (SELECT dossier_code FROM changed) "
+            f"AND (dossier_code IN (SELECT dossier_code FROM counted) OR {future})"
         )
         if dropped:
             # Unchanged rows of a rewritten file that were kept stay kept.
