@@ -9,8 +9,11 @@ same Parquet files, it reports:
   every indicator and KPI, groups, totals, bands and ranks — best of N;
 * a bare DuckDB ``GROUP BY`` of the same number of counts over the same Parquet files and
   units (simple conditions on raw columns, nothing else), best of N, and the ratio;
-* one day's incremental update (a day of new records appended, the current month rescored;
-  ``--day-dossiers`` sets the day's size, a 365th of the year by default);
+* one day's incremental update: the state of the open month kept as of the end of
+  30 December, a day of new dossiers received on 31 December appended (``--day-dossiers``, a
+  365th of the year by default) and the scores refreshed as of the end of 31 December, so the
+  status events of earlier dossiers stamped that day count too — beside a full rescore of the
+  same open month from its records (the baseline, same output), best of N both sides;
 * beside each wall time, the process's processor time (the machine is shared);
 * peak resident memory of the process (``ru_maxrss``; includes DuckDB's native memory);
 * optionally Spark local mode scoring the same data.
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -30,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from polars.testing import assert_frame_equal
 
 from govindex.onestop.aggregation import KPI_MEASURES
 from govindex.onestop.periods import Period, parse_period, periods_of_year
@@ -92,13 +97,17 @@ def _portal(frame: pl.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _new_day(store: RecordStore, size: int) -> pl.DataFrame:
-    """``size`` new December dossiers: the stored December records under new codes, repeated
-    (with a round prefix) when the day is larger than the month."""
+def _new_day(store: RecordStore, size: int, day: int) -> pl.DataFrame:
+    """``size`` new dossiers received on local day ``day`` (days since 1970): the stored
+    December records under new codes (repeated with a round prefix when the day is larger
+    than the month), every time moved by whole days so each is received that day."""
     month = pl.scan_parquet(str(store.path("dossiers") / "*" / "2025-12" / "*.parquet"))
     available = month.select(pl.len()).collect().item()
     rounds = -(-size // max(1, available))
     base = month.head(size).collect()
+    shift = (day - pl.col("received_at") // 86400) * 86400
+    times = [name for name in base.columns if name.endswith("_at") or name == "due_at_original"]
+    base = base.with_columns([(pl.col(name) + shift).alias(name) for name in times])
     copies = [
         base.with_columns((f"DAY{number}-" + pl.col("dossier_code")).alias("dossier_code"))
         for number in range(rounds)
@@ -222,27 +231,84 @@ def _measure(
         results["score_processor_seconds"] / results["bare_group_by_processor_seconds"]
     )
 
-    # One day's update: a day of new December records, then the current month rescored.
-    snapshots = ScoreSnapshots(root / "snapshots")
+    # One day's update: the open month's state kept as of the end of 30 December; a day of new
+    # dossiers received on 31 December appended; the scores refreshed as of the day's end.
     december: Period = parse_period("2025-12")
-    as_of = december.end_s
+    last_day = december.end_s // 86400
+    before, as_of = last_day * 86400 - 1, december.end_s
+    geographies = ("province", "agency")
+    snapshots_root = root / "snapshots"
+    shutil.rmtree(snapshots_root, ignore_errors=True)
     refresh_scores(
-        snapshots, DuckDBEngine(store.sources(), memory_limit=memory_limit), profile, months, as_of
+        ScoreSnapshots(snapshots_root),
+        DuckDBEngine(store.sources(), memory_limit=memory_limit),
+        profile,
+        months,
+        before,
+        geographies,
     )
-    day = _new_day(store, day_dossiers or max(1, dossiers // 365))
-    start, used = time.perf_counter(), _processor_seconds()
+    saved = root / "snapshots-saved"
+    shutil.rmtree(saved, ignore_errors=True)
+    shutil.copytree(snapshots_root, saved)
+    day = _new_day(store, day_dossiers or max(1, dossiers // 365), last_day)
+    start = time.perf_counter()
     # One pass splits the day by province (a filter per province would read it 34 times).
     for (province,), records in day.partition_by("province_code", as_dict=True).items():
         store.write("dossiers", records, province_code=str(province), month="2025-12", part="day")
-    written = time.perf_counter()
-    update = refresh_scores(
-        snapshots, DuckDBEngine(store.sources(), memory_limit=memory_limit), profile, months, as_of
-    )
+    results["incremental_write_seconds"] = time.perf_counter() - start
     results["incremental_day_dossiers"] = day.height
-    results["incremental_seconds"] = time.perf_counter() - start
-    results["incremental_write_seconds"] = written - start
-    results["incremental_processor_seconds"] = _processor_seconds() - used
-    results["incremental_recomputed_periods"] = list(update.computed)
+    del day
+    updates: list[Any] = []
+
+    def update(incremental: bool) -> None:
+        # Every repeat starts from the state kept on 30 December (copied back, not timed).
+        shutil.rmtree(snapshots_root)
+        shutil.copytree(saved, snapshots_root)
+        engine = DuckDBEngine(store.sources(), memory_limit=memory_limit)
+        start, used = time.perf_counter(), _processor_seconds()
+        report = refresh_scores(
+            ScoreSnapshots(snapshots_root),
+            engine,
+            profile,
+            months,
+            as_of,
+            geographies,
+            incremental=incremental,
+        )
+        updates.append((incremental, time.perf_counter() - start, _processor_seconds() - used))
+        updates.append(report)
+
+    for _ in range(repeats):
+        update(True)
+        update(False)
+    timed = [u for u in updates if isinstance(u, tuple)]
+    reports = [u for u in updates if not isinstance(u, tuple)]
+    incremental_runs = [t for t in timed if t[0]]
+    full_runs = [t for t in timed if not t[0]]
+    results["incremental_seconds"] = min(t[1] for t in incremental_runs)
+    results["incremental_processor_seconds"] = min(t[2] for t in incremental_runs)
+    results["incremental_full_rescore_seconds"] = min(t[1] for t in full_runs)
+    results["incremental_full_rescore_processor_seconds"] = min(t[2] for t in full_runs)
+    results["incremental_ratio_to_full_rescore"] = (
+        results["incremental_seconds"] / results["incremental_full_rescore_seconds"]
+    )
+    results["incremental_mode"] = reports[0].mode
+    results["incremental_recomputed_dossiers"] = reports[0].recomputed_dossiers
+    results["incremental_recomputed_periods"] = list(reports[0].computed)
+    open_month = pl.scan_parquet(str(store.path("dossiers") / "*" / "2025-12" / "*.parquet"))
+    results["open_month_dossiers"] = open_month.select(pl.len()).collect().item()
+    keys = ["period", "geography", "unit", "level", "code"]
+    try:
+        assert_frame_equal(
+            reports[0].scores.sort(keys),
+            reports[1].scores.sort(keys),
+            check_exact=False,
+            rel_tol=0,
+            abs_tol=1e-12,
+        )
+        results["incremental_scores_equal_full"] = True
+    except AssertionError as difference:
+        results["incremental_scores_equal_full"] = str(difference)
 
     if spark:
         from pyspark.sql import SparkSession

@@ -21,3 +21,6 @@ def test_onestop_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None
         assert results[key] > 0, key
     assert results["jsonl_records"] == 200
     assert results["incremental_recomputed_periods"] == ["2025-12"]
+    assert results["incremental_mode"] == "incremental"
+    assert results["incremental_scores_equal_full"] is True
+    assert 0 < results["incremental_recomputed_dossiers"] < results["open_month_dossiers"]

@@ -103,3 +103,29 @@ def test_ingest_procedure_publications(tmp_path: Path) -> None:
     assert "Traceback" not in err
     # Nothing of the bad file was stored.
     assert pl.read_parquet(store / "publications" / "part-0.parquet").height == 2
+
+
+def test_refresh_keeps_closed_periods_and_updates_the_open_one_incrementally(
+    tmp_path: Path,
+) -> None:
+    store = tmp_path / "store"
+    code, _, _ = _run("onestop", "synth", "--out", store, "--dossiers", "3400", "--seed", "3")
+    assert code == 0
+    arguments = ["--year", "2025", "--kind", "month", "--format", "csv", "--level", "total"]
+    code, out, err = _run("onestop", "refresh", store, *arguments, "--as-of", "2025-12-10T08:00")
+    assert code == 0, err
+    assert "full (no kept state of the open periods): 12 period(s) refreshed" in err
+    code, out, err = _run("onestop", "refresh", store, *arguments, "--as-of", "2025-12-11T08:00")
+    assert code == 0, err
+    assert "incremental: 1 period(s) refreshed, 11 kept closed" in err
+    totals = pl.read_csv(out.encode(), schema_overrides={"unit": pl.String})
+    assert totals.filter(pl.col("period") == "2025-12").height == 34
+    code, _, err = _run(
+        "onestop", "refresh", store, *arguments, "--as-of", "2025-12-11T08:00", "--full"
+    )
+    assert code == 0
+    assert err.startswith("full (incremental refresh not asked)")
+    code, _, err = _run("onestop", "refresh", store, *arguments, "--as-of", "tomorrow")
+    assert code != 0
+    assert "`tomorrow` is not a time" in err
+    assert "Traceback" not in err

@@ -283,6 +283,91 @@ def score(
     _write(frame, output_format, output)
 
 
+@app.command("refresh")
+def refresh(
+    store: Annotated[Path, typer.Argument(help="Store folder (scores kept under STORE/scores).")],
+    period: Annotated[
+        list[str] | None,
+        typer.Option("--period", help="YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or A..B (repeatable)."),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Every period of --kind in this year.")
+    ] = None,
+    kind: Annotated[
+        str, typer.Option("--kind", help="week, month, quarter or year (with --year).")
+    ] = "month",
+    geography: Annotated[
+        list[str] | None,
+        typer.Option("--geography", help="province, agency, procedure (repeatable)."),
+    ] = None,
+    option: Annotated[
+        list[str] | None, typer.Option("--option", help="Profile option NAME=VALUE (repeatable).")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Viet Nam time YYYY-MM-DDTHH:MM[:SS] (default: now)."),
+    ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Rescore the open periods from all their records.")
+    ] = False,
+    output_format: Annotated[
+        str, typer.Option("--format", help="table, csv, json or xlsx.")
+    ] = "table",
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Write here instead of stdout.")
+    ] = None,
+    level: Annotated[
+        str | None,
+        typer.Option("--level", help="Only rows of this level (total, group, indicator, kpi)."),
+    ] = None,
+) -> None:
+    """Bring the kept scores up to date: closed periods keep their snapshot, open periods are
+    updated from the records that changed since the last refresh."""
+    import datetime as dt
+
+    import polars as pl
+
+    from govindex.onestop.profile import shipped_profile
+    from govindex.onestop.records import to_local_seconds
+    from govindex.onestop_engines.engines import DuckDBEngine
+    from govindex.onestop_engines.snapshots import ScoreSnapshots, refresh_scores
+    from govindex.onestop_engines.store import RecordStore
+
+    try:
+        moment = dt.datetime.fromisoformat(as_of) if as_of else dt.datetime.now(dt.UTC)
+    except ValueError:
+        msg = f"`{as_of}` is not a time"
+        raise SpecError(msg, where="--as-of", found=as_of, expected="YYYY-MM-DDTHH:MM") from None
+    records = RecordStore(store)
+    synthetic = "govindex.synthetic" in records.metadata("dossiers")
+    profile = shipped_profile().resolve(_options(option))
+    with _progress(0, "refreshing"):
+        report = refresh_scores(
+            ScoreSnapshots(records.root),
+            DuckDBEngine(records.sources()),
+            profile,
+            _periods(period, year, kind),
+            to_local_seconds(moment),
+            tuple(geography or ("province",)),
+            synthetic=synthetic,
+            incremental=not full,
+        )
+    how = report.mode + (f" ({report.reason})" if report.reason else "")
+    typer.echo(
+        f"{how}: {len(report.computed)} period(s) refreshed, {len(report.kept)} kept closed, "
+        f"{report.recomputed_dossiers:,} dossiers recomputed",
+        err=True,
+    )
+    frame = report.scores
+    if level is not None and frame.height:
+        frame = frame.filter(pl.col("level") == level)
+    if frame.height:
+        frame = frame.sort("period", "geography", "unit", "level", "code")
+    if synthetic:
+        typer.echo("SYNTHETIC records: these scores describe no real province.", err=True)
+    _write(frame, output_format, output)
+
+
 def _write(frame: Any, output_format: str, output: Path | None) -> None:
     from govindex.spreadsheet_cells import neutralise_frame
 

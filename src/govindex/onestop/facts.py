@@ -101,11 +101,14 @@ def _asof(column: str) -> str:
     return f"CASE WHEN d.{column} <= p.end_s THEN d.{column} END AS {column}"
 
 
-def dossier_facts_sql(*, remap_legacy_districts: bool = False) -> str:
+def dossier_facts_sql(*, remap_legacy_districts: bool = False, dossiers: str = "dossiers") -> str:
     """The fact query over tables ``dossiers``, ``procedures``, ``agencies``, ``petitions``,
     ``ratings`` and ``periods`` (period_id, start_s, end_s): one row per dossier × period.
 
-    ``remap_legacy_districts`` credits dossiers of an abolished district to its successor.
+    ``remap_legacy_districts`` credits dossiers of an abolished district to its successor;
+    ``dossiers`` names the table of dossier records read (an incremental refresh passes the
+    few it recomputes). Each record's rows depend on that record alone (and on the petitions
+    and ratings naming its code), so the facts of a subset are the full facts' rows of it.
     """
     agency = (
         "CASE WHEN a.level = 'legacy_district' AND a.successor_id IS NOT NULL "
@@ -167,7 +170,7 @@ def dossier_facts_sql(*, remap_legacy_districts: bool = False) -> str:
     d.synced_to_portal_at,
     COALESCE(d.processed_at, d.returned_at, LEAST(d.stopped_at, d.rejected_at, d.withdrawn_at))
       AS recorded_finish_at
-  FROM dossiers d
+  FROM {dossiers} d
   LEFT JOIN procedures c ON c.procedure_code = d.procedure_code
   {successors}  LEFT JOIN petitioned pe ON pe.dossier_code = d.dossier_code
   LEFT JOIN dislikes di ON di.dossier_code = d.dossier_code

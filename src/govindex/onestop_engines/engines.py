@@ -91,11 +91,14 @@ class DuckDBEngine:
         # once (the cache checks each file's modification time, so appended or rewritten
         # files are read afresh).
         self.connection.execute("SET parquet_metadata_cache = true")
+        #: The Parquet glob of each table read from files (an incremental refresh lists them).
+        self.globs: dict[str, str] = {}
         for name, source in _with_defaults(tables).items():
             if isinstance(source, pl.DataFrame):
                 self.register(name, source)
             else:
-                glob = _parquet_glob(source).replace("'", "''")
+                self.globs[name] = _parquet_glob(source)
+                glob = self.globs[name].replace("'", "''")
                 self.connection.execute(
                     f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM '
                     f"read_parquet('{glob}', hive_partitioning = false, union_by_name = true)"

@@ -30,7 +30,13 @@ from govindex.onestop.profile import ResolvedProfile
 from govindex.onestop.scoring import PeriodLabels, score_rows
 from govindex.onestop_engines.engines import Engine
 
-__all__ = ["Scorecard", "explain_records", "score_records", "with_agency_levels"]
+__all__ = [
+    "Scorecard",
+    "explain_records",
+    "score_from_facts",
+    "score_records",
+    "with_agency_levels",
+]
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,36 @@ def score_records(
             engine.materialise(name, text)
         else:
             engine.define(name, text)
+    return score_from_facts(
+        engine, profile, periods, geographies, provenance=provenance, synthetic=synthetic
+    )
+
+
+def score_from_facts(
+    engine: Engine,
+    profile: ResolvedProfile,
+    periods: Sequence[Period],
+    geographies: Sequence[str],
+    *,
+    provenance: str = "records",
+    synthetic: bool = False,
+) -> Scorecard:
+    """Scores and KPIs of ``periods`` once the ``periods`` table and the fact tables of
+    :func:`govindex.onestop.aggregation.fact_queries` are in ``engine`` (computed from the
+    records by :func:`score_records`, or kept up to date by an incremental refresh).
+
+    Examples
+    --------
+    >>> from govindex.onestop.periods import parse_period, period_table
+    >>> from govindex.onestop.profile import shipped_profile
+    >>> from govindex.onestop_engines.engines import DuckDBEngine
+    >>> engine, january = DuckDBEngine({}), parse_period("2025-01")
+    >>> engine.register("periods", period_table([january]))
+    >>> for name, text in fact_queries().items():
+    ...     engine.define(name, text)
+    >>> score_from_facts(engine, shipped_profile().resolve(), [january], ["province"]).scores.height
+    0
+    """
     levels = engine.query("SELECT agency_id AS unit, level FROM agencies")
     counts = with_agency_levels(collect_counts(profile, geographies, engine.query), levels)
     labels = PeriodLabels.of(periods)
