@@ -34,7 +34,13 @@ True
 
 from __future__ import annotations
 
-__all__ = ["FACT_COLUMNS", "dossier_facts_sql", "petition_facts_sql", "publication_facts_sql"]
+__all__ = [
+    "AS_OF_STAMPS",
+    "FACT_COLUMNS",
+    "dossier_facts_sql",
+    "petition_facts_sql",
+    "publication_facts_sql",
+]
 
 _DAY = "86400"
 
@@ -97,6 +103,21 @@ FACT_COLUMNS: dict[str, frozenset[str]] = {
 }
 
 
+#: The dossier time stamps the facts read "as of" a period's end (a stamp after it is not
+#: yet known then). An incremental refresh watches these, with ``received_at``.
+AS_OF_STAMPS = (
+    "processed_at",
+    "returned_at",
+    "stopped_at",
+    "rejected_at",
+    "withdrawn_at",
+    "supplement_requested_at",
+    "supplement_returned_at",
+    "supplement_second_requested_at",
+    "synced_to_portal_at",
+)
+
+
 def _asof(column: str) -> str:
     return f"CASE WHEN d.{column} <= p.end_s THEN d.{column} END AS {column}"
 
@@ -120,20 +141,7 @@ def dossier_facts_sql(*, remap_legacy_districts: bool = False, dossiers: str = "
     successors = (
         "LEFT JOIN agencies a ON a.agency_id = d.agency_id\n" if remap_legacy_districts else ""
     )
-    stamped = ",\n    ".join(
-        _asof(column)
-        for column in (
-            "processed_at",
-            "returned_at",
-            "stopped_at",
-            "rejected_at",
-            "withdrawn_at",
-            "supplement_requested_at",
-            "supplement_returned_at",
-            "supplement_second_requested_at",
-            "synced_to_portal_at",
-        )
-    )
+    stamped = ",\n    ".join(_asof(column) for column in AS_OF_STAMPS)
     # Everything that does not depend on the period is derived once per dossier (the
     # procedure, petition and rating look-ups included); only the "as of" stamps and the
     # period test are evaluated per dossier × period, against the few-row periods table.

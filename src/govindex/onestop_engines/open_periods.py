@@ -38,6 +38,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import glob
 import hashlib
 import os
@@ -49,7 +50,7 @@ import duckdb
 import sqlglot
 
 from govindex.onestop.aggregation import FACT_TABLES, fact_queries
-from govindex.onestop.facts import dossier_facts_sql
+from govindex.onestop.facts import AS_OF_STAMPS, dossier_facts_sql
 from govindex.onestop.periods import Period, period_table
 from govindex.onestop.profile import ResolvedProfile
 from govindex.onestop.records import TABLES
@@ -63,18 +64,7 @@ __all__ = ["OpenPeriodState", "StateUpdate", "record_columns", "watched_change_s
 _STATE_VERSION = "open-periods/2"
 _DAY = 86400
 #: Every dossier time stamp the facts read as of a period's end.
-WATCHED_STAMPS = (
-    "received_at",
-    "processed_at",
-    "returned_at",
-    "stopped_at",
-    "rejected_at",
-    "withdrawn_at",
-    "supplement_requested_at",
-    "supplement_returned_at",
-    "supplement_second_requested_at",
-    "synced_to_portal_at",
-)
+WATCHED_STAMPS = ("received_at", *AS_OF_STAMPS)
 #: Record tables whose files the dossier facts read (dossiers, and petitions and ratings
 #: by dossier code), and reference tables whose change needs a full rescore.
 _TRACKED = ("dossiers", "petitions", "ratings")
@@ -203,18 +193,20 @@ class OpenPeriodState:
         fingerprint = self._fingerprint(engine, profile, periods, geographies, synthetic)
         connection = engine.connection
         reason = self._attach(engine, fingerprint, periods, as_of)
+        # The kept state cannot be used: score from all the records and keep anew.
+        rebuild = functools.partial(
+            self._rebuild,
+            engine,
+            profile,
+            periods,
+            as_of,
+            geographies,
+            fingerprint,
+            provenance=provenance,
+            synthetic=synthetic,
+        )
         if reason:
-            return self._rebuild(
-                engine,
-                profile,
-                periods,
-                as_of,
-                geographies,
-                fingerprint,
-                reason=reason,
-                provenance=provenance,
-                synthetic=synthetic,
-            )
+            return rebuild(reason=reason)
         previous = int(self._meta(connection)["as_of"])
         covered = {
             (table, path): signature
@@ -227,18 +219,7 @@ class OpenPeriodState:
         changed = [key for key in now if key in covered and covered[key] != now[key]]
         removed = [key for key in covered if key not in now]
         if any(table != "dossiers" for table, _ in [*changed, *removed]):
-            reason = "a petition or rating file was rewritten or removed"
-            return self._rebuild(
-                engine,
-                profile,
-                periods,
-                as_of,
-                geographies,
-                fingerprint,
-                reason=reason,
-                provenance=provenance,
-                synthetic=synthetic,
-            )
+            return rebuild(reason="a petition or rating file was rewritten or removed")
         incoming = [path for table, path in [*added, *changed] if table == "dossiers"]
         dropped = [path for table, path in [*changed, *removed] if table == "dossiers"]
         recomputed = self._recompute(engine, periods, previous, as_of, incoming, dropped, added)
